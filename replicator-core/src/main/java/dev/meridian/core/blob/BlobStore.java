@@ -1,0 +1,36 @@
+package dev.meridian.core.blob;
+
+import dev.meridian.core.digest.Digest;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Content-addressed blob storage shared by every repository of one region: a digest names bytes, and
+ * which repository may see them is metadata, not storage. Manifests are stored here too, as blobs.
+ */
+public interface BlobStore {
+  Optional<BlobInfo> stat(Digest digest);
+
+  /** Opens a blob to read; throws {@code BLOB_UNKNOWN} if absent. */
+  BlobContent open(Digest digest);
+
+  /**
+   * Streams {@code content} in, verifies it against {@code expected}, publishes it atomically.
+   * Idempotent: putting a digest already present reads nothing more and returns the existing blob.
+   * Throws {@code DIGEST_INVALID} on a mismatch, leaving nothing behind.
+   */
+  BlobInfo put(Digest expected, InputStream content);
+
+  /** Starts a new upload session with this id; throws if it exists. */
+  BlobUpload startUpload(UploadId id);
+
+  /** Reopens an upload session, e.g. after a restart; its size is what was durably received. */
+  Optional<BlobUpload> findUpload(UploadId id);
+
+  /** Removes the blob; readers already streaming it finish unharmed. Returns whether it existed. */
+  boolean delete(Digest digest);
+
+  /** Visits every stored blob (for scrubbing and garbage collection). */
+  void forEach(Consumer<BlobInfo> visitor);
+}

@@ -1,0 +1,33 @@
+package dev.meridian.core.blob;
+
+import dev.meridian.core.digest.Digest;
+import java.nio.ByteBuffer;
+
+/**
+ * A resumable upload: bytes appended in order to a temporary file, hashed as they arrive, published under
+ * their digest only by {@link #commit}. Nothing of it is visible under a digest before that.
+ *
+ * <p>Not thread-safe: one caller appends at a time (the HTTP layer serialises chunks of one session).
+ */
+public interface BlobUpload {
+  UploadId id();
+
+  /** Bytes received so far; the next append starts at this offset. */
+  long size();
+
+  /** Appends the buffer's remaining bytes. */
+  void append(ByteBuffer bytes);
+
+  /** Makes every byte appended so far durable (fsync): called before a chunk is acknowledged. */
+  void sync();
+
+  /**
+   * Fsyncs, verifies the content against {@code expected}, and renames it atomically into place. On a
+   * mismatch throws {@code DIGEST_INVALID} and discards the session. Idempotent with respect to the store:
+   * committing a digest already present just drops the temp file.
+   */
+  BlobInfo commit(Digest expected);
+
+  /** Discards the session and its bytes. */
+  void cancel();
+}

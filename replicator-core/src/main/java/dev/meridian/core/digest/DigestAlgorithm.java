@@ -1,0 +1,49 @@
+package dev.meridian.core.digest;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The digest algorithms a registry must accept (image-spec "Registered algorithms"): sha256 and sha512,
+ * each with lower-case hex of a fixed length. Any other algorithm is refused.
+ */
+public enum DigestAlgorithm {
+  SHA256("sha256", "SHA-256", 64),
+  SHA512("sha512", "SHA-512", 128);
+
+  private final String id;
+  private final String jcaName;
+  private final Pattern hexPattern;
+
+  DigestAlgorithm(String id, String jcaName, int hexLength) {
+    this.id = id;
+    this.jcaName = jcaName;
+    this.hexPattern = Pattern.compile("[a-f0-9]{" + hexLength + "}");
+  }
+
+  /** The name used in digest strings, e.g. {@code sha256}. */
+  public String id() {
+    return id;
+  }
+
+  public boolean isValidHex(String hex) {
+    return hex != null && hexPattern.matcher(hex).matches();
+  }
+
+  public MessageDigest newMessageDigest() {
+    try {
+      return MessageDigest.getInstance(jcaName);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK ships " + jcaName, e);
+    }
+  }
+
+  public static Optional<DigestAlgorithm> byId(String id) {
+    for (DigestAlgorithm a : values()) {
+      if (a.id.equals(id)) return Optional.of(a);
+    }
+    return Optional.empty();
+  }
+}

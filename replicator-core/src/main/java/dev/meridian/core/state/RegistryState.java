@@ -1,0 +1,43 @@
+package dev.meridian.core.state;
+
+import dev.meridian.core.blob.UploadId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A region's metadata: repositories, the tag, manifest and blob link registers, the referrers index and
+ * upload sessions. Implementations commit each {@link StateBatch} atomically and durably, merging every
+ * register by its stamp (see {@link RegisterMerge}).
+ */
+public interface RegistryState extends AutoCloseable {
+
+  /** Commits the batch atomically; register writes that lose to the stored stamp are dropped. */
+  void apply(StateBatch batch);
+
+  /** The tag register, tombstones included. */
+  Optional<TagRecord> findTag(RepositoryName repository, Tag tag);
+
+  /** Live tags in lexical order, after {@code last} if given, at most {@code limit}. */
+  List<Tag> listTags(RepositoryName repository, Optional<Tag> last, int limit);
+
+  /** The manifest register, deleted ones included. */
+  Optional<ManifestRecord> findManifest(RepositoryName repository, Digest digest);
+
+  Optional<BlobLinkRecord> findBlobLink(RepositoryName repository, Digest digest);
+
+  /** Present manifests of this repository whose {@code subject} is {@code subject}, by digest. */
+  List<ManifestRecord> findReferrers(RepositoryName repository, Digest subject);
+
+  /** Repositories that ever had content, in lexical order, after {@code last} if given, at most {@code limit}. */
+  List<RepositoryName> listRepositories(Optional<RepositoryName> last, int limit);
+
+  boolean repositoryExists(RepositoryName repository);
+
+  Optional<UploadSession> findUpload(UploadId id);
+
+  @Override
+  void close();
+}
