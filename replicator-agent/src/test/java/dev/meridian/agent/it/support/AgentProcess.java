@@ -28,10 +28,15 @@ import org.awaitility.core.TerminalFailureException;
  * loopback port, sends the agent's output to a log file, and waits for {@code /readyz}. {@link #restart()}
  * reuses the data directory and, if it is still free, the port. Children are killed when the test JVM exits,
  * so a crashed test run leaves no agent holding ports.
+ *
+ * <p>With {@code -Dit.registry=distribution} the same tests run against CNCF distribution
+ * ({@code docker-registry}) instead: a baseline that tells a test bug from an agent bug. Tests that depend
+ * on Meridian-only behaviour may then fail; that is expected.
  */
 public final class AgentProcess {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final boolean BASELINE = "distribution".equals(System.getProperty("it.registry"));
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
   private static final HttpClient PROBE =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -162,19 +167,11 @@ public final class AgentProcess {
   private boolean launch(int candidatePort) {
     port = candidatePort;
     starts++;
-    String jar = System.getProperty("meridian.jar");
-    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException("system property meridian.jar must name the built jar, got " + jar);
-    }
-    var command = new ArrayList<String>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", jar, "serve", "--region", region, "--port", Integer.toString(port),
-        "--data-dir", dataDir.toString(), "--bind", "127.0.0.1"));
     try {
       Files.createDirectories(logDir);
       Files.createDirectories(dataDir);
       logFile = logDir.resolve(region + "-" + starts + ".log");
+      List<String> command = BASELINE ? distributionCommand() : agentCommand();
       Files.writeString(logFile, String.join(" ", command) + "\n");
       process = new ProcessBuilder(command)
           .redirectErrorStream(true)
@@ -198,6 +195,7 @@ public final class AgentProcess {
       kill9();
       throw new AssertionError("agent " + region + " not ready within " + READY_TIMEOUT + "\n" + logTail(), e);
     }
+    if (BASELINE) return true;
     String banner = "region " + region + " listening on http://127.0.0.1:" + port;
     try {
       await("agent " + region + " prints its banner").atMost(Duration.ofSeconds(10))
@@ -208,9 +206,36 @@ public final class AgentProcess {
     return true;
   }
 
+  private List<String> agentCommand() {
+    String jar = System.getProperty("meridian.jar");
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException("system property meridian.jar must name the built jar, got " + jar);
+    }
+    var command = new ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar, "serve", "--region", region, "--port", Integer.toString(port),
+        "--data-dir", dataDir.toString(), "--bind", "127.0.0.1"));
+    return command;
+  }
+
+  /** CNCF distribution on the same port and directory; no auth section, so no htpasswd. */
+  private List<String> distributionCommand() throws IOException {
+    Path config = logDir.resolve("distribution-" + starts + ".yml");
+    Files.writeString(config, String.join("\n",
+        "version: 0.1",
+        "log: {level: info}",
+        "storage:",
+        "  filesystem: {rootdirectory: " + dataDir + "}",
+        "  delete: {enabled: true}",
+        "http: {addr: 127.0.0.1:" + port + ", secret: baseline-secret}", // a fixed secret keeps uploads valid across restarts
+        ""));
+    return List.of("docker-registry", "serve", config.toString());
+  }
+
   private boolean answersReady() {
     try {
-      var request = HttpRequest.newBuilder(baseUri().resolve("/readyz")).timeout(Duration.ofSeconds(2)).GET().build();
+      var request = HttpRequest.newBuilder(baseUri().resolve(BASELINE ? "/v2/" : "/readyz")).timeout(Duration.ofSeconds(2)).GET().build();
       return PROBE.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     } catch (IOException e) {
       return false;
