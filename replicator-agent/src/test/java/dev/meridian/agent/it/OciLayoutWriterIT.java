@@ -85,12 +85,12 @@ class OciLayoutWriterIT {
   void podmanAcceptsTheDiffIdsOfTheConfig() {
     var writer = new OciLayoutWriter(dir.resolve("layout"));
     WrittenImage v1 = writer.image("v1", Platform.LINUX_AMD64, List.of(LayerSpec.gzip(1, 10_000), LayerSpec.plain(2, 10)));
-    var podman = new Podman(dir.resolve("podman"));
+    try (var podman = new Podman(dir.resolve("podman"))) {
+      podman.pull("oci:" + dir.resolve("layout") + ":v1");
 
-    podman.pull("oci:" + dir.resolve("layout") + ":v1");
-
-    JsonNode image = podman.inspectImage(v1.configDigest().hex());
-    assertThat(texts(image.path("RootFS").path("Layers"))).containsExactlyElementsOf(strings(v1.diffIds()));
+      JsonNode image = podman.inspectImage(v1.configDigest().hex());
+      assertThat(texts(image.path("RootFS").path("Layers"))).containsExactlyElementsOf(strings(v1.diffIds()));
+    }
   }
 
   static List<String> texts(JsonNode array) {

@@ -69,7 +69,7 @@ public final class Agents implements BeforeEachCallback, AfterEachCallback {
     if (stopFailure != null && !failed) throw stopFailure;
   }
 
-  static void deleteRecursively(Path dir) {
+  public static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) return;
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(path);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,16 +16,30 @@ import java.util.List;
  *
  * <p>podman recompresses layers when it pushes, so pushed layer digests differ from the pulled ones; the
  * uncompressed content (the config's diff_ids) is what survives a round trip.
+ *
+ * <p>podman refuses a runroot longer than 50 characters (it holds sockets), so the runroot lives in a short
+ * temporary directory that {@link #close()} removes.
  */
-public final class Podman {
+public final class Podman implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
   private final Path storage;
+  private final Path runroot;
 
-  /** @param storage a directory of the test's own; podman's root and runroot go below it */
+  /** @param storage a directory of the test's own; podman's image store and temp files go below it */
   public Podman(Path storage) {
     this.storage = storage.toAbsolutePath();
+    try {
+      this.runroot = Files.createTempDirectory(Path.of("/tmp"), "podrun");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    Agents.deleteRecursively(runroot);
   }
 
   public void pull(String image) {
@@ -53,7 +68,7 @@ public final class Podman {
     var command = new ArrayList<>(List.of(
         "podman",
         "--root", storage.resolve("root").toString(),
-        "--runroot", storage.resolve("runroot").toString(),
+        "--runroot", runroot.toString(),
         "--tmpdir", storage.resolve("tmp").toString(),
         "--storage-driver", "vfs",
         "--cgroup-manager", "cgroupfs",
