@@ -3,9 +3,15 @@ package dev.meridian.core.blob;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.digest.DigestAlgorithm;
 import java.io.IOException;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.util.Random;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Deterministic blob bytes and misbehaving streams for blob store tests. */
 public final class BlobFixtures {
@@ -65,5 +71,41 @@ public final class BlobFixtures {
         return n;
       }
     };
+  }
+
+  /**
+   * Serves {@code bytes}, pausing halfway until every party of {@code barrier} is halfway too, so
+   * concurrent writers overlap for real. A store that serialises writers makes the barrier time out
+   * (2 s); each writer then goes on alone.
+   */
+  public static InputStream pausingHalfway(byte[] bytes, CyclicBarrier barrier) {
+    int half = bytes.length / 2;
+    return new SequenceInputStream(new ByteArrayInputStream(bytes, 0, half), new InputStream() {
+      private InputStream rest;
+
+      @Override
+      public int read() throws IOException {
+        return rest().read();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return rest().read(b, off, len);
+      }
+
+      private InputStream rest() {
+        if (rest == null) {
+          try {
+            barrier.await(2, TimeUnit.SECONDS);
+          } catch (TimeoutException | BrokenBarrierException e) {
+            // writers are serialised by the store: go on alone
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          rest = new ByteArrayInputStream(bytes, half, bytes.length - half);
+        }
+        return rest;
+      }
+    });
   }
 }
