@@ -145,13 +145,14 @@ public final class OciLayoutWriter {
     return ordered("mediaType", mediaType, "digest", digest.toString(), "size", size);
   }
 
-  static Map<String, Object> ordered(Object... keysAndValues) {
+  public static Map<String, Object> ordered(Object... keysAndValues) {
     var map = new LinkedHashMap<String, Object>();
     for (int i = 0; i < keysAndValues.length; i += 2) map.put((String) keysAndValues[i], keysAndValues[i + 1]);
     return map;
   }
 
-  static byte[] json(Object value) {
+  /** Compact JSON; maps keep their iteration order (use {@link #ordered} for stable bytes). */
+  public static byte[] json(Object value) {
     try {
       return JSON.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -62,6 +63,14 @@ public final class RegistryHttp {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Sends without waiting, for a request the test interrupts half-way (a body that pauses, an agent killed). */
+  public CompletableFuture<HttpResponse<byte[]>> sendAsync(
+      String method, String pathOrLocation, BodyPublisher body, String... headers) {
+    var builder = HttpRequest.newBuilder(uri(pathOrLocation)).timeout(Duration.ofMinutes(5)).method(method, body);
+    if (headers.length > 0) builder.headers(headers);
+    return client.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   public HttpResponse<byte[]> get(String path, String... headers) {
