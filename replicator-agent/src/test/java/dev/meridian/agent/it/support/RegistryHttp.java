@@ -103,7 +103,12 @@ public final class RegistryHttp {
   }
 
   public static String withDigest(String location, Digest digest) {
-    return location + (location.contains("?") ? "&" : "?") + "digest=" + digest;
+    return withDigest(location, digest.toString());
+  }
+
+  /** {@code location} with {@code digest=text} added to its query, whatever {@code text} is. */
+  public static String withDigest(String location, String text) {
+    return location + (location.contains("?") ? "&" : "?") + "digest=" + text;
   }
 
   public static String location(HttpResponse<?> response) {
