@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meridian.agent.it.support.AgentProcess;
 import dev.meridian.agent.it.support.Agents;
-import dev.meridian.agent.it.support.BlobArea;
+import dev.meridian.agent.it.support.DataDirFiles;
 import dev.meridian.agent.it.support.OciLayoutWriter;
 import dev.meridian.agent.it.support.RawHttp;
 import dev.meridian.agent.it.support.RegistryHttp;
@@ -55,8 +55,8 @@ class HostileInputIT {
     byte[] manifest = manifest(List.of());
     var put = http.putManifest(REPO, "v1", manifest, MediaType.OCI_MANIFEST.value());
     assertThat(put.statusCode()).as(RegistryHttp.describe(put)).isEqualTo(201);
-    blobsBefore = BlobArea.snapshot(agent.dataDir(), "blobs");
-    uploadsBefore = BlobArea.snapshot(agent.dataDir(), "uploads");
+    blobsBefore = DataDirFiles.snapshot(agent.dataDir(), "blobs");
+    uploadsBefore = DataDirFiles.snapshot(agent.dataDir(), "uploads");
   }
 
   @AfterEach
@@ -66,8 +66,8 @@ class HostileInputIT {
       var cancel = http.send("DELETE", location, BodyPublishers.noBody());
       assertThat(cancel.statusCode()).as(RegistryHttp.describe(cancel)).isIn(204, 404);
     }
-    assertThat(BlobArea.snapshot(agent.dataDir(), "blobs")).as("blob area").isEqualTo(blobsBefore);
-    assertThat(BlobArea.snapshot(agent.dataDir(), "uploads")).as("upload area after cancelling")
+    assertThat(DataDirFiles.snapshot(agent.dataDir(), "blobs")).as("blob area").isEqualTo(blobsBefore);
+    assertThat(DataDirFiles.snapshot(agent.dataDir(), "uploads")).as("upload area after cancelling")
         .isEqualTo(uploadsBefore);
     var v1 = http.get("/v2/" + REPO + "/manifests/v1", "Accept", MediaType.OCI_MANIFEST.value());
     assertThat(v1.statusCode()).as("the image pushed first still resolves").isEqualTo(200);

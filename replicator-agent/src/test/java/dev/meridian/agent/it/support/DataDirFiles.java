@@ -13,8 +13,8 @@ import java.util.stream.Stream;
  * {@code blobs} or {@code uploads}), with their sizes: taken before and after a test to prove a refused
  * request left no trace. Independent of where exactly the store puts the area below the data directory.
  */
-public final class BlobArea {
-  private BlobArea() {}
+public final class DataDirFiles {
+  private DataDirFiles() {}
 
   /** Relative path to size, for every regular file with a path segment named {@code area}. */
   public static SortedMap<String, Long> snapshot(Path dataDir, String area) {
