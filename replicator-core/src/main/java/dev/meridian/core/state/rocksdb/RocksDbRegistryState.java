@@ -240,6 +240,11 @@ public final class RocksDbRegistryState implements RegistryState {
     rocks.close();
   }
 
+  /** The raw database, for tests in this package that check the layout itself (e.g. that no index entry is stale). */
+  RocksDbHandle rocks() {
+    return rocks;
+  }
+
   private static void requireLimit(int limit) {
     if (limit < 0) throw new IllegalArgumentException("limit < 0: " + limit);
   }

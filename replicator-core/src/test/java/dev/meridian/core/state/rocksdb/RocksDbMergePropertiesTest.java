@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.core.state.RegisterModel;
 import dev.meridian.core.state.RegisterWrites;
-import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.ManifestRecord;
 import java.io.IOException;
@@ -51,17 +50,12 @@ class RocksDbMergePropertiesTest {
   /** The queries' answers, plus the raw referrers index, which the queries alone would not show to be stale. */
   private static Map<String, Object> replayInFreshStore(List<StateBatch> batches) {
     Path dir = tempDir();
-    try {
-      Map<String, Object> view;
-      try (RegistryState state = RocksDbRegistryState.open(dir)) {
-        batches.forEach(state::apply);
-        view = new LinkedHashMap<>(RegisterModel.observed(state));
-      }
+    try (RocksDbRegistryState state = RocksDbRegistryState.open(dir)) {
+      batches.forEach(state::apply);
+      Map<String, Object> view = new LinkedHashMap<>(RegisterModel.observed(state));
       List<String> index = new ArrayList<>();
-      try (RocksDbHandle rocks = RocksDbHandle.open(dir)) {
-        rocks.scan(Family.REFERRERS, new byte[0], new byte[0],
-            (key, value) -> index.add(new String(key, StandardCharsets.UTF_8).replace('\0', ' ')));
-      }
+      state.rocks().scan(Family.REFERRERS, new byte[0], new byte[0],
+          (key, value) -> index.add(new String(key, StandardCharsets.UTF_8).replace('\0', ' ')));
       view.put("referrers index", index);
       return view;
     } finally {
