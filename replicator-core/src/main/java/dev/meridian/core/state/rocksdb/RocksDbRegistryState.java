@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The region's {@link RegistryState} in one RocksDB database: one column family per kind of record,
@@ -65,6 +67,8 @@ import org.rocksdb.WriteBatch;
  * instead of touching freed native memory.
  */
 public final class RocksDbRegistryState implements RegistryState {
+  private static final Logger LOG = LoggerFactory.getLogger(RocksDbRegistryState.class);
+
   private final RocksDbHandle rocks;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final AtomicLong outboxSize;
@@ -87,7 +91,9 @@ public final class RocksDbRegistryState implements RegistryState {
         return true;
       });
       long highWater = rocks.get(Family.META, MergingBatch.OUTBOX_NEXT_SEQUENCE).map(StateKeys::longOf).orElse(1L);
-      return new RocksDbRegistryState(rocks, Math.max(lastAndCount[0] + 1, highWater), lastAndCount[1]);
+      long nextSequence = Math.max(lastAndCount[0] + 1, highWater);
+      LOG.info("state store opened dir={} outbox_entries={} next_sequence={}", directory, lastAndCount[1], nextSequence);
+      return new RocksDbRegistryState(rocks, nextSequence, lastAndCount[1]);
     } catch (RuntimeException e) {
       rocks.close();
       throw e;
