@@ -5,12 +5,17 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A region's metadata: repositories, the tag, manifest and blob link registers, the referrers index and
  * upload sessions. Implementations commit each {@link StateBatch} atomically and durably, merging every
  * register by its stamp (see {@link RegisterMerge}).
+ *
+ * <p>Besides the replicated registers it keeps the region's local replication bookkeeping, written in
+ * the same atomic batches: the outbox of events not yet shipped to the log, the consumer offsets of the
+ * log partitions replayed so far, and small local settings.
  */
 public interface RegistryState extends AutoCloseable {
 
@@ -37,6 +42,25 @@ public interface RegistryState extends AutoCloseable {
   boolean repositoryExists(RepositoryName repository);
 
   Optional<UploadSession> findUpload(UploadId id);
+
+  /** The oldest outbox entries, in sequence order, at most {@code limit}. */
+  List<OutboxEntry> readOutbox(int limit);
+
+  /**
+   * Removes a shipped outbox entry; removing one that is gone already does nothing. Not as durable as
+   * {@link #apply}: after a power loss a deleted entry may come back and be shipped again, which replay
+   * tolerates because applying an event twice changes nothing.
+   */
+  void deleteOutbox(long sequence);
+
+  /** How many entries wait in the outbox. */
+  long outboxSize();
+
+  /** The next offset to consume of every log partition an offset was stored for. */
+  Map<LogPosition, Long> consumerOffsets();
+
+  /** A local setting stored with {@link StateWrite.PutMeta}. */
+  Optional<byte[]> findMeta(String key);
 
   @Override
   void close();
