@@ -7,6 +7,8 @@ import dev.meridian.core.oci.Tag;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import dev.meridian.core.clock.RegionId;
 
 /**
  * A region's metadata: repositories, the tag, manifest and blob link registers, the referrers index and
@@ -61,6 +63,21 @@ public interface RegistryState extends AutoCloseable {
 
   /** A local setting stored with {@link StateWrite.PutMeta}. */
   Optional<byte[]> findMeta(String key);
+
+  /** Durable transfer work for this content, if any; a manifest with a job is pending (not served). */
+  Optional<TransferJob> findTransfer(RepositoryName repository, Digest digest);
+
+  /** Transfer jobs in key order (repository, digest), after {@code after} if given, at most {@code limit}. */
+  List<TransferJob> listTransfers(Optional<TransferJob> after, int limit);
+
+  /** How many transfer jobs are waiting. */
+  long transferCount();
+
+  /** The complete manifest a tag serves while its winning manifest is pending. */
+  Optional<Digest> findTagFallback(RepositoryName repository, Tag tag);
+
+  /** Regions known (from {@code replica.ack}) to hold this manifest completely. */
+  Set<RegionId> findReplicas(RepositoryName repository, Digest digest);
 
   @Override
   void close();

@@ -3,6 +3,10 @@ package dev.meridian.core.state;
 import static java.util.Objects.requireNonNull;
 
 import dev.meridian.core.blob.UploadId;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
 import java.util.Arrays;
 
 /**
@@ -126,6 +130,50 @@ public sealed interface StateWrite {
     @Override
     public String toString() {
       return "PutMeta[" + key + ", " + value.length + " bytes]";
+    }
+  }
+
+  /** Record durable transfer work; for a manifest, also marks it pending (not served). Local, not replicated. */
+  record PutTransfer(TransferJob job) implements StateWrite {
+    public PutTransfer {
+      requireNonNull(job, "job");
+    }
+  }
+
+  /** The transfer is done (or moot): for a manifest, it becomes servable. */
+  record DeleteTransfer(RepositoryName repository, Digest digest) implements StateWrite {
+    public DeleteTransfer {
+      requireNonNull(repository, "repository");
+      requireNonNull(digest, "digest");
+    }
+  }
+
+  /**
+   * While a tag's winning manifest is pending, the tag keeps serving {@code digest}, the complete manifest
+   * it served before. Local, not replicated.
+   */
+  record PutTagFallback(RepositoryName repository, Tag tag, Digest digest) implements StateWrite {
+    public PutTagFallback {
+      requireNonNull(repository, "repository");
+      requireNonNull(tag, "tag");
+      requireNonNull(digest, "digest");
+    }
+  }
+
+  /** Forget a tag's fallback. */
+  record DeleteTagFallback(RepositoryName repository, Tag tag) implements StateWrite {
+    public DeleteTagFallback {
+      requireNonNull(repository, "repository");
+      requireNonNull(tag, "tag");
+    }
+  }
+
+  /** {@code region} holds the manifest completely (learned from a {@code replica.ack}); a grow-only set. */
+  record PutReplica(RepositoryName repository, Digest digest, RegionId region) implements StateWrite {
+    public PutReplica {
+      requireNonNull(repository, "repository");
+      requireNonNull(digest, "digest");
+      requireNonNull(region, "region");
     }
   }
 }

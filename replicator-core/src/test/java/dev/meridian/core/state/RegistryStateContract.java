@@ -370,4 +370,53 @@ public abstract class RegistryStateContract {
   protected static byte[] bytes(String text) {
     return text.getBytes(UTF_8);
   }
+
+  // --- replication-local state: transfers, tag fallbacks, replicas
+
+  private static TransferJob job(String repository, Digest digest, TransferJob.Kind kind) {
+    return new TransferJob(repo(repository), digest, kind, EAST, 42, Instant.parse("2026-01-01T00:00:00Z"));
+  }
+
+  @Test
+  void aTransferJobIsFoundUntilDeleted() {
+    TransferJob job = job("app", A, TransferJob.Kind.MANIFEST);
+    state.apply(StateBatch.of(new StateWrite.PutTransfer(job)));
+    assertThat(state.findTransfer(repo("app"), A)).contains(job);
+    assertThat(state.findTransfer(repo("app"), B)).isEmpty();
+    assertThat(state.transferCount()).isEqualTo(1);
+
+    state.apply(StateBatch.of(new StateWrite.DeleteTransfer(repo("app"), A)));
+    assertThat(state.findTransfer(repo("app"), A)).isEmpty();
+    assertThat(state.transferCount()).isZero();
+  }
+
+  @Test
+  void transferJobsAreListedInPagesAcrossRepositories() {
+    List<TransferJob> jobs = List.of(
+        job("a", B, TransferJob.Kind.BLOB), job("a", C, TransferJob.Kind.MANIFEST), job("a/b", A, TransferJob.Kind.BLOB));
+    state.apply(new StateBatch(jobs.stream().<StateWrite>map(StateWrite.PutTransfer::new).toList()));
+
+    List<TransferJob> first = state.listTransfers(Optional.empty(), 2);
+    assertThat(first).containsExactly(jobs.get(0), jobs.get(1));
+    assertThat(state.listTransfers(Optional.of(first.get(1)), 2)).containsExactly(jobs.get(2));
+    assertThat(state.listTransfers(Optional.of(jobs.get(2)), 2)).isEmpty();
+  }
+
+  @Test
+  void aTagFallbackIsKeptUntilDeleted() {
+    state.apply(StateBatch.of(new StateWrite.PutTagFallback(repo("app"), t("v1"), A)));
+    assertThat(state.findTagFallback(repo("app"), t("v1"))).contains(A);
+    assertThat(state.findTagFallback(repo("app"), t("v2"))).isEmpty();
+    state.apply(StateBatch.of(new StateWrite.DeleteTagFallback(repo("app"), t("v1"))));
+    assertThat(state.findTagFallback(repo("app"), t("v1"))).isEmpty();
+  }
+
+  @Test
+  void replicasOfAManifestAccumulate() {
+    state.apply(StateBatch.of(new StateWrite.PutReplica(repo("app"), A, WEST)));
+    state.apply(StateBatch.of(new StateWrite.PutReplica(repo("app"), A, ASIA), new StateWrite.PutReplica(repo("app"), A, WEST)));
+    state.apply(StateBatch.of(new StateWrite.PutReplica(repo("app"), B, EAST)));
+    assertThat(state.findReplicas(repo("app"), A)).containsExactly(ASIA, WEST);
+    assertThat(state.findReplicas(repo("app"), C)).isEmpty();
+  }
 }

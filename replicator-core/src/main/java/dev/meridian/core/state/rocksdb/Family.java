@@ -12,7 +12,10 @@ enum Family {
   UPLOADS("uploads"),
   OUTBOX("outbox"),
   OFFSETS("offsets"),
-  META("meta");
+  META("meta"),
+  TRANSFERS("transfers"),
+  TAG_FALLBACK("tag_fallback"),
+  REPLICAS("replicas");
 
   private final String familyName;
 

@@ -13,6 +13,7 @@ import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegisterMerge;
 import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.TagRecord;
+import dev.meridian.core.state.TransferJob;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +65,17 @@ final class MergingBatch {
       put(Family.OFFSETS, StateKeys.logPosition(w.position()), StateKeys.longBytes(w.nextOffset()));
     } else if (write instanceof StateWrite.PutMeta w) {
       put(Family.META, utf8(w.key()), w.value());
+    } else if (write instanceof StateWrite.PutTransfer w) {
+      TransferJob job = w.job();
+      put(Family.TRANSFERS, inRepository(job.repository(), job.digest().toString()), StateCodec.encodeTransfer(job));
+    } else if (write instanceof StateWrite.DeleteTransfer w) {
+      delete(Family.TRANSFERS, inRepository(w.repository(), w.digest().toString()));
+    } else if (write instanceof StateWrite.PutTagFallback w) {
+      put(Family.TAG_FALLBACK, inRepository(w.repository(), w.tag().value()), utf8(w.digest().toString()));
+    } else if (write instanceof StateWrite.DeleteTagFallback w) {
+      delete(Family.TAG_FALLBACK, inRepository(w.repository(), w.tag().value()));
+    } else if (write instanceof StateWrite.PutReplica w) {
+      put(Family.REPLICAS, StateKeys.replica(w.repository(), w.digest(), w.region()), EMPTY);
     } else {
       throw new IllegalArgumentException("unknown state write: " + write);
     }

@@ -24,6 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.state.TransferJob;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.RocksDBException;
@@ -60,6 +64,11 @@ import org.slf4j.LoggerFactory;
  * meta           key (UTF-8)                                  raw bytes; the store keeps "state.outbox.next-sequence"
  *                                                              (8 bytes, big-endian) here so sequences keep growing
  *                                                              even after the outbox was emptied
+ * transfers      repository 0x00 digest                       {"kind":"manifest"|"blob","origin","size","createdAt"};
+ *                                                              a manifest with an entry here is pending: not served
+ * tag_fallback   repository 0x00 tag                          digest (UTF-8): what the tag serves while its winner
+ *                                                              is pending
+ * replicas       repository 0x00 digest 0x00 region           empty: that region holds the manifest completely
  * </pre>
  *
  * <p>Writes are serialized by one lock (merging reads the current register, so two writers must not
@@ -238,6 +247,57 @@ public final class RocksDbRegistryState implements RegistryState {
   @Override
   public Optional<byte[]> findMeta(String key) {
     return rocks.get(Family.META, utf8(key));
+  }
+
+  @Override
+  public Optional<TransferJob> findTransfer(RepositoryName repository, Digest digest) {
+    return rocks.get(Family.TRANSFERS, inRepository(repository, digest.toString()))
+        .map(v -> StateCodec.decodeTransfer(repository, digest, v));
+  }
+
+  @Override
+  public List<TransferJob> listTransfers(Optional<TransferJob> after, int limit) {
+    requireLimit(limit);
+    List<TransferJob> jobs = new ArrayList<>();
+    if (limit == 0) return jobs;
+    byte[] from = after.map(j -> inRepository(j.repository(), j.digest().toString())).orElse(new byte[0]);
+    rocks.scan(Family.TRANSFERS, new byte[0], from, (key, value) -> {
+      String text = StateKeys.suffix(key, new byte[0]);
+      int separator = text.indexOf('\0');
+      TransferJob job = StateCodec.decodeTransfer(
+          new RepositoryName(text.substring(0, separator)), Digest.parse(text.substring(separator + 1)), value);
+      if (after.isEmpty() || !sameKey(job, after.get())) jobs.add(job);
+      return jobs.size() < limit;
+    });
+    return jobs;
+  }
+
+  private static boolean sameKey(TransferJob a, TransferJob b) {
+    return a.repository().equals(b.repository()) && a.digest().equals(b.digest());
+  }
+
+  @Override
+  public long transferCount() {
+    long[] count = {0};
+    rocks.scan(Family.TRANSFERS, new byte[0], new byte[0], (key, value) -> {
+      count[0]++;
+      return true;
+    });
+    return count[0];
+  }
+
+  @Override
+  public Optional<Digest> findTagFallback(RepositoryName repository, Tag tag) {
+    return rocks.get(Family.TAG_FALLBACK, inRepository(repository, tag.value()))
+        .map(v -> Digest.parse(new String(v, java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public Set<RegionId> findReplicas(RepositoryName repository, Digest digest) {
+    byte[] prefix = StateKeys.replicasPrefix(repository, digest);
+    Set<RegionId> regions = new TreeSet<>();
+    rocks.scan(Family.REPLICAS, prefix, prefix, (key, value) -> regions.add(new RegionId(StateKeys.suffix(key, prefix))));
+    return regions;
   }
 
   /** Releases every native handle; later calls throw {@link IllegalStateException}. Idempotent. */

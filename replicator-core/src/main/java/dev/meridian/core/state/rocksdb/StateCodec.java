@@ -18,6 +18,7 @@ import dev.meridian.core.state.BlobLinkRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.StateStoreException;
 import dev.meridian.core.state.TagRecord;
+import dev.meridian.core.state.TransferJob;
 import dev.meridian.core.state.UploadSession;
 import java.io.IOException;
 import java.time.Instant;
@@ -114,6 +115,25 @@ final class StateCodec {
   static UploadSession decodeUpload(UploadId id, byte[] value) {
     return decode(value, node -> new UploadSession(
         id, new RepositoryName(node.get("repository").asText()), Instant.parse(node.get("startedAt").asText())));
+  }
+
+  static byte[] encodeTransfer(TransferJob job) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("kind", job.kind().name().toLowerCase(java.util.Locale.ROOT));
+    node.put("origin", job.origin().value());
+    node.put("size", job.size());
+    node.put("createdAt", job.createdAt().toString());
+    return bytes(node);
+  }
+
+  static TransferJob decodeTransfer(RepositoryName repository, Digest digest, byte[] value) {
+    return decode(value, node -> new TransferJob(
+        repository,
+        digest,
+        TransferJob.Kind.valueOf(node.get("kind").asText().toUpperCase(java.util.Locale.ROOT)),
+        new RegionId(node.get("origin").asText()),
+        node.get("size").asLong(),
+        Instant.parse(node.get("createdAt").asText())));
   }
 
   private static ObjectNode descriptor(Descriptor d) {

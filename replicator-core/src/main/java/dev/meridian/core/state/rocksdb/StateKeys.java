@@ -1,5 +1,7 @@
 package dev.meridian.core.state.rocksdb;
 
+import dev.meridian.core.clock.RegionId;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.meridian.core.digest.Digest;
@@ -38,6 +40,16 @@ final class StateKeys {
 
   static byte[] referrer(RepositoryName repository, Digest subject, Digest referrer) {
     return join(repository.value(), subject.toString(), referrer.toString());
+  }
+
+  /** {@code repository 0x00 digest 0x00 region}: one region holding one manifest. */
+  static byte[] replica(RepositoryName repository, Digest digest, RegionId region) {
+    return join(repository.value(), digest.toString(), region.value());
+  }
+
+  /** {@code repository 0x00 digest 0x00}: the prefix of one manifest's replicas. */
+  static byte[] replicasPrefix(RepositoryName repository, Digest digest) {
+    return prefix(repository.value(), digest.toString());
   }
 
   /** The text after {@code prefix} in {@code key}. */
