@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -95,7 +96,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
       log.info("subscriber started topic={} group={} partitions={} stored_positions={}",
           settings.topic(), settings.groupId(), partitions.size(), startPositions);
     } catch (KafkaException | EventLogException e) {
-      consumer.close(Duration.ZERO);
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
       throw e instanceof EventLogException ele ? ele
           : new EventLogException("cannot subscribe to " + settings.topic() + ": " + e.getMessage(), e);
     }
@@ -131,7 +132,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("subscriber stopped by an error topic={}", settings.topic(), e);
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 

@@ -95,6 +95,7 @@ class EmbeddedKafkaBrokerIT {
           KafkaEventSubscriber.Settings.of(broker.bootstrapServers(), KafkaTopics.EVENTS, "westus"), Map.of(),
           batch -> batch.forEach(r -> received.add(codec.decode(r.value()))))) {
         await().atMost(TIMEOUT).until(() -> received.size() >= published.size());
+        assertThat(subscriber.isRunning()).isTrue();
       }
       assertThat(received).containsExactlyInAnyOrderElementsOf(published);
     }

@@ -141,6 +141,7 @@ class KafkaEventLogIT {
           }
         })) {
       await().atMost(TIMEOUT).until(() -> applied.size() == 2);
+      assertThat(replay.isRunning()).isTrue();
     }
     List<LogRecord> dead = readAll(deadLetters, Map.of(), 1);
 
@@ -151,6 +152,28 @@ class KafkaEventLogIT {
       assertThat(r.headers().get(DeadLetterPublisher.REASON_HEADER)).contains("UNKNOWN_TYPE").contains("tag.rename");
       assertThat(r.headers().get(DeadLetterPublisher.SOURCE_HEADER)).isEqualTo(topic + "/0@1");
     });
+  }
+
+  @Test
+  void aBatchWhoseHandlerFailsIsDeliveredAgainWithNothingSkipped() throws Exception {
+    String topic = newTopic(2);
+    try (var publisher = publisher(topic)) {
+      var sends = new ArrayList<CompletableFuture<LogPosition>>();
+      for (int i = 0; i < 20; i++) sends.add(publisher.send(tagPut(i, "repo-" + (i % 4))));
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+    var failures = new AtomicInteger();
+    var applied = new CopyOnWriteArrayList<LogPosition>();
+
+    try (var subscriber = KafkaEventSubscriber.start(settings(topic), Map.of(), batch -> {
+      if (failures.getAndIncrement() < 2) throw new IllegalStateException("state store unavailable");
+      batch.forEach(r -> applied.add(r.position()));
+    })) {
+      await().atMost(TIMEOUT).until(() -> applied.size() >= 20);
+      assertThat(subscriber.isRunning()).isTrue();
+    }
+
+    assertThat(applied).doesNotHaveDuplicates().hasSize(20);
   }
 
   @Test
@@ -172,6 +195,7 @@ class KafkaEventLogIT {
     var received = new CopyOnWriteArrayList<LogRecord>();
     try (var subscriber = KafkaEventSubscriber.start(settings(topic), from, received::addAll)) {
       await().atMost(TIMEOUT).until(() -> received.size() >= expected);
+      assertThat(subscriber.isRunning()).isTrue();
     }
     return List.copyOf(received);
   }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meridian.core.event.EventDecodeException.Reason;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,9 +89,7 @@ final class JsonFields {
   Map<String, String> stringMap(String field) {
     var map = new LinkedHashMap<String, String>();
     optionalObject(field).ifPresent(object -> {
-      Iterator<Map.Entry<String, JsonNode>> it = object.node.fields();
-      while (it.hasNext()) {
-        var entry = it.next();
+      for (Map.Entry<String, JsonNode> entry : object.node.properties()) {
         map.put(entry.getKey(), object.text(entry.getKey(), entry.getValue()));
       }
     });
