@@ -14,7 +14,10 @@ public interface BlobContent extends Closeable {
   /** The channel to stream from, positionally (for zero-copy file regions). Owned by this object. */
   FileChannel channel();
 
-  /** A stream of bytes {@code [from, toExclusive)}; closing it does not close this content. */
+  /**
+   * A stream of bytes {@code [from, toExclusive)}; closing it does not close this content. Throws
+   * {@code RANGE_INVALID} unless {@code 0 <= from <= toExclusive <= size}.
+   */
   InputStream openStream(long from, long toExclusive);
 
   @Override

@@ -22,7 +22,7 @@ public interface BlobStore {
    */
   BlobInfo put(Digest expected, InputStream content);
 
-  /** Starts a new upload session with this id; throws if it exists. */
+  /** Starts a new upload session with this id; throws {@code BLOB_UPLOAD_INVALID} if it exists. */
   BlobUpload startUpload(UploadId id);
 
   /** Reopens an upload session, e.g. after a restart; its size is what was durably received. */

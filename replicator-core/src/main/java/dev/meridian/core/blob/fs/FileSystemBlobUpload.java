@@ -1,0 +1,180 @@
+package dev.meridian.core.blob.fs;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.meridian.core.blob.BlobInfo;
+import dev.meridian.core.blob.BlobUpload;
+import dev.meridian.core.blob.UploadId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.digest.DigestAlgorithm;
+import dev.meridian.core.digest.Digester;
+import dev.meridian.core.error.RegistryException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An upload session over {@code uploads/<id>/data}: appends are positional writes at the end, hashed
+ * as they pass with one {@link Digester}.
+ *
+ * <p>Single-writer: one caller at a time, as {@link BlobUpload} says; nothing here is synchronised.
+ *
+ * <p>Two surprises. The expected digest is known only at commit, so appends are hashed with sha256
+ * (what clients use); a commit to another algorithm re-reads the file once. And a session reopened
+ * after a restart has lost its hash state: the bytes on disk are re-hashed once, lazily, at the next
+ * append or at commit, not when the session is found (a status query should stay cheap).
+ */
+final class FileSystemBlobUpload implements BlobUpload {
+  private static final Logger log = LoggerFactory.getLogger(FileSystemBlobUpload.class);
+  private static final DigestAlgorithm INCREMENTAL = DigestAlgorithm.SHA256;
+
+  private final FileSystemBlobStore store;
+  private final BlobPaths paths;
+  private final UploadId id;
+  private FileChannel channel; // null once committed, cancelled or released by the store
+  private long size;
+  private Digester digester; // null: the bytes on disk are not hashed yet
+  private boolean ended;
+
+  private FileSystemBlobUpload(FileSystemBlobStore store, UploadId id, FileChannel channel, long size, Digester digester) {
+    this.store = requireNonNull(store, "store");
+    this.paths = store.paths();
+    this.id = requireNonNull(id, "id");
+    this.channel = requireNonNull(channel, "channel");
+    this.size = size;
+    this.digester = digester;
+  }
+
+  /** A fresh, empty session. */
+  static FileSystemBlobUpload started(FileSystemBlobStore store, UploadId id, FileChannel channel) {
+    return new FileSystemBlobUpload(store, id, channel, 0, new Digester(INCREMENTAL));
+  }
+
+  /** A session found on disk: everything there counts as received; its hash is rebuilt when needed. */
+  static FileSystemBlobUpload reopened(FileSystemBlobStore store, UploadId id, FileChannel channel) throws IOException {
+    return new FileSystemBlobUpload(store, id, channel, channel.size(), null);
+  }
+
+  @Override
+  public UploadId id() {
+    return id;
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public void append(ByteBuffer bytes) {
+    FileChannel ch = requireLive();
+    int length = bytes.remaining();
+    ByteBuffer forHash = bytes.duplicate();
+    try {
+      ensureHashed(ch);
+      FileOps.writeFully(ch, bytes, size);
+    } catch (IOException e) {
+      // A partial write leaves bytes past `size` that the hash has not seen: cut them off again.
+      try {
+        ch.truncate(size);
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw FileOps.unchecked("append to upload " + id, e);
+    }
+    digester.update(forHash);
+    size += length;
+  }
+
+  @Override
+  public void sync() {
+    try {
+      requireLive().force(true);
+    } catch (IOException e) {
+      throw FileOps.unchecked("sync upload " + id, e);
+    }
+  }
+
+  @Override
+  public BlobInfo commit(Digest expected) {
+    requireNonNull(expected, "expected");
+    FileChannel ch = requireLive();
+    Digest actual;
+    try {
+      if (ch.size() != size) ch.truncate(size); // bytes of a failed append, never acknowledged
+      ch.force(true);
+      actual = digestWith(expected.algorithm(), ch);
+    } catch (IOException e) {
+      throw FileOps.unchecked("commit upload " + id, e);
+    }
+    if (!actual.equals(expected)) {
+      cancel();
+      throw RegistryException.digestInvalid("upload " + id + " has digest " + actual + ", expected " + expected);
+    }
+    // From here this object is spent. Should publishing fail, the session stays on disk and a later
+    // findUpload reopens it from there.
+    release();
+    try {
+      BlobInfo info = store.publish(paths.uploadData(id), expected, size);
+      ended = true;
+      removeSessionDir();
+      return info;
+    } catch (IOException e) {
+      throw FileOps.unchecked("publish upload " + id + " as " + expected, e);
+    }
+  }
+
+  @Override
+  public void cancel() {
+    if (ended) return;
+    ended = true;
+    release();
+    try {
+      FileOps.deleteRecursively(paths.uploadDir(id));
+    } catch (IOException e) {
+      throw FileOps.unchecked("cancel upload " + id, e);
+    }
+  }
+
+  /** Closes the file and leaves the session to be found again; used by commit and store shutdown. */
+  void release() {
+    store.forget(id, this);
+    FileChannel ch = channel;
+    channel = null;
+    if (ch == null) return;
+    try {
+      ch.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Digest digestWith(DigestAlgorithm algorithm, FileChannel ch) throws IOException {
+    if (algorithm != INCREMENTAL) return FileOps.hash(ch, size, algorithm).digest();
+    ensureHashed(ch);
+    Digest digest = digester.digest();
+    digester = null; // digest() resets it: were the commit to fail, the next use re-hashes from disk
+    return digest;
+  }
+
+  private void ensureHashed(FileChannel ch) throws IOException {
+    if (digester == null) digester = FileOps.hash(ch, size, INCREMENTAL);
+  }
+
+  private FileChannel requireLive() {
+    if (channel == null) throw RegistryException.uploadUnknown(id.value());
+    return channel;
+  }
+
+  private void removeSessionDir() {
+    try {
+      FileOps.deleteRecursively(paths.uploadDir(id));
+    } catch (IOException e) {
+      // The blob is published; an empty session directory is removed at the next start.
+      log.warn("upload={} outcome=session_dir_left error={}", id, e.toString());
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package dev.meridian.core.blob.fs;
+
+import static dev.meridian.core.blob.BlobFixtures.randomBytes;
+import static dev.meridian.core.blob.BlobFixtures.sha256;
+import static dev.meridian.core.blob.BlobFixtures.sha512;
+import static dev.meridian.core.blob.BlobFixtures.streamFailingAt;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meridian.core.blob.BlobContent;
+import dev.meridian.core.blob.BlobInfo;
+import dev.meridian.core.blob.BlobStore;
+import dev.meridian.core.blob.BlobStoreContract;
+import dev.meridian.core.blob.BlobUpload;
+import dev.meridian.core.blob.UploadId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.error.OciErrorCode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSystemBlobStoreTest extends BlobStoreContract {
+  @TempDir Path root;
+  private final List<FileSystemBlobStore> opened = new ArrayList<>();
+
+  @Override
+  protected BlobStore createStore() {
+    return openStore();
+  }
+
+  private FileSystemBlobStore openStore() {
+    FileSystemBlobStore fs = new FileSystemBlobStore(root);
+    opened.add(fs);
+    return fs;
+  }
+
+  @AfterEach
+  void closeStores() {
+    opened.forEach(FileSystemBlobStore::close);
+  }
+
+  private BlobPaths paths() {
+    return new BlobPaths(root);
+  }
+
+  private List<Path> filesUnder(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(p -> !p.equals(dir)).toList();
+    }
+  }
+
+  @Test
+  void blobIsPublishedAtTheDocumentedPath() throws IOException {
+    byte[] bytes = randomBytes(100, 30);
+    put(bytes);
+    Digest digest = sha256(bytes);
+    Path expected = root.resolve("blobs/sha256").resolve(digest.hex().substring(0, 2)).resolve(digest.hex());
+    assertThat(Files.readAllBytes(expected)).isEqualTo(bytes);
+    assertThat(filesUnder(paths().tmpDir())).isEmpty();
+  }
+
+  @Test
+  void streamFailingHalfwayLeavesNoFileUnderTheDigestAndNoTempFile() throws IOException {
+    byte[] bytes = randomBytes(500_000, 31);
+    assertThatThrownBy(() -> store.put(sha256(bytes), streamFailingAt(bytes, 250_000)))
+        .hasRootCauseInstanceOf(IOException.class)
+        .rootCause().hasMessageContaining("connection reset");
+    assertThat(paths().blob(sha256(bytes))).doesNotExist();
+    assertThat(filesUnder(paths().tmpDir())).isEmpty();
+  }
+
+  @Test
+  void digestMismatchLeavesNoTempFile() throws IOException {
+    byte[] bytes = randomBytes(100_000, 32);
+    assertThatThrownBy(() -> store.put(sha256(randomBytes(10, 33)), new ByteArrayInputStream(bytes)));
+    assertThat(filesUnder(paths().tmpDir())).isEmpty();
+    assertThat(filesUnder(paths().blobsDir())).allMatch(Files::isDirectory);
+  }
+
+  @Test
+  void uploadSurvivesClosingAndReopeningTheStore() throws IOException {
+    byte[] bytes = randomBytes(300_000, 34);
+    UploadId id = UploadId.random();
+    FileSystemBlobStore before = (FileSystemBlobStore) store;
+    BlobUpload upload = before.startUpload(id);
+    append(upload, bytes, 0, 120_000);
+    upload.sync();
+    before.close();
+
+    FileSystemBlobStore after = openStore();
+    BlobUpload resumed = after.findUpload(id).orElseThrow();
+    assertThat(resumed.size()).isEqualTo(120_000);
+    append(resumed, bytes, 120_000, bytes.length);
+    assertThat(resumed.commit(sha256(bytes))).isEqualTo(new BlobInfo(sha256(bytes), bytes.length));
+    try (BlobContent content = after.open(sha256(bytes))) {
+      assertThat(content.openStream(0, bytes.length).readAllBytes()).isEqualTo(bytes);
+    }
+    assertThat(filesUnder(paths().uploadsDir())).isEmpty();
+  }
+
+  @Test
+  void uploadReopenedAfterARestartCommitsWithoutFurtherAppendsToEitherAlgorithm() {
+    byte[] bytes = randomBytes(150_000, 35);
+    UploadId forSha256 = UploadId.random();
+    UploadId forSha512 = UploadId.random();
+    for (UploadId id : List.of(forSha256, forSha512)) {
+      BlobUpload upload = store.startUpload(id);
+      append(upload, bytes, 0, bytes.length);
+      upload.sync();
+    }
+    ((FileSystemBlobStore) store).close();
+
+    FileSystemBlobStore after = openStore();
+    assertThat(after.findUpload(forSha256).orElseThrow().commit(sha256(bytes)).size()).isEqualTo(bytes.length);
+    assertThat(after.findUpload(forSha512).orElseThrow().commit(sha512(bytes)).size()).isEqualTo(bytes.length);
+    assertThat(after.stat(sha256(bytes))).isPresent();
+    assertThat(after.stat(sha512(bytes))).isPresent();
+  }
+
+  @Test
+  void uploadReopenedAfterARestartStillRefusesAWrongDigest() {
+    byte[] bytes = randomBytes(50_000, 36);
+    UploadId id = UploadId.random();
+    append(store.startUpload(id), bytes, 0, bytes.length);
+    ((FileSystemBlobStore) store).close();
+
+    FileSystemBlobStore after = openStore();
+    BlobUpload resumed = after.findUpload(id).orElseThrow();
+    append(resumed, bytes, 0, 10); // the re-hash must cover the old bytes, not just this append
+    assertRegistryError(OciErrorCode.DIGEST_INVALID, () -> resumed.commit(sha256(bytes)));
+    assertThat(after.findUpload(id)).isEmpty();
+  }
+
+  @Test
+  void staleTempFilesAndEmptySessionsAreRemovedAtStartAndLiveSessionsKept() throws IOException {
+    UploadId live = UploadId.random();
+    append(store.startUpload(live), randomBytes(10, 37), 0, 10);
+    ((FileSystemBlobStore) store).close();
+    Files.write(paths().newTempFile(), randomBytes(1000, 38));
+    Files.createDirectories(paths().uploadDir(UploadId.random()));
+
+    FileSystemBlobStore after = openStore();
+    assertThat(filesUnder(paths().tmpDir())).isEmpty();
+    assertThat(filesUnder(paths().uploadsDir()))
+        .containsExactlyInAnyOrder(paths().uploadDir(live), paths().uploadData(live));
+    assertThat(after.findUpload(live).orElseThrow().size()).isEqualTo(10);
+  }
+
+  @Test
+  void multiMiBBlobRoundTripsByteExactByPutAndByUpload() throws IOException {
+    byte[] bytes = randomBytes(12 << 20, 39);
+    BlobInfo put = store.put(sha512(bytes), new ByteArrayInputStream(bytes));
+    BlobUpload upload = store.startUpload(UploadId.random());
+    for (int from = 0; from < bytes.length; from += 1 << 20) {
+      append(upload, bytes, from, Math.min(bytes.length, from + (1 << 20)));
+    }
+    BlobInfo committed = upload.commit(sha256(bytes));
+    assertThat(put.size()).isEqualTo(bytes.length);
+    assertThat(committed.size()).isEqualTo(bytes.length);
+    assertThat(Files.readAllBytes(paths().blob(sha512(bytes)))).isEqualTo(bytes);
+    assertThat(contentOf(sha256(bytes))).isEqualTo(bytes);
+  }
+
+  @Test
+  void strayFilesUnderBlobsAreNeitherVisitedNorServed() throws IOException {
+    byte[] bytes = randomBytes(100, 40);
+    Digest digest = sha256(bytes);
+    String wrongShard = digest.hex().startsWith("00") ? "11" : "00";
+    Path misplaced = paths().algorithmDir(digest.algorithm()).resolve(wrongShard).resolve(digest.hex());
+    Files.createDirectories(misplaced.getParent());
+    Files.write(misplaced, bytes);
+    Files.write(misplaced.resolveSibling("not-a-digest"), bytes);
+    assertThat(allBlobs()).isEmpty();
+    assertThat(store.stat(digest)).isEmpty();
+  }
+
+  @Test
+  void endedUploadObjectRefusesFurtherUse() {
+    byte[] bytes = randomBytes(100, 41);
+    BlobUpload upload = store.startUpload(UploadId.random());
+    append(upload, bytes, 0, bytes.length);
+    upload.commit(sha256(bytes));
+    assertRegistryError(OciErrorCode.BLOB_UPLOAD_UNKNOWN, () -> append(upload, bytes, 0, 1));
+    assertRegistryError(OciErrorCode.BLOB_UPLOAD_UNKNOWN, () -> upload.commit(sha256(bytes)));
+    upload.cancel(); // a no-op: the blob it published stays
+    assertThat(store.stat(sha256(bytes))).isPresent();
+  }
+
+  @Test
+  void findingAnOpenSessionReturnsTheSameObjectWithItsHashState() {
+    UploadId id = UploadId.random();
+    BlobUpload started = store.startUpload(id);
+    assertThat(store.findUpload(id)).containsSame(started);
+  }
+}
