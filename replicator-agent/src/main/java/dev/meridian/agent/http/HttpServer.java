@@ -114,8 +114,8 @@ public final class HttpServer implements AutoCloseable {
   }
 
   private void shutdownGroups() {
-    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    workerGroup.shutdownGracefully(100, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    bossGroup.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    workerGroup.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     blocking.shutdown();
     try {
       if (!blocking.awaitTermination(5, TimeUnit.SECONDS)) blocking.shutdownNow();
