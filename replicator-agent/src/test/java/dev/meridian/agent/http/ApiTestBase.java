@@ -15,6 +15,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +52,7 @@ abstract class ApiTestBase {
 
   HttpResponse<byte[]> send(HttpRequest.Builder request) {
     try {
-      return client.send(request.build(), BodyHandlers.ofByteArray());
+      return client.send(request.timeout(Duration.ofSeconds(30)).build(), BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
