@@ -5,12 +5,19 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import dev.meridian.core.clock.RegionId;
 
 /**
  * A region's metadata: repositories, the tag, manifest and blob link registers, the referrers index and
  * upload sessions. Implementations commit each {@link StateBatch} atomically and durably, merging every
  * register by its stamp (see {@link RegisterMerge}).
+ *
+ * <p>Besides the replicated registers it keeps the region's local replication bookkeeping, written in
+ * the same atomic batches: the outbox of events not yet shipped to the log, the consumer offsets of the
+ * log partitions replayed so far, and small local settings.
  */
 public interface RegistryState extends AutoCloseable {
 
@@ -37,6 +44,40 @@ public interface RegistryState extends AutoCloseable {
   boolean repositoryExists(RepositoryName repository);
 
   Optional<UploadSession> findUpload(UploadId id);
+
+  /** The oldest outbox entries, in sequence order, at most {@code limit}. */
+  List<OutboxEntry> readOutbox(int limit);
+
+  /**
+   * Removes a shipped outbox entry; removing one that is gone already does nothing. Not as durable as
+   * {@link #apply}: after a power loss a deleted entry may come back and be shipped again, which replay
+   * tolerates because applying an event twice changes nothing.
+   */
+  void deleteOutbox(long sequence);
+
+  /** How many entries wait in the outbox. */
+  long outboxSize();
+
+  /** The next offset to consume of every log partition an offset was stored for. */
+  Map<LogPosition, Long> consumerOffsets();
+
+  /** A local setting stored with {@link StateWrite.PutMeta}. */
+  Optional<byte[]> findMeta(String key);
+
+  /** Durable transfer work for this content, if any; a manifest with a job is pending (not served). */
+  Optional<TransferJob> findTransfer(RepositoryName repository, Digest digest, TransferJob.Kind kind);
+
+  /** Transfer jobs in key order (repository, digest, kind), after {@code after} if given, at most {@code limit}. */
+  List<TransferJob> listTransfers(Optional<TransferJob> after, int limit);
+
+  /** How many transfer jobs are waiting. */
+  long transferCount();
+
+  /** The complete manifest a tag serves while its winning manifest is pending. */
+  Optional<Digest> findTagFallback(RepositoryName repository, Tag tag);
+
+  /** Regions known (from {@code replica.ack}) to hold this manifest completely. */
+  Set<RegionId> findReplicas(RepositoryName repository, Digest digest);
 
   @Override
   void close();

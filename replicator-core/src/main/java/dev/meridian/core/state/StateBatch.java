@@ -38,6 +38,22 @@ public record StateBatch(List<StateWrite> writes) {
       return add(new StateWrite.PutBlobLink(link));
     }
 
+    public Builder putUpload(UploadSession session) {
+      return add(new StateWrite.PutUpload(session));
+    }
+
+    public Builder appendOutbox(byte[] payload) {
+      return add(new StateWrite.AppendOutbox(payload));
+    }
+
+    public Builder putConsumerOffset(LogPosition position, long nextOffset) {
+      return add(new StateWrite.PutConsumerOffset(position, nextOffset));
+    }
+
+    public Builder putMeta(String key, byte[] value) {
+      return add(new StateWrite.PutMeta(key, value));
+    }
+
     public StateBatch build() {
       return new StateBatch(writes);
     }

@@ -1,0 +1,159 @@
+package dev.meridian.core.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meridian.core.clock.HlcTimestamp;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.event.EventDecodeException.Reason;
+import dev.meridian.core.oci.Descriptor;
+import dev.meridian.core.oci.MediaType;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The wire form of {@link ReplicationEvent}s (DESIGN.md §4): one JSON object per record, for example
+ *
+ * <pre>{@code
+ * {"schema":1,"type":"tag.put","id":"6f1c…","origin":"eastus","hlc":"1732700000000.3",
+ *  "repository":"team-a/app","tag":"v1","digest":"sha256:…"}
+ * }</pre>
+ *
+ * <p>{@code hlc} is {@code millis.logical} as a string; descriptors are in OCI JSON form. Decoding ignores
+ * unknown fields (a newer writer may add some) but refuses an unknown {@code schema} or {@code type},
+ * duplicate keys and trailing content. {@link #decode} never throws anything but
+ * {@link EventDecodeException}, whatever the bytes: replay feeds it whatever is on the topic.
+ *
+ * <p>Thread-safe. Jackson stays inside this package.
+ */
+public final class EventCodec {
+  public static final int SCHEMA = 1;
+
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
+  private final DescriptorJson descriptors = new DescriptorJson(MAPPER);
+
+  public byte[] encode(ReplicationEvent event) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("schema", SCHEMA);
+    node.put("type", event.type().wireName());
+    node.put("id", event.id());
+    node.put("origin", event.origin().value());
+    node.put("hlc", event.hlc().toString());
+    node.put("repository", event.repository().value());
+    if (event instanceof BlobPut e) {
+      node.put("digest", e.digest().toString());
+      node.put("size", e.size());
+    } else if (event instanceof ManifestPut e) {
+      node.put("digest", e.digest().toString());
+      node.put("mediaType", e.mediaType().value());
+      node.put("size", e.size());
+      ArrayNode references = node.putArray("references");
+      e.references().forEach(d -> references.add(descriptors.write(d)));
+      e.subject().ifPresent(d -> node.set("subject", descriptors.write(d)));
+      e.artifactType().ifPresent(t -> node.put("artifactType", t));
+      node.set("annotations", descriptors.writeStringMap(e.annotations()));
+    } else if (event instanceof TagPut e) {
+      node.put("tag", e.tag().value());
+      node.put("digest", e.digest().toString());
+    } else if (event instanceof TagDelete e) {
+      node.put("tag", e.tag().value());
+    } else if (event instanceof ManifestDelete e) {
+      node.put("digest", e.digest().toString());
+    } else if (event instanceof BlobUnlink e) {
+      node.put("digest", e.digest().toString());
+    } else if (event instanceof ReplicaAck e) {
+      node.put("digest", e.digest().toString());
+      node.put("region", e.region().value());
+    } else {
+      throw new IllegalArgumentException("no encoding for " + event.getClass()); // unreachable: sealed
+    }
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always serialises", e);
+    }
+  }
+
+  /** The event in these bytes; throws {@link EventDecodeException} with the reason when there is none. */
+  public ReplicationEvent decode(byte[] bytes) {
+    JsonFields fields = JsonFields.of(parse(bytes), "");
+    checkSchema(fields);
+    String typeName = fields.requireText("type");
+    EventType type = EventType.byWireName(typeName).orElseThrow(() -> new EventDecodeException(
+        Reason.UNKNOWN_TYPE, "unknown event type '" + JsonFields.shorten(typeName) + "'"));
+    String id = fields.requireText("id");
+    RegionId origin = fields.require("origin", RegionId::new);
+    HlcTimestamp hlc = fields.require("hlc", HlcTimestamp::parse);
+    RepositoryName repository = fields.require("repository", RepositoryName::new);
+    return fields.construct(() -> switch (type) {
+      case BLOB_PUT -> new BlobPut(id, origin, hlc, repository, digest(fields), fields.requireLong("size"));
+      case MANIFEST_PUT -> manifestPut(fields, id, origin, hlc, repository);
+      case TAG_PUT -> new TagPut(id, origin, hlc, repository, tag(fields), digest(fields));
+      case TAG_DELETE -> new TagDelete(id, origin, hlc, repository, tag(fields));
+      case MANIFEST_DELETE -> new ManifestDelete(id, origin, hlc, repository, digest(fields));
+      case BLOB_UNLINK -> new BlobUnlink(id, origin, hlc, repository, digest(fields));
+      case REPLICA_ACK -> new ReplicaAck(
+          id, origin, hlc, repository, digest(fields), fields.require("region", RegionId::new));
+    });
+  }
+
+  private ManifestPut manifestPut(
+      JsonFields fields, String id, RegionId origin, HlcTimestamp hlc, RepositoryName repository) {
+    Digest digest = digest(fields);
+    MediaType mediaType = fields.require("mediaType", MediaType::new);
+    long size = fields.requireLong("size");
+    List<JsonNode> items = fields.requireArray("references");
+    var references = new ArrayList<Descriptor>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      references.add(descriptors.read(items.get(i), "references[" + i + "]"));
+    }
+    var subject = fields.optional("subject").map(node -> descriptors.read(node, "subject"));
+    var artifactType = fields.optionalText("artifactType");
+    var annotations = fields.stringMap("annotations");
+    return fields.construct(() -> new ManifestPut(
+        id, origin, hlc, repository, digest, mediaType, size, references, subject, artifactType, annotations));
+  }
+
+  private static Digest digest(JsonFields fields) {
+    return fields.require("digest", Digest::parse);
+  }
+
+  private static Tag tag(JsonFields fields) {
+    return fields.require("tag", Tag::new);
+  }
+
+  private static JsonNode parse(byte[] bytes) {
+    if (bytes == null) throw new EventDecodeException(Reason.MALFORMED, "no bytes (a null record value)");
+    try {
+      JsonNode root = MAPPER.readTree(bytes);
+      if (root == null || !root.isObject()) throw new EventDecodeException(Reason.MALFORMED, "not a JSON object");
+      return root;
+    } catch (JsonProcessingException e) {
+      throw new EventDecodeException(Reason.MALFORMED, "not JSON: " + JsonFields.shorten(e.getOriginalMessage()));
+    } catch (IOException | RuntimeException e) {
+      throw new EventDecodeException(Reason.MALFORMED, "not JSON: " + JsonFields.shorten(e.getMessage()));
+    }
+  }
+
+  private static void checkSchema(JsonFields fields) {
+    var schema = fields.optional("schema").orElseThrow(
+        () -> new EventDecodeException(Reason.UNKNOWN_SCHEMA, "missing field 'schema'"));
+    if (!schema.isIntegralNumber() || !schema.canConvertToInt() || schema.intValue() != SCHEMA) {
+      throw new EventDecodeException(
+          Reason.UNKNOWN_SCHEMA, "unknown schema " + JsonFields.shorten(schema.toString()) + ", expected " + SCHEMA);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.meridian.core.event;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.meridian.core.clock.HlcTimestamp;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.oci.RepositoryName;
+import java.util.regex.Pattern;
+
+/** Checks shared by every event record's constructor. */
+final class EventFields {
+  /** Printable ASCII without spaces: a UUID fits, and an id is always safe in a log line or a key. */
+  private static final Pattern ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
+
+  private EventFields() {}
+
+  static void requireCommon(String id, RegionId origin, HlcTimestamp hlc, RepositoryName repository) {
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("invalid event id '" + id + "': use 1-128 printable ASCII characters");
+    }
+    requireNonNull(origin, "origin");
+    requireNonNull(hlc, "hlc");
+    requireNonNull(repository, "repository");
+  }
+
+  static long requireSize(long size) {
+    if (size < 0) throw new IllegalArgumentException("negative size: " + size);
+    return size;
+  }
+}

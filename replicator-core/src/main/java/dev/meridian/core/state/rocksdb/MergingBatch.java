@@ -1,0 +1,164 @@
+package dev.meridian.core.state.rocksdb;
+
+import static dev.meridian.core.state.rocksdb.StateKeys.inRepository;
+import static dev.meridian.core.state.rocksdb.StateKeys.referrer;
+import static dev.meridian.core.state.rocksdb.StateKeys.utf8;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import dev.meridian.core.clock.Stamp;
+import dev.meridian.core.oci.Descriptor;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.ManifestRecord;
+import dev.meridian.core.state.RegisterMerge;
+import dev.meridian.core.state.StateWrite;
+import dev.meridian.core.state.TagRecord;
+import dev.meridian.core.state.TransferJob;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Turns the writes of one {@code StateBatch} into one RocksDB {@link WriteBatch}, merging each register
+ * write against the current value: the stored one, or an earlier write of the same batch (every put
+ * and delete is also kept in an overlay that later reads consult first, so writes within one batch see
+ * each other). Not thread-safe: the store builds and commits one at a time under its write lock.
+ */
+final class MergingBatch {
+  static final byte[] OUTBOX_NEXT_SEQUENCE = utf8("state.outbox.next-sequence");
+  private static final byte[] EMPTY = new byte[0];
+
+  private final RocksDB db;
+  private final Map<Family, ColumnFamilyHandle> handles;
+  private final WriteBatch batch;
+  /** Family and key (as ISO-8859-1 text, one char per byte) to the value this batch wrote; empty if deleted. */
+  private final Map<String, Optional<byte[]>> overlay = new HashMap<>();
+  private long nextSequence;
+  private int appended;
+
+  MergingBatch(RocksDB db, Map<Family, ColumnFamilyHandle> handles, WriteBatch batch, long nextSequence) {
+    this.db = db;
+    this.handles = handles;
+    this.batch = batch;
+    this.nextSequence = nextSequence;
+  }
+
+  void add(StateWrite write) throws RocksDBException {
+    if (write instanceof StateWrite.PutTag w) {
+      putTag(w.tag());
+    } else if (write instanceof StateWrite.PutManifest w) {
+      putManifest(w.manifest());
+    } else if (write instanceof StateWrite.PutBlobLink w) {
+      putBlobLink(w.link());
+    } else if (write instanceof StateWrite.PutUpload w) {
+      put(Family.UPLOADS, utf8(w.session().id().value()), StateCodec.encodeUpload(w.session()));
+    } else if (write instanceof StateWrite.DeleteUpload w) {
+      delete(Family.UPLOADS, utf8(w.id().value()));
+    } else if (write instanceof StateWrite.AppendOutbox w) {
+      appendOutbox(w.payload());
+    } else if (write instanceof StateWrite.PutConsumerOffset w) {
+      put(Family.OFFSETS, StateKeys.logPosition(w.position()), StateKeys.longBytes(w.nextOffset()));
+    } else if (write instanceof StateWrite.PutMeta w) {
+      put(Family.META, utf8(w.key()), w.value());
+    } else if (write instanceof StateWrite.PutTransfer w) {
+      TransferJob job = w.job();
+      put(Family.TRANSFERS, StateKeys.transfer(job.repository(), job.digest(), job.kind()), StateCodec.encodeTransfer(job));
+    } else if (write instanceof StateWrite.DeleteTransfer w) {
+      delete(Family.TRANSFERS, StateKeys.transfer(w.repository(), w.digest(), w.kind()));
+    } else if (write instanceof StateWrite.PutTagFallback w) {
+      put(Family.TAG_FALLBACK, inRepository(w.repository(), w.tag().value()), utf8(w.digest().toString()));
+    } else if (write instanceof StateWrite.DeleteTagFallback w) {
+      delete(Family.TAG_FALLBACK, inRepository(w.repository(), w.tag().value()));
+    } else if (write instanceof StateWrite.PutReplica w) {
+      put(Family.REPLICAS, StateKeys.replica(w.repository(), w.digest(), w.region()), EMPTY);
+    } else {
+      throw new IllegalArgumentException("unknown state write: " + write);
+    }
+  }
+
+  /** The sequence the next outbox entry gets once this batch committed. */
+  long nextSequence() {
+    return nextSequence;
+  }
+
+  /** How many outbox entries this batch appends. */
+  int appended() {
+    return appended;
+  }
+
+  private void putTag(TagRecord tag) throws RocksDBException {
+    byte[] key = inRepository(tag.repository(), tag.tag().value());
+    Optional<TagRecord> current = get(Family.TAGS, key).map(v -> StateCodec.decodeTag(tag.repository(), tag.tag(), v));
+    touchRepository(tag.repository());
+    if (wins(tag.stamp(), current, TagRecord::stamp)) put(Family.TAGS, key, StateCodec.encodeTag(tag));
+  }
+
+  private void putBlobLink(BlobLinkRecord link) throws RocksDBException {
+    byte[] key = inRepository(link.repository(), link.digest().toString());
+    Optional<BlobLinkRecord> current =
+        get(Family.BLOB_LINKS, key).map(v -> StateCodec.decodeBlobLink(link.repository(), link.digest(), v));
+    touchRepository(link.repository());
+    if (wins(link.stamp(), current, BlobLinkRecord::stamp)) put(Family.BLOB_LINKS, key, StateCodec.encodeBlobLink(link));
+  }
+
+  /** Also keeps the referrers index equal to what the winning register says. */
+  private void putManifest(ManifestRecord manifest) throws RocksDBException {
+    byte[] key = inRepository(manifest.repository(), manifest.digest().toString());
+    Optional<ManifestRecord> current =
+        get(Family.MANIFESTS, key).map(v -> StateCodec.decodeManifest(manifest.repository(), manifest.digest(), v));
+    touchRepository(manifest.repository());
+    if (!wins(manifest.stamp(), current, ManifestRecord::stamp)) return;
+    put(Family.MANIFESTS, key, StateCodec.encodeManifest(manifest));
+    // A digest's subject never changes in practice; removing the loser's entry first keeps the index
+    // a pure function of the winning register even if it did.
+    Optional<Descriptor> oldSubject = current.filter(ManifestRecord::present).flatMap(ManifestRecord::subject);
+    if (oldSubject.isPresent()) {
+      delete(Family.REFERRERS, referrer(manifest.repository(), oldSubject.get().digest(), manifest.digest()));
+    }
+    if (manifest.present() && manifest.subject().isPresent()) {
+      put(Family.REFERRERS, referrer(manifest.repository(), manifest.subject().get().digest(), manifest.digest()), EMPTY);
+    }
+  }
+
+  private void appendOutbox(byte[] payload) throws RocksDBException {
+    put(Family.OUTBOX, StateKeys.longBytes(nextSequence), payload);
+    nextSequence++;
+    appended++;
+    // The high-water mark outlives the entries: a reopened store with an empty outbox keeps counting up.
+    put(Family.META, OUTBOX_NEXT_SEQUENCE, StateKeys.longBytes(nextSequence));
+  }
+
+  /** A repository exists once any register of it was written, won or lost, so this is order-free too. */
+  private void touchRepository(RepositoryName repository) throws RocksDBException {
+    put(Family.REPOSITORIES, utf8(repository.value()), EMPTY);
+  }
+
+  private static <R> boolean wins(Stamp incoming, Optional<R> current, Function<R, Stamp> stampOf) {
+    return RegisterMerge.wins(incoming, current.map(stampOf));
+  }
+
+  private Optional<byte[]> get(Family family, byte[] key) throws RocksDBException {
+    Optional<byte[]> written = overlay.get(overlayKey(family, key));
+    if (written != null) return written;
+    return Optional.ofNullable(db.get(handles.get(family), key));
+  }
+
+  private void put(Family family, byte[] key, byte[] value) throws RocksDBException {
+    batch.put(handles.get(family), key, value);
+    overlay.put(overlayKey(family, key), Optional.of(value));
+  }
+
+  private void delete(Family family, byte[] key) throws RocksDBException {
+    batch.delete(handles.get(family), key);
+    overlay.put(overlayKey(family, key), Optional.empty());
+  }
+
+  private static String overlayKey(Family family, byte[] key) {
+    return family.ordinal() + "/" + new String(key, ISO_8859_1);
+  }
+}

@@ -1,0 +1,315 @@
+package dev.meridian.core.state.rocksdb;
+
+import static dev.meridian.core.state.rocksdb.StateKeys.inRepository;
+import static dev.meridian.core.state.rocksdb.StateKeys.utf8;
+
+import dev.meridian.core.blob.UploadId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
+import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.LogPosition;
+import dev.meridian.core.state.ManifestRecord;
+import dev.meridian.core.state.OutboxEntry;
+import dev.meridian.core.state.RegistryState;
+import dev.meridian.core.state.StateBatch;
+import dev.meridian.core.state.StateStoreException;
+import dev.meridian.core.state.StateWrite;
+import dev.meridian.core.state.TagRecord;
+import dev.meridian.core.state.UploadSession;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.state.TransferJob;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The region's {@link RegistryState} in one RocksDB database: one column family per kind of record,
+ * every batch committed as one synced RocksDB write batch (the acknowledgement point of a push survives
+ * kill -9 and power loss).
+ *
+ * <p>The layout, in one place. Repository names, tags, digests and topics never contain 0x00, which
+ * therefore separates key parts; byte order of keys is lexical order of names, so one repository's keys
+ * are one contiguous range starting at {@code repository 0x00}. Values are JSON written by
+ * {@link StateCodec} unless said otherwise; a register's value holds its stamp as
+ * {@code "hlc":"millis.logical","origin":"region"}.
+ *
+ * <pre>
+ * column family  key                                          value
+ * repositories   repository                                   empty (exists once any register of it was written)
+ * tags           repository 0x00 tag                          {"digest":"sha256:..."|null (tombstone), hlc, origin}
+ * manifests      repository 0x00 digest                       {"mediaType","size","references":[descriptor],
+ *                                                              "subject":descriptor?, "artifactType"?, "annotations":{},
+ *                                                              "present":bool, hlc, origin}
+ *                                                             descriptor = {"mediaType","digest","size",
+ *                                                              "artifactType"?,"annotations"?,"platform"?}
+ * blob_links     repository 0x00 digest                       {"linked":bool, hlc, origin}
+ * referrers      repository 0x00 subject 0x00 referrer        empty; present iff the referrer's manifest register is
+ *                                                              present with that subject (the record is in manifests)
+ * uploads        upload id                                    {"repository","startedAt":ISO-8601 instant}
+ * outbox         sequence (8 bytes, big-endian, from 1)       the event payload, raw bytes
+ * offsets        topic 0x00 partition (4 bytes, big-endian)   next offset to consume (8 bytes, big-endian)
+ * meta           key (UTF-8)                                  raw bytes; the store keeps "state.outbox.next-sequence"
+ *                                                              (8 bytes, big-endian) here so sequences keep growing
+ *                                                              even after the outbox was emptied
+ * transfers      repository 0x00 digest 0x00 kind            {"kind":"manifest"|"blob","origin","size","createdAt"};
+ *                                                              a manifest with an entry here is pending: not served
+ * tag_fallback   repository 0x00 tag                          digest (UTF-8): what the tag serves while its winner
+ *                                                              is pending
+ * replicas       repository 0x00 digest 0x00 region           empty: that region holds the manifest completely
+ * </pre>
+ *
+ * <p>Writes are serialized by one lock (merging reads the current register, so two writers must not
+ * interleave); reads run concurrently. Every method throws {@link IllegalStateException} once closed,
+ * instead of touching freed native memory.
+ */
+public final class RocksDbRegistryState implements RegistryState {
+  private static final Logger LOG = LoggerFactory.getLogger(RocksDbRegistryState.class);
+
+  private final RocksDbHandle rocks;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final AtomicLong outboxSize;
+  private long nextSequence; // guarded by writeLock
+
+  private RocksDbRegistryState(RocksDbHandle rocks, long nextSequence, long outboxSize) {
+    this.rocks = rocks;
+    this.nextSequence = nextSequence;
+    this.outboxSize = new AtomicLong(outboxSize);
+  }
+
+  /** Opens the store in {@code directory}, creating the directory and the database if missing. */
+  public static RocksDbRegistryState open(Path directory) {
+    RocksDbHandle rocks = RocksDbHandle.open(directory);
+    try {
+      long[] lastAndCount = {0, 0};
+      rocks.scan(Family.OUTBOX, new byte[0], new byte[0], (key, value) -> {
+        lastAndCount[0] = StateKeys.longOf(key);
+        lastAndCount[1]++;
+        return true;
+      });
+      long highWater = rocks.get(Family.META, MergingBatch.OUTBOX_NEXT_SEQUENCE).map(StateKeys::longOf).orElse(1L);
+      long nextSequence = Math.max(lastAndCount[0] + 1, highWater);
+      LOG.info("state store opened dir={} outbox_entries={} next_sequence={}", directory, lastAndCount[1], nextSequence);
+      return new RocksDbRegistryState(rocks, nextSequence, lastAndCount[1]);
+    } catch (RuntimeException e) {
+      rocks.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void apply(StateBatch batch) {
+    rocks.run(() -> {
+      writeLock.lock();
+      try (WriteBatch writes = new WriteBatch()) {
+        MergingBatch merging = new MergingBatch(rocks.db(), rocks.handles(), writes, nextSequence);
+        for (StateWrite write : batch.writes()) merging.add(write);
+        if (writes.count() > 0) rocks.db().write(rocks.syncWrites(), writes);
+        // Only a committed batch consumes sequences: a failed one leaves the counter as it was.
+        nextSequence = merging.nextSequence();
+        outboxSize.addAndGet(merging.appended());
+      } finally {
+        writeLock.unlock();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<TagRecord> findTag(RepositoryName repository, Tag tag) {
+    return rocks.get(Family.TAGS, inRepository(repository, tag.value()))
+        .map(v -> StateCodec.decodeTag(repository, tag, v));
+  }
+
+  @Override
+  public List<Tag> listTags(RepositoryName repository, Optional<Tag> last, int limit) {
+    requireLimit(limit);
+    byte[] prefix = StateKeys.repositoryPrefix(repository);
+    byte[] from = last.map(t -> inRepository(repository, t.value())).orElse(prefix);
+    List<Tag> tags = new ArrayList<>();
+    if (limit == 0) return tags;
+    rocks.scan(Family.TAGS, prefix, from, (key, value) -> {
+      Tag tag = new Tag(StateKeys.suffix(key, prefix));
+      if (last.isPresent() && tag.equals(last.get())) return true;
+      if (!StateCodec.decodeTag(repository, tag, value).isDeleted()) tags.add(tag);
+      return tags.size() < limit;
+    });
+    return tags;
+  }
+
+  @Override
+  public Optional<ManifestRecord> findManifest(RepositoryName repository, Digest digest) {
+    return rocks.get(Family.MANIFESTS, inRepository(repository, digest.toString()))
+        .map(v -> StateCodec.decodeManifest(repository, digest, v));
+  }
+
+  @Override
+  public Optional<BlobLinkRecord> findBlobLink(RepositoryName repository, Digest digest) {
+    return rocks.get(Family.BLOB_LINKS, inRepository(repository, digest.toString()))
+        .map(v -> StateCodec.decodeBlobLink(repository, digest, v));
+  }
+
+  @Override
+  public List<ManifestRecord> findReferrers(RepositoryName repository, Digest subject) {
+    byte[] prefix = StateKeys.referrersPrefix(repository, subject);
+    List<Digest> digests = new ArrayList<>();
+    rocks.scan(Family.REFERRERS, prefix, prefix, (key, value) -> digests.add(Digest.parse(StateKeys.suffix(key, prefix))));
+    List<ManifestRecord> referrers = new ArrayList<>();
+    for (Digest digest : digests) {
+      // The index and the registers are written in one batch, but a reader between two scans may see a
+      // newer register: the register has the last word.
+      findManifest(repository, digest).filter(ManifestRecord::present).ifPresent(referrers::add);
+    }
+    return referrers;
+  }
+
+  @Override
+  public List<RepositoryName> listRepositories(Optional<RepositoryName> last, int limit) {
+    requireLimit(limit);
+    List<RepositoryName> names = new ArrayList<>();
+    if (limit == 0) return names;
+    byte[] from = last.map(r -> utf8(r.value())).orElse(new byte[0]);
+    rocks.scan(Family.REPOSITORIES, new byte[0], from, (key, value) -> {
+      RepositoryName name = new RepositoryName(StateKeys.suffix(key, new byte[0]));
+      if (last.isEmpty() || !name.equals(last.get())) names.add(name);
+      return names.size() < limit;
+    });
+    return names;
+  }
+
+  @Override
+  public boolean repositoryExists(RepositoryName repository) {
+    return rocks.get(Family.REPOSITORIES, utf8(repository.value())).isPresent();
+  }
+
+  @Override
+  public Optional<UploadSession> findUpload(UploadId id) {
+    return rocks.get(Family.UPLOADS, utf8(id.value())).map(v -> StateCodec.decodeUpload(id, v));
+  }
+
+  @Override
+  public List<OutboxEntry> readOutbox(int limit) {
+    requireLimit(limit);
+    List<OutboxEntry> entries = new ArrayList<>();
+    if (limit == 0) return entries;
+    rocks.scan(Family.OUTBOX, new byte[0], new byte[0], (key, value) -> {
+      entries.add(new OutboxEntry(StateKeys.longOf(key), value));
+      return entries.size() < limit;
+    });
+    return entries;
+  }
+
+  @Override
+  public void deleteOutbox(long sequence) {
+    byte[] key = StateKeys.longBytes(sequence);
+    rocks.run(() -> {
+      writeLock.lock();
+      try {
+        if (rocks.db().get(rocks.handle(Family.OUTBOX), key) != null) {
+          // Not synced: a delete lost to a power cut only ships the event once more, which is harmless.
+          rocks.db().delete(rocks.handle(Family.OUTBOX), rocks.unsyncedWrites(), key);
+          outboxSize.decrementAndGet();
+        }
+      } finally {
+        writeLock.unlock();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public long outboxSize() {
+    return outboxSize.get();
+  }
+
+  @Override
+  public Map<LogPosition, Long> consumerOffsets() {
+    Map<LogPosition, Long> offsets = new TreeMap<>();
+    rocks.scan(Family.OFFSETS, new byte[0], new byte[0], (key, value) -> {
+      offsets.put(StateKeys.logPosition(key), StateKeys.longOf(value));
+      return true;
+    });
+    return Collections.unmodifiableMap(offsets);
+  }
+
+  @Override
+  public Optional<byte[]> findMeta(String key) {
+    return rocks.get(Family.META, utf8(key));
+  }
+
+  @Override
+  public Optional<TransferJob> findTransfer(RepositoryName repository, Digest digest, TransferJob.Kind kind) {
+    return rocks.get(Family.TRANSFERS, StateKeys.transfer(repository, digest, kind))
+        .map(v -> StateCodec.decodeTransfer(repository, digest, v));
+  }
+
+  @Override
+  public List<TransferJob> listTransfers(Optional<TransferJob> after, int limit) {
+    requireLimit(limit);
+    List<TransferJob> jobs = new ArrayList<>();
+    if (limit == 0) return jobs;
+    byte[] from = after.map(j -> StateKeys.transfer(j.repository(), j.digest(), j.kind())).orElse(new byte[0]);
+    rocks.scan(Family.TRANSFERS, new byte[0], from, (key, value) -> {
+      String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
+      TransferJob job = StateCodec.decodeTransfer(new RepositoryName(parts[0]), Digest.parse(parts[1]), value);
+      if (after.isEmpty() || !sameKey(job, after.get())) jobs.add(job);
+      return jobs.size() < limit;
+    });
+    return jobs;
+  }
+
+  private static boolean sameKey(TransferJob a, TransferJob b) {
+    return a.repository().equals(b.repository()) && a.digest().equals(b.digest()) && a.kind() == b.kind();
+  }
+
+  @Override
+  public long transferCount() {
+    long[] count = {0};
+    rocks.scan(Family.TRANSFERS, new byte[0], new byte[0], (key, value) -> {
+      count[0]++;
+      return true;
+    });
+    return count[0];
+  }
+
+  @Override
+  public Optional<Digest> findTagFallback(RepositoryName repository, Tag tag) {
+    return rocks.get(Family.TAG_FALLBACK, inRepository(repository, tag.value()))
+        .map(v -> Digest.parse(new String(v, java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public Set<RegionId> findReplicas(RepositoryName repository, Digest digest) {
+    byte[] prefix = StateKeys.replicasPrefix(repository, digest);
+    Set<RegionId> regions = new TreeSet<>();
+    rocks.scan(Family.REPLICAS, prefix, prefix, (key, value) -> regions.add(new RegionId(StateKeys.suffix(key, prefix))));
+    return regions;
+  }
+
+  /** Releases every native handle; later calls throw {@link IllegalStateException}. Idempotent. */
+  @Override
+  public void close() {
+    rocks.close();
+  }
+
+  /** The raw database, for tests in this package that check the layout itself (e.g. that no index entry is stale). */
+  RocksDbHandle rocks() {
+    return rocks;
+  }
+
+  private static void requireLimit(int limit) {
+    if (limit < 0) throw new IllegalArgumentException("limit < 0: " + limit);
+  }
+}

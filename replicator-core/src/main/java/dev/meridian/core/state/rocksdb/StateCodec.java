@@ -1,0 +1,200 @@
+package dev.meridian.core.state.rocksdb;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meridian.core.blob.UploadId;
+import dev.meridian.core.clock.HlcTimestamp;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.clock.Stamp;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.Descriptor;
+import dev.meridian.core.oci.MediaType;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
+import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.ManifestRecord;
+import dev.meridian.core.state.StateStoreException;
+import dev.meridian.core.state.TagRecord;
+import dev.meridian.core.state.TransferJob;
+import dev.meridian.core.state.UploadSession;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The JSON values of the state store's column families (formats drawn in {@link RocksDbRegistryState}).
+ * Fields that the key already holds (repository, tag, digest, upload id) are not repeated in the value.
+ *
+ * <p>Encoding refuses what it cannot write faithfully (e.g. a platform map holding a non-JSON object)
+ * with {@link IllegalArgumentException}, before anything reaches the database; decoding a value that
+ * does not parse means the database is corrupt and throws {@link StateStoreException}.
+ */
+final class StateCodec {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private StateCodec() {}
+
+  static byte[] encodeTag(TagRecord tag) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("digest", tag.digest().map(Digest::toString).orElse(null));
+    putStamp(node, tag.stamp());
+    return bytes(node);
+  }
+
+  static TagRecord decodeTag(RepositoryName repository, Tag tag, byte[] value) {
+    return decode(value, node -> decodeTag(repository, tag, node));
+  }
+
+  private static TagRecord decodeTag(RepositoryName repository, Tag tag, JsonNode node) {
+    Optional<Digest> digest = node.path("digest").isTextual()
+        ? Optional.of(Digest.parse(node.get("digest").asText()))
+        : Optional.empty();
+    return new TagRecord(repository, tag, digest, stamp(node));
+  }
+
+  static byte[] encodeManifest(ManifestRecord manifest) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("mediaType", manifest.mediaType().value());
+    node.put("size", manifest.size());
+    ArrayNode references = node.putArray("references");
+    manifest.references().forEach(d -> references.add(descriptor(d)));
+    manifest.subject().ifPresent(s -> node.set("subject", descriptor(s)));
+    manifest.artifactType().ifPresent(t -> node.put("artifactType", t));
+    node.set("annotations", JSON.valueToTree(manifest.annotations()));
+    node.put("present", manifest.present());
+    putStamp(node, manifest.stamp());
+    return bytes(node);
+  }
+
+  static ManifestRecord decodeManifest(RepositoryName repository, Digest digest, byte[] value) {
+    return decode(value, node -> decodeManifest(repository, digest, node));
+  }
+
+  private static ManifestRecord decodeManifest(RepositoryName repository, Digest digest, JsonNode node) {
+    List<Descriptor> references = new ArrayList<>();
+    node.path("references").forEach(r -> references.add(descriptor(r)));
+    return new ManifestRecord(
+        repository,
+        digest,
+        new MediaType(node.get("mediaType").asText()),
+        node.get("size").asLong(),
+        references,
+        node.hasNonNull("subject") ? Optional.of(descriptor(node.get("subject"))) : Optional.empty(),
+        optionalText(node, "artifactType"),
+        stringMap(node.path("annotations")),
+        node.get("present").asBoolean(),
+        stamp(node));
+  }
+
+  static byte[] encodeBlobLink(BlobLinkRecord link) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("linked", link.linked());
+    putStamp(node, link.stamp());
+    return bytes(node);
+  }
+
+  static BlobLinkRecord decodeBlobLink(RepositoryName repository, Digest digest, byte[] value) {
+    return decode(value, node -> new BlobLinkRecord(repository, digest, node.get("linked").asBoolean(), stamp(node)));
+  }
+
+  static byte[] encodeUpload(UploadSession session) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("repository", session.repository().value());
+    node.put("startedAt", session.startedAt().toString());
+    return bytes(node);
+  }
+
+  static UploadSession decodeUpload(UploadId id, byte[] value) {
+    return decode(value, node -> new UploadSession(
+        id, new RepositoryName(node.get("repository").asText()), Instant.parse(node.get("startedAt").asText())));
+  }
+
+  static byte[] encodeTransfer(TransferJob job) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("kind", job.kind().name().toLowerCase(java.util.Locale.ROOT));
+    node.put("origin", job.origin().value());
+    node.put("size", job.size());
+    node.put("createdAt", job.createdAt().toString());
+    return bytes(node);
+  }
+
+  static TransferJob decodeTransfer(RepositoryName repository, Digest digest, byte[] value) {
+    return decode(value, node -> new TransferJob(
+        repository,
+        digest,
+        TransferJob.Kind.valueOf(node.get("kind").asText().toUpperCase(java.util.Locale.ROOT)),
+        new RegionId(node.get("origin").asText()),
+        node.get("size").asLong(),
+        Instant.parse(node.get("createdAt").asText())));
+  }
+
+  private static ObjectNode descriptor(Descriptor d) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("mediaType", d.mediaType().value());
+    node.put("digest", d.digest().toString());
+    node.put("size", d.size());
+    d.artifactType().ifPresent(t -> node.put("artifactType", t));
+    if (!d.annotations().isEmpty()) node.set("annotations", JSON.valueToTree(d.annotations()));
+    // The platform is opaque JSON from a manifest; anything that is not JSON cannot be stored faithfully.
+    d.platform().ifPresent(p -> node.set("platform", JSON.valueToTree(p)));
+    return node;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Descriptor descriptor(JsonNode node) {
+    Optional<Map<String, Object>> platform = node.hasNonNull("platform")
+        ? Optional.of(JSON.convertValue(node.get("platform"), LinkedHashMap.class))
+        : Optional.empty();
+    return new Descriptor(
+        new MediaType(node.get("mediaType").asText()),
+        Digest.parse(node.get("digest").asText()),
+        node.get("size").asLong(),
+        optionalText(node, "artifactType"),
+        stringMap(node.path("annotations")),
+        platform);
+  }
+
+  private static void putStamp(ObjectNode node, Stamp stamp) {
+    node.put("hlc", stamp.hlc().toString());
+    node.put("origin", stamp.origin().value());
+  }
+
+  private static Stamp stamp(JsonNode node) {
+    return new Stamp(HlcTimestamp.parse(node.get("hlc").asText()), new RegionId(node.get("origin").asText()));
+  }
+
+  private static Optional<String> optionalText(JsonNode node, String field) {
+    return node.hasNonNull(field) ? Optional.of(node.get(field).asText()) : Optional.empty();
+  }
+
+  private static Map<String, String> stringMap(JsonNode node) {
+    Map<String, String> map = new LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+    return map;
+  }
+
+  private static byte[] bytes(JsonNode node) {
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot encode state value: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Parses and maps a stored value; any failure means the stored bytes are not what this codec wrote. */
+  private static <T> T decode(byte[] value, Function<JsonNode, T> mapping) {
+    try {
+      return mapping.apply(JSON.readTree(value));
+    } catch (IOException | RuntimeException e) {
+      throw new StateStoreException("corrupt state value: " + e.getMessage(), e);
+    }
+  }
+}
