@@ -14,6 +14,7 @@ import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
+import dev.meridian.core.replication.ManifestVisibility;
 import dev.meridian.core.state.BlobLinkRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegistryState;
@@ -42,11 +43,13 @@ final class ManifestOperations {
   private final BlobStore blobs;
   private final RegistryState state;
   private final Supplier<Stamp> stamps;
+  private final ManifestVisibility visibility;
 
   ManifestOperations(BlobStore blobs, RegistryState state, Supplier<Stamp> stamps) {
     this.blobs = blobs;
     this.state = state;
     this.stamps = stamps;
+    this.visibility = new ManifestVisibility(state);
   }
 
   PutManifestResult put(RepositoryName repository, Reference reference, MediaType contentType, byte[] body) {
@@ -83,10 +86,10 @@ final class ManifestOperations {
     return new PutManifestResult(digest, manifest.subject().map(Descriptor::digest));
   }
 
-  /** A reference counts as present when it is a manifest of this repository or a blob linked here and stored. */
+  /** A reference counts as present when it is a manifest served here or a blob linked here and stored. */
   private void requirePresent(RepositoryName repository, Descriptor referenced) {
     Digest digest = referenced.digest();
-    if (state.findManifest(repository, digest).map(ManifestRecord::present).orElse(false)) return;
+    if (visibility.servedManifest(repository, digest).isPresent()) return;
     boolean linked = state.findBlobLink(repository, digest).map(BlobLinkRecord::linked).orElse(false);
     if (linked && blobs.stat(digest).isPresent()) return;
     throw new RegistryException(OciErrorCode.MANIFEST_BLOB_UNKNOWN,
@@ -104,17 +107,21 @@ final class ManifestOperations {
     }
   }
 
-  /** A present manifest by tag or digest; a tag whose manifest was deleted resolves to nothing. */
+  /**
+   * A served manifest by tag or digest (complete-before-visible: a replicated manifest still missing content
+   * is not served, and its tag serves the previous complete one). A tag whose manifest was deleted
+   * resolves to nothing.
+   */
   private ManifestRecord resolve(RepositoryName repository, Reference reference) {
     if (!state.repositoryExists(repository)) throw RegistryException.nameUnknown(repository.value());
     Digest digest;
     if (reference instanceof Reference.TagReference byTag) {
-      digest = state.findTag(repository, byTag.tag()).flatMap(TagRecord::digest)
+      digest = visibility.servedDigest(repository, byTag.tag())
           .orElseThrow(() -> RegistryException.manifestUnknown(reference.toString()));
     } else {
       digest = ((Reference.DigestReference) reference).digest();
     }
-    return state.findManifest(repository, digest).filter(ManifestRecord::present)
+    return visibility.servedManifest(repository, digest)
         .orElseThrow(() -> RegistryException.manifestUnknown(reference.toString()));
   }
 
@@ -156,7 +163,7 @@ final class ManifestOperations {
 
   List<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType) {
     return state.findReferrers(repository, subject).stream()
-        .filter(ManifestRecord::present)
+        .filter(r -> r.present() && !visibility.isPending(repository, r.digest()))
         .filter(r -> artifactType.isEmpty() || r.artifactType().equals(artifactType))
         .map(ManifestRecord::asDescriptor)
         .toList();

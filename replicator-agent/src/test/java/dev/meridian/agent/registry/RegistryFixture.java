@@ -4,10 +4,11 @@ import dev.meridian.core.blob.fs.FileSystemBlobStore;
 import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.state.RegistryState;
+import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
 import java.nio.file.Path;
 import java.time.Clock;
 
-/** A registry service over a real blob store and state in a temp directory, which can be "restarted". */
+/** A registry service over the real blob store and RocksDB state in a temp directory, which can be restarted. */
 public final class RegistryFixture implements AutoCloseable {
   public static final RegionId REGION = new RegionId("eastus");
 
@@ -23,7 +24,7 @@ public final class RegistryFixture implements AutoCloseable {
 
   private void open() {
     blobs = new FileSystemBlobStore(dir.resolve("blobs-root"));
-    if (state == null) state = new TemporaryInMemoryState();
+    state = RocksDbRegistryState.open(dir.resolve("state"));
     service = new RegistryService(blobs, state, new Hlc(Clock.systemUTC()), REGION, Clock.systemUTC());
   }
 
@@ -42,6 +43,7 @@ public final class RegistryFixture implements AutoCloseable {
   /** Closes everything and opens a fresh service over the same directory, as a process restart would. */
   public RegistryService restart() {
     blobs.close();
+    state.close();
     open();
     return service;
   }
