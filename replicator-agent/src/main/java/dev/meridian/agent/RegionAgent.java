@@ -34,7 +34,7 @@ public final class RegionAgent implements AutoCloseable {
       Clock clock = Clock.systemUTC();
       this.service = new RegistryService(blobs, opened, new Hlc(clock), config.region(), clock);
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       if (opened != null) opened.close();
       blobs.close();
       throw e;

@@ -3,6 +3,7 @@ package dev.meridian.agent.http;
 import dev.meridian.agent.registry.RegistryService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -48,7 +49,7 @@ public final class HttpServer implements AutoCloseable {
   private final AtomicBoolean serving = new AtomicBoolean();
   private final String transport;
 
-  private HttpServer(RegistryService service, InetSocketAddress bind) throws InterruptedException {
+  private HttpServer(RegistryService service, InetSocketAddress bind) {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -71,25 +72,21 @@ public final class HttpServer implements AutoCloseable {
                 .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking));
           }
         });
-    try {
-      this.serverChannel = bootstrap.bind(bind).sync().channel();
-    } catch (RuntimeException | InterruptedException e) {
+    ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
       shutdownGroups();
-      throw e;
+      // Netty rethrows a BindException undeclared; a plain unchecked one lets callers clean up as usual.
+      throw new IllegalStateException("cannot listen on " + bind + ": " + bound.cause().getMessage(), bound.cause());
     }
+    this.serverChannel = bound.channel();
     serving.set(true);
   }
 
   /** Binds and starts serving; throws if the address is taken. */
   public static HttpServer start(RegistryService service, InetSocketAddress bind) {
-    try {
-      HttpServer server = new HttpServer(service, bind);
-      log.info("http.start address={} transport={}", server.address(), server.transport);
-      return server;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while binding " + bind, e);
-    }
+    HttpServer server = new HttpServer(service, bind);
+    log.info("http.start address={} transport={}", server.address(), server.transport);
+    return server;
   }
 
   /** The bound address (with the real port when 0 was asked). */
