@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Upload sessions: the session's owner repository lives in the state, its bytes in the blob store's upload
@@ -28,6 +30,7 @@ import java.util.function.Supplier;
  * lets one request at a time write to it.
  */
 final class UploadSessions {
+  private static final Logger log = LoggerFactory.getLogger(UploadSessions.class);
   private final BlobStore blobs;
   private final RegistryState state;
   private final Clock clock;
@@ -103,6 +106,7 @@ final class UploadSessions {
         new StateWrite.PutBlobLink(new BlobLinkRecord(writer.repository(), info.digest(), true, stamps.get())),
         new StateWrite.DeleteUpload(id)));
     open.remove(id);
+    log.info("blob.put repo={} digest={} size_bytes={} upload={}", writer.repository(), info.digest(), info.size(), id);
     return info;
   }
 
