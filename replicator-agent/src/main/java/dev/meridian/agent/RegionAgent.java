@@ -1,0 +1,84 @@
+package dev.meridian.agent;
+
+import dev.meridian.agent.http.HttpServer;
+import dev.meridian.agent.registry.RegistryService;
+import dev.meridian.core.blob.fs.FileSystemBlobStore;
+import dev.meridian.core.clock.Hlc;
+import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One region's agent in one process: the blob store, the RocksDB state, the registry service and the HTTP
+ * server over them. {@link #close} stops the server first (requests in flight finish), then closes the
+ * state and the store, so no request ever sees a closed store.
+ */
+public final class RegionAgent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RegionAgent.class);
+
+  private final AgentConfig config;
+  private final FileSystemBlobStore blobs;
+  private final RocksDbRegistryState state;
+  private final RegistryService service;
+  private final HttpServer server;
+
+  private RegionAgent(AgentConfig config) {
+    this.config = config;
+    this.blobs = new FileSystemBlobStore(config.blobsRoot());
+    RocksDbRegistryState opened = null;
+    HttpServer started = null;
+    try {
+      opened = RocksDbRegistryState.open(config.stateDir());
+      Clock clock = Clock.systemUTC();
+      this.service = new RegistryService(blobs, opened, new Hlc(clock), config.region(), clock);
+      started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()));
+    } catch (RuntimeException | Error e) {
+      if (opened != null) opened.close();
+      blobs.close();
+      throw e;
+    }
+    this.state = opened;
+    this.server = started;
+  }
+
+  /** Opens the stores and starts serving; the returned agent is ready. */
+  public static RegionAgent start(AgentConfig config) {
+    RegionAgent agent = new RegionAgent(config);
+    log.info("agent.start region={} address={} data_dir={}", config.region(), agent.address(), config.dataDir());
+    return agent;
+  }
+
+  public InetSocketAddress address() {
+    return server.address();
+  }
+
+  /** The URL clients use, e.g. {@code http://127.0.0.1:5001}. */
+  public String url() {
+    InetSocketAddress address = address();
+    return "http://" + address.getHostString() + ":" + address.getPort();
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  public RegistryService service() {
+    return service;
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } finally {
+      try {
+        state.close();
+      } finally {
+        blobs.close();
+      }
+    }
+    log.info("agent.stop region={}", config.region());
+  }
+}

@@ -1,0 +1,137 @@
+package dev.meridian.agent.http;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request being answered: its head, its route, its connection, and whether it was answered yet. Replies
+ * are written on the event loop, whichever thread produced them; a reply may be sent before the body has
+ * been read (an early refusal), then the rest of the body is discarded, or the connection closed.
+ */
+final class Call {
+  private static final Logger log = LoggerFactory.getLogger("dev.meridian.agent.http.access");
+
+  final ChannelHandlerContext ctx;
+  final HttpRequest request;
+  final RouteMatch match;
+  final Executor blocking;
+  private final long startNanos = System.nanoTime();
+  private final boolean keepAlive;
+  private boolean replied;
+  private boolean closeAfterReply;
+
+  Call(ChannelHandlerContext ctx, HttpRequest request, RouteMatch match, Executor blocking) {
+    this.ctx = ctx;
+    this.request = request;
+    this.match = match;
+    this.blocking = blocking;
+    this.keepAlive = HttpUtil.isKeepAlive(request);
+  }
+
+  String method() {
+    return request.method().name();
+  }
+
+  boolean isHead() {
+    return request.method().equals(HttpMethod.HEAD);
+  }
+
+  Optional<String> header(CharSequence name) {
+    return Optional.ofNullable(request.headers().get(name));
+  }
+
+  boolean replied() {
+    return replied;
+  }
+
+  /** Closes the connection once the reply is out: used when the rest of a refused body is not worth reading. */
+  void closeAfterReply() {
+    closeAfterReply = true;
+  }
+
+  /** Runs {@code work} on the blocking executor and sends its reply, or the error it threw, on the event loop. */
+  CompletionStage<Void> replyWith(Supplier<Reply> work) {
+    CompletableFuture<Reply> produced = CompletableFuture.supplyAsync(work, blocking);
+    return produced.handleAsync((reply, failure) -> {
+      send(failure == null ? reply : new Reply.Full(OciErrorResponder.toResponse(failure)));
+      return null;
+    }, ctx.executor());
+  }
+
+  void sendError(Throwable failure) {
+    send(new Reply.Full(OciErrorResponder.toResponse(failure)));
+  }
+
+  /** Writes the reply; must run on the event loop. A second reply to one request is dropped. */
+  void send(Reply reply) {
+    if (replied) {
+      if (reply instanceof Reply.File file) file.content().close();
+      return;
+    }
+    replied = true;
+    boolean keep = keepAlive && !closeAfterReply;
+    ChannelFuture done;
+    if (reply instanceof Reply.Full full) {
+      FullHttpResponse response = full.response();
+      HttpUtil.setKeepAlive(response, keep);
+      if (isHead() && response.content().isReadable()) response = withoutBody(response);
+      done = ctx.writeAndFlush(response);
+    } else {
+      Reply.File file = (Reply.File) reply;
+      HttpResponse head = file.head();
+      HttpUtil.setKeepAlive(head, keep);
+      ctx.write(head);
+      if (!isHead() && file.length() > 0) {
+        ctx.write(new DefaultFileRegion(file.content().channel(), file.position(), file.length()));
+      }
+      done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      done.addListener(f -> file.content().close());
+    }
+    if (!keep) done.addListener(ChannelFutureListener.CLOSE);
+    log.info("http method={} route={} status={} duration_ms={}",
+        method(), match == null ? "none" : match.route().template(), reply.status(), (System.nanoTime() - startNanos) / 1_000_000);
+  }
+
+  /** A HEAD answer keeps the headers, Content-Length included, and drops the body. */
+  private static FullHttpResponse withoutBody(FullHttpResponse response) {
+    FullHttpResponse head = new DefaultFullHttpResponse(response.protocolVersion(), response.status());
+    head.headers().set(response.headers());
+    response.release();
+    return head;
+  }
+
+  static void sendContinue(ChannelHandlerContext ctx) {
+    ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+  }
+
+  static boolean expectsContinue(HttpRequest request) {
+    return HttpUtil.is100ContinueExpected(request);
+  }
+
+  static long contentLength(HttpRequest request) {
+    return HttpUtil.getContentLength(request, -1L);
+  }
+
+  static boolean hasBodyBeyond(HttpRequest request, long limit) {
+    long length = contentLength(request);
+    return length > limit || (length < 0 && HttpUtil.isTransferEncodingChunked(request));
+  }
+}

@@ -1,0 +1,89 @@
+package dev.meridian.agent.http;
+
+import dev.meridian.agent.registry.PutManifestResult;
+import dev.meridian.agent.registry.RegistryService;
+import dev.meridian.agent.registry.StoredManifest;
+import dev.meridian.core.error.OciErrorCode;
+import dev.meridian.core.error.RegistryException;
+import dev.meridian.core.oci.ManifestBytes;
+import dev.meridian.core.oci.MediaType;
+import dev.meridian.core.oci.Reference;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.state.ManifestRecord;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Optional;
+
+/**
+ * {@code /v2/<name>/manifests/<reference>}: GET and HEAD (with Accept negotiation), PUT (the body gathered
+ * in memory, at most 4 MiB), DELETE by digest (the manifest) or by tag (the tag only).
+ */
+final class ManifestHandler {
+  private final RegistryService service;
+
+  ManifestHandler(RegistryService service) {
+    this.service = service;
+  }
+
+  Exchange exchange(Call call) {
+    return switch (call.method()) {
+      case "PUT" -> BufferedExchange.upTo(call, ManifestBytes.MAX_SIZE, tooLarge(), body -> put(call, body));
+      case "DELETE" -> BufferedExchange.bodiless(call, body -> delete(call));
+      default -> BufferedExchange.bodiless(call, body -> get(call));
+    };
+  }
+
+  private static RegistryException tooLarge() {
+    return new RegistryException(
+        OciErrorCode.MANIFEST_INVALID, "manifest larger than " + ManifestBytes.MAX_SIZE + " bytes", null, 413);
+  }
+
+  private Reply put(Call call, byte[] body) {
+    RepositoryName repository = Handlers.repository(call);
+    Reference reference = Reference.parse(call.match.requireParameter());
+    String contentType = call.header(HttpHeaderNames.CONTENT_TYPE)
+        .orElseThrow(() -> RegistryException.manifestInvalid("a manifest PUT needs a Content-Type"));
+    PutManifestResult result = service.putManifest(repository, reference, MediaType.parse(contentType), body);
+    FullHttpResponse response = Responses.empty(HttpResponseStatus.CREATED);
+    response.headers().set(HttpHeaderNames.LOCATION, "/v2/" + repository + "/manifests/" + result.digest());
+    response.headers().set(Responses.CONTENT_DIGEST, result.digest().toString());
+    result.subject().ifPresent(subject -> response.headers().set(Responses.OCI_SUBJECT, subject.toString()));
+    return new Reply.Full(response);
+  }
+
+  private Reply get(Call call) {
+    RepositoryName repository = Handlers.repository(call);
+    Reference reference = Reference.parse(call.match.requireParameter());
+    StoredManifest manifest = service.getManifest(repository, reference, !call.isHead());
+    ManifestRecord record = manifest.record();
+    checkAcceptable(call.header(HttpHeaderNames.ACCEPT), record.mediaType(), reference);
+    FullHttpResponse response =
+        Responses.bytes(HttpResponseStatus.OK, record.mediaType().value(), manifest.bytes());
+    // A HEAD carries the manifest's real length though no bytes follow.
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, record.size());
+    response.headers().set(Responses.CONTENT_DIGEST, record.digest().toString());
+    response.headers().set(HttpHeaderNames.ETAG, "\"" + record.digest() + "\"");
+    return new Reply.Full(response);
+  }
+
+  /**
+   * Refuses a manifest whose type the client did not list in {@code Accept} (404, as distribution answers
+   * for an OCI manifest to a client that does not accept OCI). No {@code Accept}, or a wildcard, takes anything.
+   */
+  static void checkAcceptable(Optional<String> accept, MediaType mediaType, Reference reference) {
+    if (accept.isEmpty() || accept.get().isBlank()) return;
+    for (String part : accept.get().split(",")) {
+      int semicolon = part.indexOf(';');
+      String type = (semicolon >= 0 ? part.substring(0, semicolon) : part).trim();
+      if (type.equals("*/*") || type.equals("application/*") || type.equalsIgnoreCase(mediaType.value())) return;
+    }
+    throw new RegistryException(OciErrorCode.MANIFEST_UNKNOWN,
+        "manifest is " + mediaType + ", which the Accept header does not list", reference.toString(), 404);
+  }
+
+  private Reply delete(Call call) {
+    service.deleteManifest(Handlers.repository(call), Reference.parse(call.match.requireParameter()));
+    return new Reply.Full(Responses.empty(HttpResponseStatus.ACCEPTED));
+  }
+}

@@ -1,0 +1,173 @@
+package dev.meridian.agent.http;
+
+import dev.meridian.core.error.OciErrorCode;
+import dev.meridian.core.error.RegistryException;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * Feeds one connection's requests, one at a time and in order, to the {@link Exchange} their route calls
+ * for. While an exchange works (a chunk being written to disk, a manifest committed) the channel stops
+ * reading ({@code autoRead} off) and messages already decoded wait in an inbox: nothing is buffered beyond
+ * one read, and no disk or RocksDB work runs on the event loop.
+ */
+final class RequestDispatcher extends ChannelInboundHandlerAdapter {
+  private final Router router;
+  private final Handlers handlers;
+  private final Executor blocking;
+  private final ArrayDeque<HttpObject> inbox = new ArrayDeque<>();
+  private boolean busy;
+  private Exchange exchange;
+  private boolean closing;
+
+  RequestDispatcher(Router router, Handlers handlers, Executor blocking) {
+    this.router = router;
+    this.handlers = handlers;
+    this.blocking = blocking;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof HttpObject object)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    inbox.add(object);
+    pump(ctx);
+  }
+
+  private void pump(ChannelHandlerContext ctx) {
+    while (!busy && !inbox.isEmpty()) {
+      if (!ctx.channel().isActive()) {
+        drainInbox();
+        return;
+      }
+      HttpObject next = inbox.poll();
+      CompletionStage<Void> step;
+      try {
+        step = handle(ctx, next);
+      } catch (RuntimeException e) {
+        step = CompletableFuture.failedFuture(e);
+      }
+      CompletableFuture<Void> future = step.toCompletableFuture();
+      if (!future.isDone()) {
+        busy = true;
+        future.whenCompleteAsync((ignored, failure) -> {
+          busy = false;
+          if (failure != null) ctx.close();
+          pump(ctx);
+        }, ctx.executor());
+      } else if (future.isCompletedExceptionally()) {
+        ctx.close();
+      }
+    }
+    ctx.channel().config().setAutoRead(!busy && inbox.isEmpty());
+  }
+
+  private CompletionStage<Void> handle(ChannelHandlerContext ctx, HttpObject object) {
+    CompletionStage<Void> result = CompletableFuture.completedFuture(null);
+    if (object instanceof HttpRequest request) {
+      result = begin(ctx, request);
+    }
+    if (object instanceof HttpContent content) {
+      Exchange current = exchange;
+      if (content instanceof LastHttpContent) exchange = null;
+      if (current == null || content.decoderResult().isFailure()) {
+        content.release();
+        if (content.decoderResult().isFailure()) failConnection(ctx, content.decoderResult());
+        return result;
+      }
+      return result.thenCompose(ignored -> current.content(content));
+    }
+    return result;
+  }
+
+  private CompletionStage<Void> begin(ChannelHandlerContext ctx, HttpRequest request) {
+    if (request.decoderResult().isFailure()) {
+      failConnection(ctx, request.decoderResult());
+      return CompletableFuture.completedFuture(null);
+    }
+    Optional<RouteMatch> match;
+    Call call;
+    try {
+      match = router.match(request.uri());
+    } catch (RegistryException e) {
+      call = new Call(ctx, request, null, blocking);
+      exchange = BufferedExchange.refusing(call, e);
+      return exchange.start();
+    }
+    call = new Call(ctx, request, match.orElse(null), blocking);
+    String expect = request.headers().get(HttpHeaderNames.EXPECT);
+    if (expect != null && !Call.expectsContinue(request)) {
+      exchange = BufferedExchange.refusing(call, new RegistryException(OciErrorCode.UNSUPPORTED, "unsupported expectation", expect, 417));
+    } else if (match.isEmpty()) {
+      exchange = BufferedExchange.refusing(call, new RegistryException(OciErrorCode.UNSUPPORTED, "no such endpoint", null, 404));
+    } else if (!Router.methods(match.get().route()).contains(request.method().name())) {
+      exchange = BufferedExchange.refusing(call, new RegistryException(
+          OciErrorCode.UNSUPPORTED, request.method() + " is not supported here", match.get().route().template(), 405));
+    } else {
+      exchange = handlers.exchangeFor(call);
+    }
+    Exchange started = exchange;
+    return exchange.start().thenRun(() -> {
+      if (Call.expectsContinue(request) && !call.replied() && ctx.channel().isActive()) Call.sendContinue(ctx);
+    }).exceptionally(failure -> {
+      started.abort();
+      call.closeAfterReply();
+      call.sendError(failure);
+      return null;
+    });
+  }
+
+  /** A request Netty could not decode: answer 400 (414 or 431 when too long) and close, since framing is lost. */
+  private void failConnection(ChannelHandlerContext ctx, DecoderResult result) {
+    closing = true;
+    if (exchange != null) exchange.abort();
+    exchange = null;
+    drainInbox();
+    boolean tooLong = result.cause() instanceof TooLongFrameException;
+    HttpResponseStatus status = tooLong ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
+    var response = OciErrorResponder.error(status, "UNSUPPORTED", "malformed HTTP request", null);
+    response.headers().set(HttpHeaderNames.CONNECTION, "close");
+    ctx.writeAndFlush(response).addListener(f -> ctx.close());
+  }
+
+  private void drainInbox() {
+    HttpObject leftover;
+    while ((leftover = inbox.poll()) != null) ReferenceCountUtil.release(leftover);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    drainInbox();
+    if (exchange != null) {
+      exchange.abort();
+      exchange = null;
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Connection resets and the like: nothing to answer on a broken connection.
+    ctx.close();
+  }
+}

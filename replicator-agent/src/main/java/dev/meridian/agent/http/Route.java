@@ -1,0 +1,31 @@
+package dev.meridian.agent.http;
+
+/**
+ * The routes of the OCI distribution API (v1.1) plus the health probes, each with its template. The
+ * template doubles as a low-cardinality label for logs and metrics.
+ *
+ * <p>See <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#endpoints">the
+ * spec's endpoint table</a>.
+ */
+public enum Route {
+  BASE("/v2/"),
+  CATALOG("/v2/_catalog"),
+  TAGS_LIST("/v2/{name}/tags/list"),
+  MANIFEST("/v2/{name}/manifests/{reference}"),
+  BLOB("/v2/{name}/blobs/{digest}"),
+  UPLOAD_START("/v2/{name}/blobs/uploads/"),
+  UPLOAD("/v2/{name}/blobs/uploads/{session}"),
+  REFERRERS("/v2/{name}/referrers/{digest}"),
+  HEALTHZ("/healthz"),
+  READYZ("/readyz");
+
+  private final String template;
+
+  Route(String template) {
+    this.template = template;
+  }
+
+  public String template() {
+    return template;
+  }
+}

@@ -1,0 +1,187 @@
+package dev.meridian.agent.http;
+
+import dev.meridian.agent.registry.RegistryService;
+import dev.meridian.agent.registry.UploadStatus;
+import dev.meridian.agent.registry.UploadWriter;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.error.OciErrorCode;
+import dev.meridian.core.error.RegistryException;
+import dev.meridian.core.oci.RepositoryName;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.ByteBuffer;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Streams an upload body to the blob store as it arrives: each piece is appended on the blocking executor
+ * and the dispatcher reads no more until that append finished. Every step of one exchange runs on a chain
+ * ({@link #tail}), so appends, the final sync or commit, and an abandon after a dropped connection never
+ * overlap on the (not thread-safe) upload.
+ *
+ * <p>A {@code Content-Range} is checked against where the upload stands before any byte is read (416 with
+ * the held {@code Range} when it does not continue it) and against the body: bytes beyond the announced
+ * range are not appended, and a body of another length than announced is answered {@code SIZE_INVALID}.
+ */
+final class UploadExchange implements Exchange {
+  enum Kind {
+    /** PATCH: append a chunk, answer 202. */
+    CHUNK,
+    /** PUT {@code ?digest=}: append an optional last chunk, verify, publish, answer 201. */
+    COMPLETE,
+    /** POST {@code ?digest=}: a new session with the whole blob, answered like COMPLETE. */
+    MONOLITHIC
+  }
+
+  private static final long DRAIN_LIMIT = 64 * 1024;
+
+  private final Call call;
+  private final RegistryService service;
+  private final Kind kind;
+  private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+  private RepositoryName repository;
+  private Digest digest;
+  private UploadWriter writer;
+  private long announced = -1;
+  private long received;
+  private RegistryException refusal;
+  private boolean finished;
+
+  UploadExchange(Call call, RegistryService service, Kind kind) {
+    this.call = call;
+    this.service = service;
+    this.kind = kind;
+  }
+
+  @Override
+  public CompletionStage<Void> start() {
+    return CompletableFuture.runAsync(this::open, call.blocking)
+        .handleAsync((ignored, failure) -> {
+          if (failure != null) refuse(OciErrorResponder.unwrap(failure), true);
+          return null;
+        }, call.ctx.executor());
+  }
+
+  /** Validates the request and takes the session; runs on the blocking executor. */
+  private void open() {
+    repository = Handlers.repository(call);
+    if (kind != Kind.CHUNK) {
+      String text = call.match.queryParam("digest")
+          .orElseThrow(() -> RegistryException.digestInvalid("completing an upload needs ?digest="));
+      digest = Digest.parse(text);
+    }
+    OptionalLong start = OptionalLong.empty();
+    String contentRange = call.request.headers().get(HttpHeaderNames.CONTENT_RANGE);
+    if (contentRange != null) {
+      ByteRanges.Inclusive range = ByteRanges.parseContentRange(contentRange);
+      long length = Call.contentLength(call.request);
+      if (length >= 0 && length != range.length()) {
+        throw new RegistryException(OciErrorCode.SIZE_INVALID,
+            "Content-Length " + length + " does not match Content-Range " + contentRange, null, 400);
+      }
+      start = OptionalLong.of(range.first());
+      announced = range.length();
+    }
+    if (kind == Kind.MONOLITHIC) {
+      UploadStatus fresh = service.startUpload(repository);
+      writer = service.beginWrite(repository, fresh.id().value(), OptionalLong.of(0));
+    } else {
+      writer = service.beginWrite(repository, call.match.requireParameter(), start);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> content(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (refusal != null || writer == null || call.replied()) {
+      content.release();
+      if (last && refusal != null) call.sendError(refusal);
+      return CompletableFuture.completedFuture(null);
+    }
+    int readable = content.content().readableBytes();
+    if (announced >= 0 && received + readable > announced) {
+      content.release();
+      refuse(new RegistryException(OciErrorCode.SIZE_INVALID,
+          "body longer than the " + announced + " bytes Content-Range announced", null, 400), false);
+      if (last) call.sendError(refusal);
+      return CompletableFuture.completedFuture(null);
+    }
+    received += readable;
+    ByteBuf bytes = content.content();
+    UploadWriter target = writer;
+    tail = tail.thenRunAsync(() -> {
+      try {
+        if (bytes.isReadable()) {
+          for (ByteBuffer buffer : bytes.nioBuffers(bytes.readerIndex(), bytes.readableBytes())) target.append(buffer);
+        }
+      } finally {
+        content.release();
+      }
+    }, call.blocking);
+    if (last) {
+      tail = tail.thenApplyAsync(ignored -> finish(), call.blocking)
+          .handleAsync((reply, failure) -> {
+            if (failure != null) {
+              call.sendError(failure);
+            } else {
+              call.send(reply);
+            }
+            return null;
+          }, call.ctx.executor());
+      return tail;
+    }
+    return tail.handleAsync((ignored, failure) -> {
+      if (failure != null) refuse(OciErrorResponder.unwrap(failure), false);
+      return null;
+    }, call.ctx.executor());
+  }
+
+  /** After the last byte: make the chunk durable, or verify and publish the blob. Blocking executor. */
+  private Reply finish() {
+    finished = true;
+    if (announced >= 0 && received != announced) {
+      UploadStatus held = service.endChunk(writer);
+      throw new RegistryException(OciErrorCode.SIZE_INVALID,
+          "body of " + received + " bytes, Content-Range announced " + announced + "; upload holds " + held.offset(), null, 400);
+    }
+    if (kind == Kind.CHUNK) return UploadHandler.accepted(HttpResponseStatus.ACCEPTED, service.endChunk(writer));
+    return UploadHandler.created(repository, service.completeUpload(writer, digest));
+  }
+
+  /**
+   * Remembers a refusal and gives the session back. A refusal is answered once the body was drained when
+   * the body is known to be small; otherwise (large, unknown length, or awaited with 100-continue) at once,
+   * with the connection closed rather than the rest of the body read. A fault of ours always closes.
+   */
+  private void refuse(Throwable failure, boolean beforeBody) {
+    refusal = failure instanceof RegistryException e ? e : null;
+    releaseWriter();
+    boolean small = !Call.hasBodyBeyond(call.request, DRAIN_LIMIT);
+    boolean awaited = beforeBody && Call.expectsContinue(call.request);
+    if (refusal == null || !small || awaited) {
+      call.closeAfterReply();
+      call.sendError(failure);
+    }
+  }
+
+  private void releaseWriter() {
+    UploadWriter held = writer;
+    writer = null;
+    if (held != null && !finished) {
+      finished = true;
+      tail = tail.handleAsync((ignored, failure) -> {
+        service.abandonWrite(held);
+        return null;
+      }, call.blocking);
+    }
+  }
+
+  @Override
+  public void abort() {
+    releaseWriter();
+  }
+}

@@ -1,0 +1,171 @@
+package dev.meridian.agent.registry;
+
+import dev.meridian.core.blob.BlobContent;
+import dev.meridian.core.blob.BlobStore;
+import dev.meridian.core.clock.Stamp;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.error.OciErrorCode;
+import dev.meridian.core.error.RegistryException;
+import dev.meridian.core.oci.Descriptor;
+import dev.meridian.core.oci.Manifest;
+import dev.meridian.core.oci.ManifestBytes;
+import dev.meridian.core.oci.ManifestParser;
+import dev.meridian.core.oci.MediaType;
+import dev.meridian.core.oci.Reference;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
+import dev.meridian.core.replication.ManifestVisibility;
+import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.ManifestRecord;
+import dev.meridian.core.state.RegistryState;
+import dev.meridian.core.state.StateBatch;
+import dev.meridian.core.state.TagRecord;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Manifest push, pull and delete, and referrers. A push validates everything first (size, JSON, digest,
+ * every reference present and linked here), stores the bytes as a blob, and then commits the manifest
+ * register, the tag and the manifest's own blob link in one batch: that commit is the acknowledgement.
+ */
+final class ManifestOperations {
+  private static final Logger log = LoggerFactory.getLogger(ManifestOperations.class);
+  private static final int TAG_SCAN_PAGE = 500;
+
+  private final BlobStore blobs;
+  private final RegistryState state;
+  private final Supplier<Stamp> stamps;
+  private final ManifestVisibility visibility;
+
+  ManifestOperations(BlobStore blobs, RegistryState state, Supplier<Stamp> stamps) {
+    this.blobs = blobs;
+    this.state = state;
+    this.stamps = stamps;
+    this.visibility = new ManifestVisibility(state);
+  }
+
+  PutManifestResult put(RepositoryName repository, Reference reference, MediaType contentType, byte[] body) {
+    if (body.length > ManifestBytes.MAX_SIZE) {
+      throw new RegistryException(
+          OciErrorCode.MANIFEST_INVALID, "manifest larger than " + ManifestBytes.MAX_SIZE + " bytes", null, 413);
+    }
+    ManifestBytes bytes = new ManifestBytes(body, contentType);
+    Digest digest = bytes.digest();
+    if (reference instanceof Reference.DigestReference byDigest) {
+      Digest claimed = byDigest.digest();
+      Digest actual = Digest.of(claimed.algorithm(), body);
+      if (!actual.equals(claimed)) {
+        throw new RegistryException(OciErrorCode.DIGEST_INVALID,
+            "manifest digest " + actual + " does not match the reference " + claimed, claimed.toString(), 400);
+      }
+      digest = claimed;
+    }
+    Manifest manifest = ManifestParser.parse(bytes);
+    for (Descriptor referenced : manifest.references()) requirePresent(repository, referenced);
+
+    blobs.put(digest, new ByteArrayInputStream(body));
+    Stamp stamp = stamps.get();
+    ManifestRecord record = new ManifestRecord(repository, digest, contentType, body.length, manifest.references(),
+        manifest.subject(), manifest.artifactType(), manifest.annotations(), true, stamp);
+    StateBatch.Builder batch = StateBatch.builder().putManifest(record);
+    if (reference instanceof Reference.TagReference byTag) {
+      batch.putTag(new TagRecord(repository, byTag.tag(), Optional.of(digest), stamp));
+    }
+    batch.putBlobLink(new BlobLinkRecord(repository, digest, true, stamp));
+    state.apply(batch.build());
+    log.info("manifest.put repo={} reference={} digest={} size_bytes={} media_type={}",
+        repository, reference, digest, body.length, contentType);
+    return new PutManifestResult(digest, manifest.subject().map(Descriptor::digest));
+  }
+
+  /** A reference counts as present when it is a manifest served here or a blob linked here and stored. */
+  private void requirePresent(RepositoryName repository, Descriptor referenced) {
+    Digest digest = referenced.digest();
+    if (visibility.servedManifest(repository, digest).isPresent()) return;
+    boolean linked = state.findBlobLink(repository, digest).map(BlobLinkRecord::linked).orElse(false);
+    if (linked && blobs.stat(digest).isPresent()) return;
+    throw new RegistryException(OciErrorCode.MANIFEST_BLOB_UNKNOWN,
+        "manifest references " + digest + ", unknown in " + repository, digest.toString(), 400);
+  }
+
+  StoredManifest get(RepositoryName repository, Reference reference, boolean withBytes) {
+    ManifestRecord record = resolve(repository, reference);
+    if (!withBytes) return new StoredManifest(record, new byte[0]);
+    try (BlobContent content = blobs.open(record.digest());
+        InputStream in = content.openStream(0, content.info().size())) {
+      return new StoredManifest(record, in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A served manifest by tag or digest (complete-before-visible: a replicated manifest still missing content
+   * is not served, and its tag serves the previous complete one). A tag whose manifest was deleted
+   * resolves to nothing.
+   */
+  private ManifestRecord resolve(RepositoryName repository, Reference reference) {
+    if (!state.repositoryExists(repository)) throw RegistryException.nameUnknown(repository.value());
+    Digest digest;
+    if (reference instanceof Reference.TagReference byTag) {
+      digest = visibility.servedDigest(repository, byTag.tag())
+          .orElseThrow(() -> RegistryException.manifestUnknown(reference.toString()));
+    } else {
+      digest = ((Reference.DigestReference) reference).digest();
+    }
+    return visibility.servedManifest(repository, digest)
+        .orElseThrow(() -> RegistryException.manifestUnknown(reference.toString()));
+  }
+
+  /**
+   * By tag: tombstones the tag only. By digest: marks the manifest deleted, unlinks its bytes, and
+   * tombstones every tag pointing at it, all in one batch, so none of them resolves afterwards.
+   */
+  void delete(RepositoryName repository, Reference reference) {
+    ManifestRecord record = resolve(repository, reference);
+    Stamp stamp = stamps.get();
+    StateBatch.Builder batch = StateBatch.builder();
+    if (reference instanceof Reference.TagReference byTag) {
+      batch.putTag(new TagRecord(repository, byTag.tag(), Optional.empty(), stamp));
+    } else {
+      batch.putManifest(record.deletedAt(stamp));
+      batch.putBlobLink(new BlobLinkRecord(repository, record.digest(), false, stamp));
+      for (Tag tag : tagsPointingAt(repository, record.digest())) {
+        batch.putTag(new TagRecord(repository, tag, Optional.empty(), stamp));
+      }
+    }
+    state.apply(batch.build());
+    log.info("manifest.delete repo={} reference={} digest={}", repository, reference, record.digest());
+  }
+
+  private List<Tag> tagsPointingAt(RepositoryName repository, Digest digest) {
+    List<Tag> pointing = new ArrayList<>();
+    Optional<Tag> last = Optional.empty();
+    while (true) {
+      List<Tag> page = state.listTags(repository, last, TAG_SCAN_PAGE);
+      for (Tag tag : page) {
+        if (state.findTag(repository, tag).flatMap(TagRecord::digest).filter(digest::equals).isPresent()) {
+          pointing.add(tag);
+        }
+      }
+      if (page.size() < TAG_SCAN_PAGE) return pointing;
+      last = Optional.of(page.get(page.size() - 1));
+    }
+  }
+
+  List<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType) {
+    return state.findReferrers(repository, subject).stream()
+        .filter(r -> r.present() && !visibility.isPending(repository, r.digest()))
+        .filter(r -> artifactType.isEmpty() || r.artifactType().equals(artifactType))
+        .map(ManifestRecord::asDescriptor)
+        .toList();
+  }
+}

@@ -1,0 +1,195 @@
+package dev.meridian.agent.registry;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.meridian.core.blob.BlobContent;
+import dev.meridian.core.blob.BlobInfo;
+import dev.meridian.core.blob.BlobStore;
+import dev.meridian.core.clock.Hlc;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.clock.Stamp;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.error.OciErrorCode;
+import dev.meridian.core.error.RegistryException;
+import dev.meridian.core.oci.Descriptor;
+import dev.meridian.core.oci.MediaType;
+import dev.meridian.core.oci.Reference;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
+import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.RegistryState;
+import dev.meridian.core.state.StateBatch;
+import dev.meridian.core.state.StateWrite;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One region's OCI registry: uploads, blobs, manifests, tags, the catalog and referrers, over a
+ * {@link BlobStore} and a {@link RegistryState}. No HTTP here; every method blocks on disk and RocksDB, so
+ * callers run it off any event loop.
+ *
+ * <p>A blob is visible in a repository only while the repository's blob link register says linked; the
+ * bytes are shared by every repository of the region. Every local write is stamped with a fresh HLC reading
+ * and this region as origin. Manifest work lives in {@link ManifestOperations}, sessions in
+ * {@link UploadSessions}.
+ */
+public final class RegistryService {
+  /** The largest page a listing returns, whatever {@code n} asks. */
+  public static final int MAX_PAGE = 1000;
+
+  private final BlobStore blobs;
+  private final RegistryState state;
+  private final Hlc hlc;
+  private final RegionId region;
+  private final UploadSessions uploads;
+  private final ManifestOperations manifests;
+
+  public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock) {
+    this.blobs = requireNonNull(blobs, "blobs");
+    this.state = requireNonNull(state, "state");
+    this.hlc = requireNonNull(hlc, "hlc");
+    this.region = requireNonNull(region, "region");
+    this.uploads = new UploadSessions(blobs, state, clock, this::stamp);
+    this.manifests = new ManifestOperations(blobs, state, this::stamp);
+  }
+
+  public RegionId region() {
+    return region;
+  }
+
+  /** A stamp for a new local write. */
+  Stamp stamp() {
+    return new Stamp(hlc.tick(), region);
+  }
+
+  /** Whether the state answers queries: the readiness probe. */
+  public boolean ready() {
+    try {
+      state.listRepositories(Optional.empty(), 1);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  // ---- uploads
+
+  public UploadStatus startUpload(RepositoryName repository) {
+    return uploads.start(repository);
+  }
+
+  /** Links the blob from {@code from} if that repository has it linked, else starts an ordinary upload. */
+  public MountOutcome mount(RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
+    if (from.isPresent()) {
+      Optional<BlobInfo> source = findLinked(from.get(), digest);
+      if (source.isPresent()) {
+        link(repository, digest);
+        return new MountOutcome.Mounted(source.get());
+      }
+    }
+    return new MountOutcome.Started(uploads.start(repository));
+  }
+
+  public UploadStatus uploadStatus(RepositoryName repository, String uploadId) {
+    return uploads.status(repository, uploadId);
+  }
+
+  /**
+   * Takes the session for one request. With {@code expectedOffset} (a {@code Content-Range} start) a chunk
+   * that does not continue where the session stands is refused with {@link UploadRangeException}.
+   */
+  public UploadWriter beginWrite(RepositoryName repository, String uploadId, OptionalLong expectedOffset) {
+    return uploads.beginWrite(repository, uploadId, expectedOffset);
+  }
+
+  /** Fsyncs the chunk just written and releases the session: the 202 may go out after this. */
+  public UploadStatus endChunk(UploadWriter writer) {
+    return uploads.endChunk(writer);
+  }
+
+  /** Releases the session after a failed request; bytes already appended stay (the client may resume). */
+  public void abandonWrite(UploadWriter writer) {
+    uploads.abandon(writer);
+  }
+
+  /** Verifies the whole upload against {@code digest}, publishes it, links it here; the 201 follows. */
+  public BlobInfo completeUpload(UploadWriter writer, Digest digest) {
+    return uploads.complete(writer, digest);
+  }
+
+  public void cancelUpload(RepositoryName repository, String uploadId) {
+    uploads.cancel(repository, uploadId);
+  }
+
+  // ---- blobs
+
+  /** The blob's info if it is linked in this repository and stored; else {@code BLOB_UNKNOWN}. */
+  public BlobInfo statBlob(RepositoryName repository, Digest digest) {
+    return findLinked(repository, digest).orElseThrow(() -> RegistryException.blobUnknown(digest));
+  }
+
+  /** Opens a blob linked in this repository; the caller closes it. */
+  public BlobContent openBlob(RepositoryName repository, Digest digest) {
+    statBlob(repository, digest);
+    return blobs.open(digest);
+  }
+
+  /** Unlinks the blob from this repository; the bytes stay for other repositories (and garbage collection). */
+  public void deleteBlob(RepositoryName repository, Digest digest) {
+    boolean linked = state.findBlobLink(repository, digest).map(BlobLinkRecord::linked).orElse(false);
+    if (!linked) throw RegistryException.blobUnknown(digest);
+    state.apply(StateBatch.of(new StateWrite.PutBlobLink(new BlobLinkRecord(repository, digest, false, stamp()))));
+  }
+
+  private Optional<BlobInfo> findLinked(RepositoryName repository, Digest digest) {
+    boolean linked = state.findBlobLink(repository, digest).map(BlobLinkRecord::linked).orElse(false);
+    return linked ? blobs.stat(digest) : Optional.empty();
+  }
+
+  private void link(RepositoryName repository, Digest digest) {
+    state.apply(StateBatch.of(new StateWrite.PutBlobLink(new BlobLinkRecord(repository, digest, true, stamp()))));
+  }
+
+  // ---- manifests
+
+  public PutManifestResult putManifest(RepositoryName repository, Reference reference, MediaType contentType, byte[] body) {
+    return manifests.put(repository, reference, contentType, body);
+  }
+
+  /** The manifest's register and bytes; {@code withBytes} false for a HEAD. */
+  public StoredManifest getManifest(RepositoryName repository, Reference reference, boolean withBytes) {
+    return manifests.get(repository, reference, withBytes);
+  }
+
+  public void deleteManifest(RepositoryName repository, Reference reference) {
+    manifests.delete(repository, reference);
+  }
+
+  public List<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType) {
+    return manifests.referrers(repository, subject, artifactType);
+  }
+
+  // ---- listings
+
+  /** Tags in lexical order after {@code last}; {@code NAME_UNKNOWN} if the repository never had content. */
+  public Page<Tag> listTags(RepositoryName repository, Optional<Tag> last, int limit) {
+    if (!state.repositoryExists(repository)) throw RegistryException.nameUnknown(repository.value());
+    if (limit == 0) return new Page<>(List.of(), false);
+    return Page.ofOverfetched(state.listTags(repository, last, checkLimit(limit) + 1), limit);
+  }
+
+  public Page<RepositoryName> catalog(Optional<RepositoryName> last, int limit) {
+    if (limit == 0) return new Page<>(List.of(), false);
+    return Page.ofOverfetched(state.listRepositories(last, checkLimit(limit) + 1), limit);
+  }
+
+  private static int checkLimit(int limit) {
+    if (limit < 0 || limit > MAX_PAGE) {
+      throw new RegistryException(
+          OciErrorCode.PAGINATION_NUMBER_INVALID, "n must be between 0 and " + MAX_PAGE, String.valueOf(limit), 400);
+    }
+    return limit;
+  }
+}
