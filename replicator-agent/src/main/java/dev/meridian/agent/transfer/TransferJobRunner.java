@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +57,11 @@ final class TransferJobRunner {
   private final SourceSelector selector;
   private final TransferPolicies policies;
   private final Hlc hlc;
+  private final BooleanSupplier stopping;
   private final EventCodec codec = new EventCodec();
 
   TransferJobRunner(RegionId self, RegistryState state, BlobStore blobs, BlobFetcher fetcher, PeerClients peers,
-      SourceSelector selector, TransferPolicies policies, Hlc hlc) {
+      SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping) {
     this.self = requireNonNull(self, "self");
     this.state = requireNonNull(state, "state");
     this.blobs = requireNonNull(blobs, "blobs");
@@ -69,6 +71,7 @@ final class TransferJobRunner {
     this.selector = requireNonNull(selector, "selector");
     this.policies = requireNonNull(policies, "policies");
     this.hlc = requireNonNull(hlc, "hlc");
+    this.stopping = requireNonNull(stopping, "stopping");
   }
 
   /** What a finished job did: the bytes it brought in and the regions they came from. */
@@ -127,6 +130,7 @@ final class TransferJobRunner {
     }
 
     void fetch(MissingContent item) {
+      if (stopping.getAsBoolean()) throw new TransferFailedException("stopping");
       RepositoryName repository = job.repository();
       Set<RegionId> replicas = state.findReplicas(repository, job.digest());
       List<RegionId> sources = selector.order(job.origin(), replicas, r -> distrusted.contains(r) || policies.isOpen(r));
@@ -150,7 +154,7 @@ final class TransferJobRunner {
           }
           reasons.add(source + ": " + e.code() + " " + e.getMessage());
         }
-        if (Thread.currentThread().isInterrupted()) throw new TransferFailedException("interrupted");
+        if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) throw new TransferFailedException("stopping");
       }
       if (sources.isEmpty()) reasons.add("no source available (every peer's circuit breaker is open, or no peer)");
       throw new TransferFailedException("no source served " + item.digest() + ": " + String.join("; ", reasons));

@@ -9,6 +9,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -23,13 +24,14 @@ final class TransferPolicies {
   private final Retry retry;
   private final CircuitBreakerRegistry breakers;
 
-  TransferPolicies(TransferConfig config) {
+  /** @param stopping true once the worker stops: a fetch then gives up rather than retry */
+  TransferPolicies(TransferConfig config, BooleanSupplier stopping) {
     this.retry = Retry.of("blob-transfer", RetryConfig.custom()
         .maxAttempts(config.retryAttempts())
         .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
             config.retryInitialBackoff(), 2.0, config.retryMaxBackoff()))
-        // An interrupted thread is a stopping worker: give up rather than sleep.
-        .retryOnException(e -> e instanceof PeerUnavailableException && !Thread.currentThread().isInterrupted())
+        .retryOnException(e -> e instanceof PeerUnavailableException
+            && !stopping.getAsBoolean() && !Thread.currentThread().isInterrupted())
         .build());
     this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)

@@ -70,7 +70,7 @@ public final class TransferWorker implements AutoCloseable {
     this.clock = requireNonNull(clock, "clock");
     List<RegionId> fleet = topology.regions().stream().map(Region::id).toList();
     this.runner = new TransferJobRunner(self, state, blobs, new BlobFetcher(blobs, config.bufferSize()), peers,
-        new SourceSelector(self, fleet), new TransferPolicies(config), hlc);
+        new SourceSelector(self, fleet), new TransferPolicies(config, () -> stopped), hlc, () -> stopped);
     this.backoff = new JobBackoff<>(config.jobInitialBackoff(), config.jobMaxBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
     this.permits = new Semaphore(config.maxConcurrent());

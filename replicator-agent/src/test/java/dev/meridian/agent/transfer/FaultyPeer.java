@@ -156,6 +156,10 @@ final class FaultyPeer implements AutoCloseable {
     blobs.put(digest, content);
   }
 
+  void removeBlob(Digest digest) {
+    blobs.remove(digest);
+  }
+
   Digest addManifest(byte[] bytes) {
     Digest digest = Digest.sha256Of(bytes);
     manifests.put(digest, bytes);

@@ -27,7 +27,7 @@ class HttpPeerClientTest {
       .build();
 
   private final ReadTimeouts readTimeouts = new ReadTimeouts();
-  private final FaultyPeer peer = newPeer();
+  private final FaultyPeer peer = FaultyPeerFixtures.start();
   private final PeerClient client = clientOf(peer.url().toString());
   private final byte[] blob = BlobFixtures.randomBytes(300_000, 7);
   private final Digest digest = peer.addBlob(blob);
@@ -133,13 +133,5 @@ class HttpPeerClientTest {
 
   private PeerClient clientOf(String url) {
     return new HttpPeerClient(Region.of("eastus", url), HttpPeerClient.newHttpClient(CONFIG), CONFIG.readTimeout(), readTimeouts);
-  }
-
-  private static FaultyPeer newPeer() {
-    try {
-      return new FaultyPeer();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }
