@@ -38,6 +38,14 @@ public final class KafkaEventPublisher implements AutoCloseable {
     return producer.send(topic, event.repository().value(), codec.encode(event), Map.of());
   }
 
+  /**
+   * Publishes an event already encoded (an outbox entry) under its repository's key, without decoding and
+   * encoding it again.
+   */
+  public CompletableFuture<LogPosition> send(String repositoryKey, byte[] encodedEvent) {
+    return producer.send(topic, repositoryKey, encodedEvent, Map.of());
+  }
+
   @Override
   public void close() {
     producer.close();

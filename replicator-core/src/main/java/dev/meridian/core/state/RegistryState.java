@@ -65,9 +65,9 @@ public interface RegistryState extends AutoCloseable {
   Optional<byte[]> findMeta(String key);
 
   /** Durable transfer work for this content, if any; a manifest with a job is pending (not served). */
-  Optional<TransferJob> findTransfer(RepositoryName repository, Digest digest);
+  Optional<TransferJob> findTransfer(RepositoryName repository, Digest digest, TransferJob.Kind kind);
 
-  /** Transfer jobs in key order (repository, digest), after {@code after} if given, at most {@code limit}. */
+  /** Transfer jobs in key order (repository, digest, kind), after {@code after} if given, at most {@code limit}. */
   List<TransferJob> listTransfers(Optional<TransferJob> after, int limit);
 
   /** How many transfer jobs are waiting. */

@@ -141,10 +141,11 @@ public sealed interface StateWrite {
   }
 
   /** The transfer is done (or moot): for a manifest, it becomes servable. */
-  record DeleteTransfer(RepositoryName repository, Digest digest) implements StateWrite {
+  record DeleteTransfer(RepositoryName repository, Digest digest, TransferJob.Kind kind) implements StateWrite {
     public DeleteTransfer {
       requireNonNull(repository, "repository");
       requireNonNull(digest, "digest");
+      requireNonNull(kind, "kind");
     }
   }
 

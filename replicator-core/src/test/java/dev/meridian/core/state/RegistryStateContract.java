@@ -381,19 +381,30 @@ public abstract class RegistryStateContract {
   void aTransferJobIsFoundUntilDeleted() {
     TransferJob job = job("app", A, TransferJob.Kind.MANIFEST);
     state.apply(StateBatch.of(new StateWrite.PutTransfer(job)));
-    assertThat(state.findTransfer(repo("app"), A)).contains(job);
-    assertThat(state.findTransfer(repo("app"), B)).isEmpty();
+    assertThat(state.findTransfer(repo("app"), A, TransferJob.Kind.MANIFEST)).contains(job);
+    assertThat(state.findTransfer(repo("app"), A, TransferJob.Kind.BLOB)).isEmpty();
+    assertThat(state.findTransfer(repo("app"), B, TransferJob.Kind.MANIFEST)).isEmpty();
     assertThat(state.transferCount()).isEqualTo(1);
 
-    state.apply(StateBatch.of(new StateWrite.DeleteTransfer(repo("app"), A)));
-    assertThat(state.findTransfer(repo("app"), A)).isEmpty();
+    state.apply(StateBatch.of(new StateWrite.DeleteTransfer(repo("app"), A, TransferJob.Kind.MANIFEST)));
+    assertThat(state.findTransfer(repo("app"), A, TransferJob.Kind.MANIFEST)).isEmpty();
     assertThat(state.transferCount()).isZero();
+  }
+
+  @Test
+  void aManifestJobAndABlobJobOfOneDigestAreIndependent() {
+    state.apply(StateBatch.of(
+        new StateWrite.PutTransfer(job("app", A, TransferJob.Kind.MANIFEST)),
+        new StateWrite.PutTransfer(job("app", A, TransferJob.Kind.BLOB))));
+    state.apply(StateBatch.of(new StateWrite.DeleteTransfer(repo("app"), A, TransferJob.Kind.MANIFEST)));
+    assertThat(state.findTransfer(repo("app"), A, TransferJob.Kind.BLOB)).isPresent();
+    assertThat(state.findTransfer(repo("app"), A, TransferJob.Kind.MANIFEST)).isEmpty();
   }
 
   @Test
   void transferJobsAreListedInPagesAcrossRepositories() {
     List<TransferJob> jobs = List.of(
-        job("a", B, TransferJob.Kind.BLOB), job("a", C, TransferJob.Kind.MANIFEST), job("a/b", A, TransferJob.Kind.BLOB));
+        job("a", B, TransferJob.Kind.BLOB), job("a", B, TransferJob.Kind.MANIFEST), job("a/b", A, TransferJob.Kind.BLOB));
     state.apply(new StateBatch(jobs.stream().<StateWrite>map(StateWrite.PutTransfer::new).toList()));
 
     List<TransferJob> first = state.listTransfers(Optional.empty(), 2);

@@ -67,9 +67,9 @@ final class MergingBatch {
       put(Family.META, utf8(w.key()), w.value());
     } else if (write instanceof StateWrite.PutTransfer w) {
       TransferJob job = w.job();
-      put(Family.TRANSFERS, inRepository(job.repository(), job.digest().toString()), StateCodec.encodeTransfer(job));
+      put(Family.TRANSFERS, StateKeys.transfer(job.repository(), job.digest(), job.kind()), StateCodec.encodeTransfer(job));
     } else if (write instanceof StateWrite.DeleteTransfer w) {
-      delete(Family.TRANSFERS, inRepository(w.repository(), w.digest().toString()));
+      delete(Family.TRANSFERS, StateKeys.transfer(w.repository(), w.digest(), w.kind()));
     } else if (write instanceof StateWrite.PutTagFallback w) {
       put(Family.TAG_FALLBACK, inRepository(w.repository(), w.tag().value()), utf8(w.digest().toString()));
     } else if (write instanceof StateWrite.DeleteTagFallback w) {

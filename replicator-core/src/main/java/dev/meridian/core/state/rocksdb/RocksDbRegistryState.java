@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * meta           key (UTF-8)                                  raw bytes; the store keeps "state.outbox.next-sequence"
  *                                                              (8 bytes, big-endian) here so sequences keep growing
  *                                                              even after the outbox was emptied
- * transfers      repository 0x00 digest                       {"kind":"manifest"|"blob","origin","size","createdAt"};
+ * transfers      repository 0x00 digest 0x00 kind            {"kind":"manifest"|"blob","origin","size","createdAt"};
  *                                                              a manifest with an entry here is pending: not served
  * tag_fallback   repository 0x00 tag                          digest (UTF-8): what the tag serves while its winner
  *                                                              is pending
@@ -250,8 +250,8 @@ public final class RocksDbRegistryState implements RegistryState {
   }
 
   @Override
-  public Optional<TransferJob> findTransfer(RepositoryName repository, Digest digest) {
-    return rocks.get(Family.TRANSFERS, inRepository(repository, digest.toString()))
+  public Optional<TransferJob> findTransfer(RepositoryName repository, Digest digest, TransferJob.Kind kind) {
+    return rocks.get(Family.TRANSFERS, StateKeys.transfer(repository, digest, kind))
         .map(v -> StateCodec.decodeTransfer(repository, digest, v));
   }
 
@@ -260,12 +260,10 @@ public final class RocksDbRegistryState implements RegistryState {
     requireLimit(limit);
     List<TransferJob> jobs = new ArrayList<>();
     if (limit == 0) return jobs;
-    byte[] from = after.map(j -> inRepository(j.repository(), j.digest().toString())).orElse(new byte[0]);
+    byte[] from = after.map(j -> StateKeys.transfer(j.repository(), j.digest(), j.kind())).orElse(new byte[0]);
     rocks.scan(Family.TRANSFERS, new byte[0], from, (key, value) -> {
-      String text = StateKeys.suffix(key, new byte[0]);
-      int separator = text.indexOf('\0');
-      TransferJob job = StateCodec.decodeTransfer(
-          new RepositoryName(text.substring(0, separator)), Digest.parse(text.substring(separator + 1)), value);
+      String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
+      TransferJob job = StateCodec.decodeTransfer(new RepositoryName(parts[0]), Digest.parse(parts[1]), value);
       if (after.isEmpty() || !sameKey(job, after.get())) jobs.add(job);
       return jobs.size() < limit;
     });
@@ -273,7 +271,7 @@ public final class RocksDbRegistryState implements RegistryState {
   }
 
   private static boolean sameKey(TransferJob a, TransferJob b) {
-    return a.repository().equals(b.repository()) && a.digest().equals(b.digest());
+    return a.repository().equals(b.repository()) && a.digest().equals(b.digest()) && a.kind() == b.kind();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.meridian.core.state.rocksdb;
 
 import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.state.TransferJob;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -40,6 +41,11 @@ final class StateKeys {
 
   static byte[] referrer(RepositoryName repository, Digest subject, Digest referrer) {
     return join(repository.value(), subject.toString(), referrer.toString());
+  }
+
+  /** {@code repository 0x00 digest 0x00 kind}: one transfer job (kind lower-case). */
+  static byte[] transfer(RepositoryName repository, Digest digest, TransferJob.Kind kind) {
+    return join(repository.value(), digest.toString(), kind.name().toLowerCase(java.util.Locale.ROOT));
   }
 
   /** {@code repository 0x00 digest 0x00 region}: one region holding one manifest. */

@@ -1,0 +1,141 @@
+package dev.meridian.agent.replication;
+
+import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.event.EventDecodeException;
+import dev.meridian.core.state.OutboxEntry;
+import dev.meridian.core.state.RegistryState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships the outbox to the log (DESIGN.md §5), off the request path, on its own thread: reads the oldest
+ * entries, publishes them in order, and deletes each entry only after the log acknowledged it. While the
+ * log is down entries stay in the outbox, pushes keep succeeding, and the relay retries with backoff; a
+ * crash between publish and delete ships an entry twice, which replay tolerates.
+ */
+public final class OutboxRelay implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final int BATCH = 512;
+  private static final Duration IDLE_POLL = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(90);
+
+  private final RegistryState state;
+  private final EventSink sink;
+  private final EventCodec codec = new EventCodec();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition signal = lock.newCondition();
+  private final Thread thread;
+  private boolean woken; // guarded by lock
+  private volatile boolean running = true;
+  private volatile long shipped;
+
+  public OutboxRelay(RegistryState state, EventSink sink) {
+    this.state = state;
+    this.sink = sink;
+    this.thread = new Thread(this::loop, "meridian-outbox-relay");
+    this.thread.setDaemon(true);
+  }
+
+  public OutboxRelay start() {
+    thread.start();
+    return this;
+  }
+
+  /** New entries were committed: ship them now rather than at the next idle poll. */
+  public void wake() {
+    lock.lock();
+    try {
+      woken = true;
+      signal.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Events acknowledged by the log since start. */
+  public long shipped() {
+    return shipped;
+  }
+
+  private void loop() {
+    Duration backoff = Duration.ofMillis(100);
+    try {
+      while (running) {
+        try {
+          List<OutboxEntry> entries = state.readOutbox(BATCH);
+          if (entries.isEmpty()) {
+            awaitWake(IDLE_POLL);
+            continue;
+          }
+          ship(entries);
+          backoff = Duration.ofMillis(100);
+        } catch (RuntimeException e) {
+          if (!running) return;
+          log.warn("outbox.relay.failed backlog={} retry_in_ms={} reason={}", state.outboxSize(), backoff.toMillis(), e.toString());
+          awaitWake(backoff);
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Publishes in order and deletes in order, stopping at the first failure so nothing is skipped. */
+  private void ship(List<OutboxEntry> entries) throws InterruptedException {
+    List<CompletableFuture<?>> sent = new ArrayList<>(entries.size());
+    for (OutboxEntry entry : entries) {
+      byte[] payload = entry.payload();
+      String key;
+      try {
+        key = codec.decode(payload).repository().value();
+      } catch (EventDecodeException e) {
+        // Only this process writes the outbox; an entry it cannot read would block every later one.
+        log.error("outbox.entry.unreadable sequence={} reason={}", entry.sequence(), e.getMessage());
+        key = "unreadable";
+      }
+      sent.add(sink.publish(key, payload));
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      try {
+        sent.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IllegalStateException("log did not acknowledge outbox entry " + entries.get(i).sequence()
+            + ": " + (e.getCause() == null ? e : e.getCause()).toString(), e);
+      }
+      state.deleteOutbox(entries.get(i).sequence());
+      shipped++;
+    }
+  }
+
+  private void awaitWake(Duration timeout) throws InterruptedException {
+    lock.lock();
+    try {
+      if (!woken && running) signal.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      woken = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    wake();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
