@@ -10,10 +10,10 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.event.EventCodec;
-import dev.meridian.core.event.ReplicaAck;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.replication.ContentClosure;
 import dev.meridian.core.replication.MissingContent;
+import dev.meridian.core.replication.ReplicaAcks;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.StateBatch;
@@ -48,7 +48,6 @@ final class TransferJobRunner {
   /** Fetch rounds of one manifest job: an index of indexes is a few levels deep, never this many. */
   private static final int MAX_ROUNDS = 16;
 
-  private final RegionId self;
   private final RegistryState state;
   private final BlobStore blobs;
   private final ContentClosure closure;
@@ -56,13 +55,12 @@ final class TransferJobRunner {
   private final PeerClients peers;
   private final SourceSelector selector;
   private final TransferPolicies policies;
-  private final Hlc hlc;
+  private final ReplicaAcks acks;
   private final BooleanSupplier stopping;
-  private final EventCodec codec = new EventCodec();
 
   TransferJobRunner(RegionId self, RegistryState state, BlobStore blobs, BlobFetcher fetcher, PeerClients peers,
       SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping) {
-    this.self = requireNonNull(self, "self");
+    requireNonNull(self, "self");
     this.state = requireNonNull(state, "state");
     this.blobs = requireNonNull(blobs, "blobs");
     this.closure = new ContentClosure(blobs);
@@ -70,7 +68,7 @@ final class TransferJobRunner {
     this.peers = requireNonNull(peers, "peers");
     this.selector = requireNonNull(selector, "selector");
     this.policies = requireNonNull(policies, "policies");
-    this.hlc = requireNonNull(hlc, "hlc");
+    this.acks = new ReplicaAcks(self, requireNonNull(hlc, "hlc"), () -> UUID.randomUUID().toString(), new EventCodec());
     this.stopping = requireNonNull(stopping, "stopping");
   }
 
@@ -87,7 +85,7 @@ final class TransferJobRunner {
   private Outcome runManifest(TransferJob job) {
     Optional<ManifestRecord> record = state.findManifest(job.repository(), job.digest());
     if (record.isEmpty() || !record.get().present()) {
-      state.apply(StateBatch.of(new StateWrite.DeleteTransfer(job.repository(), job.digest())));
+      state.apply(StateBatch.of(new StateWrite.DeleteTransfer(job.repository(), job.digest(), job.kind())));
       return new Outcome(true, 0, List.of());
     }
     ManifestRecord manifest = record.get();
@@ -105,17 +103,13 @@ final class TransferJobRunner {
   private Outcome runBlob(TransferJob job) {
     Run run = new Run(job);
     if (blobs.stat(job.digest()).isEmpty()) run.fetch(new MissingContent(job.digest(), false, job.size()));
-    state.apply(StateBatch.of(new StateWrite.DeleteTransfer(job.repository(), job.digest())));
+    state.apply(StateBatch.of(new StateWrite.DeleteTransfer(job.repository(), job.digest(), job.kind())));
     return run.outcome();
   }
 
   /** The batch that makes the manifest servable and tells the fleet this region holds it. */
   private void complete(TransferJob job) {
-    ReplicaAck ack = new ReplicaAck(UUID.randomUUID().toString(), self, hlc.tick(), job.repository(), job.digest(), self);
-    state.apply(StateBatch.of(
-        new StateWrite.DeleteTransfer(job.repository(), job.digest()),
-        new StateWrite.PutReplica(job.repository(), job.digest(), self),
-        new StateWrite.AppendOutbox(codec.encode(ack))));
+    state.apply(new StateBatch(acks.completed(job.repository(), job.digest())));
   }
 
   /** The fetching state of one run of one job. */

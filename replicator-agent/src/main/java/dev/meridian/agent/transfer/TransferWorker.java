@@ -45,9 +45,9 @@ public final class TransferWorker implements AutoCloseable {
   private static final int PAGE = 256;
 
   /** A job's identity: its key in the state store. */
-  record JobKey(RepositoryName repository, Digest digest) {
+  record JobKey(RepositoryName repository, Digest digest, TransferJob.Kind kind) {
     static JobKey of(TransferJob job) {
-      return new JobKey(job.repository(), job.digest());
+      return new JobKey(job.repository(), job.digest(), job.kind());
     }
   }
 

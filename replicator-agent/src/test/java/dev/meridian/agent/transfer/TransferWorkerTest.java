@@ -112,7 +112,7 @@ class TransferWorkerTest {
 
     // No peer has one layer: the job fails, stays, and is tried again.
     await().atMost(AWAIT).until(() -> east.requestsFor(withheld).size() >= 2);
-    assertThat(state.findTransfer(REPO, index.digest())).isPresent();
+    assertThat(state.findTransfer(REPO, index.digest(), TransferJob.Kind.MANIFEST)).isPresent();
     assertThat(state.outboxSize()).isZero();
     assertThat(state.findReplicas(REPO, index.digest())).isEmpty();
     assertThat(store.stat(withheld)).isEmpty();
@@ -227,7 +227,7 @@ class TransferWorkerTest {
 
     pendingBlob(digest, blob.length, EAST);
     await().atMost(AWAIT).until(() -> west.requestsFor(digest).size() >= 2 * FAST.retryAttempts());
-    assertThat(state.findTransfer(REPO, digest)).isPresent();
+    assertThat(state.findTransfer(REPO, digest, TransferJob.Kind.BLOB)).isPresent();
     assertThat(store.stat(digest)).isEmpty();
 
     west.fault(new FaultyPeer.Healthy());
