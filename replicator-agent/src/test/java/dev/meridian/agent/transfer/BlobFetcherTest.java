@@ -187,7 +187,7 @@ class BlobFetcherTest {
   void a64MiBBlobStreamsThroughWithAllocationNotGrowingWithItsSize() {
     open();
     long size = 64L * 1024 * 1024;
-    FaultyPeer.Generated content = new FaultyPeer.Generated(size, 42);
+    PeerContent.Generated content = new PeerContent.Generated(size, 42);
     Digest digest = content.digest();
     east.addBlob(digest, content);
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -3,19 +3,15 @@ package dev.meridian.agent.transfer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.meridian.core.digest.Digest;
-import dev.meridian.core.digest.DigestAlgorithm;
 import dev.meridian.core.oci.MediaType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,7 +36,6 @@ import java.util.regex.Pattern;
 final class FaultyPeer implements AutoCloseable {
   private static final Pattern ROUTE = Pattern.compile("^/v2/(.+)/(blobs|manifests)/([^/]+)$");
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
-  private static final int PIECE = 64 * 1024;
 
   /** What the peer does to a request. */
   sealed interface Fault {}
@@ -76,55 +71,13 @@ final class FaultyPeer implements AutoCloseable {
     }
   }
 
-  /** Content this peer serves: its size and the bytes of any block. */
-  interface Content {
-    long size();
-
-    /** Writes bytes {@code [from, to)} to {@code out}, in pieces. */
-    void write(OutputStream out, long from, long to) throws IOException;
-  }
-
-  private record Bytes(byte[] bytes) implements Content {
-    public long size() {
-      return bytes.length;
-    }
-
-    public void write(OutputStream out, long from, long to) throws IOException {
-      out.write(bytes, (int) from, (int) (to - from));
-    }
-  }
-
-  /** Pseudo-random bytes, generated 64 KiB block by block from a seed: any size, no memory. */
-  record Generated(long size, long seed) implements Content {
-    byte[] block(long index) {
-      byte[] block = new byte[(int) Math.min(PIECE, size - index * PIECE)];
-      new Random(seed * 1_000_003L + index).nextBytes(block);
-      return block;
-    }
-
-    public void write(OutputStream out, long from, long to) throws IOException {
-      for (long block = from / PIECE; block * PIECE < to; block++) {
-        byte[] bytes = block(block);
-        int start = (int) Math.max(0, from - block * PIECE);
-        int end = (int) Math.min(bytes.length, to - block * PIECE);
-        out.write(bytes, start, end - start);
-      }
-    }
-
-    Digest digest() {
-      MessageDigest md = DigestAlgorithm.SHA256.newMessageDigest();
-      for (long block = 0; block * PIECE < size; block++) md.update(block(block));
-      return new Digest(DigestAlgorithm.SHA256, HexFormat.of().formatHex(md.digest()));
-    }
-  }
-
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "faulty-peer");
     t.setDaemon(true);
     return t;
   });
-  private final Map<Digest, Content> blobs = new ConcurrentHashMap<>();
+  private final Map<Digest, PeerContent> blobs = new ConcurrentHashMap<>();
   private final Map<Digest, byte[]> manifests = new ConcurrentHashMap<>();
   private final AtomicReference<Fault> standing = new AtomicReference<>(new Healthy());
   private final ConcurrentLinkedQueue<Fault> once = new ConcurrentLinkedQueue<>();
@@ -148,11 +101,11 @@ final class FaultyPeer implements AutoCloseable {
 
   Digest addBlob(byte[] bytes) {
     Digest digest = Digest.sha256Of(bytes);
-    blobs.put(digest, new Bytes(bytes));
+    blobs.put(digest, new PeerContent.Bytes(bytes));
     return digest;
   }
 
-  void addBlob(Digest digest, Content content) {
+  void addBlob(Digest digest, PeerContent content) {
     blobs.put(digest, content);
   }
 
@@ -223,7 +176,7 @@ final class FaultyPeer implements AutoCloseable {
       exchange.sendResponseHeaders(status.code(), -1);
       return;
     }
-    Content content = kind.equals("blobs") ? blobs.get(digest) : Optional.ofNullable(manifests.get(digest)).map(Bytes::new).orElse(null);
+    PeerContent content = kind.equals("blobs") ? blobs.get(digest) : Optional.ofNullable(manifests.get(digest)).map(PeerContent.Bytes::new).orElse(null);
     if (content == null) {
       exchange.sendResponseHeaders(404, -1);
       return;
@@ -248,7 +201,7 @@ final class FaultyPeer implements AutoCloseable {
     send(exchange, digest, content, from, size, fault);
   }
 
-  private void send(HttpExchange exchange, Digest digest, Content content, long from, long size, Fault fault) throws IOException {
+  private void send(HttpExchange exchange, Digest digest, PeerContent content, long from, long size, Fault fault) throws IOException {
     AtomicLong served = servedBytes.computeIfAbsent(digest, d -> new AtomicLong());
     OutputStream body = new CountingStream(exchange.getResponseBody(), served, fault instanceof Corrupt, from);
     long cut = size;
