@@ -57,7 +57,9 @@ final class ManifestHandler {
     Reference reference = Reference.parse(call.match.requireParameter());
     StoredManifest manifest = service.getManifest(repository, reference, !call.isHead());
     ManifestRecord record = manifest.record();
-    checkAcceptable(call.header(HttpHeaderNames.ACCEPT), record.mediaType(), reference);
+    // Clients such as skopeo send one Accept header per media type: all of them count, not the first.
+    String accept = String.join(",", call.request.headers().getAll(HttpHeaderNames.ACCEPT));
+    checkAcceptable(Optional.of(accept).filter(a -> !a.isBlank()), record.mediaType(), reference);
     FullHttpResponse response =
         Responses.bytes(HttpResponseStatus.OK, record.mediaType().value(), manifest.bytes());
     // A HEAD carries the manifest's real length though no bytes follow.

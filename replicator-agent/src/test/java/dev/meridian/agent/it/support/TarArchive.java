@@ -1,0 +1,55 @@
+package dev.meridian.agent.it.support;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds a POSIX ustar archive holding one regular file, byte for byte the same on every run (mtime 0,
+ * owner 0:0), so layers built from the same content share a digest.
+ *
+ * <p>Header layout per POSIX.1-1988 ustar: 512-byte header, content padded to 512, two zero blocks at the end.
+ */
+public final class TarArchive {
+  private static final int BLOCK = 512;
+
+  private TarArchive() {}
+
+  public static byte[] singleFile(String name, byte[] content) {
+    if (name.isEmpty() || name.length() > 99) throw new IllegalArgumentException("tar entry name: " + name);
+    byte[] header = new byte[BLOCK];
+    put(header, 0, name);
+    put(header, 100, "0000644");
+    put(header, 108, "0000000");
+    put(header, 116, "0000000");
+    put(header, 124, String.format("%011o", content.length));
+    put(header, 136, "00000000000");
+    put(header, 148, "        "); // the checksum is computed with its own field as spaces
+    header[156] = '0';
+    put(header, 257, "ustar");
+    put(header, 263, "00");
+    put(header, 265, "root");
+    put(header, 297, "root");
+    long checksum = 0;
+    for (byte b : header) checksum += b & 0xff;
+    put(header, 148, String.format("%06o", checksum));
+    header[154] = 0;
+    header[155] = ' ';
+
+    var out = new ByteArrayOutputStream(BLOCK + content.length + 3 * BLOCK);
+    out.writeBytes(header);
+    out.writeBytes(content);
+    out.writeBytes(new byte[padding(content.length)]);
+    out.writeBytes(new byte[2 * BLOCK]);
+    return out.toByteArray();
+  }
+
+  private static int padding(int length) {
+    int rest = length % BLOCK;
+    return rest == 0 ? 0 : BLOCK - rest;
+  }
+
+  private static void put(byte[] header, int offset, String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(bytes, 0, header, offset, bytes.length);
+  }
+}
