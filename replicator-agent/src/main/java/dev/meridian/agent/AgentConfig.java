@@ -2,14 +2,19 @@ package dev.meridian.agent;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
+import dev.meridian.topology.Topology;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * What one region agent needs to start: its region id, where to listen, and its data directory (blobs under
- * {@code blobs-root/}, state under {@code state/}). Port 0 picks a free port.
+ * What one region agent needs to start: its region id, where to listen, its data directory (blobs under
+ * {@code blobs-root/}, state under {@code state/}), and, for a fleet member, the fleet it replicates with.
+ * Port 0 picks a free port. Without a fleet the agent is a standalone single-region registry.
  */
-public record AgentConfig(RegionId region, String bindAddress, int port, Path dataDir) {
+public record AgentConfig(
+    RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers) {
   public static final String DEFAULT_BIND = "127.0.0.1";
 
   public AgentConfig {
@@ -18,6 +23,19 @@ public record AgentConfig(RegionId region, String bindAddress, int port, Path da
     if (bindAddress.isBlank()) throw new IllegalArgumentException("bind address is empty");
     if (port < 0 || port > 65_535) throw new IllegalArgumentException("port out of range: " + port);
     requireNonNull(dataDir, "dataDir");
+    requireNonNull(fleet, "fleet");
+    requireNonNull(transfers, "transfers");
+    fleet.ifPresent(t -> t.requireRegion(region));
+  }
+
+  /** A standalone region. */
+  public AgentConfig(RegionId region, String bindAddress, int port, Path dataDir) {
+    this(region, bindAddress, port, dataDir, Optional.empty(), TransferConfig.defaults());
+  }
+
+  /** A member of {@code fleet}. */
+  public static AgentConfig member(RegionId region, String bindAddress, int port, Path dataDir, Topology fleet) {
+    return new AgentConfig(region, bindAddress, port, dataDir, Optional.of(fleet), TransferConfig.defaults());
   }
 
   public Path blobsRoot() {

@@ -3,7 +3,15 @@ package dev.meridian.agent;
 import dev.meridian.agent.http.HttpServer;
 import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
+import dev.meridian.agent.replication.ReplicationRuntime;
+import dev.meridian.core.blob.BlobInfo;
 import dev.meridian.core.clock.Hlc;
+import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.replication.LocalChangeEvents;
+import dev.meridian.core.replication.OutboxingRegistryState;
+import dev.meridian.core.state.RegistryState;
+import java.util.Optional;
+import java.util.UUID;
 import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -21,6 +29,7 @@ public final class RegionAgent implements AutoCloseable {
   private final AgentConfig config;
   private final FileSystemBlobStore blobs;
   private final RocksDbRegistryState state;
+  private final Optional<ReplicationRuntime> replication;
   private final RegistryService service;
   private final HttpServer server;
 
@@ -28,18 +37,35 @@ public final class RegionAgent implements AutoCloseable {
     this.config = config;
     this.blobs = new FileSystemBlobStore(config.blobsRoot());
     RocksDbRegistryState opened = null;
+    ReplicationRuntime member = null;
     HttpServer started = null;
     try {
       opened = RocksDbRegistryState.open(config.stateDir());
       Clock clock = Clock.systemUTC();
-      this.service = new RegistryService(blobs, opened, new Hlc(clock), config.region(), clock);
+      Hlc hlc = new Hlc(clock);
+      RegistryState served = opened;
+      if (config.fleet().isPresent()) {
+        // Local writes commit with their events (the outbox); the relay is woken after each such commit.
+        Runnable[] wake = {() -> {}};
+        served = new OutboxingRegistryState(opened,
+            new LocalChangeEvents(config.region(), () -> UUID.randomUUID().toString(),
+                digest -> blobs.stat(digest).map(BlobInfo::size).orElse(0L)),
+            new EventCodec(), () -> wake[0].run());
+        member = new ReplicationRuntime(config.region(), config.fleet().get(), opened, served, blobs, hlc, clock,
+            config.transfers());
+        wake[0] = member::outboxAppended;
+      }
+      this.service = new RegistryService(blobs, served, hlc, config.region(), clock);
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()));
+      if (member != null) member.start();
     } catch (RuntimeException | Error e) {
+      if (member != null) member.close();
       if (opened != null) opened.close();
       blobs.close();
       throw e;
     }
     this.state = opened;
+    this.replication = Optional.ofNullable(member);
     this.server = started;
   }
 
@@ -68,10 +94,16 @@ public final class RegionAgent implements AutoCloseable {
     return service;
   }
 
+  /** The fleet membership, for a member of a fleet. */
+  public Optional<ReplicationRuntime> replication() {
+    return replication;
+  }
+
   @Override
   public void close() {
     try {
       server.close();
+      replication.ifPresent(ReplicationRuntime::close);
     } finally {
       try {
         state.close();

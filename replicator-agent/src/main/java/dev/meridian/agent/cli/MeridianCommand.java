@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "meridian 0.1.0",
     description = "An open geo-replicated OCI container registry.",
-    subcommands = {BrokerCommand.class, ServeCommand.class})
+    subcommands = {UpCommand.class, ServeCommand.class, BrokerCommand.class})
 public final class MeridianCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -19,6 +19,23 @@ public final class MeridianCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new MeridianCommand()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line with an error handler that turns configuration mistakes (a bad fleet file, a bad
+   * region id, a port in use) into one clear line on stderr and exit code 2, instead of a stack trace.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new MeridianCommand());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+          || e instanceof dev.meridian.topology.TopologyException || e instanceof java.io.UncheckedIOException) {
+        commandLine.getErr().println("meridian " + commandLine.getCommandName() + ": " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cli;
   }
 }

@@ -1,5 +1,10 @@
 package dev.meridian.agent.cli;
 
+import dev.meridian.topology.Region;
+import dev.meridian.topology.Topology;
+import dev.meridian.topology.TopologyLoader;
+import picocli.CommandLine;
+
 import dev.meridian.agent.AgentConfig;
 import dev.meridian.agent.RegionAgent;
 import dev.meridian.core.clock.RegionId;
@@ -19,11 +24,16 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Runs one region's registry agent until SIGTERM.")
 public final class ServeCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--region", required = true, description = "Region id, e.g. eastus.")
   String region;
 
-  @Option(names = "--port", required = true, description = "HTTP port (0 picks a free one).")
-  int port;
+  @Option(names = "--port", description = "HTTP port (0 picks a free one); with --fleet, defaults to the port of this region's URL.")
+  Integer port;
+
+  @Option(names = "--fleet", description = "Fleet file (YAML): makes this region a member that replicates with the others.")
+  Path fleet;
 
   @Option(names = "--data-dir", required = true, description = "Directory for blobs and state.")
   Path dataDir;
@@ -33,7 +43,17 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    AgentConfig config = new AgentConfig(new RegionId(region), bind, port, dataDir);
+    RegionId id = new RegionId(region);
+    AgentConfig config;
+    if (fleet == null) {
+      if (port == null) throw new CommandLine.ParameterException(spec.commandLine(), "--port is required without --fleet");
+      config = new AgentConfig(id, bind, port, dataDir);
+    } else {
+      Topology topology = TopologyLoader.load(fleet);
+      Region self = topology.region(id).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+          "region " + id + " is not in the fleet file " + fleet));
+      config = AgentConfig.member(id, bind, port == null ? self.url().getPort() : port, dataDir, topology);
+    }
     RegionAgent agent = RegionAgent.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,0 +1,116 @@
+package dev.meridian.agent.embedded;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.meridian.agent.AgentConfig;
+import dev.meridian.agent.RegionAgent;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.topology.Region;
+import dev.meridian.topology.RegionMode;
+import dev.meridian.topology.Topology;
+import dev.meridian.topology.TopologyLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A whole fleet in one process: the embedded KRaft broker and one agent per region, region i on
+ * {@code 127.0.0.1:(basePort + i)}. One process means nothing outlives it: kill it and the broker and every
+ * region go with it. The layout under the data directory:
+ *
+ * <pre>
+ * DATA/fleet.yaml            the fleet file, written at every start (usable by `serve --fleet`)
+ * DATA/kafka/                the broker's log
+ * DATA/regions/REGION/       each region's blobs and state
+ * </pre>
+ */
+public final class LocalFleet implements AutoCloseable {
+  /** What to start. */
+  public record Settings(List<RegionId> regions, int basePort, int kafkaPort, Path dataDir) {
+    public Settings {
+      regions = List.copyOf(regions);
+      if (regions.isEmpty()) throw new IllegalArgumentException("a fleet needs at least one region");
+      if (regions.stream().distinct().count() != regions.size()) throw new IllegalArgumentException("duplicate region in " + regions);
+      if (basePort < 1 || basePort + regions.size() - 1 > 65_535) throw new IllegalArgumentException("ports out of range from " + basePort);
+      if (kafkaPort < 1 || kafkaPort >= 65_535) throw new IllegalArgumentException("kafka port out of range: " + kafkaPort);
+      requireNonNull(dataDir, "dataDir");
+    }
+  }
+
+  private final EmbeddedKafkaBroker broker;
+  private final Topology topology;
+  private final List<RegionAgent> agents;
+
+  private LocalFleet(EmbeddedKafkaBroker broker, Topology topology, List<RegionAgent> agents) {
+    this.broker = broker;
+    this.topology = topology;
+    this.agents = agents;
+  }
+
+  /** Starts the broker and every region; returns once each region serves and replicates. */
+  public static LocalFleet start(Settings settings, Duration readyTimeout) throws InterruptedException {
+    Path data = settings.dataDir().toAbsolutePath();
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
+        new EmbeddedKafkaBroker.Settings(data.resolve("kafka"), settings.kafkaPort(), settings.kafkaPort() + 1, false));
+    List<RegionAgent> agents = new ArrayList<>();
+    try {
+      List<Region> regions = new ArrayList<>();
+      for (int i = 0; i < settings.regions().size(); i++) {
+        regions.add(new Region(settings.regions().get(i), URI.create("http://127.0.0.1:" + (settings.basePort() + i)),
+            true, RegionMode.READ_WRITE));
+      }
+      Topology topology = new Topology(broker.bootstrapServers(), Topology.DEFAULT_PARTITIONS, Topology.DEFAULT_REPLICATION_FACTOR, regions);
+      writeFleetFile(data.resolve("fleet.yaml"), topology);
+      for (Region region : regions) {
+        agents.add(RegionAgent.start(AgentConfig.member(region.id(), AgentConfig.DEFAULT_BIND, region.url().getPort(),
+            data.resolve("regions").resolve(region.id().value()), topology)));
+      }
+      for (RegionAgent agent : agents) {
+        if (!agent.replication().orElseThrow().awaitConnected(readyTimeout)) {
+          throw new IllegalStateException("region " + agent.config().region() + " did not connect to the log within " + readyTimeout);
+        }
+      }
+      return new LocalFleet(broker, topology, List.copyOf(agents));
+    } catch (RuntimeException | InterruptedException e) {
+      agents.forEach(RegionAgent::close);
+      broker.close();
+      throw e;
+    }
+  }
+
+  private static void writeFleetFile(Path file, Topology topology) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, TopologyLoader.toYaml(topology));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the fleet file " + file, e);
+    }
+  }
+
+  public String kafkaBootstrap() {
+    return broker.bootstrapServers();
+  }
+
+  public Topology topology() {
+    return topology;
+  }
+
+  public List<RegionAgent> agents() {
+    return agents;
+  }
+
+  /** Stops every region, then the broker. */
+  @Override
+  public void close() {
+    try {
+      for (RegionAgent agent : agents) agent.close();
+    } finally {
+      broker.close();
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.meridian.agent.transfer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.error.OciErrorCode;
+import dev.meridian.core.error.RegistryException;
+import dev.meridian.core.oci.ManifestBytes;
+import dev.meridian.core.oci.MediaType;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.topology.Region;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A {@link PeerClient} over the peer's OCI distribution API with the JDK's {@link HttpClient}. Bodies are
+ * streamed ({@code BodyHandlers.ofInputStream()}, which asks the connection for more only as the caller
+ * reads), so a blob of any size costs the same memory.
+ *
+ * <p>Timeouts: connect (the client's), response headers ({@code HttpRequest.timeout}), and each body read
+ * ({@link ReadTimeouts}), since the JDK client has no read timeout of its own.
+ */
+public final class HttpPeerClient implements PeerClient {
+  static final String MANIFEST_ACCEPT = Stream.of(
+          MediaType.OCI_MANIFEST, MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST, MediaType.DOCKER_MANIFEST_LIST)
+      .map(MediaType::value)
+      .collect(Collectors.joining(", "));
+
+  private final RegionId region;
+  private final String base;
+  private final HttpClient http;
+  private final Duration readTimeout;
+  private final ReadTimeouts readTimeouts;
+
+  HttpPeerClient(Region region, HttpClient http, Duration readTimeout, ReadTimeouts readTimeouts) {
+    this.region = region.id();
+    String url = region.url().toString();
+    this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    this.http = requireNonNull(http, "http");
+    this.readTimeout = requireNonNull(readTimeout, "readTimeout");
+    this.readTimeouts = requireNonNull(readTimeouts, "readTimeouts");
+  }
+
+  /** The client every peer of one agent shares: HTTP/1.1 (peers are plain-http registries), redirects followed. */
+  static HttpClient newHttpClient(TransferConfig config) {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(config.connectTimeout())
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+  }
+
+  @Override
+  public RegionId region() {
+    return region;
+  }
+
+  @Override
+  public byte[] fetchManifest(RepositoryName repository, Digest digest) {
+    HttpRequest request = get(repository, "manifests", digest).header("Accept", MANIFEST_ACCEPT).build();
+    HttpResponse<InputStream> response = send(request);
+    try (InputStream body = readTimeouts.guard(response.body(), readTimeout)) {
+      int status = response.statusCode();
+      if (status == 404) throw RegistryException.manifestUnknown(digest.toString());
+      if (status != 200) throw failure(status, "manifest " + digest);
+      byte[] bytes = body.readNBytes(ManifestBytes.MAX_SIZE + 1);
+      if (bytes.length > ManifestBytes.MAX_SIZE) {
+        throw RegistryException.manifestInvalid("peer " + region + " served manifest " + digest + " over 4 MiB");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw unavailable("reading manifest " + digest, e);
+    }
+  }
+
+  @Override
+  public PeerBlob openBlob(RepositoryName repository, Digest digest, long fromByte) {
+    if (fromByte < 0) throw new IllegalArgumentException("fromByte < 0: " + fromByte);
+    HttpRequest.Builder builder = get(repository, "blobs", digest);
+    if (fromByte > 0) builder.header("Range", "bytes=" + fromByte + "-");
+    HttpResponse<InputStream> response = send(builder.build());
+    InputStream body = readTimeouts.guard(response.body(), readTimeout);
+    try {
+      return blob(response, body, digest, fromByte);
+    } catch (RuntimeException e) {
+      closeQuietly(body, e);
+      throw e;
+    }
+  }
+
+  private PeerBlob blob(HttpResponse<InputStream> response, InputStream body, Digest digest, long fromByte) {
+    int status = response.statusCode();
+    if (status == 200) {
+      return new PeerBlob(body, fromByte == 0, response.headers().firstValueAsLong("Content-Length"));
+    }
+    if (status == 206) {
+      ContentRange range = ContentRange.parse(response.headers().firstValue("Content-Range").orElse(""))
+          .orElseThrow(() -> rangeInvalid(digest, "a 206 without a valid Content-Range"));
+      if (range.first() != fromByte) throw rangeInvalid(digest, "bytes from " + range.first() + ", asked " + fromByte);
+      return new PeerBlob(body, true, range.total());
+    }
+    if (status == 404) throw RegistryException.blobUnknown(digest);
+    throw failure(status, "blob " + digest);
+  }
+
+  private HttpRequest.Builder get(RepositoryName repository, String kind, Digest digest) {
+    URI uri = URI.create(base + "/v2/" + repository.value() + "/" + kind + "/" + digest);
+    return HttpRequest.newBuilder(uri).GET().timeout(readTimeout);
+  }
+
+  private HttpResponse<InputStream> send(HttpRequest request) {
+    try {
+      return http.send(request, BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw unavailable(request.method() + " " + request.uri().getPath(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PeerUnavailableException("interrupted while asking " + region, e);
+    }
+  }
+
+  /** 5xx and 429 are outages; any other status is the peer's answer and asking again will not change it. */
+  private RuntimeException failure(int status, String what) {
+    String message = "peer " + region + " answered HTTP " + status + " for " + what;
+    if (status >= 500 || status == 429) return new PeerUnavailableException(message);
+    OciErrorCode code = switch (status) {
+      case 401 -> OciErrorCode.UNAUTHORIZED;
+      case 403 -> OciErrorCode.DENIED;
+      case 416 -> OciErrorCode.RANGE_INVALID;
+      default -> OciErrorCode.UNSUPPORTED;
+    };
+    return new RegistryException(code, message);
+  }
+
+  private RegistryException rangeInvalid(Digest digest, String why) {
+    return new RegistryException(OciErrorCode.RANGE_INVALID, "peer " + region + " sent blob " + digest + " with " + why);
+  }
+
+  private PeerUnavailableException unavailable(String what, IOException e) {
+    return new PeerUnavailableException("peer " + region + " failed " + what + ": " + e, e);
+  }
+
+  private static void closeQuietly(InputStream body, RuntimeException primary) {
+    try {
+      body.close();
+    } catch (IOException | RuntimeException e) {
+      primary.addSuppressed(e);
+    }
+  }
+
+  /** A {@code Content-Range: bytes first-last/total} header; total may be {@code *} (unknown). */
+  record ContentRange(long first, long last, OptionalLong total) {
+    private static final Pattern FORM = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+
+    static Optional<ContentRange> parse(String header) {
+      Matcher m = FORM.matcher(header.trim());
+      if (!m.matches()) return Optional.empty();
+      try {
+        long first = Long.parseLong(m.group(1));
+        long last = Long.parseLong(m.group(2));
+        OptionalLong total = m.group(3).equals("*") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(m.group(3)));
+        if (last < first || (total.isPresent() && last >= total.getAsLong())) return Optional.empty();
+        return Optional.of(new ContentRange(first, last, total));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+  }
+}

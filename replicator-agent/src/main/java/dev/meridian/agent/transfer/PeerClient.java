@@ -1,0 +1,24 @@
+package dev.meridian.agent.transfer;
+
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.RepositoryName;
+
+/**
+ * A peer region's content, read over its OCI distribution API. Nothing it returns is verified: callers hold
+ * the bytes to their digest.
+ *
+ * <p>Outages (I/O errors, timeouts, 5xx, 429) surface as {@link PeerUnavailableException}, worth retrying; a
+ * 404 is a {@link dev.meridian.core.error.RegistryException} {@code BLOB_UNKNOWN} or {@code MANIFEST_UNKNOWN},
+ * an answer: ask another region, not this one again.
+ */
+public interface PeerClient {
+  /** The region this client reads from. */
+  RegionId region();
+
+  /** The manifest's bytes exactly as the peer serves them, at most {@code ManifestBytes.MAX_SIZE}. */
+  byte[] fetchManifest(RepositoryName repository, Digest digest);
+
+  /** Opens the blob from {@code fromByte} ({@code Range: bytes=N-}); the peer may ignore the range. */
+  PeerBlob openBlob(RepositoryName repository, Digest digest, long fromByte);
+}

@@ -1,0 +1,96 @@
+package dev.meridian.agent.transfer;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Read timeouts for response bodies. The JDK's {@code HttpClient} times out waiting for response headers
+ * only: a peer that stalls mid-body would block a transfer forever. A guarded stream is watched by one
+ * timer thread, which closes it when a read has waited longer than the timeout; the blocked read then
+ * fails with a {@link SocketTimeoutException}.
+ */
+final class ReadTimeouts implements AutoCloseable {
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "meridian-transfer-read-timeouts");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  /** Wraps {@code in} so that any single read waiting longer than {@code timeout} fails. */
+  InputStream guard(InputStream in, Duration timeout) {
+    return new Guarded(in, timeout.toNanos());
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+
+  private final class Guarded extends FilterInputStream {
+    private final long timeoutNanos;
+    private final ScheduledFuture<?> watch;
+    private volatile long readStartedNanos; // 0: no read in progress
+    private volatile boolean timedOut;
+
+    Guarded(InputStream in, long timeoutNanos) {
+      super(in);
+      this.timeoutNanos = timeoutNanos;
+      long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), timeoutNanos / 4);
+      this.watch = timer.scheduleWithFixedDelay(this::check, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    private void check() {
+      long started = readStartedNanos;
+      if (started != 0 && System.nanoTime() - started > timeoutNanos) {
+        timedOut = true;
+        watch.cancel(false);
+        try {
+          in.close(); // wakes the blocked read
+        } catch (IOException | RuntimeException ignored) {
+          // the read fails either way
+        }
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n == -1 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      readStartedNanos = System.nanoTime();
+      try {
+        int n = in.read(b, off, len);
+        if (timedOut) throw timeout(null);
+        return n;
+      } catch (IOException e) {
+        if (timedOut) throw timeout(e);
+        throw e;
+      } finally {
+        readStartedNanos = 0;
+      }
+    }
+
+    private SocketTimeoutException timeout(IOException cause) {
+      var e = new SocketTimeoutException("no bytes from peer for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+      if (cause != null) e.initCause(cause);
+      return e;
+    }
+
+    @Override
+    public void close() throws IOException {
+      watch.cancel(false);
+      super.close();
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package dev.meridian.agent.transfer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.meridian.core.blob.BlobInfo;
+import dev.meridian.core.blob.BlobStore;
+import dev.meridian.core.clock.Hlc;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.error.OciErrorCode;
+import dev.meridian.core.error.RegistryException;
+import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.replication.ContentClosure;
+import dev.meridian.core.replication.MissingContent;
+import dev.meridian.core.replication.ReplicaAcks;
+import dev.meridian.core.state.ManifestRecord;
+import dev.meridian.core.state.RegistryState;
+import dev.meridian.core.state.StateBatch;
+import dev.meridian.core.state.StateWrite;
+import dev.meridian.core.state.TransferJob;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one transfer job to its end, or throws {@link TransferFailedException}.
+ *
+ * <p>A {@link TransferJob.Kind#MANIFEST} job asks the {@link ContentClosure} what is missing, fetches it, and asks
+ * again (a fetched index reveals its children, a fetched child its blobs) until nothing is missing; then one batch
+ * removes the job (the manifest becomes servable), records this region as a replica, and appends the
+ * {@code replica.ack} to the outbox. A manifest whose register was deleted meanwhile is not fetched: its job is
+ * dropped. A {@link TransferJob.Kind#BLOB} job fetches one blob and is removed.
+ *
+ * <p>Each item is asked of the sources {@link SourceSelector} orders, one after the other; a source that served
+ * corrupt content is not asked again during this run.
+ */
+final class TransferJobRunner {
+  private static final Logger log = LoggerFactory.getLogger(TransferJobRunner.class);
+  /** Fetch rounds of one manifest job: an index of indexes is a few levels deep, never this many. */
+  private static final int MAX_ROUNDS = 16;
+
+  private final RegistryState state;
+  private final BlobStore blobs;
+  private final ContentClosure closure;
+  private final BlobFetcher fetcher;
+  private final PeerClients peers;
+  private final SourceSelector selector;
+  private final TransferPolicies policies;
+  private final ReplicaAcks acks;
+  private final BooleanSupplier stopping;
+
+  TransferJobRunner(RegionId self, RegistryState state, BlobStore blobs, BlobFetcher fetcher, PeerClients peers,
+      SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping) {
+    requireNonNull(self, "self");
+    this.state = requireNonNull(state, "state");
+    this.blobs = requireNonNull(blobs, "blobs");
+    this.closure = new ContentClosure(blobs);
+    this.fetcher = requireNonNull(fetcher, "fetcher");
+    this.peers = requireNonNull(peers, "peers");
+    this.selector = requireNonNull(selector, "selector");
+    this.policies = requireNonNull(policies, "policies");
+    this.acks = new ReplicaAcks(self, requireNonNull(hlc, "hlc"), () -> UUID.randomUUID().toString(), new EventCodec());
+    this.stopping = requireNonNull(stopping, "stopping");
+  }
+
+  /** What a finished job did: the bytes it brought in and the regions they came from. */
+  record Outcome(boolean dropped, long bytes, List<RegionId> sources) {}
+
+  Outcome run(TransferJob job) {
+    return switch (job.kind()) {
+      case MANIFEST -> runManifest(job);
+      case BLOB -> runBlob(job);
+    };
+  }
+
+  private Outcome runManifest(TransferJob job) {
+    Optional<ManifestRecord> record = state.findManifest(job.repository(), job.digest());
+    if (record.isEmpty() || !record.get().present()) {
+      state.apply(StateBatch.of(new StateWrite.DeleteTransfer(job.repository(), job.digest(), job.kind())));
+      return new Outcome(true, 0, List.of());
+    }
+    ManifestRecord manifest = record.get();
+    Run run = new Run(job);
+    for (int round = 1; ; round++) {
+      List<MissingContent> missing = closure.missing(manifest.digest(), manifest.mediaType(), manifest.size());
+      if (missing.isEmpty()) break;
+      if (round > MAX_ROUNDS) throw new TransferFailedException("content still missing after " + MAX_ROUNDS + " rounds: " + missing);
+      for (MissingContent item : missing) run.fetch(item);
+    }
+    complete(job);
+    return run.outcome();
+  }
+
+  private Outcome runBlob(TransferJob job) {
+    Run run = new Run(job);
+    if (blobs.stat(job.digest()).isEmpty()) run.fetch(new MissingContent(job.digest(), false, job.size()));
+    state.apply(StateBatch.of(new StateWrite.DeleteTransfer(job.repository(), job.digest(), job.kind())));
+    return run.outcome();
+  }
+
+  /** The batch that makes the manifest servable and tells the fleet this region holds it. */
+  private void complete(TransferJob job) {
+    state.apply(new StateBatch(acks.completed(job.repository(), job.digest())));
+  }
+
+  /** The fetching state of one run of one job. */
+  private final class Run {
+    private final TransferJob job;
+    private final Set<RegionId> distrusted = new HashSet<>();
+    private final Set<RegionId> used = new LinkedHashSet<>();
+    private long bytes;
+
+    Run(TransferJob job) {
+      this.job = job;
+    }
+
+    void fetch(MissingContent item) {
+      if (stopping.getAsBoolean()) throw new TransferFailedException("stopping");
+      RepositoryName repository = job.repository();
+      Set<RegionId> replicas = state.findReplicas(repository, job.digest());
+      List<RegionId> sources = selector.order(job.origin(), replicas, r -> distrusted.contains(r) || policies.isOpen(r));
+      List<String> reasons = new ArrayList<>();
+      for (RegionId source : sources) {
+        Optional<PeerClient> peer = peers.forRegion(source);
+        if (peer.isEmpty()) continue;
+        try {
+          BlobInfo info = policies.call(source, () -> item.manifest()
+              ? fetcher.fetchManifest(peer.get(), repository, item.digest())
+              : fetcher.fetchBlob(peer.get(), repository, item.digest(), item.size()));
+          bytes += info.size();
+          used.add(source);
+          return;
+        } catch (PeerUnavailableException | CallNotPermittedException e) {
+          reasons.add(source + ": " + e.getMessage());
+        } catch (RegistryException e) {
+          if (TransferPolicies.countsAgainstPeer(e)) distrusted.add(source);
+          if (e.code() != OciErrorCode.BLOB_UNKNOWN && e.code() != OciErrorCode.MANIFEST_UNKNOWN) {
+            log.warn("transfer.source_rejected repo={} digest={} source={} reason={}", repository, item.digest(), source, e.getMessage());
+          }
+          reasons.add(source + ": " + e.code() + " " + e.getMessage());
+        }
+        if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) throw new TransferFailedException("stopping");
+      }
+      if (sources.isEmpty()) reasons.add("no source available (every peer's circuit breaker is open, or no peer)");
+      throw new TransferFailedException("no source served " + item.digest() + ": " + String.join("; ", reasons));
+    }
+
+    Outcome outcome() {
+      return new Outcome(false, bytes, List.copyOf(used));
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package dev.meridian.agent.transfer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.meridian.core.blob.BlobStore;
+import dev.meridian.core.clock.Hlc;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.state.RegistryState;
+import dev.meridian.core.state.TransferJob;
+import dev.meridian.topology.Region;
+import dev.meridian.topology.Topology;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the durable transfer jobs of one region: scans them when {@link #wake() woken} (replay calls it after
+ * writing jobs) and every {@code scanInterval}, and runs each due job on a pool of {@code maxConcurrent}
+ * threads, never the same job twice at once.
+ *
+ * <p>A job that fails with every source stays in the state store and is retried after its own backoff
+ * ({@link JobBackoff}, in memory: a restarted worker retries at once). Jobs are never lost by stopping: an
+ * interrupted transfer leaves its upload session on disk, and the next run resumes it.
+ */
+public final class TransferWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TransferWorker.class);
+  private static final int PAGE = 256;
+
+  /** A job's identity: its key in the state store. */
+  record JobKey(RepositoryName repository, Digest digest, TransferJob.Kind kind) {
+    static JobKey of(TransferJob job) {
+      return new JobKey(job.repository(), job.digest(), job.kind());
+    }
+  }
+
+  private final RegistryState state;
+  private final TransferJobRunner runner;
+  private final JobBackoff<JobKey> backoff;
+  private final TransferConfig config;
+  private final Clock clock;
+  private final Semaphore permits;
+  private final Set<JobKey> running = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean scanQueued = new AtomicBoolean();
+  private final ScheduledExecutorService scanner;
+  private final ExecutorService pool;
+  private volatile boolean stopped;
+
+  public TransferWorker(RegionId self, Topology topology, PeerClients peers, RegistryState state, BlobStore blobs,
+      Hlc hlc, TransferConfig config, Clock clock) {
+    this.state = requireNonNull(state, "state");
+    this.config = requireNonNull(config, "config");
+    this.clock = requireNonNull(clock, "clock");
+    List<RegionId> fleet = topology.regions().stream().map(Region::id).toList();
+    this.runner = new TransferJobRunner(self, state, blobs, new BlobFetcher(blobs, config.bufferSize()), peers,
+        new SourceSelector(self, fleet), new TransferPolicies(config, () -> stopped), hlc, () -> stopped);
+    this.backoff = new JobBackoff<>(config.jobInitialBackoff(), config.jobMaxBackoff(),
+        () -> ThreadLocalRandom.current().nextDouble());
+    this.permits = new Semaphore(config.maxConcurrent());
+    this.scanner = Executors.newSingleThreadScheduledExecutor(threads("meridian-transfer-scan"));
+    this.pool = Executors.newFixedThreadPool(config.maxConcurrent(), threads("meridian-transfer"));
+  }
+
+  public void start() {
+    long every = config.scanInterval().toMillis();
+    scanner.scheduleWithFixedDelay(this::scan, 0, every, TimeUnit.MILLISECONDS);
+    log.info("transfer worker started max_concurrent={} jobs={}", config.maxConcurrent(), state.transferCount());
+  }
+
+  /** Asks for a scan soon: new jobs were written, or a slot came free. Cheap; wakes coalesce. */
+  public void wake() {
+    if (stopped || !scanQueued.compareAndSet(false, true)) return;
+    try {
+      scanner.execute(this::scan);
+    } catch (RejectedExecutionException e) {
+      scanQueued.set(false); // stopping
+    }
+  }
+
+  /** How many jobs run now. */
+  public int runningCount() {
+    return running.size();
+  }
+
+  private void scan() {
+    scanQueued.set(false);
+    try {
+      Optional<TransferJob> after = Optional.empty();
+      while (!stopped) {
+        List<TransferJob> page = state.listTransfers(after, PAGE);
+        for (TransferJob job : page) {
+          if (!offer(job)) return;
+        }
+        if (page.size() < PAGE) return;
+        after = Optional.of(page.get(page.size() - 1));
+      }
+    } catch (RuntimeException e) {
+      // The scheduler would stop scanning for good after an exception: log and try at the next tick.
+      log.warn("transfer.scan_failed reason={}", e.toString());
+    }
+  }
+
+  /** Starts the job if it is due and a slot is free; false when no slot is free (stop scanning). */
+  private boolean offer(TransferJob job) {
+    JobKey key = JobKey.of(job);
+    if (running.contains(key) || !backoff.isDue(key, clock.instant())) return true;
+    if (!permits.tryAcquire()) return false;
+    running.add(key);
+    try {
+      pool.execute(() -> runAndRelease(job, key));
+    } catch (RejectedExecutionException e) {
+      running.remove(key);
+      permits.release();
+      return false;
+    }
+    return true;
+  }
+
+  private void runAndRelease(TransferJob job, JobKey key) {
+    try {
+      run(job, key);
+    } finally {
+      running.remove(key);
+      permits.release();
+      wake();
+    }
+  }
+
+  private void run(TransferJob job, JobKey key) {
+    int attempt = backoff.attempt(key);
+    long started = System.nanoTime();
+    try {
+      TransferJobRunner.Outcome outcome = runner.run(job);
+      backoff.forget(key);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      if (outcome.dropped()) {
+        log.info("transfer.dropped repo={} digest={} kind={} reason=manifest_deleted", job.repository(), job.digest(), kind(job));
+      } else {
+        log.info("transfer.done repo={} digest={} kind={} size_bytes={} source={} duration_ms={} attempt={}",
+            job.repository(), job.digest(), kind(job), outcome.bytes(), sources(outcome.sources()), ms, attempt);
+      }
+    } catch (RuntimeException e) {
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      if (stopped) {
+        log.info("transfer.interrupted repo={} digest={} kind={} duration_ms={} attempt={}", job.repository(), job.digest(), kind(job), ms, attempt);
+        return;
+      }
+      long retryInMs = backoff.recordFailure(key, clock.instant()).toEpochMilli() - clock.millis();
+      log.warn("transfer.failed repo={} digest={} kind={} duration_ms={} attempt={} retry_in_ms={} reason={}",
+          job.repository(), job.digest(), kind(job), ms, attempt, retryInMs, reason(e));
+    }
+  }
+
+  private static String kind(TransferJob job) {
+    return job.kind().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String sources(List<RegionId> sources) {
+    return sources.isEmpty() ? "local" : sources.stream().map(RegionId::value).collect(Collectors.joining(","));
+  }
+
+  private static String reason(RuntimeException e) {
+    return e instanceof TransferFailedException ? e.getMessage() : e.toString();
+  }
+
+  /** Stops scanning and interrupts running transfers; their upload sessions stay on disk to be resumed. */
+  public void stop() {
+    stopped = true;
+    scanner.shutdownNow();
+    pool.shutdownNow();
+    try {
+      if (!pool.awaitTermination(30, TimeUnit.SECONDS)) log.warn("transfer worker: transfers still running after 30 s");
+      scanner.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread thread = new Thread(r, prefix + "-" + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

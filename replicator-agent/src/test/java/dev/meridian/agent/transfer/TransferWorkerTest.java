@@ -1,0 +1,340 @@
+package dev.meridian.agent.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meridian.core.blob.BlobContent;
+import dev.meridian.core.blob.BlobFixtures;
+import dev.meridian.core.blob.BlobInfo;
+import dev.meridian.core.blob.fs.FileSystemBlobStore;
+import dev.meridian.core.clock.Hlc;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.clock.Stamp;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.event.ReplicaAck;
+import dev.meridian.core.oci.MediaType;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.state.ManifestRecord;
+import dev.meridian.core.state.OutboxEntry;
+import dev.meridian.core.state.StateBatch;
+import dev.meridian.core.state.StateWrite;
+import dev.meridian.core.state.TransferJob;
+import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
+import dev.meridian.topology.Region;
+import dev.meridian.topology.Topology;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The transfer worker end to end: durable jobs in a real RocksDB state store, content copied from peers over
+ * real sockets into a real file-system blob store.
+ */
+class TransferWorkerTest {
+  private static final RepositoryName REPO = new RepositoryName("team-a/app");
+  private static final RegionId ASIA = new RegionId("asia");
+  private static final RegionId EAST = new RegionId("eastus");
+  private static final RegionId WEST = new RegionId("westeu");
+  private static final Duration AWAIT = Duration.ofSeconds(30);
+
+  /** Short pauses so that failures and recoveries happen within a test. */
+  private static final TransferConfig FAST = TransferConfig.builder()
+      .retryAttempts(3)
+      .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+      .jobBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+      .breaker(50, 5, 10, Duration.ofMillis(200))
+      .timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2))
+      .scanInterval(Duration.ofMillis(100))
+      .build();
+
+  @TempDir Path dir;
+
+  private final FaultyPeer east = FaultyPeerFixtures.start();
+  private final FaultyPeer west = FaultyPeerFixtures.start();
+  private final Hlc hlc = new Hlc(Clock.systemUTC());
+  private final EventCodec codec = new EventCodec();
+  private FileSystemBlobStore store;
+  private RocksDbRegistryState state;
+  private PeerClients peers;
+  private TransferWorker worker;
+
+  @AfterEach
+  void close() {
+    stopWorker();
+    east.close();
+    west.close();
+  }
+
+  private void startWorker(TransferConfig config) {
+    store = new FileSystemBlobStore(dir.resolve("blobs"));
+    state = RocksDbRegistryState.open(dir.resolve("state"));
+    Topology topology = new Topology("127.0.0.1:9092", 1, (short) 1, List.of(
+        Region.of("asia", "http://127.0.0.1:1"), Region.of("eastus", east.url().toString()), Region.of("westeu", west.url().toString())));
+    peers = PeerClients.http(topology, ASIA, config);
+    worker = new TransferWorker(ASIA, topology, peers, state, store, hlc, config, Clock.systemUTC());
+    worker.start();
+  }
+
+  private void stopWorker() {
+    if (worker == null) return;
+    worker.stop();
+    peers.close();
+    state.close();
+    store.close();
+    worker = null;
+  }
+
+  @Test
+  void aManifestJobForAnIndexCompletesOnlyWhenEveryChildAndBlobIsPresentThenAcksInOneBatch() {
+    TestImages.Image amd64 = TestImages.image(1, 200_000);
+    TestImages.Image arm64 = TestImages.image(2, 300_000);
+    TestImages.Image index = TestImages.index(List.of(amd64, arm64));
+    index.serveFrom(east);
+    Digest withheld = arm64.blobs().keySet().stream().skip(1).findFirst().orElseThrow();
+    east.removeBlob(withheld);
+    startWorker(FAST);
+
+    pendingManifest(index, EAST);
+
+    // No peer has one layer: the job fails, stays, and is tried again.
+    await().atMost(AWAIT).until(() -> east.requestsFor(withheld).size() >= 2);
+    assertThat(state.findTransfer(REPO, index.digest(), TransferJob.Kind.MANIFEST)).isPresent();
+    assertThat(state.outboxSize()).isZero();
+    assertThat(state.findReplicas(REPO, index.digest())).isEmpty();
+    assertThat(store.stat(withheld)).isEmpty();
+
+    east.addBlob(arm64.blobs().get(withheld));
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+
+    for (Map.Entry<Digest, byte[]> content : allContent(index).entrySet()) {
+      assertThat(stored(content.getKey())).as("content %s", content.getKey()).isEqualTo(content.getValue());
+    }
+    assertThat(state.findReplicas(REPO, index.digest())).containsExactly(ASIA);
+    List<OutboxEntry> outbox = state.readOutbox(10);
+    assertThat(outbox).singleElement().satisfies(entry -> {
+      ReplicaAck ack = (ReplicaAck) codec.decode(entry.payload());
+      assertThat(ack.region()).isEqualTo(ASIA);
+      assertThat(ack.origin()).isEqualTo(ASIA);
+      assertThat(ack.repository()).isEqualTo(REPO);
+      assertThat(ack.digest()).isEqualTo(index.digest());
+    });
+  }
+
+  @Test
+  void aCorruptOriginIsNeverTrustedAndContentComesVerifiedFromAHealthyPeer() throws IOException {
+    TestImages.Image image = TestImages.image(3, 400_000);
+    byte[] prefetched = BlobFixtures.randomBytes(700_000, 4);
+    image.serveFrom(east);
+    image.serveFrom(west);
+    Digest prefetchedDigest = east.addBlob(prefetched);
+    west.addBlob(prefetched);
+    east.fault(new FaultyPeer.Corrupt());
+    startWorker(FAST);
+
+    pendingManifest(image, EAST);
+    pendingBlob(prefetchedDigest, prefetched.length, EAST);
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+
+    assertThat(east.requestsFor(image.digest())).isNotEmpty();
+    assertThat(east.requestsFor(prefetchedDigest)).isNotEmpty();
+    Map<Digest, byte[]> expected = new java.util.HashMap<>(allContent(image));
+    expected.put(prefetchedDigest, prefetched);
+    assertThat(storedDigests()).isEqualTo(expected.keySet());
+    for (Digest digest : expected.keySet()) assertThat(stored(digest)).isEqualTo(expected.get(digest));
+    try (Stream<Path> sessions = Files.list(store.paths().uploadsDir())) {
+      assertThat(sessions).isEmpty();
+    }
+    assertThat(state.findReplicas(REPO, image.digest())).containsExactly(ASIA);
+  }
+
+  @Test
+  void aConnectionDroppedMidBlobIsRetriedWithinTheJobAndResumesFromTheBytesHeld() {
+    byte[] blob = BlobFixtures.randomBytes(2_000_000, 5);
+    Digest digest = east.addBlob(blob);
+    east.faultOnce(new FaultyPeer.DropAfter(800_000));
+    startWorker(FAST);
+
+    pendingBlob(digest, blob.length, EAST);
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+
+    assertThat(stored(digest)).isEqualTo(blob);
+    List<FaultyPeer.Request> requests = east.requestsFor(digest);
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(1).rangeStart()).isPositive();
+    assertThat(east.bytesServed(digest)).isLessThan(2L * blob.length);
+    assertThat(west.requests()).isEmpty();
+  }
+
+  @Test
+  void aWorkerRestartedMidTransferResumesWithoutFetchingAgainWhatItHad() throws IOException {
+    byte[] blob = BlobFixtures.randomBytes(4 * 1024 * 1024, 6);
+    Digest digest = east.addBlob(blob);
+    int stallAt = 1024 * 1024;
+    east.faultOnce(new FaultyPeer.StallAfter(stallAt));
+    startWorker(FAST);
+    pendingBlob(digest, blob.length, EAST);
+    Path session = store.paths().uploadData(BlobFetcher.uploadIdFor(digest));
+    await().atMost(AWAIT).until(() -> east.stalledNow() == 1 && Files.exists(session) && Files.size(session) == stallAt);
+
+    stopWorker(); // mid-transfer: the peer is still holding the connection open
+    startWorker(FAST); // a new worker, store and state on the same directories
+
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+    assertThat(stored(digest)).isEqualTo(blob);
+    List<FaultyPeer.Request> requests = east.requestsFor(digest);
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(1).rangeStart()).isEqualTo(stallAt);
+    assertThat(east.bytesServed(digest)).isEqualTo(blob.length);
+  }
+
+  @Test
+  void aJobWhoseManifestWasDeletedMeanwhileIsDroppedWithoutFetching() {
+    TestImages.Image image = TestImages.image(7, 1000);
+    image.serveFrom(east);
+    startWorker(FAST);
+    ManifestRecord deleted = record(image, EAST).deletedAt(new Stamp(hlc.tick(), WEST));
+    state.apply(StateBatch.of(new StateWrite.PutManifest(deleted), new StateWrite.PutTransfer(job(image.digest(), TransferJob.Kind.MANIFEST, EAST, image.size()))));
+    worker.wake();
+
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+    assertThat(east.requests()).isEmpty();
+    assertThat(state.outboxSize()).isZero();
+    assertThat(store.stat(image.digest())).isEmpty();
+  }
+
+  @Test
+  void aJobEveryPeerFailsStaysDurableAndCompletesOnceAPeerHeals() {
+    byte[] blob = BlobFixtures.randomBytes(100_000, 8);
+    Digest digest = east.addBlob(blob);
+    west.addBlob(blob);
+    east.fault(new FaultyPeer.Status(503));
+    west.fault(new FaultyPeer.Status(503));
+    startWorker(FAST);
+
+    pendingBlob(digest, blob.length, EAST);
+    await().atMost(AWAIT).until(() -> west.requestsFor(digest).size() >= 2 * FAST.retryAttempts());
+    assertThat(state.findTransfer(REPO, digest, TransferJob.Kind.BLOB)).isPresent();
+    assertThat(store.stat(digest)).isEmpty();
+
+    west.fault(new FaultyPeer.Healthy());
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+    assertThat(stored(digest)).isEqualTo(blob);
+  }
+
+  @Test
+  void aSickPeerIsSkippedOnceItsCircuitBreakerOpens() {
+    TransferConfig config = TransferConfig.builder()
+        .retryAttempts(1)
+        .breaker(50, 2, 2, Duration.ofMinutes(10))
+        .scanInterval(Duration.ofMillis(100))
+        .build();
+    east.fault(new FaultyPeer.Status(503));
+    startWorker(config);
+    for (int i = 0; i < 5; i++) {
+      byte[] blob = BlobFixtures.randomBytes(10_000, 100 + i);
+      Digest digest = west.addBlob(blob);
+      east.addBlob(blob);
+      pendingBlob(digest, blob.length, EAST);
+      await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+    }
+    assertThat(east.requests()).hasSize(2); // two failures open its breaker; jobs 3 to 5 go straight to westeu
+    assertThat(west.requests()).hasSize(5);
+  }
+
+  @Test
+  void noMoreTransfersRunAtOnceThanConfigured() {
+    TransferConfig config = TransferConfig.builder().maxConcurrent(2).scanInterval(Duration.ofMillis(100)).build();
+    east.fault(new FaultyPeer.PauseAfter(1000, 500));
+    startWorker(config);
+    List<Digest> digests = new ArrayList<>();
+    StateBatch.Builder batch = StateBatch.builder();
+    for (int i = 0; i < 6; i++) {
+      Digest digest = east.addBlob(BlobFixtures.randomBytes(20_000, 200 + i));
+      digests.add(digest);
+      batch.add(new StateWrite.PutTransfer(job(digest, TransferJob.Kind.BLOB, EAST, 20_000)));
+    }
+    state.apply(batch.build());
+    worker.wake();
+
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+    assertThat(east.maxInFlight()).isEqualTo(2);
+    for (Digest digest : digests) assertThat(store.stat(digest)).isPresent();
+  }
+
+  @Test
+  void twoJobsNeedingTheSameLayerAtOnceFetchItOnce() {
+    TestImages.Image first = TestImages.image(10, 20, 3_000_000);
+    TestImages.Image second = TestImages.image(11, 20, 3_000_000);
+    first.serveFrom(east);
+    second.serveFrom(east);
+    Digest shared = first.blobs().keySet().stream().skip(1).findFirst().orElseThrow();
+    assertThat(second.blobs()).containsKey(shared);
+    east.fault(new FaultyPeer.PauseAfter(1000, 300)); // both jobs reach the layer while one is still copying it
+    startWorker(FAST);
+
+    state.apply(StateBatch.of(
+        new StateWrite.PutManifest(record(first, EAST)),
+        new StateWrite.PutTransfer(job(first.digest(), TransferJob.Kind.MANIFEST, EAST, first.size())),
+        new StateWrite.PutManifest(record(second, EAST)),
+        new StateWrite.PutTransfer(job(second.digest(), TransferJob.Kind.MANIFEST, EAST, second.size()))));
+    worker.wake();
+
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+    assertThat(stored(shared)).isEqualTo(first.blobs().get(shared));
+    assertThat(east.bytesServed(shared)).isEqualTo(3_000_000);
+    assertThat(state.readOutbox(10)).hasSize(2);
+  }
+
+  private void pendingManifest(TestImages.Image image, RegionId origin) {
+    state.apply(StateBatch.of(
+        new StateWrite.PutManifest(record(image, origin)),
+        new StateWrite.PutTransfer(job(image.digest(), TransferJob.Kind.MANIFEST, origin, image.size()))));
+    worker.wake();
+  }
+
+  private void pendingBlob(Digest digest, long size, RegionId origin) {
+    state.apply(StateBatch.of(new StateWrite.PutTransfer(job(digest, TransferJob.Kind.BLOB, origin, size))));
+    worker.wake();
+  }
+
+  private ManifestRecord record(TestImages.Image image, RegionId origin) {
+    return new ManifestRecord(REPO, image.digest(), image.mediaType(), image.size(), List.of(), Optional.empty(),
+        Optional.empty(), Map.of(), true, new Stamp(hlc.tick(), origin));
+  }
+
+  private static TransferJob job(Digest digest, TransferJob.Kind kind, RegionId origin, long size) {
+    return new TransferJob(REPO, digest, kind, origin, size, Instant.now());
+  }
+
+  private static Map<Digest, byte[]> allContent(TestImages.Image image) {
+    Map<Digest, byte[]> all = new java.util.HashMap<>(image.blobs());
+    all.putAll(image.manifests());
+    return all;
+  }
+
+  private Set<Digest> storedDigests() {
+    Set<Digest> digests = new HashSet<>();
+    store.forEach((BlobInfo info) -> digests.add(info.digest()));
+    return digests;
+  }
+
+  private byte[] stored(Digest digest) {
+    try (BlobContent content = store.open(digest)) {
+      return BlobFixtures.readAll(content);
+    }
+  }
+}
