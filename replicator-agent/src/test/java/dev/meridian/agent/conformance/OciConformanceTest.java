@@ -114,9 +114,9 @@ class OciConformanceTest {
     }
 
     @Test
-    void headAndGetOfAnUnknownManifestAre404() {
+    void headAndGetOfAnUnknownManifestAre404EvenWhenTheReferenceIsNoValidTag() {
       PushedImage image = pushImage(repository(), "tagtest0");
-      for (String reference : List.of("nosuchtag", UNKNOWN_DIGEST)) {
+      for (String reference : List.of(".INVALID_MANIFEST_NAME", "nosuchtag", UNKNOWN_DIGEST)) {
         String path = "/v2/" + image.repository() + "/manifests/" + reference;
         assertThat(oci.head(path).statusCode()).as("HEAD " + reference).isEqualTo(404);
         assertThat(oci.get(path).statusCode()).as("GET " + reference).isEqualTo(404);
