@@ -4,6 +4,8 @@ import dev.meridian.agent.embedded.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -32,13 +34,19 @@ public final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--data-dir", required = true, description = "Log directory; formatted on first use only.")
   Path dataDir;
 
+  @Option(names = "--listener", paramLabel = "PORT:ADVERTISED_PORT",
+      description = "Another client listener on PORT that tells its clients to connect to ADVERTISED_PORT "
+          + "(e.g. a TCP proxy in front of PORT); repeatable.")
+  List<String> listeners = new ArrayList<>();
+
   @Option(names = "--exit-on-stdin-eof", description = "Stop when stdin reaches end of file.")
   boolean exitOnStdinEof;
 
   @Override
   public Integer call() throws InterruptedException {
+    var extra = listeners.stream().map(EmbeddedKafkaBroker.AdvertisedListener::parse).toList();
     var settings = new EmbeddedKafkaBroker.Settings(
-        dataDir, port, controllerPort != null ? controllerPort : port + 1, false); // fatal faults end this process
+        dataDir, port, controllerPort != null ? controllerPort : port + 1, false, extra); // fatal faults end this process
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

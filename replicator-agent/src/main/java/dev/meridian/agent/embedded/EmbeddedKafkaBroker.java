@@ -39,13 +39,52 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String CONTROLLER = "CONTROLLER";
   private static final String META_PROPERTIES = "meta.properties";
 
-  /** Where the broker keeps its log, and the two loopback ports it listens on. */
-  public record Settings(Path dataDir, int port, int controllerPort, boolean guardExit) {
+  /**
+   * Where the broker keeps its log, and the loopback ports it listens on: the client port, the controller
+   * port, and any {@link AdvertisedListener}s.
+   */
+  public record Settings(
+      Path dataDir, int port, int controllerPort, boolean guardExit, List<AdvertisedListener> extraListeners) {
     public Settings {
       dataDir = requireNonNull(dataDir, "dataDir").toAbsolutePath();
       if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
       if (controllerPort < 1 || controllerPort > 65535 || controllerPort == port) {
         throw new IllegalArgumentException("controller port must be a valid port other than " + port);
+      }
+      extraListeners = List.copyOf(extraListeners);
+      for (AdvertisedListener l : extraListeners) {
+        if (l.port() == port || l.port() == controllerPort) {
+          throw new IllegalArgumentException("listener port " + l.port() + " is already the client or controller port");
+        }
+      }
+    }
+
+    public Settings(Path dataDir, int port, int controllerPort, boolean guardExit) {
+      this(dataDir, port, controllerPort, guardExit, List.of());
+    }
+  }
+
+  /**
+   * One more client listener on {@code port} whose metadata tells clients to connect to {@code advertisedPort}
+   * on 127.0.0.1: a client that bootstraps through a TCP proxy at the advertised port then keeps going through
+   * that proxy, so each client can get a proxy of its own (fault-injection tests cut one region off the log).
+   */
+  public record AdvertisedListener(int port, int advertisedPort) {
+    public AdvertisedListener {
+      if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+      if (advertisedPort < 1 || advertisedPort > 65535) {
+        throw new IllegalArgumentException("advertised port out of range: " + advertisedPort);
+      }
+    }
+
+    /** {@code PORT:ADVERTISED_PORT}, as {@code meridian broker --listener} takes it. */
+    public static AdvertisedListener parse(String text) {
+      String[] parts = text.split(":", -1);
+      if (parts.length != 2) throw new IllegalArgumentException("expected PORT:ADVERTISED_PORT, got " + text);
+      try {
+        return new AdvertisedListener(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected PORT:ADVERTISED_PORT, got " + text, e);
       }
     }
   }
@@ -131,11 +170,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@" + controller);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + s.port() + "," + CONTROLLER + "://" + controller);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + s.port());
+    var listeners = new StringBuilder("PLAINTEXT://127.0.0.1:" + s.port() + "," + CONTROLLER + "://" + controller);
+    var advertised = new StringBuilder("PLAINTEXT://127.0.0.1:" + s.port());
+    var protocols = new StringBuilder("PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+    for (int i = 0; i < s.extraListeners().size(); i++) {
+      AdvertisedListener l = s.extraListeners().get(i);
+      String name = "EXTRA" + (i + 1);
+      listeners.append(',').append(name).append("://127.0.0.1:").append(l.port());
+      advertised.append(',').append(name).append("://127.0.0.1:").append(l.advertisedPort());
+      protocols.append(',').append(name).append(":PLAINTEXT");
+    }
+    p.put("listeners", listeners.toString());
+    p.put("advertised.listeners", advertised.toString());
     p.put("controller.listener.names", CONTROLLER);
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+    p.put("listener.security.protocol.map", protocols.toString());
     p.put("log.dirs", s.dataDir().toAbsolutePath().toString());
     // One node: every internal topic must live with a single replica, or creating it waits forever.
     p.put("offsets.topic.replication.factor", "1");
