@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * each referenced blob GETs and hashes to its digest.
  *
  * <p><b>Lost</b>, exactly. A register (a tag, or one manifest's presence) has competing writes: for a tag, the
- * puts and deletes of that tag and every manifest delete in its repository (which may tombstone it); for a
+ * puts and deletes of that tag and the deletes of every manifest ever put under it (which may tombstone it); for a
  * manifest, the puts of its digest (by tag or by digest) and its deletes. An acknowledged write W is the
  * <i>sure winner</i> of its register when every other competing write was acknowledged before W was sent
  * (comparing wall-clock milliseconds). Then W's HLC is the highest, because all processes of the fleet share
@@ -82,14 +82,15 @@ public final class ConvergenceChecker {
         case TAG_PUT -> {
           TagKey tag = new TagKey(w.repository(), w.tag().orElseThrow());
           Optional<Digest> served = Optional.ofNullable(converged.tags().get(tag));
-          if (isSureWinner(w, history, competesForTag(tag)) && !served.equals(w.digest())) {
-            problems.add("lost: " + w + "; " + tag + " serves " + served.map(Digest::toString).orElse("nothing"));
+          if (isSureWinner(w, history, competesForTag(tag, history)) && !served.equals(w.digest())) {
+            problems.add("lost: " + w + "; " + tag + " serves " + served.map(Digest::toString).orElse("nothing")
+                + "; all writes to it: " + history.stream().filter(competesForTag(tag, history)).toList());
           }
           checkManifest(w, converged, history, problems);
         }
         case TAG_DELETE -> {
           TagKey tag = new TagKey(w.repository(), w.tag().orElseThrow());
-          if (isSureWinner(w, history, competesForTag(tag)) && converged.tags().containsKey(tag)) {
+          if (isSureWinner(w, history, competesForTag(tag, history)) && converged.tags().containsKey(tag)) {
             problems.add("lost: " + w + "; " + tag + " still serves " + converged.tags().get(tag));
           }
         }
@@ -98,7 +99,7 @@ public final class ConvergenceChecker {
     }
     converged.tags().forEach((tag, digest) -> {
       boolean written = history.stream().anyMatch(w -> w.kind() == Kind.TAG_PUT
-          && competesForTag(tag).test(w) && w.digest().orElseThrow().equals(digest));
+          && competesForTag(tag, history).test(w) && w.digest().orElseThrow().equals(digest));
       if (!written) problems.add("phantom: " + tag + " serves " + digest + ", which no write put there");
     });
     return problems;
@@ -122,7 +123,10 @@ public final class ConvergenceChecker {
     if (!isSureWinner(w, history, competesForManifest(key))) return;
     boolean served = converged.manifests().contains(key);
     boolean wanted = w.kind() != Kind.MANIFEST_DELETE;
-    if (served != wanted) problems.add("lost: " + w + "; " + key + (served ? " is still served" : " is not served"));
+    if (served != wanted) {
+      problems.add("lost: " + w + "; " + key + (served ? " is still served" : " is not served")
+          + "; all writes to it: " + history.stream().filter(competesForManifest(key)).toList());
+    }
   }
 
   private static boolean isSureWinner(Write w, List<Write> history, Predicate<Write> competes) {
@@ -131,9 +135,17 @@ public final class ConvergenceChecker {
         .allMatch(other -> other.ackedBefore(w));
   }
 
-  private static Predicate<Write> competesForTag(TagKey tag) {
+  /** Puts and deletes of the tag, and deletes of any manifest some write put under the tag. */
+  private static Predicate<Write> competesForTag(TagKey tag, List<Write> history) {
+    var everUnderTag = new HashSet<Digest>();
+    for (Write w : history) {
+      if (w.kind() == Kind.TAG_PUT && w.repository().equals(tag.repository()) && w.tag().orElseThrow().equals(tag.tag())) {
+        everUnderTag.add(w.digest().orElseThrow());
+      }
+    }
     return w -> w.repository().equals(tag.repository())
-        && (w.kind() == Kind.MANIFEST_DELETE || w.tag().filter(tag.tag()::equals).isPresent());
+        && (w.kind() == Kind.MANIFEST_DELETE ? everUnderTag.contains(w.digest().orElseThrow())
+            : w.tag().filter(tag.tag()::equals).isPresent());
   }
 
   private static Predicate<Write> competesForManifest(ManifestKey key) {

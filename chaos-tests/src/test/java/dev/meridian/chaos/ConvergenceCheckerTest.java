@@ -117,6 +117,22 @@ class ConvergenceCheckerTest {
   }
 
   @Test
+  void aLaterDeleteOfAManifestNeverUnderTheTagDoesNotExcuseALostTagPut() {
+    var put = tagPut("east", A, 0, 10);
+    var unrelatedDelete = new Write("west", Kind.MANIFEST_DELETE, "team/app", Optional.empty(), Optional.of(B),
+        at(20), Optional.of(at(30)));
+    var relatedDelete = new Write("west", Kind.MANIFEST_DELETE, "team/app", Optional.empty(), Optional.of(A),
+        at(20), Optional.of(at(30)));
+
+    var tagGone = view("east", Map.of(), Set.of(key(A)), List.of());
+
+    assertThat(ConvergenceChecker.violations(tagGone, List.of(put, unrelatedDelete)))
+        .singleElement().asString().startsWith("lost: TAG_PUT");
+    assertThat(ConvergenceChecker.violations(view("east", Map.of(), Set.of(), List.of()), List.of(put, relatedDelete)))
+        .isEmpty();
+  }
+
+  @Test
   void aTagServingADigestNobodyPutThereIsAPhantom() {
     var put = tagPut("east", A, 0, 10);
     var converged = view("east", Map.of(LATEST, A, new TagKey("team/app", "other"), A), Set.of(key(A)), List.of());

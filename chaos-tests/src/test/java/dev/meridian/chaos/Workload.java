@@ -159,7 +159,8 @@ public final class Workload {
     history.add(new Write(region.region(), kind, repository, tag, digest, sent, acked));
   }
 
-  static byte[] imageManifest(byte[] config, byte[] layer) {
+  /** An OCI image manifest of one config and one layer. */
+  public static byte[] imageManifest(byte[] config, byte[] layer) {
     String json = "{\"schemaVersion\":2,\"mediaType\":\"" + IMAGE_MANIFEST + "\","
         + "\"config\":" + descriptor("application/vnd.oci.image.config.v1+json", config) + ","
         + "\"layers\":[" + descriptor("application/vnd.oci.image.layer.v1.tar", layer) + "]}";

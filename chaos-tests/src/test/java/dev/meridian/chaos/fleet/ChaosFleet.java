@@ -138,6 +138,12 @@ public final class ChaosFleet implements AutoCloseable {
     return require(agents, region);
   }
 
+  /** The data directory of {@code region}'s agent. */
+  public Path dataDir(String region) {
+    require(agents, region);
+    return dir.resolve(region + "/data");
+  }
+
   public MeridianProcess broker() {
     return broker;
   }

@@ -75,10 +75,11 @@ public final class RegionClient {
     return send("DELETE", "/v2/" + repository + "/manifests/" + reference, BodyPublishers.noBody()).statusCode();
   }
 
-  /** The repository's tags; empty when the repository is unknown here. */
+  /** The repository's tags (the first 1000, the most a page may hold); empty when the repository is unknown here. */
   public List<String> tags(String repository) {
-    var response = send("GET", "/v2/" + repository + "/tags/list?n=10000", BodyPublishers.noBody());
+    var response = send("GET", "/v2/" + repository + "/tags/list?n=1000", BodyPublishers.noBody());
     if (response.statusCode() == 404) return List.of();
+    expect(response, 200);
     var tags = new ArrayList<String>();
     json(response).path("tags").forEach(t -> tags.add(t.asText()));
     return tags;
