@@ -63,7 +63,8 @@ public final class WaitCommand implements Callable<Integer> {
     String lastFailure = null;
     while (true) {
       Duration left = Duration.between(Instant.now(), deadline);
-      Duration callTimeout = left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : min(left, Duration.ofSeconds(10));
+      // Even a tiny --timeout gets one real answer to report: a poll may outlast the deadline by a few seconds.
+      Duration callTimeout = left.compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5) : min(left, Duration.ofSeconds(10));
       try {
         ReplicationReport report = AdminJson.parseReport(
             new AdminHttpClient(callTimeout).get(url, "/admin/v1/replication/status", query).join());
