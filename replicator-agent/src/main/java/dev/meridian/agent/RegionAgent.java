@@ -19,6 +19,8 @@ import dev.meridian.core.blob.fs.FileSystemBlobStore;
 import dev.meridian.agent.replication.ReplicationRuntime;
 import dev.meridian.core.blob.BlobInfo;
 import dev.meridian.core.clock.Hlc;
+import dev.meridian.core.replication.ContentGuard;
+import dev.meridian.agent.transfer.PrefetchSweeper;
 import dev.meridian.core.event.EventCodec;
 import dev.meridian.core.replication.LocalChangeEvents;
 import dev.meridian.core.replication.OutboxingRegistryState;
@@ -64,6 +66,7 @@ public final class RegionAgent implements AutoCloseable {
       auditLog = new AuditLog(config.auditLog(), config.region(), clock);
       opened = RocksDbRegistryState.open(config.stateDir());
       Hlc hlc = new Hlc(clock);
+      ContentGuard guard = new ContentGuard(); // pushes, replay and the prefetch sweeper share it
       RegistryState served = opened;
       if (config.fleet().isPresent()) {
         // Local writes commit with their events (the outbox); the relay is woken after each such commit.
@@ -73,10 +76,10 @@ public final class RegionAgent implements AutoCloseable {
                 digest -> blobs.stat(digest).map(BlobInfo::size).orElse(0L)),
             new EventCodec(), () -> wake[0].run());
         member = new ReplicationRuntime(config.region(), config.fleet().get(), opened, served, blobs, hlc, clock,
-            config.transfers(), metrics.replayListener(), metrics.transferListener());
+            config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults());
         wake[0] = member::outboxAppended;
       }
-      this.service = new RegistryService(blobs, served, hlc, config.region(), clock);
+      this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard);
       Supplier<ReplicationSample> sampler = member == null ? ReplicationSample::standalone : new ReplicationSampler(member, served);
       watcher = new RegionMonitor(this::identity, sampler, config.admin().stallThreshold(), clock);
       metrics.bindRegion(watcher);

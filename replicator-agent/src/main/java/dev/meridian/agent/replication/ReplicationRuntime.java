@@ -5,6 +5,8 @@ import dev.meridian.agent.log.KafkaEventPublisher;
 import dev.meridian.agent.log.KafkaEventSubscriber;
 import dev.meridian.agent.log.KafkaTopics;
 import dev.meridian.agent.transfer.PeerClients;
+import dev.meridian.agent.transfer.PrefetchSweeper;
+import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.agent.transfer.TransferListener;
 import dev.meridian.agent.transfer.TransferWorker;
@@ -50,6 +52,7 @@ public final class ReplicationRuntime implements AutoCloseable {
   private final TransferWorker transfers;
   private final PeerClients peers;
   private final EventReplayer replayer;
+  private final PrefetchSweeper sweeper;
   private final CountDownLatch connected = new CountDownLatch(1);
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread connector;
@@ -62,12 +65,14 @@ public final class ReplicationRuntime implements AutoCloseable {
    */
   public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
       Hlc hlc, Clock clock, TransferConfig transferConfig) {
-    this(self, topology, rawState, state, blobs, hlc, clock, transferConfig, ReplayListener.NONE, TransferListener.NONE);
+    this(self, topology, rawState, state, blobs, hlc, clock, transferConfig, ReplayListener.NONE, TransferListener.NONE,
+        new ContentGuard(), PrefetchSweeper.Settings.defaults());
   }
 
   /** With listeners told what replay and transfers do (metrics). */
   public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
-      Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener) {
+      Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
+      ContentGuard guard, PrefetchSweeper.Settings prefetch) {
     this.self = self;
     this.topology = topology;
     this.state = state;
@@ -78,13 +83,15 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
     ReplayPlanner planner = new ReplayPlanner(self, state, blobs,
         new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec()), clock);
-    this.replayer = new EventReplayer(state, planner, hlc, deadLetters::send, transfers::wake, relay::wake, replayListener);
+    this.replayer = new EventReplayer(state, planner, hlc, deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
+    this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);
   }
 
   public ReplicationRuntime start() {
     transfers.start();
+    sweeper.start();
     connector.start();
     return this;
   }
@@ -181,6 +188,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     }
     KafkaEventSubscriber s = subscriber;
     if (s != null) s.close();
+    sweeper.close();
     transfers.close();
     relay.close();
     peers.close();

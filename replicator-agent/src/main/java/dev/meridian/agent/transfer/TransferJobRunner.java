@@ -1,5 +1,8 @@
 package dev.meridian.agent.transfer;
 
+import dev.meridian.core.state.PrefetchedBlob;
+import java.time.Clock;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.meridian.core.blob.BlobInfo;
@@ -59,15 +62,13 @@ final class TransferJobRunner {
   private final ReplicaAcks acks;
   private final BooleanSupplier stopping;
   private final TransferListener listener;
+  private final Clock clock;
 
   TransferJobRunner(RegionId self, RegistryState state, BlobStore blobs, BlobFetcher fetcher, PeerClients peers,
-      SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping) {
-    this(self, state, blobs, fetcher, peers, selector, policies, hlc, stopping, TransferListener.NONE);
-  }
-
-  TransferJobRunner(RegionId self, RegistryState state, BlobStore blobs, BlobFetcher fetcher, PeerClients peers,
-      SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping, TransferListener listener) {
+      SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping, TransferListener listener,
+      Clock clock) {
     this.listener = requireNonNull(listener, "listener");
+    this.clock = requireNonNull(clock, "clock");
     requireNonNull(self, "self");
     this.state = requireNonNull(state, "state");
     this.blobs = requireNonNull(blobs, "blobs");
@@ -109,10 +110,19 @@ final class TransferJobRunner {
     return run.outcome();
   }
 
+  /**
+   * A prefetch: the blob is copied ahead of any manifest, and remembered as prefetched so that the
+   * {@link PrefetchSweeper} reclaims it if no manifest claims it within the grace period.
+   */
   private Outcome runBlob(TransferJob job) {
     Run run = new Run(job);
-    if (blobs.stat(job.digest()).isEmpty()) run.fetch(new MissingContent(job.digest(), false, job.size()));
-    state.apply(StateBatch.of(new StateWrite.DeleteTransfer(job.repository(), job.digest(), job.kind())));
+    StateBatch.Builder done = StateBatch.builder()
+        .add(new StateWrite.DeleteTransfer(job.repository(), job.digest(), job.kind()));
+    if (blobs.stat(job.digest()).isEmpty()) {
+      run.fetch(new MissingContent(job.digest(), false, job.size()));
+      done.add(new StateWrite.PutPrefetched(new PrefetchedBlob(job.repository(), job.digest(), clock.instant())));
+    }
+    state.apply(done.build());
     return run.outcome();
   }
 

@@ -81,7 +81,7 @@ public final class TransferWorker implements AutoCloseable {
     List<RegionId> fleet = topology.regions().stream().map(Region::id).toList();
     this.policies = new TransferPolicies(config, () -> stopped);
     this.runner = new TransferJobRunner(self, state, blobs, new BlobFetcher(blobs, config.bufferSize()), peers,
-        new SourceSelector(self, fleet), policies, hlc, () -> stopped, listener);
+        new SourceSelector(self, fleet), policies, hlc, () -> stopped, listener, clock);
     this.backoff = new JobBackoff<>(config.jobInitialBackoff(), config.jobMaxBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
     this.permits = new Semaphore(config.maxConcurrent());
