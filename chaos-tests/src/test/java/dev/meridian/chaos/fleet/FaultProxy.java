@@ -227,6 +227,7 @@ public final class FaultProxy implements Closeable {
             if (fault(direction) instanceof Fault.Bandwidth b) max = (int) Math.max(1, Math.min(max, b.bytesPerSecond() / 10));
             int n = in.read(buffer, 0, max);
             if (n < 0) break;
+            awaitNotBlackholed(direction); // the read may have begun before the blackhole: hold what it got
             delay(direction, n);
             if (closed) break;
             out.write(buffer, 0, n);

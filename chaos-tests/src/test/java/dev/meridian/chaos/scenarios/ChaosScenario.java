@@ -58,9 +58,14 @@ abstract class ChaosScenario {
     return regions().stream().map(fleet::client).toList();
   }
 
+  /** How long the fleet may take to converge once the faults stopped. */
+  Duration convergenceTimeout() {
+    return CONVERGENCE_TIMEOUT;
+  }
+
   /** Every region serves the same, completely, and no acknowledged write was lost. */
   void assertConverges() {
     ConvergenceChecker.awaitConverged(() -> FleetObserver.observe(clients(), workload.history()),
-        workload.history(), CONVERGENCE_TIMEOUT);
+        workload.history(), convergenceTimeout());
   }
 }

@@ -12,8 +12,17 @@ import org.junit.jupiter.api.Test;
  * {@code -Dchaos.soak.minutes} (default 10) it picks a random fault (a partition, kill -9 of an agent or of
  * the broker, a slow, lossy or resetting link, added latency), holds it 5-20 s under a steady workload, heals
  * it, and every fifth round waits for the fleet to converge and checks the writes so far.
+ *
+ * <p>Convergence may take up to 6 minutes here: a transfer job that failed while every peer's circuit breaker
+ * was open backs off like any failed job, doubling up to the 5 minute {@code jobMaxBackoff}, so after a long
+ * mix of faults a region may wait that long before it asks again even though its peers are long healthy.
  */
 class RandomizedChaosSoakIT extends ChaosScenario {
+  @Override
+  Duration convergenceTimeout() {
+    return Duration.ofMinutes(6);
+  }
+
   @Test
   void theFleetConvergesAfterEveryRoundOfARandomFaultMix() {
     long minutes = Long.getLong("chaos.soak.minutes", 10);
