@@ -1,7 +1,8 @@
 package dev.meridian.agent.http;
 
+import io.netty.channel.socket.DuplexChannel;
+
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -105,10 +106,29 @@ final class Call {
       done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       done.addListener(f -> file.content().close());
     }
-    if (!keep) done.addListener(ChannelFutureListener.CLOSE);
+    if (!keep) done.addListener(f -> lingeringClose(ctx));
     log.info("http method={} route={} status={} duration_ms={}",
         method(), match == null ? "none" : match.route().template(), reply.status(), (System.nanoTime() - startNanos) / 1_000_000);
   }
+
+  /**
+   * Closes a connection whose client may still be sending a body we refused. Closing a socket with unread
+   * input makes the kernel send a reset, which can destroy the answer before the client read it; so the
+   * output is shut first (the client sees the answer and end-of-stream), what still arrives is read and
+   * dropped, and the connection is closed a moment later (a "lingering close", as nginx does).
+   */
+  private static void lingeringClose(ChannelHandlerContext ctx) {
+    if (!(ctx.channel() instanceof DuplexChannel duplex) || !ctx.channel().isActive()) {
+      ctx.close();
+      return;
+    }
+    duplex.shutdownOutput().addListener(f -> {
+      ctx.channel().config().setAutoRead(true);
+      ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    });
+  }
+
+  private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
 
   /** A HEAD answer keeps the headers, Content-Length included, and drops the body. */
   private static FullHttpResponse withoutBody(FullHttpResponse response) {

@@ -9,6 +9,7 @@ import dev.meridian.core.oci.ManifestBytes;
 import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.ManifestRecord;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -54,7 +55,7 @@ final class ManifestHandler {
 
   private Reply get(Call call) {
     RepositoryName repository = Handlers.repository(call);
-    Reference reference = Reference.parse(call.match.requireParameter());
+    Reference reference = storedReference(call);
     StoredManifest manifest = service.getManifest(repository, reference, !call.isHead());
     ManifestRecord record = manifest.record();
     // Clients such as skopeo send one Accept header per media type: all of them count, not the first.
@@ -67,6 +68,19 @@ final class ManifestHandler {
     response.headers().set(Responses.CONTENT_DIGEST, record.digest().toString());
     response.headers().set(HttpHeaderNames.ETAG, "\"" + record.digest() + "\"");
     return new Reply.Full(response);
+  }
+
+  /**
+   * The reference of a GET, HEAD or DELETE. A tag that breaks the tag grammar cannot have been pushed, so it
+   * names no manifest: 404 {@code MANIFEST_UNKNOWN}, as the conformance suite expects for
+   * {@code .INVALID_MANIFEST_NAME}. Only a PUT answers such a tag {@code TAG_INVALID}.
+   */
+  static Reference storedReference(Call call) {
+    String text = call.match.requireParameter();
+    if (text.indexOf(':') < 0 && !Tag.isValid(text)) {
+      throw RegistryException.manifestUnknown(text.length() > 140 ? text.substring(0, 140) + "..." : text);
+    }
+    return Reference.parse(text);
   }
 
   /**
@@ -85,7 +99,7 @@ final class ManifestHandler {
   }
 
   private Reply delete(Call call) {
-    service.deleteManifest(Handlers.repository(call), Reference.parse(call.match.requireParameter()));
+    service.deleteManifest(Handlers.repository(call), storedReference(call));
     return new Reply.Full(Responses.empty(HttpResponseStatus.ACCEPTED));
   }
 }

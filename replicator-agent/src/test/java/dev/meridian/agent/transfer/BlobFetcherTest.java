@@ -56,7 +56,7 @@ class BlobFetcherTest {
     store = new FileSystemBlobStore(dir.resolve("blobs"));
     Topology topology = new Topology("127.0.0.1:9092", 1, (short) 1, List.of(
         Region.of("asia", "http://127.0.0.1:1"), Region.of("eastus", east.url().toString()), Region.of("westeu", west.url().toString())));
-    peers = PeerClients.http(topology, SELF, TransferConfig.builder().timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)).build());
+    peers = PeerClients.http(topology, SELF, TransferConfig.builder().timeouts(Duration.ofSeconds(10), Duration.ofSeconds(10)).build());
     fetcher = new BlobFetcher(store, BUFFER);
   }
 

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
 class HttpPeerClientTest {
   private static final RepositoryName REPO = new RepositoryName("team-a/app");
   private static final TransferConfig CONFIG = TransferConfig.builder()
-      .timeouts(Duration.ofSeconds(2), Duration.ofMillis(300))
+      .timeouts(Duration.ofSeconds(10), Duration.ofSeconds(10))
       .build();
+  /** Short enough for a test to wait for, long enough for a busy machine to send the headers in. */
+  private static final Duration SHORT_READ_TIMEOUT = Duration.ofSeconds(1);
 
   private final ReadTimeouts readTimeouts = new ReadTimeouts();
   private final FaultyPeer peer = FaultyPeerFixtures.start();
@@ -100,7 +102,9 @@ class HttpPeerClientTest {
   @Test
   void aBodyThatStallsFailsTheReadAfterTheReadTimeoutInsteadOfHanging() {
     peer.fault(new FaultyPeer.StallAfter(50_000));
-    PeerBlob opened = client.openBlob(REPO, digest, 0);
+    PeerClient impatient = new HttpPeerClient(
+        Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), SHORT_READ_TIMEOUT, readTimeouts);
+    PeerBlob opened = impatient.openBlob(REPO, digest, 0);
     try (InputStream in = opened.content()) {
       assertThatThrownBy(in::readAllBytes).isInstanceOf(SocketTimeoutException.class);
     } catch (IOException ignored) {

@@ -57,7 +57,7 @@ class TransferWorkerTest {
       .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
       .jobBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
       .breaker(50, 5, 10, Duration.ofMillis(200))
-      .timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2))
+      .timeouts(Duration.ofSeconds(10), Duration.ofSeconds(10))
       .scanInterval(Duration.ofMillis(100))
       .build();
 
