@@ -52,6 +52,7 @@ public final class TransferWorker implements AutoCloseable {
   }
 
   private final RegistryState state;
+  private final PeerClients peers;
   private final TransferJobRunner runner;
   private final JobBackoff<JobKey> backoff;
   private final TransferConfig config;
@@ -68,6 +69,7 @@ public final class TransferWorker implements AutoCloseable {
     this.state = requireNonNull(state, "state");
     this.config = requireNonNull(config, "config");
     this.clock = requireNonNull(clock, "clock");
+    this.peers = requireNonNull(peers, "peers");
     List<RegionId> fleet = topology.regions().stream().map(Region::id).toList();
     this.runner = new TransferJobRunner(self, state, blobs, new BlobFetcher(blobs, config.bufferSize()), peers,
         new SourceSelector(self, fleet), new TransferPolicies(config, () -> stopped), hlc, () -> stopped);
@@ -185,6 +187,9 @@ public final class TransferWorker implements AutoCloseable {
     stopped = true;
     scanner.shutdownNow();
     pool.shutdownNow();
+    // An interrupt does not end a read blocked in a peer's response body: fail those reads, so that stopping
+    // never waits for a slow or stalled peer (and the stores are not closed under a running transfer).
+    peers.abortReads();
     try {
       if (!pool.awaitTermination(30, TimeUnit.SECONDS)) log.warn("transfer worker: transfers still running after 30 s");
       scanner.awaitTermination(5, TimeUnit.SECONDS);
