@@ -222,7 +222,7 @@ class ReplicationFaultsIT {
   }
 
   /**
-   * b is closed while a 200 MiB layer is half-way across its (slowed) links, then started again on the same data
+   * b is closed while a 200 MiB layer is part-way across its (slowed) links, then started again on the same data
    * directory. It resumes from the bytes its upload session held: what crosses b's links after the restart is
    * the rest of the layer, not the whole of it.
    */
@@ -241,12 +241,17 @@ class ReplicationFaultsIT {
     Path session = new BlobPaths(fleet.config("b").blobsRoot()).uploadData(BlobFetcher.uploadIdFor(layer));
 
     push(layout, "v1", a, repo + ":v1");
-    await("b is half-way through the layer").atMost(CONVERGED).until(() -> bytesInto(linksOfB) >= 64L << 20);
+    await("b is a third of the way through the layer").atMost(CONVERGED).until(() -> bytesInto(linksOfB) >= 64L << 20);
+    // Nearly stall the links, so that the transfer is still running whatever the agent's shutdown takes.
+    for (LinkProxy link : linksOfB) link.throttle(256 << 10);
     fleet.stopRegion("b");
     long beforeRestart = bytesInto(linksOfB);
     long held = Files.size(session);
     assertThat(held).as("b's upload session after a clean stop").isBetween(1L, layerSize - 1);
-    for (LinkProxy link : linksOfB) link.resetCounter();
+    for (LinkProxy link : linksOfB) {
+      link.resetCounter();
+      link.throttle(0);
+    }
 
     fleet.startRegion("b");
     awaitConverged(() -> assertThat(b.resolve(repo, "v1")).contains(image.manifestDigest()));
