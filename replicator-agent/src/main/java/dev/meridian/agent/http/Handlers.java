@@ -12,8 +12,14 @@ final class Handlers {
   private final BlobHandler blobs;
   private final UploadHandler uploads;
   private final ListingHandler listings;
+  private final AdminHandler admin;
 
   Handlers(RegistryService service, BooleanSupplier serving) {
+    this(service, serving, HttpExtensions.none());
+  }
+
+  Handlers(RegistryService service, BooleanSupplier serving, HttpExtensions extensions) {
+    this.admin = new AdminHandler(extensions);
     this.probes = new ProbeHandler(service, serving);
     this.manifests = new ManifestHandler(service);
     this.blobs = new BlobHandler(service);
@@ -28,6 +34,7 @@ final class Handlers {
       case MANIFEST -> manifests.exchange(call);
       case BLOB -> blobs.exchange(call);
       case UPLOAD_START, UPLOAD -> uploads.exchange(call);
+      case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, METRICS -> admin.exchange(call);
     };
   }
 

@@ -49,7 +49,7 @@ public final class HttpServer implements AutoCloseable {
   private final AtomicBoolean serving = new AtomicBoolean();
   private final String transport;
 
-  private HttpServer(RegistryService service, InetSocketAddress bind) {
+  private HttpServer(RegistryService service, InetSocketAddress bind, HttpExtensions extensions) {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -58,7 +58,7 @@ public final class HttpServer implements AutoCloseable {
     this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
     this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("meridian-blocking-"));
     Router router = new Router();
-    Handlers handlers = new Handlers(service, serving::get);
+    Handlers handlers = new Handlers(service, serving::get, extensions);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(channelType)
@@ -69,6 +69,7 @@ public final class HttpServer implements AutoCloseable {
           protected void initChannel(SocketChannel channel) {
             channel.pipeline()
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
+                .addLast("observer", new RequestObserver(router, extensions.listener()))
                 .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking));
           }
         });
@@ -84,7 +85,12 @@ public final class HttpServer implements AutoCloseable {
 
   /** Binds and starts serving; throws if the address is taken. */
   public static HttpServer start(RegistryService service, InetSocketAddress bind) {
-    HttpServer server = new HttpServer(service, bind);
+    return start(service, bind, HttpExtensions.none());
+  }
+
+  /** Binds and starts serving the OCI API and {@code extensions}; throws if the address is taken. */
+  public static HttpServer start(RegistryService service, InetSocketAddress bind, HttpExtensions extensions) {
+    HttpServer server = new HttpServer(service, bind, extensions);
     log.info("http.start address={} transport={}", server.address(), server.transport);
     return server;
   }

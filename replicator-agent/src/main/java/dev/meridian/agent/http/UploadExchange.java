@@ -50,6 +50,7 @@ final class UploadExchange implements Exchange {
   private long received;
   private RegistryException refusal;
   private boolean finished;
+  private boolean aborted;
 
   UploadExchange(Call call, RegistryService service, Kind kind) {
     this.call = call;
@@ -62,6 +63,8 @@ final class UploadExchange implements Exchange {
     return CompletableFuture.runAsync(this::open, call.blocking)
         .handleAsync((ignored, failure) -> {
           if (failure != null) refuse(OciErrorResponder.unwrap(failure), true);
+          // The connection dropped while open() was taking the session: give it back, or it stays held.
+          else if (aborted) releaseWriter();
           return null;
         }, call.ctx.executor());
   }
@@ -182,6 +185,7 @@ final class UploadExchange implements Exchange {
 
   @Override
   public void abort() {
+    aborted = true;
     releaseWriter();
   }
 }

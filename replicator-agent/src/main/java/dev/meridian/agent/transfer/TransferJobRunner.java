@@ -20,6 +20,7 @@ import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.TransferJob;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -57,9 +58,16 @@ final class TransferJobRunner {
   private final TransferPolicies policies;
   private final ReplicaAcks acks;
   private final BooleanSupplier stopping;
+  private final TransferListener listener;
 
   TransferJobRunner(RegionId self, RegistryState state, BlobStore blobs, BlobFetcher fetcher, PeerClients peers,
       SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping) {
+    this(self, state, blobs, fetcher, peers, selector, policies, hlc, stopping, TransferListener.NONE);
+  }
+
+  TransferJobRunner(RegionId self, RegistryState state, BlobStore blobs, BlobFetcher fetcher, PeerClients peers,
+      SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping, TransferListener listener) {
+    this.listener = requireNonNull(listener, "listener");
     requireNonNull(self, "self");
     this.state = requireNonNull(state, "state");
     this.blobs = requireNonNull(blobs, "blobs");
@@ -97,6 +105,7 @@ final class TransferJobRunner {
       for (MissingContent item : missing) run.fetch(item);
     }
     complete(job);
+    listener.manifestCompleted(manifest.stamp());
     return run.outcome();
   }
 
@@ -132,16 +141,20 @@ final class TransferJobRunner {
       for (RegionId source : sources) {
         Optional<PeerClient> peer = peers.forRegion(source);
         if (peer.isEmpty()) continue;
+        long started = System.nanoTime();
         try {
           BlobInfo info = policies.call(source, () -> item.manifest()
               ? fetcher.fetchManifest(peer.get(), repository, item.digest())
               : fetcher.fetchBlob(peer.get(), repository, item.digest(), item.size()));
           bytes += info.size();
           used.add(source);
+          listener.fetched(source, TransferListener.Outcome.SUCCESS, info.size(), Duration.ofNanos(System.nanoTime() - started));
           return;
         } catch (PeerUnavailableException | CallNotPermittedException e) {
+          listener.fetched(source, TransferListener.Outcome.UNAVAILABLE, 0, Duration.ofNanos(System.nanoTime() - started));
           reasons.add(source + ": " + e.getMessage());
         } catch (RegistryException e) {
+          listener.fetched(source, TransferListener.Outcome.REJECTED, 0, Duration.ofNanos(System.nanoTime() - started));
           if (TransferPolicies.countsAgainstPeer(e)) distrusted.add(source);
           if (e.code() != OciErrorCode.BLOB_UNKNOWN && e.code() != OciErrorCode.MANIFEST_UNKNOWN) {
             log.warn("transfer.source_rejected repo={} digest={} source={} reason={}", repository, item.digest(), source, e.getMessage());
