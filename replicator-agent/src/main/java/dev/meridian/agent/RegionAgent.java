@@ -149,6 +149,14 @@ public final class RegionAgent implements AutoCloseable {
     return service;
   }
 
+  /**
+   * The region's state, for reading what it knows (tags, manifests, replica sets, pending transfers), e.g. by
+   * operator tools and tests. Writes must go through {@link #service()} so that they reach the outbox.
+   */
+  public RegistryState state() {
+    return state;
+  }
+
   /** This region's status, as {@code GET /admin/v1/region} answers it. */
   public RegionMonitor monitor() {
     return monitor;

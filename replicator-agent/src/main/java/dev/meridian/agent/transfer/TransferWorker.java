@@ -53,6 +53,7 @@ public final class TransferWorker implements AutoCloseable {
   }
 
   private final RegistryState state;
+  private final PeerClients peers;
   private final TransferJobRunner runner;
   private final JobBackoff<JobKey> backoff;
   private final TransferConfig config;
@@ -78,6 +79,7 @@ public final class TransferWorker implements AutoCloseable {
     this.state = requireNonNull(state, "state");
     this.config = requireNonNull(config, "config");
     this.clock = requireNonNull(clock, "clock");
+    this.peers = requireNonNull(peers, "peers");
     List<RegionId> fleet = topology.regions().stream().map(Region::id).toList();
     this.policies = new TransferPolicies(config, () -> stopped);
     this.runner = new TransferJobRunner(self, state, blobs, new BlobFetcher(blobs, config.bufferSize()), peers,
@@ -219,6 +221,9 @@ public final class TransferWorker implements AutoCloseable {
     stopped = true;
     scanner.shutdownNow();
     pool.shutdownNow();
+    // An interrupt does not end a read blocked in a peer's response body: fail those reads, so that stopping
+    // never waits for a slow or stalled peer (and the stores are not closed under a running transfer).
+    peers.abortReads();
     try {
       if (!pool.awaitTermination(30, TimeUnit.SECONDS)) log.warn("transfer worker: transfers still running after 30 s");
       scanner.awaitTermination(5, TimeUnit.SECONDS);
