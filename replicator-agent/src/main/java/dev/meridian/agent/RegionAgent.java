@@ -19,6 +19,7 @@ import dev.meridian.core.blob.fs.FileSystemBlobStore;
 import dev.meridian.agent.replication.ReplicationRuntime;
 import dev.meridian.core.blob.BlobInfo;
 import dev.meridian.core.clock.Hlc;
+import dev.meridian.topology.RegionMode;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.agent.transfer.PrefetchSweeper;
 import dev.meridian.core.event.EventCodec;
@@ -79,7 +80,9 @@ public final class RegionAgent implements AutoCloseable {
             config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults());
         wake[0] = member::outboxAppended;
       }
-      this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard);
+      boolean readOnly = config.fleet().flatMap(f -> f.region(config.region()))
+          .map(r -> r.mode() == RegionMode.READ_ONLY).orElse(false);
+      this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> !readOnly);
       Supplier<ReplicationSample> sampler = member == null ? ReplicationSample::standalone : new ReplicationSampler(member, served);
       watcher = new RegionMonitor(this::identity, sampler, config.admin().stallThreshold(), clock);
       metrics.bindRegion(watcher);
