@@ -16,9 +16,12 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Writes an OCI image layout (the input of {@code skopeo copy oci:DIR:TAG}) whose layers are uncompressed
- * tar archives of one file of random bytes: incompressible, so no client or server can cheat by
- * compressing, and streamed to disk so a 4 GiB layer needs no 4 GiB of heap.
+ * Writes an OCI image layout (the input of {@code skopeo copy oci:DIR:TAG}) whose layers are tar archives of
+ * one file of random bytes, gzipped with stored (level 0) deflate blocks: incompressible, so no client or
+ * server can cheat by compressing, and streamed to disk so a 4 GiB layer needs no 4 GiB of heap.
+ *
+ * <p>Why gzip at all: skopeo compresses uncompressed layers when pushing to a registry, which would make
+ * the client's gzip, not the registry, the bottleneck. A layer already in gzip form is copied as it is.
  *
  * <pre>
  * DIR/oci-layout        {"imageLayoutVersion":"1.0.0"}
@@ -27,11 +30,13 @@ import java.util.List;
  * </pre>
  *
  * <p>The same seed gives the same layer, so images written with shared seeds share layers. Layers are
- * uncompressed, so each config's {@code diff_ids} are the layer digests themselves. See the
+ * hashed twice while written: the gzip bytes give the layer digest, the tar bytes the config's
+ * {@code diff_ids}. See the
  * <a href="https://github.com/opencontainers/image-spec/blob/main/image-layout.md">image layout spec</a>.
  */
 public final class OciLayout {
   public static final String LAYER_TAR = "application/vnd.oci.image.layer.v1.tar";
+  public static final String LAYER_TAR_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
   public static final String MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   public static final String CONFIG = "application/vnd.oci.image.config.v1+json";
 
@@ -51,7 +56,7 @@ public final class OciLayout {
   }
 
   /** A written blob. */
-  public record Blob(String mediaType, Digest digest, long size) {
+  public record Blob(String mediaType, Digest digest, long size, Digest diffId) {
     String descriptorJson() {
       return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + digest + "\",\"size\":" + size + "}";
     }
@@ -73,12 +78,16 @@ public final class OciLayout {
   public Blob layer(long seed, long payloadBytes) {
     Path temp = root.resolve("blobs/layer-" + seed + ".tmp");
     try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      long size;
-      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha256)) {
-        size = TarFile.write(out, "payload-" + seed + ".bin", payloadBytes, new RandomBytes(seed));
+      MessageDigest compressed = MessageDigest.getInstance("SHA-256");
+      MessageDigest uncompressed = MessageDigest.getInstance("SHA-256");
+      try (OutputStream file = new DigestOutputStream(Files.newOutputStream(temp), compressed);
+          OutputStream gzip = new StoredGzipOutputStream(file);
+          OutputStream tar = new DigestOutputStream(gzip, uncompressed)) {
+        TarFile.write(tar, "payload-" + seed + ".bin", payloadBytes, new RandomBytes(seed));
       }
-      Digest digest = Digest.parse("sha256:" + HexFormat.of().formatHex(sha256.digest()));
+      long size = Files.size(temp);
+      Digest digest = sha256(compressed);
+      Digest diffId = sha256(uncompressed);
       Path target = blobPath(digest);
       if (Files.exists(target)) {
         Files.delete(temp);
@@ -86,7 +95,7 @@ public final class OciLayout {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         uniqueBytes += size;
       }
-      return new Blob(LAYER_TAR, digest, size);
+      return new Blob(LAYER_TAR_GZIP, digest, size, diffId);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (NoSuchAlgorithmException e) {
@@ -99,7 +108,7 @@ public final class OciLayout {
     var diffIds = new ArrayList<String>();
     var layerJson = new ArrayList<String>();
     for (Blob layer : layers) {
-      diffIds.add("\"" + layer.digest() + "\"");
+      diffIds.add("\"" + layer.diffId() + "\"");
       layerJson.add(layer.descriptorJson());
     }
     String config = "{\"created\":\"1970-01-01T00:00:00Z\",\"architecture\":\"amd64\",\"os\":\"linux\","
@@ -132,7 +141,11 @@ public final class OciLayout {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Blob(mediaType, digest, bytes.length);
+    return new Blob(mediaType, digest, bytes.length, digest);
+  }
+
+  private static Digest sha256(MessageDigest digest) {
+    return Digest.parse("sha256:" + HexFormat.of().formatHex(digest.digest()));
   }
 
   private Path blobPath(Digest digest) {
