@@ -8,8 +8,13 @@ import java.util.List;
 public final class Stats {
   private Stats() {}
 
+  /** The middle value; the mean of the middle two for an even count. */
   public static double median(List<Double> values) {
-    return percentile(values, 50);
+    if (values.isEmpty()) throw new IllegalArgumentException("no values");
+    var sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** The nearest-rank percentile: always one of the measured values. */
@@ -18,9 +23,6 @@ public final class Stats {
     var sorted = new ArrayList<>(values);
     Collections.sort(sorted);
     if (percent >= 100) return sorted.get(sorted.size() - 1);
-    if (percent == 50 && sorted.size() % 2 == 0) {
-      return (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-    }
     int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
     return sorted.get(Math.max(0, rank - 1));
   }

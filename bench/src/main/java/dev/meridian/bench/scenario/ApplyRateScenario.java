@@ -59,7 +59,7 @@ public final class ApplyRateScenario implements Scenario {
 
   @Override
   public List<Result> run(BenchContext context) {
-    int repositories = (int) context.size(50_000, 500);
+    int repositories = (int) context.size(5_000, 100);
     var rates = new ArrayList<Double>();
     for (int rep = 0; rep < context.repetitions(); rep++) {
       rates.add(once(context, repositories));

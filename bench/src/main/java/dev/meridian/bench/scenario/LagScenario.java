@@ -50,7 +50,7 @@ public final class LagScenario implements Scenario {
   public List<Result> run(BenchContext context) {
     Workspace workspace = context.workspace();
     Path dir = workspace.fresh("lag");
-    int pushesPerWindow = (int) context.size(30L * RATE_PER_SECOND, 2L * RATE_PER_SECOND);
+    int pushesPerWindow = (int) context.size(30L * RATE_PER_SECOND, RATE_PER_SECOND);
     var p50 = new ArrayList<Double>();
     var p99 = new ArrayList<Double>();
     var max = new ArrayList<Double>();
