@@ -23,8 +23,9 @@ public final class DistributionRegistry implements Registry {
 
   public static DistributionRegistry start(Path storage, Path logs) {
     int port = FreePort.pick();
-    Path config = storage.resolveSibling(storage.getFileName() + ".yml");
+    Path config = logs.resolve("distribution-" + port + ".yml"); // kept with the logs, outside the storage
     try {
+      Files.createDirectories(logs);
       Files.writeString(config, String.join("\n",
           "version: 0.1",
           "log: {level: warn}",
