@@ -64,7 +64,11 @@ public final class EventReplayer implements RecordBatchHandler {
   public void handle(List<LogRecord> batch) {
     boolean transfers = false;
     boolean outbox = false;
-    for (LogRecord record : batch) {
+    for (int i = 0; i < batch.size(); i++) {
+      LogRecord record = batch.get(i);
+      // One fsync per poll, not per record: the last record's batch is synced, which makes every earlier
+      // one durable too (StateBatch); a crash before it replays the poll again from the last durable offset.
+      boolean last = i == batch.size() - 1;
       ReplicationEvent event = decode(record);
       // A manifest.put may find its content here and become servable at once: from that finding to the
       // commit, no sweeper may delete what it relies on.
@@ -72,7 +76,7 @@ public final class EventReplayer implements RecordBatchHandler {
         List<StateWrite> planned = new ArrayList<>(event == null ? List.of() : planner.plan(event));
         List<StateWrite> batchWrites = new ArrayList<>(planned);
         batchWrites.add(new StateWrite.PutConsumerOffset(record.topic(), record.partition(), record.offset() + 1));
-        state.apply(new StateBatch(batchWrites));
+        state.apply(new StateBatch(batchWrites, last));
         return planned;
       });
       transfers |= writes.stream().anyMatch(w -> w instanceof StateWrite.PutTransfer);
