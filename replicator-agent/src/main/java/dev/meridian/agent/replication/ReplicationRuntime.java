@@ -81,9 +81,8 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.relay = new OutboxRelay(rawState, publisher::send);
     this.peers = PeerClients.http(topology, self, transferConfig);
     this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
-    ReplayPlanner planner = new ReplayPlanner(self, state, blobs,
-        new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec()), clock);
-    this.replayer = new EventReplayer(state, planner, hlc, deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
+    ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
+    this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock), hlc, deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);

@@ -55,6 +55,11 @@ public final class ReplayPlanner {
     this.clock = clock;
   }
 
+  /** The region this planner replays into. */
+  public RegionId self() {
+    return self;
+  }
+
   /** The writes for {@code event}; none for this region's own events, which it applied when it made them. */
   public List<StateWrite> plan(ReplicationEvent event) {
     if (event.origin().equals(self)) return List.of();
