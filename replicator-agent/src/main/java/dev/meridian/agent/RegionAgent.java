@@ -32,6 +32,7 @@ public final class RegionAgent implements AutoCloseable {
   private final Optional<ReplicationRuntime> replication;
   private final RegistryService service;
   private final HttpServer server;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private RegionAgent(AgentConfig config) {
     this.config = config;
@@ -99,8 +100,10 @@ public final class RegionAgent implements AutoCloseable {
     return replication;
   }
 
+  /** Stops the agent; closing again does nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     try {
       server.close();
       replication.ifPresent(ReplicationRuntime::close);
