@@ -1,6 +1,7 @@
 package dev.meridian.agent;
 
 import dev.meridian.agent.http.HttpServer;
+import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
 import dev.meridian.agent.replication.ReplicationRuntime;
@@ -57,7 +58,8 @@ public final class RegionAgent implements AutoCloseable {
         wake[0] = member::outboxAppended;
       }
       this.service = new RegistryService(blobs, served, hlc, config.region(), clock);
-      started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()));
+      started = HttpServer.start(service, member == null ? ReadThrough.NONE : member.readThrough(),
+          new InetSocketAddress(config.bindAddress(), config.port()));
       if (member != null) member.start();
     } catch (RuntimeException | Error e) {
       if (member != null) member.close();

@@ -101,6 +101,11 @@ public final class LocalFleet implements AutoCloseable {
     return broker.bootstrapServers();
   }
 
+  /** The embedded broker: stopping it cuts every region off the log (they keep serving). */
+  public EmbeddedKafkaBroker broker() {
+    return broker;
+  }
+
   public Topology topology() {
     return topology;
   }

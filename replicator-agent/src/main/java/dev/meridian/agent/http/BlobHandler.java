@@ -1,5 +1,6 @@
 package dev.meridian.agent.http;
 
+import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.core.blob.BlobContent;
 import dev.meridian.core.blob.BlobInfo;
@@ -21,9 +22,11 @@ import java.util.Optional;
  */
 final class BlobHandler {
   private final RegistryService service;
+  private final ReadThrough readThrough;
 
-  BlobHandler(RegistryService service) {
+  BlobHandler(RegistryService service, ReadThrough readThrough) {
     this.service = service;
+    this.readThrough = readThrough;
   }
 
   Exchange exchange(Call call) {
@@ -36,7 +39,8 @@ final class BlobHandler {
 
   private Reply head(Call call) {
     Digest digest = Handlers.digestParameter(call);
-    BlobInfo info = service.statBlob(Handlers.repository(call), digest);
+    RepositoryName repository = Handlers.repository(call);
+    BlobInfo info = Handlers.orReadThrough(call, () -> service.statBlob(repository, digest), () -> readThrough.blob(repository, digest));
     FullHttpResponse response = Responses.empty(HttpResponseStatus.OK);
     describe(response.headers(), info);
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, info.size());
@@ -46,7 +50,7 @@ final class BlobHandler {
   private Reply get(Call call) {
     RepositoryName repository = Handlers.repository(call);
     Digest digest = Handlers.digestParameter(call);
-    BlobContent content = service.openBlob(repository, digest);
+    BlobContent content = Handlers.orReadThrough(call, () -> service.openBlob(repository, digest), () -> readThrough.blob(repository, digest));
     try {
       long size = content.info().size();
       Optional<ByteRanges.Inclusive> range;

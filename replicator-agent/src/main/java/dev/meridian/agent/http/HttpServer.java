@@ -1,5 +1,6 @@
 package dev.meridian.agent.http;
 
+import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -49,7 +50,7 @@ public final class HttpServer implements AutoCloseable {
   private final AtomicBoolean serving = new AtomicBoolean();
   private final String transport;
 
-  private HttpServer(RegistryService service, InetSocketAddress bind) {
+  private HttpServer(RegistryService service, ReadThrough readThrough, InetSocketAddress bind) {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -58,7 +59,7 @@ public final class HttpServer implements AutoCloseable {
     this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
     this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("meridian-blocking-"));
     Router router = new Router();
-    Handlers handlers = new Handlers(service, serving::get);
+    Handlers handlers = new Handlers(service, readThrough, serving::get);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(channelType)
@@ -84,7 +85,12 @@ public final class HttpServer implements AutoCloseable {
 
   /** Binds and starts serving; throws if the address is taken. */
   public static HttpServer start(RegistryService service, InetSocketAddress bind) {
-    HttpServer server = new HttpServer(service, bind);
+    return start(service, ReadThrough.NONE, bind);
+  }
+
+  /** As {@link #start(RegistryService, InetSocketAddress)}, answering pulls of content not here yet with {@code readThrough}. */
+  public static HttpServer start(RegistryService service, ReadThrough readThrough, InetSocketAddress bind) {
+    HttpServer server = new HttpServer(service, readThrough, bind);
     log.info("http.start address={} transport={}", server.address(), server.transport);
     return server;
   }

@@ -53,6 +53,7 @@ public final class TransferWorker implements AutoCloseable {
 
   private final RegistryState state;
   private final TransferJobRunner runner;
+  private final BlobFetcher fetcher;
   private final JobBackoff<JobKey> backoff;
   private final TransferConfig config;
   private final Clock clock;
@@ -69,7 +70,8 @@ public final class TransferWorker implements AutoCloseable {
     this.config = requireNonNull(config, "config");
     this.clock = requireNonNull(clock, "clock");
     List<RegionId> fleet = topology.regions().stream().map(Region::id).toList();
-    this.runner = new TransferJobRunner(self, state, blobs, new BlobFetcher(blobs, config.bufferSize()), peers,
+    this.fetcher = new BlobFetcher(blobs, config.bufferSize());
+    this.runner = new TransferJobRunner(self, state, blobs, fetcher, peers,
         new SourceSelector(self, fleet), new TransferPolicies(config, () -> stopped), hlc, () -> stopped);
     this.backoff = new JobBackoff<>(config.jobInitialBackoff(), config.jobMaxBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
@@ -92,6 +94,11 @@ public final class TransferWorker implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       scanQueued.set(false); // stopping
     }
+  }
+
+  /** The fetcher the jobs use; others fetching into the same store share it, so one digest is fetched once at a time. */
+  public BlobFetcher fetcher() {
+    return fetcher;
   }
 
   /** How many jobs run now. */
