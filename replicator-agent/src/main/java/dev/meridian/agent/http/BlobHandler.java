@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * {@code /v2/<name>/blobs/<digest>}: GET (whole, or one {@code Range} as 206) sent as a zero-copy file
- * region, HEAD, and DELETE (unlinks the blob from the repository).
+ * region, HEAD, and DELETE (unlinks the blob from the repository). A GET of a blob a peer serves but this region
+ * does not yet is answered by read-through; a HEAD is answered from local content only.
  */
 final class BlobHandler {
   private final RegistryService service;
@@ -39,8 +40,8 @@ final class BlobHandler {
 
   private Reply head(Call call) {
     Digest digest = Handlers.digestParameter(call);
-    RepositoryName repository = Handlers.repository(call);
-    BlobInfo info = Handlers.orReadThrough(call, () -> service.statBlob(repository, digest), () -> readThrough.blob(repository, digest));
+    // No read-through for HEAD: pushing clients ask it of every blob they may skip, and a push must not wait on peers.
+    BlobInfo info = service.statBlob(Handlers.repository(call), digest);
     FullHttpResponse response = Responses.empty(HttpResponseStatus.OK);
     describe(response.headers(), info);
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, info.size());
