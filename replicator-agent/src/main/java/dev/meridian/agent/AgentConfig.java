@@ -2,6 +2,7 @@ package dev.meridian.agent;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.meridian.agent.admin.AdminConfig;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Topology;
@@ -11,10 +12,12 @@ import java.util.Optional;
 /**
  * What one region agent needs to start: its region id, where to listen, its data directory (blobs under
  * {@code blobs-root/}, state under {@code state/}), and, for a fleet member, the fleet it replicates with.
- * Port 0 picks a free port. Without a fleet the agent is a standalone single-region registry.
+ * Port 0 picks a free port. Without a fleet the agent is a standalone single-region registry. The audit log
+ * of writes is {@code audit.log} in the data directory.
  */
 public record AgentConfig(
-    RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers) {
+    RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
+    AdminConfig admin) {
   public static final String DEFAULT_BIND = "127.0.0.1";
 
   public AgentConfig {
@@ -25,7 +28,18 @@ public record AgentConfig(
     requireNonNull(dataDir, "dataDir");
     requireNonNull(fleet, "fleet");
     requireNonNull(transfers, "transfers");
+    requireNonNull(admin, "admin");
     fleet.ifPresent(t -> t.requireRegion(region));
+  }
+
+  public AgentConfig(
+      RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers) {
+    this(region, bindAddress, port, dataDir, fleet, transfers, AdminConfig.defaults());
+  }
+
+  /** The same with other operator settings. */
+  public AgentConfig withAdmin(AdminConfig settings) {
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings);
   }
 
   /** A standalone region. */
@@ -40,6 +54,11 @@ public record AgentConfig(
 
   public Path blobsRoot() {
     return dataDir.resolve("blobs-root");
+  }
+
+  /** The audit log of writes, one JSON line each. */
+  public Path auditLog() {
+    return dataDir.resolve("audit.log");
   }
 
   public Path stateDir() {

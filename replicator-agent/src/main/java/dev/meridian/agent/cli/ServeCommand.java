@@ -41,6 +41,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = AgentConfig.DEFAULT_BIND, description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String bind;
 
+  @Option(names = "--stall-threshold", defaultValue = "120s", converter = DurationArgument.class,
+      description = "Work pending and no progress for this long marks the region degraded (default: ${DEFAULT-VALUE}).")
+  java.time.Duration stallThreshold;
+
   @Override
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
@@ -54,6 +58,8 @@ public final class ServeCommand implements Callable<Integer> {
           "region " + id + " is not in the fleet file " + fleet));
       config = AgentConfig.member(id, bind, port == null ? self.url().getPort() : port, dataDir, topology);
     }
+    if (stallThreshold.isZero()) throw new CommandLine.ParameterException(spec.commandLine(), "--stall-threshold must be positive");
+    config = config.withAdmin(config.admin().withStallThreshold(stallThreshold));
     RegionAgent agent = RegionAgent.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -16,12 +16,18 @@ final class Handlers {
   private final BlobHandler blobs;
   private final UploadHandler uploads;
   private final ListingHandler listings;
+  private final AdminHandler admin;
 
   Handlers(RegistryService service, BooleanSupplier serving) {
-    this(service, ReadThrough.NONE, serving);
+    this(service, serving, HttpExtensions.none());
   }
 
-  Handlers(RegistryService service, ReadThrough readThrough, BooleanSupplier serving) {
+  Handlers(RegistryService service, BooleanSupplier serving, HttpExtensions extensions) {
+    this(service, serving, extensions, ReadThrough.NONE);
+  }
+
+  Handlers(RegistryService service, BooleanSupplier serving, HttpExtensions extensions, ReadThrough readThrough) {
+    this.admin = new AdminHandler(extensions);
     this.probes = new ProbeHandler(service, serving);
     this.manifests = new ManifestHandler(service, readThrough);
     this.blobs = new BlobHandler(service, readThrough);
@@ -36,6 +42,7 @@ final class Handlers {
       case MANIFEST -> manifests.exchange(call);
       case BLOB -> blobs.exchange(call);
       case UPLOAD_START, UPLOAD -> uploads.exchange(call);
+      case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, METRICS -> admin.exchange(call);
     };
   }
 

@@ -50,7 +50,7 @@ public final class HttpServer implements AutoCloseable {
   private final AtomicBoolean serving = new AtomicBoolean();
   private final String transport;
 
-  private HttpServer(RegistryService service, ReadThrough readThrough, InetSocketAddress bind) {
+  private HttpServer(RegistryService service, InetSocketAddress bind, HttpExtensions extensions, ReadThrough readThrough) {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -59,7 +59,7 @@ public final class HttpServer implements AutoCloseable {
     this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
     this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("meridian-blocking-"));
     Router router = new Router();
-    Handlers handlers = new Handlers(service, readThrough, serving::get);
+    Handlers handlers = new Handlers(service, serving::get, extensions, readThrough);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(channelType)
@@ -70,6 +70,7 @@ public final class HttpServer implements AutoCloseable {
           protected void initChannel(SocketChannel channel) {
             channel.pipeline()
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
+                .addLast("observer", new RequestObserver(router, extensions.listener()))
                 .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking));
           }
         });
@@ -85,12 +86,17 @@ public final class HttpServer implements AutoCloseable {
 
   /** Binds and starts serving; throws if the address is taken. */
   public static HttpServer start(RegistryService service, InetSocketAddress bind) {
-    return start(service, ReadThrough.NONE, bind);
+    return start(service, bind, HttpExtensions.none());
   }
 
-  /** As {@link #start(RegistryService, InetSocketAddress)}, answering pulls of content not here yet with {@code readThrough}. */
-  public static HttpServer start(RegistryService service, ReadThrough readThrough, InetSocketAddress bind) {
-    HttpServer server = new HttpServer(service, readThrough, bind);
+  /** Binds and starts serving the OCI API and {@code extensions}; throws if the address is taken. */
+  public static HttpServer start(RegistryService service, InetSocketAddress bind, HttpExtensions extensions) {
+    return start(service, bind, extensions, ReadThrough.NONE);
+  }
+
+  /** As {@link #start(RegistryService, InetSocketAddress, HttpExtensions)}, answering pulls of content not here yet with {@code readThrough}. */
+  public static HttpServer start(RegistryService service, InetSocketAddress bind, HttpExtensions extensions, ReadThrough readThrough) {
+    HttpServer server = new HttpServer(service, bind, extensions, readThrough);
     log.info("http.start address={} transport={}", server.address(), server.transport);
     return server;
   }

@@ -1,7 +1,8 @@
 package dev.meridian.agent.http;
 
 /**
- * The routes of the OCI distribution API (v1.1) plus the health probes, each with its template. The
+ * The routes of the OCI distribution API (v1.1) plus the health probes, the admin API and the metrics,
+ * each with its template. The
  * template doubles as a low-cardinality label for logs and metrics.
  *
  * <p>See <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#endpoints">the
@@ -17,7 +18,12 @@ public enum Route {
   UPLOAD("/v2/{name}/blobs/uploads/{session}"),
   REFERRERS("/v2/{name}/referrers/{digest}"),
   HEALTHZ("/healthz"),
-  READYZ("/readyz");
+  READYZ("/readyz"),
+  ADMIN_REGION("/admin/v1/region"),
+  ADMIN_REGIONS("/admin/v1/regions"),
+  ADMIN_MANIFEST_STATUS("/admin/v1/region/manifest-status"),
+  ADMIN_REPLICATION_STATUS("/admin/v1/replication/status"),
+  METRICS("/metrics");
 
   private final String template;
 

@@ -34,6 +34,10 @@ public final class Router {
     METHODS.put(Route.REFERRERS, Set.of("GET"));
     METHODS.put(Route.HEALTHZ, Set.of("GET", "HEAD"));
     METHODS.put(Route.READYZ, Set.of("GET", "HEAD"));
+    for (Route admin : List.of(Route.ADMIN_REGION, Route.ADMIN_REGIONS, Route.ADMIN_MANIFEST_STATUS,
+        Route.ADMIN_REPLICATION_STATUS, Route.METRICS)) {
+      METHODS.put(admin, Set.of("GET"));
+    }
   }
 
   /** The methods a route answers. */
@@ -62,6 +66,16 @@ public final class Router {
         return Optional.of(simple(Route.HEALTHZ));
       case "/readyz":
         return Optional.of(simple(Route.READYZ));
+      case "/metrics":
+        return Optional.of(simple(Route.METRICS));
+      case "/admin/v1/region":
+        return Optional.of(simple(Route.ADMIN_REGION));
+      case "/admin/v1/regions":
+        return Optional.of(simple(Route.ADMIN_REGIONS));
+      case "/admin/v1/region/manifest-status":
+        return Optional.of(simple(Route.ADMIN_MANIFEST_STATUS));
+      case "/admin/v1/replication/status":
+        return Optional.of(simple(Route.ADMIN_REPLICATION_STATUS));
       default:
         break;
     }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile long recordsBehind = -1;
 
   private KafkaEventSubscriber(Settings settings, KafkaConsumer<String, byte[]> consumer, RecordBatchHandler handler) {
     this.settings = settings;
@@ -113,11 +115,15 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     try {
       while (running) {
         ConsumerRecords<String, byte[]> polled = consumer.poll(settings.pollTimeout());
-        if (polled.isEmpty()) continue;
+        if (polled.isEmpty()) {
+          measureLag();
+          continue;
+        }
         List<LogRecord> batch = new ArrayList<>(polled.count());
         polled.forEach(r -> batch.add(toLogRecord(r)));
         try {
           handler.handle(batch);
+          measureLag();
         } catch (RuntimeException e) {
           log.error("batch handler failed topic={} records={} retry_in_ms={}",
               settings.topic(), batch.size(), settings.retryPause().toMillis(), e);
@@ -134,6 +140,28 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     } finally {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
+  }
+
+  /**
+   * Records not yet handed to the handler, summed over the assigned partitions, from what the last fetches
+   * said (no broker round trip); empty until every partition's end is known.
+   */
+  public OptionalLong recordsBehind() {
+    long lag = recordsBehind;
+    return lag < 0 ? OptionalLong.empty() : OptionalLong.of(lag);
+  }
+
+  private void measureLag() {
+    long sum = 0;
+    for (TopicPartition partition : consumer.assignment()) {
+      OptionalLong lag = consumer.currentLag(partition);
+      if (lag.isEmpty()) {
+        recordsBehind = -1;
+        return;
+      }
+      sum += lag.getAsLong();
+    }
+    recordsBehind = sum;
   }
 
   /** Seeks every partition in the batch back to its first record in the batch, so it is read again. */

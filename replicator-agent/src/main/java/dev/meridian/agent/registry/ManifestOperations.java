@@ -1,5 +1,7 @@
 package dev.meridian.agent.registry;
 
+import dev.meridian.core.replication.ContentGuard;
+
 import dev.meridian.core.blob.BlobContent;
 import dev.meridian.core.blob.BlobStore;
 import dev.meridian.core.clock.Stamp;
@@ -44,8 +46,10 @@ final class ManifestOperations {
   private final RegistryState state;
   private final Supplier<Stamp> stamps;
   private final ManifestVisibility visibility;
+  private final ContentGuard guard;
 
-  ManifestOperations(BlobStore blobs, RegistryState state, Supplier<Stamp> stamps) {
+  ManifestOperations(BlobStore blobs, RegistryState state, Supplier<Stamp> stamps, ContentGuard guard) {
+    this.guard = guard;
     this.blobs = blobs;
     this.state = state;
     this.stamps = stamps;
@@ -69,18 +73,25 @@ final class ManifestOperations {
       digest = claimed;
     }
     Manifest manifest = ManifestParser.parse(bytes);
-    for (Descriptor referenced : manifest.references()) requirePresent(repository, referenced);
-
-    blobs.put(digest, new ByteArrayInputStream(body));
-    Stamp stamp = stamps.get();
-    ManifestRecord record = new ManifestRecord(repository, digest, contentType, body.length, manifest.references(),
-        manifest.subject(), manifest.artifactType(), manifest.annotations(), true, stamp);
-    StateBatch.Builder batch = StateBatch.builder().putManifest(record);
-    if (reference instanceof Reference.TagReference byTag) {
-      batch.putTag(new TagRecord(repository, byTag.tag(), Optional.of(digest), stamp));
-    }
-    batch.putBlobLink(new BlobLinkRecord(repository, digest, true, stamp));
-    state.apply(batch.build());
+    List<Digest> claims = new ArrayList<>();
+    claims.add(digest);
+    manifest.references().forEach(d -> claims.add(d.digest()));
+    Digest stored = digest;
+    // From "every reference is here" to the commit, no sweeper may delete what the commit relies on.
+    guard.claiming(claims, () -> {
+      for (Descriptor referenced : manifest.references()) requirePresent(repository, referenced);
+      blobs.put(stored, new ByteArrayInputStream(body));
+      Stamp stamp = stamps.get();
+      ManifestRecord record = new ManifestRecord(repository, stored, contentType, body.length, manifest.references(),
+          manifest.subject(), manifest.artifactType(), manifest.annotations(), true, stamp);
+      StateBatch.Builder batch = StateBatch.builder().putManifest(record);
+      if (reference instanceof Reference.TagReference byTag) {
+        batch.putTag(new TagRecord(repository, byTag.tag(), Optional.of(stored), stamp));
+      }
+      batch.putBlobLink(new BlobLinkRecord(repository, stored, true, stamp));
+      state.apply(batch.build());
+      return null;
+    });
     log.info("manifest.put repo={} reference={} digest={} size_bytes={} media_type={}",
         repository, reference, digest, body.length, contentType);
     return new PutManifestResult(digest, manifest.subject().map(Descriptor::digest));

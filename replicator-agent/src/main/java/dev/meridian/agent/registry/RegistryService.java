@@ -1,5 +1,7 @@
 package dev.meridian.agent.registry;
 
+import dev.meridian.core.replication.ContentGuard;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.meridian.core.blob.BlobContent;
@@ -47,12 +49,17 @@ public final class RegistryService {
   private final ManifestOperations manifests;
 
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock) {
+    this(blobs, state, hlc, region, clock, new ContentGuard());
+  }
+
+  /** With the guard a blob sweeper shares: a manifest push claims what it references while it commits. */
+  public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard) {
     this.blobs = requireNonNull(blobs, "blobs");
     this.state = requireNonNull(state, "state");
     this.hlc = requireNonNull(hlc, "hlc");
     this.region = requireNonNull(region, "region");
     this.uploads = new UploadSessions(blobs, state, clock, this::stamp);
-    this.manifests = new ManifestOperations(blobs, state, this::stamp);
+    this.manifests = new ManifestOperations(blobs, state, this::stamp, requireNonNull(guard, "guard"));
   }
 
   public RegionId region() {

@@ -1,10 +1,14 @@
 package dev.meridian.agent.replication;
 
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.replication.ContentGuard;
+
 import dev.meridian.agent.log.LogRecord;
 import dev.meridian.agent.log.RecordBatchHandler;
 import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.event.EventCodec;
 import dev.meridian.core.event.EventDecodeException;
+import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicationEvent;
 import dev.meridian.core.replication.ReplayPlanner;
 import dev.meridian.core.state.RegistryState;
@@ -32,12 +36,22 @@ public final class EventReplayer implements RecordBatchHandler {
   private final BiFunction<LogRecord, String, CompletableFuture<?>> deadLetters;
   private final Runnable onTransfersPlanned;
   private final Runnable onOutboxAppended;
+  private final ReplayListener listener;
+  private final ContentGuard guard;
   private final EventCodec codec = new EventCodec();
   private volatile long applied;
   private volatile long deadLettered;
 
   public EventReplayer(RegistryState state, ReplayPlanner planner, Hlc hlc,
       BiFunction<LogRecord, String, CompletableFuture<?>> deadLetters, Runnable onTransfersPlanned, Runnable onOutboxAppended) {
+    this(state, planner, hlc, deadLetters, onTransfersPlanned, onOutboxAppended, ReplayListener.NONE, new ContentGuard());
+  }
+
+  public EventReplayer(RegistryState state, ReplayPlanner planner, Hlc hlc,
+      BiFunction<LogRecord, String, CompletableFuture<?>> deadLetters, Runnable onTransfersPlanned, Runnable onOutboxAppended,
+      ReplayListener listener, ContentGuard guard) {
+    this.listener = listener;
+    this.guard = guard;
     this.state = state;
     this.planner = planner;
     this.hlc = hlc;
@@ -51,18 +65,40 @@ public final class EventReplayer implements RecordBatchHandler {
     boolean transfers = false;
     boolean outbox = false;
     for (LogRecord record : batch) {
-      List<StateWrite> writes = new ArrayList<>(plan(record));
+      ReplicationEvent event = decode(record);
+      // A manifest.put may find its content here and become servable at once: from that finding to the
+      // commit, no sweeper may delete what it relies on.
+      List<StateWrite> writes = guard.claiming(claims(event), () -> {
+        List<StateWrite> planned = new ArrayList<>(event == null ? List.of() : planner.plan(event));
+        List<StateWrite> batchWrites = new ArrayList<>(planned);
+        batchWrites.add(new StateWrite.PutConsumerOffset(record.topic(), record.partition(), record.offset() + 1));
+        state.apply(new StateBatch(batchWrites));
+        return planned;
+      });
       transfers |= writes.stream().anyMatch(w -> w instanceof StateWrite.PutTransfer);
       outbox |= writes.stream().anyMatch(w -> w instanceof StateWrite.AppendOutbox);
-      writes.add(new StateWrite.PutConsumerOffset(record.topic(), record.partition(), record.offset() + 1));
-      state.apply(new StateBatch(writes));
+      // Only ReplicaAcks.completed writes a PutReplica for a manifest.put: its content was all here already.
+      boolean completeOnArrival = event instanceof ManifestPut && writes.stream().anyMatch(w -> w instanceof StateWrite.PutReplica);
+      boolean foreign = !writes.isEmpty();
       applied++;
+      if (event != null && foreign) listener.applied(event.type());
+      if (completeOnArrival) listener.manifestCompleted(event.stamp());
     }
     if (transfers) onTransfersPlanned.run();
     if (outbox) onOutboxAppended.run();
   }
 
-  private List<StateWrite> plan(LogRecord record) {
+  /** What a commit of this event relies on being present: a manifest.put's bytes and references. */
+  private static List<Digest> claims(ReplicationEvent event) {
+    if (!(event instanceof ManifestPut put)) return List.of();
+    List<Digest> claims = new ArrayList<>();
+    claims.add(put.digest());
+    put.references().forEach(d -> claims.add(d.digest()));
+    return claims;
+  }
+
+  /** The record's event, or null after sending a record that is none to the dead-letter topic. */
+  private ReplicationEvent decode(LogRecord record) {
     ReplicationEvent event;
     try {
       event = codec.decode(record.value());
@@ -71,12 +107,13 @@ public final class EventReplayer implements RecordBatchHandler {
       // delivered again.
       deadLetters.apply(record, e.getMessage()).join();
       deadLettered++;
+      listener.deadLettered();
       log.warn("replay.dead_letter topic={} partition={} offset={} reason={}",
           record.topic(), record.partition(), record.offset(), e.getMessage());
-      return List.of();
+      return null;
     }
     hlc.observe(event.hlc());
-    return planner.plan(event);
+    return event;
   }
 
   /** Records applied since start, dead letters included. */

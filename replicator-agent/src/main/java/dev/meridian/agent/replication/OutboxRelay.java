@@ -38,6 +38,7 @@ public final class OutboxRelay implements AutoCloseable {
   private boolean woken; // guarded by lock
   private volatile boolean running = true;
   private volatile long shipped;
+  private volatile String failing;
 
   public OutboxRelay(RegistryState state, EventSink sink) {
     this.state = state;
@@ -67,6 +68,11 @@ public final class OutboxRelay implements AutoCloseable {
     return shipped;
   }
 
+  /** Why shipping fails now; empty once a batch was shipped again. */
+  public java.util.Optional<String> failing() {
+    return java.util.Optional.ofNullable(failing);
+  }
+
   private void loop() {
     Duration backoff = Duration.ofMillis(100);
     try {
@@ -78,9 +84,11 @@ public final class OutboxRelay implements AutoCloseable {
             continue;
           }
           ship(entries);
+          failing = null;
           backoff = Duration.ofMillis(100);
         } catch (RuntimeException e) {
           if (!running) return;
+          failing = e.getMessage() == null ? e.toString() : e.getMessage();
           log.warn("outbox.relay.failed backlog={} retry_in_ms={} reason={}", state.outboxSize(), backoff.toMillis(), e.toString());
           awaitWake(backoff);
           backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);

@@ -8,7 +8,10 @@ import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.transfer.ContentCompletion;
 import dev.meridian.agent.transfer.PeerClients;
 import dev.meridian.agent.transfer.PeerReadThrough;
+import dev.meridian.agent.transfer.PrefetchSweeper;
+import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.agent.transfer.TransferConfig;
+import dev.meridian.agent.transfer.TransferListener;
 import dev.meridian.agent.transfer.TransferWorker;
 import dev.meridian.core.blob.BlobStore;
 import dev.meridian.core.clock.Hlc;
@@ -22,6 +25,8 @@ import dev.meridian.topology.Topology;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -50,11 +55,13 @@ public final class ReplicationRuntime implements AutoCloseable {
   private final TransferWorker transfers;
   private final PeerClients peers;
   private final EventReplayer replayer;
+  private final PrefetchSweeper sweeper;
   private final PeerReadThrough readThrough;
   private final CountDownLatch connected = new CountDownLatch(1);
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread connector;
   private volatile KafkaEventSubscriber subscriber;
+  private volatile String connectError;
 
   /**
    * @param rawState the region's state without the outbox decorator (the relay reads and trims the outbox)
@@ -62,6 +69,14 @@ public final class ReplicationRuntime implements AutoCloseable {
    */
   public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
       Hlc hlc, Clock clock, TransferConfig transferConfig) {
+    this(self, topology, rawState, state, blobs, hlc, clock, transferConfig, ReplayListener.NONE, TransferListener.NONE,
+        new ContentGuard(), PrefetchSweeper.Settings.defaults());
+  }
+
+  /** With listeners told what replay and transfers do (metrics). */
+  public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
+      Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
+      ContentGuard guard, PrefetchSweeper.Settings prefetch) {
     this.self = self;
     this.topology = topology;
     this.state = state;
@@ -69,18 +84,20 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.deadLetters = DeadLetterPublisher.create(topology.kafkaBootstrap());
     this.relay = new OutboxRelay(rawState, publisher::send);
     this.peers = PeerClients.http(topology, self, transferConfig);
-    this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock);
+    this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
         hlc, transferConfig.readThroughTimeout(), relay::wake);
     ReplayPlanner planner = new ReplayPlanner(self, state, blobs,
         new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec()), clock);
-    this.replayer = new EventReplayer(state, planner, hlc, deadLetters::send, transfers::wake, relay::wake);
+    this.replayer = new EventReplayer(state, planner, hlc, deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
+    this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);
   }
 
   public ReplicationRuntime start() {
     transfers.start();
+    sweeper.start();
     connector.start();
     return this;
   }
@@ -113,6 +130,28 @@ public final class ReplicationRuntime implements AutoCloseable {
     return relay;
   }
 
+  public TransferWorker transfers() {
+    return transfers;
+  }
+
+  /** Why the last attempt to connect to the log failed, while not connected. */
+  public Optional<String> connectError() {
+    return isConnected() ? Optional.empty() : Optional.ofNullable(connectError);
+  }
+
+  /** Log records not replayed yet, when the consumer knows. */
+  public OptionalLong recordsBehind() {
+    KafkaEventSubscriber s = subscriber;
+    if (s == null) return OptionalLong.empty();
+    return s.isRunning() ? s.recordsBehind() : OptionalLong.empty();
+  }
+
+  /** Whether replay's consumer runs (it stops for good only on an unexpected error). */
+  public boolean replaying() {
+    KafkaEventSubscriber s = subscriber;
+    return s != null && s.isRunning();
+  }
+
   private void connect() {
     Duration backoff = Duration.ofMillis(200);
     while (closing.getCount() > 0) {
@@ -126,6 +165,7 @@ public final class ReplicationRuntime implements AutoCloseable {
         log.info("replication.connected region={} kafka={}", self, topology.kafkaBootstrap());
         return;
       } catch (RuntimeException e) {
+        connectError = e.getMessage() == null ? e.toString() : e.getMessage();
         log.warn("replication.connect.failed region={} kafka={} retry_in_ms={} reason={}",
             self, topology.kafkaBootstrap(), backoff.toMillis(), e.toString());
         try {
@@ -159,6 +199,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     }
     KafkaEventSubscriber s = subscriber;
     if (s != null) s.close();
+    sweeper.close();
     readThrough.close();
     transfers.close();
     relay.close();

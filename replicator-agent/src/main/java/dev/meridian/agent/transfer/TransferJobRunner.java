@@ -1,5 +1,8 @@
 package dev.meridian.agent.transfer;
 
+import dev.meridian.core.state.PrefetchedBlob;
+import java.time.Clock;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.meridian.core.blob.BlobInfo;
@@ -20,6 +23,7 @@ import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.TransferJob;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -57,9 +61,14 @@ final class TransferJobRunner {
   private final TransferPolicies policies;
   private final ReplicaAcks acks;
   private final BooleanSupplier stopping;
+  private final TransferListener listener;
+  private final Clock clock;
 
   TransferJobRunner(RegionId self, RegistryState state, BlobStore blobs, BlobFetcher fetcher, PeerClients peers,
-      SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping) {
+      SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping, TransferListener listener,
+      Clock clock) {
+    this.listener = requireNonNull(listener, "listener");
+    this.clock = requireNonNull(clock, "clock");
     requireNonNull(self, "self");
     this.state = requireNonNull(state, "state");
     this.blobs = requireNonNull(blobs, "blobs");
@@ -97,13 +106,23 @@ final class TransferJobRunner {
       for (MissingContent item : missing) run.fetch(item);
     }
     complete(job);
+    listener.manifestCompleted(manifest.stamp());
     return run.outcome();
   }
 
+  /**
+   * A prefetch: the blob is copied ahead of any manifest, and remembered as prefetched so that the
+   * {@link PrefetchSweeper} reclaims it if no manifest claims it within the grace period.
+   */
   private Outcome runBlob(TransferJob job) {
     Run run = new Run(job);
-    if (blobs.stat(job.digest()).isEmpty()) run.fetch(new MissingContent(job.digest(), false, job.size()));
-    state.apply(StateBatch.of(new StateWrite.DeleteTransfer(job.repository(), job.digest(), job.kind())));
+    StateBatch.Builder done = StateBatch.builder()
+        .add(new StateWrite.DeleteTransfer(job.repository(), job.digest(), job.kind()));
+    if (blobs.stat(job.digest()).isEmpty()) {
+      run.fetch(new MissingContent(job.digest(), false, job.size()));
+      done.add(new StateWrite.PutPrefetched(new PrefetchedBlob(job.repository(), job.digest(), clock.instant())));
+    }
+    state.apply(done.build());
     return run.outcome();
   }
 
@@ -132,16 +151,20 @@ final class TransferJobRunner {
       for (RegionId source : sources) {
         Optional<PeerClient> peer = peers.forRegion(source);
         if (peer.isEmpty()) continue;
+        long started = System.nanoTime();
         try {
           BlobInfo info = policies.call(source, () -> item.manifest()
               ? fetcher.fetchManifest(peer.get(), repository, item.digest())
               : fetcher.fetchBlob(peer.get(), repository, item.digest(), item.size()));
           bytes += info.size();
           used.add(source);
+          listener.fetched(source, TransferListener.Outcome.SUCCESS, info.size(), Duration.ofNanos(System.nanoTime() - started));
           return;
         } catch (PeerUnavailableException | CallNotPermittedException e) {
+          listener.fetched(source, TransferListener.Outcome.UNAVAILABLE, 0, Duration.ofNanos(System.nanoTime() - started));
           reasons.add(source + ": " + e.getMessage());
         } catch (RegistryException e) {
+          listener.fetched(source, TransferListener.Outcome.REJECTED, 0, Duration.ofNanos(System.nanoTime() - started));
           if (TransferPolicies.countsAgainstPeer(e)) distrusted.add(source);
           if (e.code() != OciErrorCode.BLOB_UNKNOWN && e.code() != OciErrorCode.MANIFEST_UNKNOWN) {
             log.warn("transfer.source_rejected repo={} digest={} source={} reason={}", repository, item.digest(), source, e.getMessage());

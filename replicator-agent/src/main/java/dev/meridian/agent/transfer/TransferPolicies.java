@@ -67,6 +67,10 @@ final class TransferPolicies {
     return false;
   }
 
+  CircuitBreakerRegistry breakers() {
+    return breakers;
+  }
+
   CircuitBreaker breaker(RegionId peer) {
     return breakers.circuitBreaker(peer.value());
   }

@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,17 +63,27 @@ public final class TransferWorker implements AutoCloseable {
   private final AtomicBoolean scanQueued = new AtomicBoolean();
   private final ScheduledExecutorService scanner;
   private final ExecutorService pool;
+  private final TransferPolicies policies;
+  private final AtomicLong jobsDone = new AtomicLong();
+  private final AtomicLong bytesFetched = new AtomicLong();
+  private volatile String lastFailure;
   private volatile boolean stopped;
 
   public TransferWorker(RegionId self, Topology topology, PeerClients peers, RegistryState state, BlobStore blobs,
       Hlc hlc, TransferConfig config, Clock clock) {
+    this(self, topology, peers, state, blobs, hlc, config, clock, TransferListener.NONE);
+  }
+
+  public TransferWorker(RegionId self, Topology topology, PeerClients peers, RegistryState state, BlobStore blobs,
+      Hlc hlc, TransferConfig config, Clock clock, TransferListener listener) {
     this.state = requireNonNull(state, "state");
     this.config = requireNonNull(config, "config");
     this.clock = requireNonNull(clock, "clock");
     List<RegionId> fleet = topology.regions().stream().map(Region::id).toList();
+    this.policies = new TransferPolicies(config, () -> stopped);
     this.fetcher = new BlobFetcher(blobs, config.bufferSize());
     this.runner = new TransferJobRunner(self, state, blobs, fetcher, peers,
-        new SourceSelector(self, fleet), new TransferPolicies(config, () -> stopped), hlc, () -> stopped);
+        new SourceSelector(self, fleet), policies, hlc, () -> stopped, listener, clock);
     this.backoff = new JobBackoff<>(config.jobInitialBackoff(), config.jobMaxBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
     this.permits = new Semaphore(config.maxConcurrent());
@@ -99,6 +110,26 @@ public final class TransferWorker implements AutoCloseable {
   /** The fetcher the jobs use; others fetching into the same store share it, so one digest is fetched once at a time. */
   public BlobFetcher fetcher() {
     return fetcher;
+  }
+
+  /** Jobs finished (done or dropped) since start: progress, for the stall detector. */
+  public long jobsDone() {
+    return jobsDone.get();
+  }
+
+  /** Bytes brought in by finished jobs since start. */
+  public long bytesFetched() {
+    return bytesFetched.get();
+  }
+
+  /** The reason of the latest failed job, if any failed since start. */
+  public Optional<String> lastFailure() {
+    return Optional.ofNullable(lastFailure);
+  }
+
+  /** The per-peer circuit breakers, for metrics to bind (resilience4j-micrometer). */
+  public io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry circuitBreakers() {
+    return policies.breakers();
   }
 
   /** How many jobs run now. */
@@ -156,6 +187,8 @@ public final class TransferWorker implements AutoCloseable {
     try {
       TransferJobRunner.Outcome outcome = runner.run(job);
       backoff.forget(key);
+      jobsDone.incrementAndGet();
+      bytesFetched.addAndGet(outcome.bytes());
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       if (outcome.dropped()) {
         log.info("transfer.dropped repo={} digest={} kind={} reason=manifest_deleted", job.repository(), job.digest(), kind(job));
@@ -170,6 +203,7 @@ public final class TransferWorker implements AutoCloseable {
         return;
       }
       long retryInMs = backoff.recordFailure(key, clock.instant()).toEpochMilli() - clock.millis();
+      lastFailure = "transfer of " + job.repository() + "@" + job.digest() + " failed: " + reason(e);
       log.warn("transfer.failed repo={} digest={} kind={} duration_ms={} attempt={} retry_in_ms={} reason={}",
           job.repository(), job.digest(), kind(job), ms, attempt, retryInMs, reason(e));
     }

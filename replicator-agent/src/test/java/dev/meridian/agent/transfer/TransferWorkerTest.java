@@ -233,6 +233,8 @@ class TransferWorkerTest {
     west.fault(new FaultyPeer.Healthy());
     await().atMost(AWAIT).until(() -> state.transferCount() == 0);
     assertThat(stored(digest)).isEqualTo(blob);
+    // Copied ahead of any manifest: the prefetch sweeper will reclaim it unless a manifest claims it.
+    assertThat(state.listPrefetched(10)).extracting(p -> p.digest()).containsExactly(digest);
   }
 
   @Test

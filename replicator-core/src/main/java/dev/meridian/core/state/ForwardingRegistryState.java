@@ -114,6 +114,16 @@ public abstract class ForwardingRegistryState implements RegistryState {
   }
 
   @Override
+  public List<PrefetchedBlob> listPrefetched(int limit) {
+    return delegate.listPrefetched(limit);
+  }
+
+  @Override
+  public void forEachManifest(java.util.function.Consumer<ManifestRecord> visitor) {
+    delegate.forEachManifest(visitor);
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

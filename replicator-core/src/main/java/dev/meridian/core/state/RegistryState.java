@@ -79,6 +79,12 @@ public interface RegistryState extends AutoCloseable {
   /** Regions known (from {@code replica.ack}) to hold this manifest completely. */
   Set<RegionId> findReplicas(RepositoryName repository, Digest digest);
 
+  /** Blobs copied ahead of any manifest, oldest key first, at most {@code limit}. */
+  List<PrefetchedBlob> listPrefetched(int limit);
+
+  /** Visits every manifest register, deleted ones included (a background scan: it may be long). */
+  void forEachManifest(java.util.function.Consumer<ManifestRecord> visitor);
+
   @Override
   void close();
 }

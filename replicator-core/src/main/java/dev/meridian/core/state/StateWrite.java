@@ -169,6 +169,21 @@ public sealed interface StateWrite {
     }
   }
 
+  /** Remember a blob copied ahead of any manifest, so the sweeper can reclaim it if none claims it. */
+  record PutPrefetched(PrefetchedBlob blob) implements StateWrite {
+    public PutPrefetched {
+      requireNonNull(blob, "blob");
+    }
+  }
+
+  /** Forget a prefetched blob (claimed by a manifest, or reclaimed). */
+  record DeletePrefetched(RepositoryName repository, Digest digest) implements StateWrite {
+    public DeletePrefetched {
+      requireNonNull(repository, "repository");
+      requireNonNull(digest, "digest");
+    }
+  }
+
   /** {@code region} holds the manifest completely (learned from a {@code replica.ack}); a grow-only set. */
   record PutReplica(RepositoryName repository, Digest digest, RegionId region) implements StateWrite {
     public PutReplica {

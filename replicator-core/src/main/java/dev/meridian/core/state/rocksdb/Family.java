@@ -15,7 +15,8 @@ enum Family {
   META("meta"),
   TRANSFERS("transfers"),
   TAG_FALLBACK("tag_fallback"),
-  REPLICAS("replicas");
+  REPLICAS("replicas"),
+  PREFETCHED("prefetched");
 
   private final String familyName;
 

@@ -74,6 +74,11 @@ final class MergingBatch {
       put(Family.TAG_FALLBACK, inRepository(w.repository(), w.tag().value()), utf8(w.digest().toString()));
     } else if (write instanceof StateWrite.DeleteTagFallback w) {
       delete(Family.TAG_FALLBACK, inRepository(w.repository(), w.tag().value()));
+    } else if (write instanceof StateWrite.PutPrefetched w) {
+      put(Family.PREFETCHED, inRepository(w.blob().repository(), w.blob().digest().toString()),
+          StateKeys.longBytes(w.blob().fetchedAt().toEpochMilli()));
+    } else if (write instanceof StateWrite.DeletePrefetched w) {
+      delete(Family.PREFETCHED, inRepository(w.repository(), w.digest().toString()));
     } else if (write instanceof StateWrite.PutReplica w) {
       put(Family.REPLICAS, StateKeys.replica(w.repository(), w.digest(), w.region()), EMPTY);
     } else {

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.state.TransferJob;
+import dev.meridian.core.state.PrefetchedBlob;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.RocksDBException;
@@ -69,6 +70,8 @@ import org.slf4j.LoggerFactory;
  * tag_fallback   repository 0x00 tag                          digest (UTF-8): what the tag serves while its winner
  *                                                              is pending
  * replicas       repository 0x00 digest 0x00 region           empty: that region holds the manifest completely
+ * prefetched     repository 0x00 digest                       fetched-at epoch millis (8 bytes, big-endian): a blob
+ *                                                              copied ahead of any manifest, until claimed or reclaimed
  * </pre>
  *
  * <p>Writes are serialized by one lock (merging reads the current register, so two writers must not
@@ -296,6 +299,31 @@ public final class RocksDbRegistryState implements RegistryState {
     Set<RegionId> regions = new TreeSet<>();
     rocks.scan(Family.REPLICAS, prefix, prefix, (key, value) -> regions.add(new RegionId(StateKeys.suffix(key, prefix))));
     return regions;
+  }
+
+  @Override
+  public List<PrefetchedBlob> listPrefetched(int limit) {
+    requireLimit(limit);
+    List<PrefetchedBlob> blobs = new ArrayList<>();
+    if (limit == 0) return blobs;
+    rocks.scan(Family.PREFETCHED, new byte[0], new byte[0], (key, value) -> {
+      String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
+      blobs.add(new PrefetchedBlob(new RepositoryName(parts[0]), Digest.parse(parts[1]),
+          java.time.Instant.ofEpochMilli(StateKeys.longOf(value))));
+      return blobs.size() < limit;
+    });
+    return blobs;
+  }
+
+  @Override
+  public void forEachManifest(java.util.function.Consumer<ManifestRecord> visitor) {
+    rocks.scan(Family.MANIFESTS, new byte[0], new byte[0], (key, value) -> {
+      String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
+      RepositoryName repository = new RepositoryName(parts[0]);
+      Digest digest = Digest.parse(parts[1]);
+      visitor.accept(StateCodec.decodeManifest(repository, digest, value));
+      return true;
+    });
   }
 
   /** Releases every native handle; later calls throw {@link IllegalStateException}. Idempotent. */

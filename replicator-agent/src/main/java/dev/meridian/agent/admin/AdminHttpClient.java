@@ -1,0 +1,81 @@
+package dev.meridian.agent.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Asks a region's admin API over HTTP ({@link HttpClient}): the fan-out of {@code /regions} and
+ * {@code /replication/status}, and the CLI. A non-200 answer fails the future with the message of its OCI
+ * error body, so the caller can show why.
+ */
+public final class AdminHttpClient {
+  private final HttpClient http;
+  private final Duration timeout;
+
+  public AdminHttpClient(Duration timeout) {
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  /** GET {@code base + path + ?query}, parsed as JSON. */
+  public CompletableFuture<JsonNode> get(String base, String path, Map<String, String> query) {
+    URI uri = URI.create(stripSlash(base) + path + encode(query));
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+      if (response.statusCode() != 200) {
+        throw new AdminCallException(response.statusCode(), errorMessage(response.body()));
+      }
+      return AdminJson.parse(response.body());
+    });
+  }
+
+  public CompletableFuture<RegionStatus> region(String base) {
+    return get(base, "/admin/v1/region", Map.of()).thenApply(AdminJson::parseRegion);
+  }
+
+  /** A failed admin call: the HTTP status and the message of the error body. */
+  public static final class AdminCallException extends RuntimeException {
+    private final int status;
+
+    public AdminCallException(int status, String message) {
+      super("HTTP " + status + ": " + message);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
+  private static String errorMessage(byte[] body) {
+    try {
+      JsonNode error = AdminJson.parse(body).path("errors").path(0);
+      String message = error.path("message").asText("");
+      String detail = error.path("detail").isMissingNode() || error.path("detail").isNull() ? "" : " (" + error.path("detail").asText() + ")";
+      return error.path("code").asText("UNKNOWN") + " " + message + detail;
+    } catch (IllegalArgumentException e) {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String stripSlash(String base) {
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  static String encode(Map<String, String> query) {
+    if (query.isEmpty()) return "";
+    StringJoiner joined = new StringJoiner("&", "?", "");
+    new java.util.TreeMap<>(query).forEach((k, v) -> joined.add(
+        URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return joined.toString();
+  }
+}

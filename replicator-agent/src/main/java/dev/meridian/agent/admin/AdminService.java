@@ -1,0 +1,86 @@
+package dev.meridian.agent.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.meridian.core.clock.Stamp;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.Reference;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.state.TagRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The admin API without HTTP (DESIGN.md §8): this region's status, the fleet's, and where an image is
+ * pullable. Fleet answers ask every other region in parallel ({@link FleetFanOut}) and answer for this
+ * region locally; a standalone agent's fleet is itself. Blocking: callers run it off any event loop.
+ */
+public final class AdminService {
+  /** A region of the fleet as the topology lists it. */
+  public record Member(String id, String url, boolean routingEnabled) {
+    public Member {
+      requireNonNull(id, "id");
+      requireNonNull(url, "url");
+    }
+  }
+
+  private final String self;
+  private final Supplier<List<Member>> fleet;
+  private final RegionMonitor monitor;
+  private final ManifestInspector inspector;
+  private final AdminHttpClient peers;
+  private final Duration timeout;
+
+  /**
+   * @param fleet every region, this one included; a standalone agent lists only itself
+   * @param timeout how long a fleet answer waits for the slowest region
+   */
+  public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
+      AdminHttpClient peers, Duration timeout) {
+    this.self = requireNonNull(self, "self");
+    this.fleet = requireNonNull(fleet, "fleet");
+    this.monitor = requireNonNull(monitor, "monitor");
+    this.inspector = requireNonNull(inspector, "inspector");
+    this.peers = requireNonNull(peers, "peers");
+    this.timeout = requireNonNull(timeout, "timeout");
+  }
+
+  public RegionStatus region() {
+    return monitor.status();
+  }
+
+  public List<RegionStatus> regions() {
+    return FleetFanOut.gather(fleet.get(),
+        m -> m.id().equals(self) ? CompletableFuture.completedFuture(region()) : peers.region(m.url()),
+        timeout, (m, error) -> RegionStatus.unreachable(m.id(), m.url(), m.routingEnabled(), error));
+  }
+
+  /** This region's facts about {@code reference}; with {@code expected}, also that digest's status here. */
+  public ManifestFacts manifestFacts(RepositoryName repository, Reference reference, Optional<Digest> expected) {
+    return inspector.facts(repository, reference, expected);
+  }
+
+  /** Where the image {@code reference} names (as this region means it: {@link ReplicationVerdict}) is pullable. */
+  public ReplicationReport replicationStatus(RepositoryName repository, Reference reference) {
+    Optional<TagRecord> winner = reference instanceof Reference.TagReference tag ? inspector.tag(repository, tag) : Optional.empty();
+    Optional<Digest> expected = winner.flatMap(TagRecord::digest);
+    Optional<Stamp> expectedStamp = winner.map(TagRecord::stamp);
+    List<ReplicationReport.Entry> entries = FleetFanOut.gather(fleet.get(),
+        m -> facts(m, repository, reference, expected).thenApply(f -> new ReplicationReport.Entry(m.id(),
+            ReplicationVerdict.judge(expected, expectedStamp, f), f.servedDigest(), Optional.empty())),
+        timeout, (m, error) -> new ReplicationReport.Entry(m.id(), ManifestStatus.UNKNOWN, Optional.empty(), Optional.of(error)));
+    return new ReplicationReport(repository.value(), reference.toString(), expected, entries);
+  }
+
+  private CompletableFuture<ManifestFacts> facts(Member member, RepositoryName repository, Reference reference,
+      Optional<Digest> expected) {
+    if (member.id().equals(self)) return CompletableFuture.completedFuture(manifestFacts(repository, reference, expected));
+    Map<String, String> query = new java.util.HashMap<>(Map.of("repository", repository.value(), "reference", reference.toString()));
+    expected.ifPresent(d -> query.put("expect", d.toString()));
+    return peers.get(member.url(), "/admin/v1/region/manifest-status", query).thenApply(AdminJson::parseFacts);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.meridian.agent.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+
+/**
+ * One region's status as {@code GET /admin/v1/region} reports it (DESIGN.md §8). {@code reason} says why a
+ * region is {@code degraded}; {@code lastError} is the latest failure seen, which may be old news.
+ *
+ * @param lagSeconds how long the oldest manifest still pending here has been waiting, measured from the
+ *     origin's HLC time of its write; 0 when nothing is pending
+ */
+public record RegionStatus(
+    String id,
+    String url,
+    RegionState state,
+    Optional<String> reason,
+    boolean routingEnabled,
+    double lagSeconds,
+    long pendingTransfers,
+    long pendingBytes,
+    long outboxBacklog,
+    Optional<String> lastError,
+    long eventsApplied) {
+  public RegionStatus {
+    requireNonNull(id, "id");
+    requireNonNull(url, "url");
+    requireNonNull(state, "state");
+    requireNonNull(reason, "reason");
+    requireNonNull(lastError, "lastError");
+    if (lagSeconds < 0) throw new IllegalArgumentException("lagSeconds < 0: " + lagSeconds);
+  }
+
+  /** A region that did not answer: degraded, with why, and nothing else known. */
+  public static RegionStatus unreachable(String id, String url, boolean routingEnabled, String error) {
+    return new RegionStatus(id, url, RegionState.DEGRADED, Optional.of("unreachable"), routingEnabled, 0, 0, 0, 0,
+        Optional.of(error), 0);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.meridian.agent.http;
+
+import dev.meridian.agent.admin.AdminJson;
+import dev.meridian.agent.admin.AdminService;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.error.OciErrorCode;
+import dev.meridian.core.error.RegistryException;
+import dev.meridian.core.oci.Reference;
+import dev.meridian.core.oci.RepositoryName;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * {@code /admin/v1/...} (the JSON is {@link AdminJson}'s) and {@code /metrics}. Bad input is answered in the
+ * OCI error form like everywhere else. The fleet views block up to the fan-out timeout, on the blocking pool.
+ */
+final class AdminHandler {
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final HttpExtensions extensions;
+
+  AdminHandler(HttpExtensions extensions) {
+    this.extensions = extensions;
+  }
+
+  Exchange exchange(Call call) {
+    return BufferedExchange.bodiless(call, body -> switch (call.match.route()) {
+      case METRICS -> metrics();
+      case ADMIN_REGION -> json(AdminJson.region(admin().region()));
+      case ADMIN_REGIONS -> json(AdminJson.regions(admin().regions()));
+      case ADMIN_MANIFEST_STATUS -> json(AdminJson.facts(admin().manifestFacts(repository(call), reference(call),
+          call.match.queryParam("expect").map(Digest::parse))));
+      case ADMIN_REPLICATION_STATUS -> json(AdminJson.report(admin().replicationStatus(repository(call), reference(call))));
+      default -> throw new IllegalStateException("not an admin route: " + call.match.route());
+    });
+  }
+
+  private Reply metrics() {
+    String scrape = extensions.metrics().orElseThrow(() -> notServed("metrics")).get();
+    return new Reply.Full(Responses.bytes(HttpResponseStatus.OK, PROMETHEUS_TEXT, scrape.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private AdminService admin() {
+    return extensions.admin().orElseThrow(() -> notServed("the admin API"));
+  }
+
+  private static RegistryException notServed(String what) {
+    return new RegistryException(OciErrorCode.UNSUPPORTED, what + " is not served by this agent", null, 404);
+  }
+
+  private static Reply json(com.fasterxml.jackson.databind.JsonNode node) {
+    return new Reply.Full(Responses.bytes(HttpResponseStatus.OK, "application/json", AdminJson.bytes(node)));
+  }
+
+  private static RepositoryName repository(Call call) {
+    return new RepositoryName(required(call, "repository"));
+  }
+
+  private static Reference reference(Call call) {
+    return Reference.parse(required(call, "reference"));
+  }
+
+  private static String required(Call call, String parameter) {
+    Optional<String> value = call.match.queryParam(parameter).filter(v -> !v.isEmpty());
+    return value.orElseThrow(() -> new RegistryException(OciErrorCode.UNSUPPORTED,
+        "query parameter " + parameter + " is required", parameter, 400));
+  }
+}
