@@ -14,6 +14,7 @@ import dev.meridian.agent.metrics.AgentMetrics;
 import dev.meridian.topology.Region;
 import java.util.List;
 import java.util.function.Supplier;
+import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
 import dev.meridian.agent.replication.ReplicationRuntime;
@@ -92,7 +93,8 @@ public final class RegionAgent implements AutoCloseable {
           config.admin().fanOutTimeout());
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog));
-      started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions);
+      started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
+          member == null ? ReadThrough.NONE : member.readThrough());
       if (member != null) member.start();
     } catch (RuntimeException | Error e) {
       if (member != null) member.close();
@@ -166,12 +168,16 @@ public final class RegionAgent implements AutoCloseable {
   }
 
   /** The fleet membership, for a member of a fleet. */
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
   public Optional<ReplicationRuntime> replication() {
     return replication;
   }
 
+  /** Stops the agent; closing again does nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     try {
       server.close();
       replication.ifPresent(ReplicationRuntime::close);

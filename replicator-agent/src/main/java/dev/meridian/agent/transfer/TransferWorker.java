@@ -55,6 +55,7 @@ public final class TransferWorker implements AutoCloseable {
   private final RegistryState state;
   private final PeerClients peers;
   private final TransferJobRunner runner;
+  private final BlobFetcher fetcher;
   private final JobBackoff<JobKey> backoff;
   private final TransferConfig config;
   private final Clock clock;
@@ -82,7 +83,8 @@ public final class TransferWorker implements AutoCloseable {
     this.peers = requireNonNull(peers, "peers");
     List<RegionId> fleet = topology.regions().stream().map(Region::id).toList();
     this.policies = new TransferPolicies(config, () -> stopped);
-    this.runner = new TransferJobRunner(self, state, blobs, new BlobFetcher(blobs, config.bufferSize()), peers,
+    this.fetcher = new BlobFetcher(blobs, config.bufferSize());
+    this.runner = new TransferJobRunner(self, state, blobs, fetcher, peers,
         new SourceSelector(self, fleet), policies, hlc, () -> stopped, listener, clock);
     this.backoff = new JobBackoff<>(config.jobInitialBackoff(), config.jobMaxBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
@@ -105,6 +107,11 @@ public final class TransferWorker implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       scanQueued.set(false); // stopping
     }
+  }
+
+  /** The fetcher the jobs use; others fetching into the same store share it, so one digest is fetched once at a time. */
+  public BlobFetcher fetcher() {
+    return fetcher;
   }
 
   /** Jobs finished (done or dropped) since start: progress, for the stall detector. */
