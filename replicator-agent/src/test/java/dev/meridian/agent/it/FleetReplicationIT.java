@@ -11,6 +11,7 @@ import dev.meridian.agent.it.support.LayerSpec;
 import dev.meridian.agent.it.support.OciLayout;
 import dev.meridian.agent.it.support.OciLayoutWriter;
 import dev.meridian.agent.it.support.Platform;
+import dev.meridian.agent.it.support.Convergence;
 import dev.meridian.agent.it.support.RegionClient;
 import dev.meridian.agent.it.support.RegistryHttp;
 import dev.meridian.agent.it.support.Skopeo;
@@ -39,7 +40,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +52,7 @@ import org.junit.jupiter.api.TestInfo;
  * class to keep the run short; every test works in repositories of its own.
  */
 class FleetReplicationIT {
-  private static final Duration CONVERGED = Duration.ofSeconds(90);
+  private static final Convergence CONVERGENCE = new Convergence(Duration.ofSeconds(90));
   private static final Path RUN_DIR = Path.of("target", "it-runs", "FleetReplicationIT").toAbsolutePath();
 
   private static LocalFleet fleet;
@@ -102,7 +102,7 @@ class FleetReplicationIT {
     push(layout, "v2", a, repo + ":v2");
 
     for (RegionClient region : List.of(b, c)) {
-      awaitConverged(() -> {
+      CONVERGENCE.await(() -> {
         assertThat(region.resolve(repo, "v1")).as("%s v1", region).contains(v1.manifestDigest());
         assertThat(region.resolve(repo, "v2")).as("%s v2", region).contains(v2.manifestDigest());
       });
@@ -130,11 +130,11 @@ class FleetReplicationIT {
     WrittenImage second = layout.image("second", Platform.LINUX_AMD64, List.of(LayerSpec.gzip(202, 30_000)));
 
     push(layout, "first", a, repo + ":stable");
-    awaitEveryRegion(region -> assertThat(region.resolve(repo, "stable")).as("%s", region).contains(first.manifestDigest()));
+    CONVERGENCE.awaitEvery(regions, region -> assertThat(region.resolve(repo, "stable")).as("%s", region).contains(first.manifestDigest()));
 
     push(layout, "second", b, repo + ":stable");
 
-    awaitEveryRegion(region -> assertThat(region.resolve(repo, "stable")).as("%s", region).contains(second.manifestDigest()));
+    CONVERGENCE.awaitEvery(regions, region -> assertThat(region.resolve(repo, "stable")).as("%s", region).contains(second.manifestDigest()));
     for (RegionClient region : regions) {
       assertThat(region.resolve(repo, first.manifestDigest().toString()))
           .as("%s still serves the old manifest by digest", region).contains(first.manifestDigest());
@@ -163,7 +163,7 @@ class FleetReplicationIT {
 
     Set<Digest> candidates = new HashSet<>();
     pushed.values().forEach(image -> candidates.add(image.manifestDigest()));
-    awaitConverged(() -> {
+    CONVERGENCE.await(() -> {
       List<Optional<Digest>> resolved = new ArrayList<>();
       for (RegionClient region : regions) resolved.add(region.resolve(repo, "latest"));
       assertThat(resolved).as("what each region serves for latest").doesNotContain(Optional.empty());
@@ -192,14 +192,14 @@ class FleetReplicationIT {
     WrittenImage kept = layout.image("kept", Platform.LINUX_AMD64, List.of(LayerSpec.gzip(402, 10_000)));
     push(layout, "doomed", a, repo + ":doomed");
     push(layout, "kept", a, repo + ":kept");
-    awaitEveryRegion(region -> {
+    CONVERGENCE.awaitEvery(regions, region -> {
       assertThat(region.resolve(repo, "doomed")).contains(doomed.manifestDigest());
       assertThat(region.resolve(repo, "kept")).contains(kept.manifestDigest());
     });
 
     b.skopeo().delete(b.ref(repo + "@" + doomed.manifestDigest()));
 
-    awaitEveryRegion(region -> {
+    CONVERGENCE.awaitEvery(regions, region -> {
       assertThat(region.resolve(repo, doomed.manifestDigest().toString())).as("%s by digest", region).isEmpty();
       assertThat(region.resolve(repo, "doomed")).as("%s by its tag", region).isEmpty();
       assertThat(region.resolve(repo, "kept")).as("%s other tag", region).contains(kept.manifestDigest());
@@ -208,7 +208,7 @@ class FleetReplicationIT {
     var untag = c.http().send("DELETE", "/v2/" + repo + "/manifests/kept", BodyPublishers.noBody());
     assertThat(untag.statusCode()).as(RegistryHttp.describe(untag)).isEqualTo(202);
 
-    awaitEveryRegion(region -> {
+    CONVERGENCE.awaitEvery(regions, region -> {
       assertThat(region.resolve(repo, "kept")).as("%s the deleted tag", region).isEmpty();
       assertThat(region.resolve(repo, kept.manifestDigest().toString()))
           .as("%s the untagged manifest by digest", region).contains(kept.manifestDigest());
@@ -225,7 +225,7 @@ class FleetReplicationIT {
     a.skopeo().copy(Skopeo.oci(layout.root(), "multi"), a.ref(repo + ":multi"), true);
     Digest sbom = pushReferrer(a, repo, multi);
 
-    awaitEveryRegion(region -> {
+    CONVERGENCE.awaitEvery(regions, region -> {
       assertThat(region.resolve(repo, "multi")).as("%s index", region).contains(multi.digest());
       assertThat(region.referrers(repo, multi.digest())).as("%s referrers", region).containsExactly(sbom);
       assertThat(region.resolve(repo, sbom.toString())).as("%s referrer by digest", region).contains(sbom);
@@ -258,7 +258,7 @@ class FleetReplicationIT {
     WrittenImage big = layout.image("big", Platform.LINUX_AMD64,
         List.of(LayerSpec.gzip(601, 10_000), LayerSpec.plain(602, 96 << 20), LayerSpec.gzip(603, 50_000)));
     push(layout, "small", a, repo + ":app");
-    awaitEveryRegion(region -> assertThat(region.resolve(repo, "app")).contains(small.manifestDigest()));
+    CONVERGENCE.awaitEvery(regions, region -> assertThat(region.resolve(repo, "app")).contains(small.manifestDigest()));
 
     CompletableFuture<Void> pushing = CompletableFuture.runAsync(() -> push(layout, "big", a, repo + ":app"));
     List<String> violations = new CopyOnWriteArrayList<>();
@@ -297,10 +297,10 @@ class FleetReplicationIT {
     var layout = new OciLayoutWriter(scratch.resolve("source"));
     WrittenImage image = layout.image("v1", Platform.LINUX_AMD64, List.of(LayerSpec.gzip(701, 40_000)));
     push(layout, "v1", c, repo + ":v1");
-    awaitEveryRegion(region -> assertThat(region.resolve(repo, "v1")).contains(image.manifestDigest()));
+    CONVERGENCE.awaitEvery(regions, region -> assertThat(region.resolve(repo, "v1")).contains(image.manifestDigest()));
 
     Set<RegionId> all = Set.of(new RegionId("a"), new RegionId("b"), new RegionId("c"));
-    awaitConverged(() -> {
+    CONVERGENCE.await(() -> {
       for (RegionAgent agent : fleet.agents()) {
         assertThat(agent.state().findReplicas(new RepositoryName(repo), image.manifestDigest()))
             .as("replicas known to %s", agent.config().region())
@@ -336,20 +336,8 @@ class FleetReplicationIT {
     region.skopeo().copy(Skopeo.oci(layout.root(), tag), region.ref(repositoryAndTag), false);
   }
 
-  private static void awaitConverged(ThrowingRunnable assertion) {
-    await().atMost(CONVERGED).pollInterval(Duration.ofMillis(200)).untilAsserted(assertion);
-  }
 
-  private static void awaitEveryRegion(RegionAssertion assertion) {
-    awaitConverged(() -> {
-      for (RegionClient region : regions) assertion.check(region);
-    });
-  }
 
-  @FunctionalInterface
-  private interface RegionAssertion {
-    void check(RegionClient region) throws Exception;
-  }
 
   private static List<Digest> with(Digest manifest, List<Digest> blobs) {
     var all = new ArrayList<Digest>(List.of(manifest));

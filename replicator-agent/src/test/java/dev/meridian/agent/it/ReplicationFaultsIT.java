@@ -10,6 +10,7 @@ import dev.meridian.agent.it.support.ManualFleet;
 import dev.meridian.agent.it.support.ManualFleet.Link;
 import dev.meridian.agent.it.support.OciLayoutWriter;
 import dev.meridian.agent.it.support.Platform;
+import dev.meridian.agent.it.support.Convergence;
 import dev.meridian.agent.it.support.RegionClient;
 import dev.meridian.agent.it.support.Skopeo;
 import dev.meridian.agent.it.support.WrittenImage;
@@ -48,7 +49,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +67,7 @@ import org.junit.jupiter.api.TestInfo;
  */
 class ReplicationFaultsIT {
   private static final Duration CONVERGED = Duration.ofSeconds(90);
+  private static final Convergence CONVERGENCE = new Convergence(CONVERGED);
   private static final Path RUN_DIR = Path.of("target", "it-runs", "ReplicationFaultsIT").toAbsolutePath();
   /** Short pauses so that a test sees retries within seconds, not the production minutes. */
   private static final TransferConfig TRANSFERS = TransferConfig.builder()
@@ -136,7 +137,7 @@ class ReplicationFaultsIT {
       fleet.startBroker();
     }
 
-    awaitEveryRegion(region -> {
+    CONVERGENCE.awaitEvery(regions, region -> {
       assertThat(region.resolve(repo, "from-a")).as("%s", region).contains(fromA.manifestDigest());
       assertThat(region.resolve(repo, "from-c")).as("%s", region).contains(fromC.manifestDigest());
     });
@@ -178,7 +179,7 @@ class ReplicationFaultsIT {
     var layout = new OciLayoutWriter(scratch.resolve("source"));
     WrittenImage after = layout.image("after", Platform.LINUX_AMD64, List.of(LayerSpec.gzip(1201, 20_000)));
     push(layout, "after", a, repo + ":after");
-    awaitEveryRegion(region -> assertThat(region.resolve(repo, "after")).as("%s", region).contains(after.manifestDigest()));
+    CONVERGENCE.awaitEvery(regions, region -> assertThat(region.resolve(repo, "after")).as("%s", region).contains(after.manifestDigest()));
   }
 
   /**
@@ -199,7 +200,7 @@ class ReplicationFaultsIT {
     toC.block();
 
     push(layout, "v1", a, repo + ":v1");
-    awaitConverged(() -> assertThat(c.resolve(repo, "v1")).contains(image.manifestDigest()));
+    CONVERGENCE.await(() -> assertThat(c.resolve(repo, "v1")).contains(image.manifestDigest()));
     corruptOneByte(new BlobPaths(fleet.config("a").blobsRoot()).blob(layer));
     assertThat(a.servesBlob(repo, layer)).as("a serves the corrupt file as stored").isFalse();
     assertThat(a.blobStatus(repo, layer)).isEqualTo(200);
@@ -217,7 +218,7 @@ class ReplicationFaultsIT {
     assertThat(toA.bytesToClient()).as("b asked a again and again, and never took its bytes").isGreaterThanOrEqualTo(layerSize);
 
     toC.unblock();
-    awaitConverged(() -> assertThat(b.resolve(repo, "v1")).contains(image.manifestDigest()));
+    CONVERGENCE.await(() -> assertThat(b.resolve(repo, "v1")).contains(image.manifestDigest()));
     assertThat(b.servesBlob(repo, layer)).as("b holds the true bytes, from c").isTrue();
   }
 
@@ -254,7 +255,7 @@ class ReplicationFaultsIT {
     }
 
     fleet.startRegion("b");
-    awaitConverged(() -> assertThat(b.resolve(repo, "v1")).contains(image.manifestDigest()));
+    CONVERGENCE.await(() -> assertThat(b.resolve(repo, "v1")).contains(image.manifestDigest()));
 
     long afterRestart = bytesInto(linksOfB);
     System.out.printf("resume: layer %d bytes, %d crossed before the restart, %d held, %d crossed after%n",
@@ -271,12 +272,12 @@ class ReplicationFaultsIT {
     WrittenImage v1 = layout.image("v1", Platform.LINUX_AMD64, List.of(LayerSpec.gzip(1501, 30_000)));
     WrittenImage v2 = layout.image("v2", Platform.LINUX_AMD64, List.of(LayerSpec.gzip(1502, 30_000)));
     push(layout, "v1", a, repo + ":app");
-    awaitEveryRegion(region -> assertThat(region.resolve(repo, "app")).contains(v1.manifestDigest()));
+    CONVERGENCE.awaitEvery(regions, region -> assertThat(region.resolve(repo, "app")).contains(v1.manifestDigest()));
     fleet.link("b", "a").block();
     fleet.link("b", "c").block();
 
     push(layout, "v2", a, repo + ":app");
-    awaitConverged(() -> assertThat(c.resolve(repo, "app")).contains(v2.manifestDigest()));
+    CONVERGENCE.await(() -> assertThat(c.resolve(repo, "app")).contains(v2.manifestDigest()));
     await("b knows of v2 but cannot fetch it").atMost(CONVERGED).until(() -> fleet.agent("b").state()
         .findTransfer(new RepositoryName(repo), v2.manifestDigest(), TransferJob.Kind.MANIFEST).isPresent());
     await("b serves v1 only").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() ->
@@ -285,7 +286,7 @@ class ReplicationFaultsIT {
 
     fleet.link("b", "a").unblock();
     fleet.link("b", "c").unblock();
-    awaitConverged(() -> assertThat(b.resolve(repo, "app")).contains(v2.manifestDigest()));
+    CONVERGENCE.await(() -> assertThat(b.resolve(repo, "app")).contains(v2.manifestDigest()));
   }
 
   private static long bytesInto(List<LinkProxy> links) {
@@ -340,18 +341,6 @@ class ReplicationFaultsIT {
     region.skopeo().copy(Skopeo.oci(layout.root(), tag), region.ref(repositoryAndTag), false);
   }
 
-  private static void awaitConverged(ThrowingRunnable assertion) {
-    await().atMost(CONVERGED).pollInterval(Duration.ofMillis(200)).untilAsserted(assertion);
-  }
 
-  private static void awaitEveryRegion(RegionAssertion assertion) {
-    awaitConverged(() -> {
-      for (RegionClient region : regions) assertion.check(region);
-    });
-  }
 
-  @FunctionalInterface
-  private interface RegionAssertion {
-    void check(RegionClient region) throws Exception;
-  }
 }
