@@ -14,11 +14,13 @@ import dev.meridian.agent.metrics.AgentMetrics;
 import dev.meridian.topology.Region;
 import java.util.List;
 import java.util.function.Supplier;
+import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
 import dev.meridian.agent.replication.ReplicationRuntime;
 import dev.meridian.core.blob.BlobInfo;
 import dev.meridian.core.clock.Hlc;
+import dev.meridian.topology.RegionMode;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.agent.transfer.PrefetchSweeper;
 import dev.meridian.core.event.EventCodec;
@@ -79,7 +81,9 @@ public final class RegionAgent implements AutoCloseable {
             config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults());
         wake[0] = member::outboxAppended;
       }
-      this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard);
+      boolean readOnly = config.fleet().flatMap(f -> f.region(config.region()))
+          .map(r -> r.mode() == RegionMode.READ_ONLY).orElse(false);
+      this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> !readOnly);
       Supplier<ReplicationSample> sampler = member == null ? ReplicationSample::standalone : new ReplicationSampler(member, served);
       watcher = new RegionMonitor(this::identity, sampler, config.admin().stallThreshold(), clock);
       metrics.bindRegion(watcher);
@@ -89,7 +93,8 @@ public final class RegionAgent implements AutoCloseable {
           config.admin().fanOutTimeout());
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog));
-      started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions);
+      started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
+          member == null ? ReadThrough.NONE : member.readThrough());
       if (member != null) member.start();
     } catch (RuntimeException | Error e) {
       if (member != null) member.close();
@@ -149,18 +154,30 @@ public final class RegionAgent implements AutoCloseable {
     return service;
   }
 
+  /**
+   * The region's state, for reading what it knows (tags, manifests, replica sets, pending transfers), e.g. by
+   * operator tools and tests. Writes must go through {@link #service()} so that they reach the outbox.
+   */
+  public RegistryState state() {
+    return state;
+  }
+
   /** This region's status, as {@code GET /admin/v1/region} answers it. */
   public RegionMonitor monitor() {
     return monitor;
   }
 
   /** The fleet membership, for a member of a fleet. */
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
   public Optional<ReplicationRuntime> replication() {
     return replication;
   }
 
+  /** Stops the agent; closing again does nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     try {
       server.close();
       replication.ifPresent(ReplicationRuntime::close);

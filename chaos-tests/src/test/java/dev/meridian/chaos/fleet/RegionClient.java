@@ -20,6 +20,10 @@ import java.util.Optional;
  * Plain OCI distribution API calls against one region, straight to its agent (clients do not go through
  * the fault proxies: the faults are between regions). Every call has a 15 s timeout; an I/O failure surfaces
  * as {@link UncheckedIOException}, so a caller can tell "the registry said no" (a status) from "no answer".
+ *
+ * <p>Every request carries {@code Meridian-Internal: no-read-through}, as requests between regions do: the
+ * checker must see what each region holds itself, not what it would fetch from a peer on demand (which would
+ * also change what it holds).
  */
 public final class RegionClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +49,8 @@ public final class RegionClient {
   public HttpResponse<byte[]> send(String method, String pathOrLocation, BodyPublisher body, String... headers) {
     URI given = base.resolve(pathOrLocation);
     URI uri = base.resolve(given.getRawPath() + (given.getRawQuery() == null ? "" : "?" + given.getRawQuery()));
-    var builder = HttpRequest.newBuilder(uri).timeout(TIMEOUT).method(method, body);
+    var builder = HttpRequest.newBuilder(uri).timeout(TIMEOUT).method(method, body)
+        .header("Meridian-Internal", "no-read-through");
     if (headers.length > 0) builder.headers(headers);
     try {
       return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());

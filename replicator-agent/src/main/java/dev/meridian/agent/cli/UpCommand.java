@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code meridian up}: the whole fleet on one machine, in this process, until Ctrl-C or SIGTERM. Prints
- * {@code kafka HOST:PORT}, one {@code region ID URL} line per region, then {@code fleet ready}.
+ * {@code kafka HOST:PORT}, one {@code region ID URL} line per region, {@code front-door URL} (the global endpoint,
+ * on the port just below the first region's), then {@code fleet ready}.
  */
 @Command(
     name = "up",
@@ -25,7 +26,7 @@ public final class UpCommand implements Callable<Integer> {
       description = "Comma-separated region ids (default: ${DEFAULT-VALUE}).")
   String regions;
 
-  @Option(names = "--port", defaultValue = "5001", description = "Port of the first region; region i listens on PORT+i (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "5001", description = "Port of the first region; region i listens on PORT+i, the front door on PORT-1 (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(names = "--kafka-port", defaultValue = "9092",
@@ -46,6 +47,7 @@ public final class UpCommand implements Callable<Integer> {
     }, "meridian-up-shutdown"));
     System.out.println("kafka " + fleet.kafkaBootstrap());
     for (RegionAgent agent : fleet.agents()) System.out.println("region " + agent.config().region() + " " + agent.url());
+    System.out.println("front-door " + fleet.frontDoor().url());
     System.out.println("fleet ready");
     System.out.flush();
     stopped.await();

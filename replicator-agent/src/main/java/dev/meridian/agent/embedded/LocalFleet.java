@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.meridian.agent.AgentConfig;
 import dev.meridian.agent.RegionAgent;
+import dev.meridian.agent.frontdoor.FrontDoor;
+import dev.meridian.agent.frontdoor.FrontDoorConfig;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Region;
 import dev.meridian.topology.RegionMode;
@@ -19,8 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A whole fleet in one process: the embedded KRaft broker and one agent per region, region i on
- * {@code 127.0.0.1:(basePort + i)}. One process means nothing outlives it: kill it and the broker and every
+ * A whole fleet in one process: the embedded KRaft broker, one agent per region, region i on
+ * {@code 127.0.0.1:(basePort + i)}, and the front door (the global endpoint) on {@code 127.0.0.1:(basePort - 1)}. One process means nothing outlives it: kill it and the broker and every
  * region go with it. The layout under the data directory:
  *
  * <pre>
@@ -36,7 +38,7 @@ public final class LocalFleet implements AutoCloseable {
       regions = List.copyOf(regions);
       if (regions.isEmpty()) throw new IllegalArgumentException("a fleet needs at least one region");
       if (regions.stream().distinct().count() != regions.size()) throw new IllegalArgumentException("duplicate region in " + regions);
-      if (basePort < 1 || basePort + regions.size() - 1 > 65_535) throw new IllegalArgumentException("ports out of range from " + basePort);
+      if (basePort < 2 || basePort + regions.size() - 1 > 65_535) throw new IllegalArgumentException("ports out of range from " + basePort);
       if (kafkaPort < 1 || kafkaPort >= 65_535) throw new IllegalArgumentException("kafka port out of range: " + kafkaPort);
       requireNonNull(dataDir, "dataDir");
     }
@@ -45,11 +47,13 @@ public final class LocalFleet implements AutoCloseable {
   private final EmbeddedKafkaBroker broker;
   private final Topology topology;
   private final List<RegionAgent> agents;
+  private final FrontDoor frontDoor;
 
-  private LocalFleet(EmbeddedKafkaBroker broker, Topology topology, List<RegionAgent> agents) {
+  private LocalFleet(EmbeddedKafkaBroker broker, Topology topology, List<RegionAgent> agents, FrontDoor frontDoor) {
     this.broker = broker;
     this.topology = topology;
     this.agents = agents;
+    this.frontDoor = frontDoor;
   }
 
   /** Starts the broker and every region; returns once each region serves and replicates. */
@@ -75,7 +79,8 @@ public final class LocalFleet implements AutoCloseable {
           throw new IllegalStateException("region " + agent.config().region() + " did not connect to the log within " + readyTimeout);
         }
       }
-      return new LocalFleet(broker, topology, List.copyOf(agents));
+      FrontDoor door = FrontDoor.start(FrontDoorConfig.of(topology, AgentConfig.DEFAULT_BIND, settings.basePort() - 1));
+      return new LocalFleet(broker, topology, List.copyOf(agents), door);
     } catch (RuntimeException | InterruptedException e) {
       agents.forEach(RegionAgent::close);
       broker.close();
@@ -96,6 +101,11 @@ public final class LocalFleet implements AutoCloseable {
     return broker.bootstrapServers();
   }
 
+  /** The embedded broker: stopping it cuts every region off the log (they keep serving). */
+  public EmbeddedKafkaBroker broker() {
+    return broker;
+  }
+
   public Topology topology() {
     return topology;
   }
@@ -104,10 +114,16 @@ public final class LocalFleet implements AutoCloseable {
     return agents;
   }
 
-  /** Stops every region, then the broker. */
+  /** The global endpoint in front of every region. */
+  public FrontDoor frontDoor() {
+    return frontDoor;
+  }
+
+  /** Stops the front door, every region, then the broker. */
   @Override
   public void close() {
     try {
+      frontDoor.close();
       for (RegionAgent agent : agents) agent.close();
     } finally {
       broker.close();

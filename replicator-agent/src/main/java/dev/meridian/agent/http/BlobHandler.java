@@ -1,5 +1,6 @@
 package dev.meridian.agent.http;
 
+import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.core.blob.BlobContent;
 import dev.meridian.core.blob.BlobInfo;
@@ -17,13 +18,16 @@ import java.util.Optional;
 
 /**
  * {@code /v2/<name>/blobs/<digest>}: GET (whole, or one {@code Range} as 206) sent as a zero-copy file
- * region, HEAD, and DELETE (unlinks the blob from the repository).
+ * region, HEAD, and DELETE (unlinks the blob from the repository). A GET of a blob a peer serves but this region
+ * does not yet is answered by read-through; a HEAD is answered from local content only.
  */
 final class BlobHandler {
   private final RegistryService service;
+  private final ReadThrough readThrough;
 
-  BlobHandler(RegistryService service) {
+  BlobHandler(RegistryService service, ReadThrough readThrough) {
     this.service = service;
+    this.readThrough = readThrough;
   }
 
   Exchange exchange(Call call) {
@@ -36,6 +40,7 @@ final class BlobHandler {
 
   private Reply head(Call call) {
     Digest digest = Handlers.digestParameter(call);
+    // No read-through for HEAD: pushing clients ask it of every blob they may skip, and a push must not wait on peers.
     BlobInfo info = service.statBlob(Handlers.repository(call), digest);
     FullHttpResponse response = Responses.empty(HttpResponseStatus.OK);
     describe(response.headers(), info);
@@ -46,7 +51,7 @@ final class BlobHandler {
   private Reply get(Call call) {
     RepositoryName repository = Handlers.repository(call);
     Digest digest = Handlers.digestParameter(call);
-    BlobContent content = service.openBlob(repository, digest);
+    BlobContent content = Handlers.orReadThrough(call, () -> service.openBlob(repository, digest), () -> readThrough.blob(repository, digest));
     try {
       long size = content.info().size();
       Optional<ByteRanges.Inclusive> range;

@@ -1,9 +1,13 @@
 package dev.meridian.agent.http;
 
+import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
+import dev.meridian.core.error.OciErrorCode;
+import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.RepositoryName;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Picks the handler, and so the exchange, for a routed request. */
 final class Handlers {
@@ -19,10 +23,14 @@ final class Handlers {
   }
 
   Handlers(RegistryService service, BooleanSupplier serving, HttpExtensions extensions) {
+    this(service, serving, extensions, ReadThrough.NONE);
+  }
+
+  Handlers(RegistryService service, BooleanSupplier serving, HttpExtensions extensions, ReadThrough readThrough) {
     this.admin = new AdminHandler(extensions);
     this.probes = new ProbeHandler(service, serving);
-    this.manifests = new ManifestHandler(service);
-    this.blobs = new BlobHandler(service);
+    this.manifests = new ManifestHandler(service, readThrough);
+    this.blobs = new BlobHandler(service, readThrough);
     this.uploads = new UploadHandler(service);
     this.listings = new ListingHandler(service);
   }
@@ -42,6 +50,27 @@ final class Handlers {
   static RepositoryName repository(Call call) {
     return new RepositoryName(call.match.requireName());
   }
+
+  /**
+   * {@code local}, or, when it finds nothing ({@code NAME_UNKNOWN}, {@code MANIFEST_UNKNOWN}, {@code BLOB_UNKNOWN})
+   * and {@code fetch} brings the content from a peer, {@code local} again. A request from a peer
+   * ({@code Meridian-Internal: no-read-through}) is answered from local content only: regions never fetch on
+   * each other's behalf, so one missing piece cannot bounce around the fleet.
+   */
+  static <T> T orReadThrough(Call call, Supplier<T> local, BooleanSupplier fetch) {
+    try {
+      return local.get();
+    } catch (RegistryException e) {
+      boolean absent = e.code() == OciErrorCode.NAME_UNKNOWN || e.code() == OciErrorCode.MANIFEST_UNKNOWN
+          || e.code() == OciErrorCode.BLOB_UNKNOWN;
+      boolean internal = call.header(INTERNAL_HEADER).filter(v -> v.contains(NO_READ_THROUGH)).isPresent();
+      if (!absent || internal || !fetch.getAsBoolean()) throw e;
+      return local.get();
+    }
+  }
+
+  static final String INTERNAL_HEADER = "Meridian-Internal";
+  static final String NO_READ_THROUGH = "no-read-through";
 
   /** The request's digest path parameter; {@code DIGEST_INVALID} if it is not one. */
   static Digest digestParameter(Call call) {

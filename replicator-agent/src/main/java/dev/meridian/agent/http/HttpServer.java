@@ -1,5 +1,6 @@
 package dev.meridian.agent.http;
 
+import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -49,7 +50,7 @@ public final class HttpServer implements AutoCloseable {
   private final AtomicBoolean serving = new AtomicBoolean();
   private final String transport;
 
-  private HttpServer(RegistryService service, InetSocketAddress bind, HttpExtensions extensions) {
+  private HttpServer(RegistryService service, InetSocketAddress bind, HttpExtensions extensions, ReadThrough readThrough) {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -58,7 +59,7 @@ public final class HttpServer implements AutoCloseable {
     this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
     this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("meridian-blocking-"));
     Router router = new Router();
-    Handlers handlers = new Handlers(service, serving::get, extensions);
+    Handlers handlers = new Handlers(service, serving::get, extensions, readThrough);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(channelType)
@@ -90,7 +91,12 @@ public final class HttpServer implements AutoCloseable {
 
   /** Binds and starts serving the OCI API and {@code extensions}; throws if the address is taken. */
   public static HttpServer start(RegistryService service, InetSocketAddress bind, HttpExtensions extensions) {
-    HttpServer server = new HttpServer(service, bind, extensions);
+    return start(service, bind, extensions, ReadThrough.NONE);
+  }
+
+  /** As {@link #start(RegistryService, InetSocketAddress, HttpExtensions)}, answering pulls of content not here yet with {@code readThrough}. */
+  public static HttpServer start(RegistryService service, InetSocketAddress bind, HttpExtensions extensions, ReadThrough readThrough) {
+    HttpServer server = new HttpServer(service, bind, extensions, readThrough);
     log.info("http.start address={} transport={}", server.address(), server.transport);
     return server;
   }

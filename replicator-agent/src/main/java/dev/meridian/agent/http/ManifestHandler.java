@@ -1,6 +1,7 @@
 package dev.meridian.agent.http;
 
 import dev.meridian.agent.registry.PutManifestResult;
+import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.agent.registry.StoredManifest;
 import dev.meridian.core.error.OciErrorCode;
@@ -22,9 +23,11 @@ import java.util.Optional;
  */
 final class ManifestHandler {
   private final RegistryService service;
+  private final ReadThrough readThrough;
 
-  ManifestHandler(RegistryService service) {
+  ManifestHandler(RegistryService service, ReadThrough readThrough) {
     this.service = service;
+    this.readThrough = readThrough;
   }
 
   Exchange exchange(Call call) {
@@ -56,7 +59,8 @@ final class ManifestHandler {
   private Reply get(Call call) {
     RepositoryName repository = Handlers.repository(call);
     Reference reference = storedReference(call);
-    StoredManifest manifest = service.getManifest(repository, reference, !call.isHead());
+    StoredManifest manifest = Handlers.orReadThrough(call, () -> service.getManifest(repository, reference, !call.isHead()),
+        () -> readThrough.manifest(repository, reference));
     ManifestRecord record = manifest.record();
     // Clients such as skopeo send one Accept header per media type: all of them count, not the first.
     String accept = String.join(",", call.request.headers().getAll(HttpHeaderNames.ACCEPT));

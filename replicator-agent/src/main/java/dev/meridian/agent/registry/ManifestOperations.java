@@ -21,6 +21,7 @@ import dev.meridian.core.state.BlobLinkRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.StateBatch;
+import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.TagRecord;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -89,6 +90,9 @@ final class ManifestOperations {
         batch.putTag(new TagRecord(repository, byTag.tag(), Optional.of(stored), stamp));
       }
       batch.putBlobLink(new BlobLinkRecord(repository, stored, true, stamp));
+      // Every reference was checked above: this region holds the manifest completely. Replicas learn it from
+      // their own replay; the region that took the push must record it itself (it never acks its own push).
+      batch.add(new StateWrite.PutReplica(repository, stored, stamp.origin()));
       state.apply(batch.build());
       return null;
     });

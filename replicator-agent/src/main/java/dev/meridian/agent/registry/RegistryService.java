@@ -1,5 +1,7 @@
 package dev.meridian.agent.registry;
 
+import java.util.function.BooleanSupplier;
+
 import dev.meridian.core.replication.ContentGuard;
 
 import static java.util.Objects.requireNonNull;
@@ -47,6 +49,7 @@ public final class RegistryService {
   private final RegionId region;
   private final UploadSessions uploads;
   private final ManifestOperations manifests;
+  private final BooleanSupplier writable;
 
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock) {
     this(blobs, state, hlc, region, clock, new ContentGuard());
@@ -54,6 +57,16 @@ public final class RegistryService {
 
   /** With the guard a blob sweeper shares: a manifest push claims what it references while it commits. */
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard) {
+    this(blobs, state, hlc, region, clock, guard, () -> true);
+  }
+
+  /**
+   * {@code writable} false makes this a read-only region: it keeps replicating and serving pulls, and refuses
+   * pushes and deletes with {@code DENIED}, naming itself, so the client can push to a read-write region.
+   */
+  public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard,
+      BooleanSupplier writable) {
+    this.writable = requireNonNull(writable, "writable");
     this.blobs = requireNonNull(blobs, "blobs");
     this.state = requireNonNull(state, "state");
     this.hlc = requireNonNull(hlc, "hlc");
@@ -64,6 +77,13 @@ public final class RegistryService {
 
   public RegionId region() {
     return region;
+  }
+
+  private void requireWritable() {
+    if (!writable.getAsBoolean()) {
+      throw new RegistryException(OciErrorCode.DENIED,
+          "region " + region + " is read-only: push to a read-write region of the fleet", region.value(), 403);
+    }
   }
 
   /** A stamp for a new local write. */
@@ -84,11 +104,13 @@ public final class RegistryService {
   // ---- uploads
 
   public UploadStatus startUpload(RepositoryName repository) {
+    requireWritable();
     return uploads.start(repository);
   }
 
   /** Links the blob from {@code from} if that repository has it linked, else starts an ordinary upload. */
   public MountOutcome mount(RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
+    requireWritable();
     if (from.isPresent()) {
       Optional<BlobInfo> source = findLinked(from.get(), digest);
       if (source.isPresent()) {
@@ -108,6 +130,7 @@ public final class RegistryService {
    * that does not continue where the session stands is refused with {@link UploadRangeException}.
    */
   public UploadWriter beginWrite(RepositoryName repository, String uploadId, OptionalLong expectedOffset) {
+    requireWritable();
     return uploads.beginWrite(repository, uploadId, expectedOffset);
   }
 
@@ -145,6 +168,7 @@ public final class RegistryService {
 
   /** Unlinks the blob from this repository; the bytes stay for other repositories (and garbage collection). */
   public void deleteBlob(RepositoryName repository, Digest digest) {
+    requireWritable();
     boolean linked = state.findBlobLink(repository, digest).map(BlobLinkRecord::linked).orElse(false);
     if (!linked) throw RegistryException.blobUnknown(digest);
     state.apply(StateBatch.of(new StateWrite.PutBlobLink(new BlobLinkRecord(repository, digest, false, stamp()))));
@@ -162,6 +186,7 @@ public final class RegistryService {
   // ---- manifests
 
   public PutManifestResult putManifest(RepositoryName repository, Reference reference, MediaType contentType, byte[] body) {
+    requireWritable();
     return manifests.put(repository, reference, contentType, body);
   }
 
@@ -171,6 +196,7 @@ public final class RegistryService {
   }
 
   public void deleteManifest(RepositoryName repository, Reference reference) {
+    requireWritable();
     manifests.delete(repository, reference);
   }
 

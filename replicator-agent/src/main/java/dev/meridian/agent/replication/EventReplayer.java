@@ -10,6 +10,7 @@ import dev.meridian.core.event.EventCodec;
 import dev.meridian.core.event.EventDecodeException;
 import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicationEvent;
+import dev.meridian.core.replication.BufferedRegistryState;
 import dev.meridian.core.replication.ReplayPlanner;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.StateBatch;
@@ -17,6 +18,7 @@ import dev.meridian.core.state.StateWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,7 @@ public final class EventReplayer implements RecordBatchHandler {
   private static final Logger log = LoggerFactory.getLogger(EventReplayer.class);
 
   private final RegistryState state;
-  private final ReplayPlanner planner;
+  private final Function<RegistryState, ReplayPlanner> planners;
   private final Hlc hlc;
   private final BiFunction<LogRecord, String, CompletableFuture<?>> deadLetters;
   private final Runnable onTransfersPlanned;
@@ -42,46 +44,71 @@ public final class EventReplayer implements RecordBatchHandler {
   private volatile long applied;
   private volatile long deadLettered;
 
-  public EventReplayer(RegistryState state, ReplayPlanner planner, Hlc hlc,
+  /**
+   * @param planners makes the planner of one poll over the view it is given: the poll's records are planned
+   *     one by one against the state plus what earlier records of the poll wrote
+   */
+  public EventReplayer(RegistryState state, Function<RegistryState, ReplayPlanner> planners, Hlc hlc,
       BiFunction<LogRecord, String, CompletableFuture<?>> deadLetters, Runnable onTransfersPlanned, Runnable onOutboxAppended) {
-    this(state, planner, hlc, deadLetters, onTransfersPlanned, onOutboxAppended, ReplayListener.NONE, new ContentGuard());
+    this(state, planners, hlc, deadLetters, onTransfersPlanned, onOutboxAppended, ReplayListener.NONE, new ContentGuard());
   }
 
-  public EventReplayer(RegistryState state, ReplayPlanner planner, Hlc hlc,
+  public EventReplayer(RegistryState state, Function<RegistryState, ReplayPlanner> planners, Hlc hlc,
       BiFunction<LogRecord, String, CompletableFuture<?>> deadLetters, Runnable onTransfersPlanned, Runnable onOutboxAppended,
       ReplayListener listener, ContentGuard guard) {
     this.listener = listener;
     this.guard = guard;
     this.state = state;
-    this.planner = planner;
+    this.planners = planners;
     this.hlc = hlc;
     this.deadLetters = deadLetters;
     this.onTransfersPlanned = onTransfersPlanned;
     this.onOutboxAppended = onOutboxAppended;
   }
 
+  /**
+   * Applies one poll: every record is planned against the state plus the writes of the records before it
+   * ({@link BufferedRegistryState}), each followed by its partition's next offset, and the whole poll is
+   * committed as one synced batch. A crash before the commit replays the poll from the last committed
+   * offsets; planning is idempotent, so that is harmless.
+   */
   @Override
   public void handle(List<LogRecord> batch) {
-    boolean transfers = false;
-    boolean outbox = false;
+    List<ReplicationEvent> events = new ArrayList<>(batch.size());
+    List<Digest> claims = new ArrayList<>();
     for (LogRecord record : batch) {
       ReplicationEvent event = decode(record);
-      // A manifest.put may find its content here and become servable at once: from that finding to the
-      // commit, no sweeper may delete what it relies on.
-      List<StateWrite> writes = guard.claiming(claims(event), () -> {
-        List<StateWrite> planned = new ArrayList<>(event == null ? List.of() : planner.plan(event));
-        List<StateWrite> batchWrites = new ArrayList<>(planned);
-        batchWrites.add(new StateWrite.PutConsumerOffset(record.topic(), record.partition(), record.offset() + 1));
-        state.apply(new StateBatch(batchWrites));
-        return planned;
-      });
+      events.add(event);
+      claims.addAll(claims(event));
+    }
+    BufferedRegistryState view = new BufferedRegistryState(state);
+    ReplayPlanner planner = planners.apply(view);
+    List<List<StateWrite>> planned = new ArrayList<>(batch.size());
+    // A manifest.put may find its content here and become servable at once: from that finding to the
+    // commit, no sweeper may delete what it relies on.
+    guard.claiming(claims, () -> {
+      for (int i = 0; i < batch.size(); i++) {
+        LogRecord record = batch.get(i);
+        List<StateWrite> writes = events.get(i) == null ? List.of() : planner.plan(events.get(i));
+        planned.add(writes);
+        view.apply(new StateBatch(writes));
+        view.apply(StateBatch.of(new StateWrite.PutConsumerOffset(record.topic(), record.partition(), record.offset() + 1)));
+      }
+      state.apply(view.drain(true));
+      return null;
+    });
+    boolean transfers = false;
+    boolean outbox = false;
+    for (int i = 0; i < batch.size(); i++) {
+      ReplicationEvent event = events.get(i);
+      List<StateWrite> writes = planned.get(i);
       transfers |= writes.stream().anyMatch(w -> w instanceof StateWrite.PutTransfer);
       outbox |= writes.stream().anyMatch(w -> w instanceof StateWrite.AppendOutbox);
       // Only ReplicaAcks.completed writes a PutReplica for a manifest.put: its content was all here already.
-      boolean completeOnArrival = event instanceof ManifestPut && writes.stream().anyMatch(w -> w instanceof StateWrite.PutReplica);
-      boolean foreign = !writes.isEmpty();
+      boolean completeOnArrival = event instanceof ManifestPut
+          && writes.stream().anyMatch(w -> w instanceof StateWrite.PutReplica r && r.region().equals(planner.self()));
       applied++;
-      if (event != null && foreign) listener.applied(event.type());
+      if (event != null && !writes.isEmpty()) listener.applied(event.type());
       if (completeOnArrival) listener.manifestCompleted(event.stamp());
     }
     if (transfers) onTransfersPlanned.run();

@@ -4,7 +4,10 @@ import dev.meridian.agent.log.DeadLetterPublisher;
 import dev.meridian.agent.log.KafkaEventPublisher;
 import dev.meridian.agent.log.KafkaEventSubscriber;
 import dev.meridian.agent.log.KafkaTopics;
+import dev.meridian.agent.registry.ReadThrough;
+import dev.meridian.agent.transfer.ContentCompletion;
 import dev.meridian.agent.transfer.PeerClients;
+import dev.meridian.agent.transfer.PeerReadThrough;
 import dev.meridian.agent.transfer.PrefetchSweeper;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.agent.transfer.TransferConfig;
@@ -53,6 +56,7 @@ public final class ReplicationRuntime implements AutoCloseable {
   private final PeerClients peers;
   private final EventReplayer replayer;
   private final PrefetchSweeper sweeper;
+  private final PeerReadThrough readThrough;
   private final CountDownLatch connected = new CountDownLatch(1);
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread connector;
@@ -81,9 +85,11 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.relay = new OutboxRelay(rawState, publisher::send);
     this.peers = PeerClients.http(topology, self, transferConfig);
     this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
-    ReplayPlanner planner = new ReplayPlanner(self, state, blobs,
-        new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec()), clock);
-    this.replayer = new EventReplayer(state, planner, hlc, deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
+    this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
+        hlc, transferConfig.readThroughTimeout(), relay::wake);
+    ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
+    this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock), hlc,
+        deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);
@@ -109,6 +115,11 @@ public final class ReplicationRuntime implements AutoCloseable {
   /** Waits until connected to the log; false on timeout. */
   public boolean awaitConnected(Duration timeout) throws InterruptedException {
     return connected.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Pulls of content not replicated here yet, answered from peers. */
+  public ReadThrough readThrough() {
+    return readThrough;
   }
 
   public EventReplayer replayer() {
@@ -189,6 +200,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     KafkaEventSubscriber s = subscriber;
     if (s != null) s.close();
     sweeper.close();
+    readThrough.close();
     transfers.close();
     relay.close();
     peers.close();

@@ -9,6 +9,7 @@ import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.oci.ManifestBytes;
 import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
 import dev.meridian.topology.Region;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,12 +33,20 @@ import java.util.stream.Stream;
  *
  * <p>Timeouts: connect (the client's), response headers ({@code HttpRequest.timeout}), and each body read
  * ({@link ReadTimeouts}), since the JDK client has no read timeout of its own.
+ *
+ * <p>Every request carries {@value #INTERNAL_HEADER}{@code : no-read-through}: a peer lacking the content answers
+ * 404 instead of fetching it from yet another region. Anyone can send that header; it only makes the answer
+ * poorer, never richer, so it needs no authentication (when authentication comes, it may be restricted to peers).
  */
 public final class HttpPeerClient implements PeerClient {
   static final String MANIFEST_ACCEPT = Stream.of(
           MediaType.OCI_MANIFEST, MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST, MediaType.DOCKER_MANIFEST_LIST)
       .map(MediaType::value)
       .collect(Collectors.joining(", "));
+
+  /** Marks a request between regions; {@code no-read-through} turns read-through off for it. */
+  public static final String INTERNAL_HEADER = "Meridian-Internal";
+  public static final String NO_READ_THROUGH = "no-read-through";
 
   private final RegionId region;
   private final String base;
@@ -117,8 +126,46 @@ public final class HttpPeerClient implements PeerClient {
   }
 
   private HttpRequest.Builder get(RepositoryName repository, String kind, Digest digest) {
-    URI uri = URI.create(base + "/v2/" + repository.value() + "/" + kind + "/" + digest);
-    return HttpRequest.newBuilder(uri).GET().timeout(readTimeout);
+    return request(repository, kind, digest.toString()).GET();
+  }
+
+  private HttpRequest.Builder request(RepositoryName repository, String kind, String reference) {
+    URI uri = URI.create(base + "/v2/" + repository.value() + "/" + kind + "/" + reference);
+    return HttpRequest.newBuilder(uri).timeout(readTimeout).header(INTERNAL_HEADER, NO_READ_THROUGH);
+  }
+
+  @Override
+  public boolean hasBlob(RepositoryName repository, Digest digest) {
+    HttpResponse<InputStream> response = send(request(repository, "blobs", digest.toString())
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    closeQuietly(response.body());
+    int status = response.statusCode();
+    if (status == 200) return true;
+    if (status == 404) return false;
+    throw failure(status, "blob " + digest);
+  }
+
+  @Override
+  public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
+    HttpResponse<InputStream> response = send(request(repository, "manifests", tag.value())
+        .header("Accept", MANIFEST_ACCEPT).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    closeQuietly(response.body());
+    int status = response.statusCode();
+    if (status == 404) return Optional.empty();
+    if (status != 200) throw failure(status, "tag " + tag);
+    try {
+      return response.headers().firstValue("Docker-Content-Digest").map(Digest::parse);
+    } catch (RuntimeException e) {
+      throw new RegistryException(OciErrorCode.DIGEST_INVALID, "peer " + region + " answered tag " + tag + " with a bad digest");
+    }
+  }
+
+  private static void closeQuietly(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException ignored) {
+      // nothing was to be read
+    }
   }
 
   private HttpResponse<InputStream> send(HttpRequest request) {

@@ -2,7 +2,11 @@ package dev.meridian.agent.transfer;
 
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
+import dev.meridian.core.error.OciErrorCode;
+import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
+import java.util.Optional;
 
 /**
  * A peer region's content, read over its OCI distribution API. Nothing it returns is verified: callers hold
@@ -21,4 +25,19 @@ public interface PeerClient {
 
   /** Opens the blob from {@code fromByte} ({@code Range: bytes=N-}); the peer may ignore the range. */
   PeerBlob openBlob(RepositoryName repository, Digest digest, long fromByte);
+
+  /** Whether the peer serves the blob in this repository. The default opens it; HTTP peers ask with HEAD. */
+  default boolean hasBlob(RepositoryName repository, Digest digest) {
+    try (PeerBlob blob = openBlob(repository, digest, 0)) {
+      return true;
+    } catch (RegistryException e) {
+      if (e.code() == OciErrorCode.BLOB_UNKNOWN) return false;
+      throw e;
+    }
+  }
+
+  /** The digest the peer serves {@code tag} as, if it serves it. Peers that cannot say answer empty. */
+  default Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
+    return Optional.empty();
+  }
 }

@@ -13,10 +13,12 @@ import java.util.Optional;
 public final class PeerClients implements AutoCloseable {
   private final Map<RegionId, PeerClient> clients;
   private final AutoCloseable resources;
+  private final Runnable abortReads;
 
-  private PeerClients(Map<RegionId, PeerClient> clients, AutoCloseable resources) {
+  private PeerClients(Map<RegionId, PeerClient> clients, AutoCloseable resources, Runnable abortReads) {
     this.clients = Map.copyOf(clients);
     this.resources = resources;
+    this.abortReads = abortReads;
   }
 
   /** HTTP clients for every region of the fleet but {@code self}, sharing one connection pool. */
@@ -27,18 +29,23 @@ public final class PeerClients implements AutoCloseable {
     for (Region peer : topology.peersOf(self)) {
       clients.put(peer.id(), new HttpPeerClient(peer, http, config.readTimeout(), readTimeouts));
     }
-    return new PeerClients(clients, readTimeouts);
+    return new PeerClients(clients, readTimeouts, readTimeouts::abortAll);
   }
 
   /** Given clients (for tests, or peers reached another way). */
   public static PeerClients of(Collection<? extends PeerClient> clients) {
     Map<RegionId, PeerClient> byRegion = new LinkedHashMap<>();
     for (PeerClient client : clients) byRegion.put(client.region(), client);
-    return new PeerClients(byRegion, () -> {});
+    return new PeerClients(byRegion, () -> {}, () -> {});
   }
 
   public Optional<PeerClient> forRegion(RegionId region) {
     return Optional.ofNullable(clients.get(region));
+  }
+
+  /** Fails every body read in progress at once (a stopping worker); the clients stay usable. */
+  public void abortReads() {
+    abortReads.run();
   }
 
   @Override

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -15,6 +17,10 @@ import java.util.concurrent.TimeUnit;
  * only: a peer that stalls mid-body would block a transfer forever. A guarded stream is watched by one
  * timer thread, which closes it when a read has waited longer than the timeout; the blocked read then
  * fails with a {@link SocketTimeoutException}.
+ *
+ * <p>{@link #abortAll()} closes every guarded stream at once, for a worker that stops: a read blocked in the
+ * JDK 17 client's body stream does not end on {@code Thread.interrupt()} (the stream waits again), so without it
+ * a stopping transfer would hang until the peer sent more or the read timeout fired.
  */
 final class ReadTimeouts implements AutoCloseable {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -22,14 +28,23 @@ final class ReadTimeouts implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
+  private final Set<Guarded> open = ConcurrentHashMap.newKeySet();
 
   /** Wraps {@code in} so that any single read waiting longer than {@code timeout} fails. */
   InputStream guard(InputStream in, Duration timeout) {
-    return new Guarded(in, timeout.toNanos());
+    Guarded guarded = new Guarded(in, timeout.toNanos());
+    open.add(guarded);
+    return guarded;
+  }
+
+  /** Closes every guarded stream still open: reads blocked in them fail now. */
+  void abortAll() {
+    for (Guarded guarded : open) guarded.abort();
   }
 
   @Override
   public void close() {
+    abortAll();
     timer.shutdownNow();
   }
 
@@ -38,6 +53,7 @@ final class ReadTimeouts implements AutoCloseable {
     private final ScheduledFuture<?> watch;
     private volatile long readStartedNanos; // 0: no read in progress
     private volatile boolean timedOut;
+    private volatile boolean aborted;
 
     Guarded(InputStream in, long timeoutNanos) {
       super(in);
@@ -70,8 +86,10 @@ final class ReadTimeouts implements AutoCloseable {
     public int read(byte[] b, int off, int len) throws IOException {
       readStartedNanos = System.nanoTime();
       try {
+        if (aborted) throw new IOException("transfer stopped");
         int n = in.read(b, off, len);
         if (timedOut) throw timeout(null);
+        if (aborted) throw new IOException("transfer stopped");
         return n;
       } catch (IOException e) {
         if (timedOut) throw timeout(e);
@@ -87,8 +105,19 @@ final class ReadTimeouts implements AutoCloseable {
       return e;
     }
 
+    void abort() {
+      aborted = true;
+      watch.cancel(false);
+      try {
+        in.close(); // wakes a blocked read
+      } catch (IOException | RuntimeException ignored) {
+        // the read fails either way
+      }
+    }
+
     @Override
     public void close() throws IOException {
+      open.remove(this);
       watch.cancel(false);
       super.close();
     }

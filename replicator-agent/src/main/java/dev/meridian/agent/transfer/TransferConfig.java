@@ -22,6 +22,8 @@ import java.util.List;
  * @param readTimeout the longest wait for response headers, and for each next byte of a body
  * @param scanInterval how often the job list is scanned without a {@code wake()}
  * @param bufferSize bytes copied per read: the only per-transfer buffer, whatever the blob's size
+ * @param readThroughTimeout how long a pull of content this region lacks waits for it to be fetched from a peer
+ *     before answering 404 (the fetch goes on in the background)
  */
 public record TransferConfig(
     int maxConcurrent,
@@ -37,7 +39,8 @@ public record TransferConfig(
     Duration connectTimeout,
     Duration readTimeout,
     Duration scanInterval,
-    int bufferSize) {
+    int bufferSize,
+    Duration readThroughTimeout) {
 
   public TransferConfig {
     List<String> problems = new ArrayList<>();
@@ -54,6 +57,7 @@ public record TransferConfig(
     positive(problems, "connectTimeout", connectTimeout);
     positive(problems, "readTimeout", readTimeout);
     positive(problems, "scanInterval", scanInterval);
+    positive(problems, "readThroughTimeout", readThroughTimeout);
     if (bufferSize < 1024 || bufferSize > 16 * 1024 * 1024) problems.add("bufferSize must be in [1 KiB, 16 MiB]");
     if (!problems.isEmpty()) throw new IllegalArgumentException("invalid transfer config: " + String.join("; ", problems));
   }
@@ -87,6 +91,12 @@ public record TransferConfig(
     private Duration readTimeout = Duration.ofSeconds(30);
     private Duration scanInterval = Duration.ofSeconds(5);
     private int bufferSize = 64 * 1024;
+    private Duration readThroughTimeout = Duration.ofSeconds(10);
+
+    public Builder readThroughTimeout(Duration value) {
+      readThroughTimeout = value;
+      return this;
+    }
 
     public Builder maxConcurrent(int value) {
       maxConcurrent = value;
@@ -137,7 +147,7 @@ public record TransferConfig(
     public TransferConfig build() {
       return new TransferConfig(maxConcurrent, retryAttempts, retryInitialBackoff, retryMaxBackoff, jobInitialBackoff,
           jobMaxBackoff, breakerFailureRate, breakerMinimumCalls, breakerWindowSize, breakerOpenDuration,
-          connectTimeout, readTimeout, scanInterval, bufferSize);
+          connectTimeout, readTimeout, scanInterval, bufferSize, readThroughTimeout);
     }
   }
 }

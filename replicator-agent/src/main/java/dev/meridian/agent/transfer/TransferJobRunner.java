@@ -85,6 +85,9 @@ final class TransferJobRunner {
   record Outcome(boolean dropped, long bytes, List<RegionId> sources) {}
 
   Outcome run(TransferJob job) {
+    // A scan may list a job just before another run of it finishes: run only what is still to do, so a
+    // manifest is acknowledged once.
+    if (state.findTransfer(job.repository(), job.digest(), job.kind()).isEmpty()) return new Outcome(true, 0, List.of());
     return switch (job.kind()) {
       case MANIFEST -> runManifest(job);
       case BLOB -> runBlob(job);

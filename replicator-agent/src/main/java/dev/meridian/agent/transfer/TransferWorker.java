@@ -53,7 +53,9 @@ public final class TransferWorker implements AutoCloseable {
   }
 
   private final RegistryState state;
+  private final PeerClients peers;
   private final TransferJobRunner runner;
+  private final BlobFetcher fetcher;
   private final JobBackoff<JobKey> backoff;
   private final TransferConfig config;
   private final Clock clock;
@@ -78,9 +80,11 @@ public final class TransferWorker implements AutoCloseable {
     this.state = requireNonNull(state, "state");
     this.config = requireNonNull(config, "config");
     this.clock = requireNonNull(clock, "clock");
+    this.peers = requireNonNull(peers, "peers");
     List<RegionId> fleet = topology.regions().stream().map(Region::id).toList();
     this.policies = new TransferPolicies(config, () -> stopped);
-    this.runner = new TransferJobRunner(self, state, blobs, new BlobFetcher(blobs, config.bufferSize()), peers,
+    this.fetcher = new BlobFetcher(blobs, config.bufferSize());
+    this.runner = new TransferJobRunner(self, state, blobs, fetcher, peers,
         new SourceSelector(self, fleet), policies, hlc, () -> stopped, listener, clock);
     this.backoff = new JobBackoff<>(config.jobInitialBackoff(), config.jobMaxBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
@@ -103,6 +107,11 @@ public final class TransferWorker implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       scanQueued.set(false); // stopping
     }
+  }
+
+  /** The fetcher the jobs use; others fetching into the same store share it, so one digest is fetched once at a time. */
+  public BlobFetcher fetcher() {
+    return fetcher;
   }
 
   /** Jobs finished (done or dropped) since start: progress, for the stall detector. */
@@ -219,6 +228,9 @@ public final class TransferWorker implements AutoCloseable {
     stopped = true;
     scanner.shutdownNow();
     pool.shutdownNow();
+    // An interrupt does not end a read blocked in a peer's response body: fail those reads, so that stopping
+    // never waits for a slow or stalled peer (and the stores are not closed under a running transfer).
+    peers.abortReads();
     try {
       if (!pool.awaitTermination(30, TimeUnit.SECONDS)) log.warn("transfer worker: transfers still running after 30 s");
       scanner.awaitTermination(5, TimeUnit.SECONDS);

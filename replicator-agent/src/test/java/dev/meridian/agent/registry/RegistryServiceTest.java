@@ -165,6 +165,20 @@ class RegistryServiceTest {
   }
 
   @Test
+  void manifestPushRecordsThisRegionAsHoldingTheManifest() {
+    byte[] config = randomBytes(16, 50);
+    byte[] layer = randomBytes(17, 500);
+    push(APP, config);
+    push(APP, layer);
+
+    PutManifestResult result = service.putManifest(APP, Reference.parse("v1"), MANIFEST,
+        TestImages.manifest(config, List.of(layer)));
+
+    // The region that took the push sends no replica.ack for it: without this it would never know it holds it.
+    assertThat(fixture.state().findReplicas(APP, result.digest())).containsExactly(RegistryFixture.REGION);
+  }
+
+  @Test
   void manifestPushCommitsManifestTagAndLinkWithOneStamp() {
     byte[] config = randomBytes(6, 50);
     byte[] layer = randomBytes(7, 5000);

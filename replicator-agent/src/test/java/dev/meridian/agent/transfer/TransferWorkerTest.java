@@ -202,6 +202,28 @@ class TransferWorkerTest {
   }
 
   @Test
+  void stoppingEndsATransferStalledMidBodyAtOnceAndKeepsTheBytesHeld() throws IOException {
+    byte[] blob = BlobFixtures.randomBytes(2 * 1024 * 1024, 7);
+    Digest digest = east.addBlob(blob);
+    int stallAt = 512 * 1024;
+    east.faultOnce(new FaultyPeer.StallAfter(stallAt));
+    startWorker(FAST);
+    pendingBlob(digest, blob.length, EAST);
+    Path session = store.paths().uploadData(BlobFetcher.uploadIdFor(digest));
+    await().atMost(AWAIT).until(() -> east.stalledNow() == 1 && Files.exists(session) && Files.size(session) == stallAt);
+
+    long started = System.nanoTime();
+    worker.stop();
+    Duration stopping = Duration.ofNanos(System.nanoTime() - started);
+
+    // The JDK client's body stream ignores the interrupt: without aborting the read, stop waits for the
+    // read timeout (10 s here) or, with a peer that trickles, for its 30 s limit.
+    assertThat(stopping).isLessThan(Duration.ofSeconds(5));
+    assertThat(worker.runningCount()).isZero();
+    assertThat(Files.size(session)).isEqualTo(stallAt);
+  }
+
+  @Test
   void aJobWhoseManifestWasDeletedMeanwhileIsDroppedWithoutFetching() {
     TestImages.Image image = TestImages.image(7, 1000);
     image.serveFrom(east);

@@ -35,7 +35,7 @@ public final class OutboxingRegistryState extends ForwardingRegistryState {
     }
     List<StateWrite> writes = new ArrayList<>(batch.writes());
     for (ReplicationEvent event : events) writes.add(new StateWrite.AppendOutbox(codec.encode(event)));
-    delegate.apply(new StateBatch(writes));
+    delegate.apply(new StateBatch(writes, batch.sync()));
     onAppended.run();
   }
 }

@@ -55,6 +55,11 @@ public final class ReplayPlanner {
     this.clock = clock;
   }
 
+  /** The region this planner replays into. */
+  public RegionId self() {
+    return self;
+  }
+
   /** The writes for {@code event}; none for this region's own events, which it applied when it made them. */
   public List<StateWrite> plan(ReplicationEvent event) {
     if (event.origin().equals(self)) return List.of();
@@ -101,6 +106,9 @@ public final class ReplayPlanner {
     Optional<ManifestRecord> current = state.findManifest(e.repository(), e.digest());
     writes.add(new StateWrite.PutManifest(new ManifestRecord(e.repository(), e.digest(), e.mediaType(), e.size(),
         e.references(), e.subject(), e.artifactType(), e.annotations(), true, e.stamp())));
+    // The origin checked every reference before it acknowledged the push: it holds the manifest completely,
+    // and sends no replica.ack of its own, so this event is the only way the fleet learns it.
+    writes.add(new StateWrite.PutReplica(e.repository(), e.digest(), e.origin()));
     if (!RegisterMerge.wins(e.stamp(), current.map(ManifestRecord::stamp))) return;
     if (current.filter(ManifestRecord::present).isPresent() && !visibility.isPending(e.repository(), e.digest())) {
       return; // already servable here: same digest, same bytes

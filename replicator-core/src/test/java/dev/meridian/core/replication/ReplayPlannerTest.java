@@ -95,7 +95,7 @@ class ReplayPlannerTest {
 
     assertThat(region.visibility.servedManifest(APP, image.digest())).isPresent();
     assertThat(region.state.findTransfer(APP, image.digest(), TransferJob.Kind.MANIFEST)).isEmpty();
-    assertThat(region.state.findReplicas(APP, image.digest())).containsExactly(SELF);
+    assertThat(region.state.findReplicas(APP, image.digest())).containsExactlyInAnyOrder(SELF, EAST);
     assertThat(outbox()).singleElement().isInstanceOfSatisfying(ReplicaAck.class, ack -> {
       assertThat(ack.digest()).isEqualTo(image.digest());
       assertThat(ack.region()).isEqualTo(SELF);
@@ -177,6 +177,16 @@ class ReplayPlannerTest {
         image.references(), Optional.empty(), Optional.empty(), Map.of());
     assertThat(region.planner.plan(own)).isEmpty();
     assertThat(region.planner.plan(new ReplicaAck("a", SELF, next(), APP, image.digest(), SELF))).isEmpty();
+  }
+
+  @Test
+  void aManifestPutTellsThatItsOriginHoldsTheManifestEvenWhileItIsPendingHere() {
+    Image image = image("h");
+
+    region.replay(manifestPut(image)); // nothing of it is here yet
+
+    assertThat(region.visibility.servedManifest(APP, image.digest())).isEmpty();
+    assertThat(region.state.findReplicas(APP, image.digest())).containsExactly(EAST);
   }
 
   @Test

@@ -64,6 +64,29 @@ class ReplayPropertiesTest {
     assertThat(second).isEqualTo(first);
   }
 
+  @Property(tries = 40)
+  void replayingWholePollsAgreesWithReplayingOneEventAtATime(
+      @ForAll("events") List<ReplicationEvent> events, @ForAll Random random) {
+    List<ReplicationEvent> delivery = new ArrayList<>(events);
+    for (ReplicationEvent e : events) if (random.nextInt(3) == 0) delivery.add(e);
+    Collections.shuffle(delivery, random);
+    Map<String, String> oneByOne;
+    Map<String, String> polled;
+    try (var a = new ReplicaFixture(new RegionId("self"))) {
+      delivery.forEach(a::replay);
+      oneByOne = snapshot(a);
+    }
+    try (var b = new ReplicaFixture(new RegionId("self"))) {
+      for (int from = 0; from < delivery.size(); ) {
+        int to = Math.min(delivery.size(), from + 1 + random.nextInt(8));
+        b.replayPoll(delivery.subList(from, to));
+        from = to;
+      }
+      polled = snapshot(b);
+    }
+    assertThat(polled).isEqualTo(oneByOne);
+  }
+
   private static void deliver(ReplicaFixture region, List<ReplicationEvent> events, Random random) {
     List<ReplicationEvent> delivery = new ArrayList<>(events);
     for (ReplicationEvent e : events) if (random.nextInt(3) == 0) delivery.add(e); // duplicates

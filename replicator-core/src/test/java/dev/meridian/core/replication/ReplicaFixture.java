@@ -28,6 +28,7 @@ final class ReplicaFixture implements AutoCloseable {
   final FileSystemBlobStore blobs;
   final ReplayPlanner planner;
   final ManifestVisibility visibility;
+  final ReplicaAcks acks;
 
   ReplicaFixture(RegionId self) {
     this.self = self;
@@ -38,13 +39,21 @@ final class ReplicaFixture implements AutoCloseable {
     }
     this.state = RocksDbRegistryState.open(dir.resolve("state"));
     this.blobs = new FileSystemBlobStore(dir.resolve("blobs"));
-    var acks = new ReplicaAcks(self, new Hlc(FIXED), () -> UUID.randomUUID().toString(), new EventCodec());
+    this.acks = new ReplicaAcks(self, new Hlc(FIXED), () -> UUID.randomUUID().toString(), new EventCodec());
     this.planner = new ReplayPlanner(self, state, blobs, acks, FIXED);
     this.visibility = new ManifestVisibility(state);
   }
 
   void replay(ReplicationEvent event) {
     state.apply(new StateBatch(planner.plan(event)));
+  }
+
+  /** Replays several events as the agent replays one poll: planned against a buffer, committed once. */
+  void replayPoll(java.util.List<ReplicationEvent> events) {
+    BufferedRegistryState view = new BufferedRegistryState(state);
+    ReplayPlanner pollPlanner = new ReplayPlanner(self, view, blobs, acks, FIXED);
+    for (ReplicationEvent e : events) view.apply(new StateBatch(pollPlanner.plan(e)));
+    state.apply(view.drain(true));
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,9 @@ import org.awaitility.core.TerminalFailureException;
  * reuses the data directory and, if it is still free, the port. Children are killed when the test JVM exits,
  * so a crashed test run leaves no agent holding ports.
  *
+ * <p>{@link #startMember} runs a fleet member instead ({@code serve --fleet FILE}), on the port its fleet file
+ * gives it and with the JVM options the test asks for (e.g. a small {@code -Xmx}).
+ *
  * <p>With {@code -Dit.registry=distribution} the same tests run against CNCF distribution
  * ({@code docker-registry}) instead: a baseline that tells a test bug from an agent bug. Tests that depend
  * on Meridian-only behaviour may then fail; that is expected.
@@ -36,6 +40,7 @@ import org.awaitility.core.TerminalFailureException;
 public final class AgentProcess {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
   private static final boolean BASELINE = "distribution".equals(System.getProperty("it.registry"));
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
   private static final HttpClient PROBE =
@@ -49,22 +54,37 @@ public final class AgentProcess {
   private final Path dataDir;
   private final Path logDir;
   private final List<String> jvmOptions;
+  private final Optional<Path> fleetFile;
   private int port;
   private int starts;
   private Process process;
   private Path logFile;
 
-  private AgentProcess(String region, Path dataDir, Path logDir, List<String> jvmOptions) {
+  private AgentProcess(String region, Path dataDir, Path logDir, List<String> jvmOptions, Optional<Path> fleetFile) {
     this.region = region;
     this.dataDir = dataDir.toAbsolutePath();
     this.logDir = logDir.toAbsolutePath();
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.fleetFile = fleetFile.map(Path::toAbsolutePath);
   }
 
   /** Starts an agent for {@code region} on {@code dataDir} and returns once it is ready. */
   public static AgentProcess start(String region, Path dataDir, Path logDir) {
-    var agent = new AgentProcess(region, dataDir, logDir, List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"));
+    var agent = new AgentProcess(region, dataDir, logDir, DEFAULT_JVM_OPTIONS, Optional.empty());
     agent.startOnSomePort(FreePort.pick());
+    return agent;
+  }
+
+  /**
+   * Starts {@code region} as a member of the fleet in {@code fleetFile}, listening on {@code port} (the port of its
+   * URL there), with {@code jvmOptions} (none: the defaults), and returns once it is ready.
+   */
+  public static AgentProcess startMember(
+      String region, Path fleetFile, int port, Path dataDir, Path logDir, List<String> jvmOptions) {
+    var options = new ArrayList<>(jvmOptions.isEmpty() ? DEFAULT_JVM_OPTIONS : jvmOptions);
+    if (!options.contains("-XX:+ExitOnOutOfMemoryError")) options.add("-XX:+ExitOnOutOfMemoryError");
+    var agent = new AgentProcess(region, dataDir, logDir, options, Optional.of(fleetFile));
+    agent.startOnSomePort(port);
     return agent;
   }
 
@@ -155,7 +175,8 @@ public final class AgentProcess {
     int candidate = preferredPort;
     for (int attempt = 1; ; attempt++) {
       if (launch(candidate)) return;
-      if (attempt == 3 || !logMentionsBindFailure()) {
+      // A fleet member's port is written in the fleet file its peers read: it cannot move.
+      if (attempt == 3 || fleetFile.isPresent() || !logMentionsBindFailure()) {
         throw new AssertionError("agent " + region + " exited before it was ready, code "
             + process.exitValue() + "\n" + logTail());
       }
@@ -216,6 +237,7 @@ public final class AgentProcess {
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar, "serve", "--region", region, "--port", Integer.toString(port),
         "--data-dir", dataDir.toString(), "--bind", "127.0.0.1"));
+    fleetFile.ifPresent(file -> command.addAll(List.of("--fleet", file.toString())));
     return command;
   }
 

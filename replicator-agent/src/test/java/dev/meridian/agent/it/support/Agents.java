@@ -41,6 +41,15 @@ public final class Agents implements BeforeEachCallback, AfterEachCallback {
     return agent;
   }
 
+  /** Starts {@code region} as a member of the fleet in {@code fleetFile}, on {@code port}, with these JVM options. */
+  public AgentProcess startMember(String region, Path fleetFile, int port, List<String> jvmOptions) {
+    Path regionDir = testDir.resolve(region);
+    AgentProcess agent =
+        AgentProcess.startMember(region, fleetFile, port, regionDir.resolve("data"), regionDir.resolve("logs"), jvmOptions);
+    started.add(agent);
+    return agent;
+  }
+
   /** A fresh directory of this test's own, e.g. for an OCI layout or podman's storage. */
   public Path scratch(String name) {
     Path dir = testDir.resolve("scratch").resolve(name);

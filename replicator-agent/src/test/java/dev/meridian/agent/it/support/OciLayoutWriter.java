@@ -4,11 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.MediaType;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +32,9 @@ import java.util.zip.GZIPOutputStream;
  * </pre>
  *
  * <p>Layers are real tar archives (see {@link TarArchive}), so umoci can unpack them and podman can store them;
- * each config's {@code rootfs.diff_ids} are the digests of the uncompressed tars. Everything is deterministic:
- * the same calls write the same bytes. See the
+ * each config's {@code rootfs.diff_ids} are the digests of the uncompressed tars. Layers are streamed to disk, so
+ * a layer of hundreds of MiB costs no memory. Everything is deterministic: the same calls write the same bytes.
+ * See the
  * <a href="https://github.com/opencontainers/image-spec/blob/main/image-layout.md">image layout spec</a>.
  */
 public final class OciLayoutWriter {
@@ -89,12 +97,10 @@ public final class OciLayoutWriter {
     var layerDigests = new ArrayList<Digest>();
     var diffIds = new ArrayList<Digest>();
     for (LayerSpec spec : layers) {
-      byte[] tar = TarArchive.singleFile(spec.fileName(), SeededBytes.of(spec.seed(), spec.sizeBytes()));
-      byte[] blob = spec.gzip() ? gzip(tar) : tar;
-      Digest digest = writeBlob(blob);
-      layerDigests.add(digest);
-      diffIds.add(Digest.sha256Of(tar));
-      layerDescriptors.add(descriptor(spec.gzip() ? LAYER_TAR_GZIP : LAYER_TAR, digest, blob.length));
+      WrittenLayer layer = writeLayer(spec);
+      layerDigests.add(layer.digest());
+      diffIds.add(layer.diffId());
+      layerDescriptors.add(descriptor(spec.gzip() ? LAYER_TAR_GZIP : LAYER_TAR, layer.digest(), layer.size()));
     }
     byte[] config = json(ordered(
         "created", "1970-01-01T00:00:00Z",
@@ -130,6 +136,77 @@ public final class OciLayoutWriter {
     }
   }
 
+  private record WrittenLayer(Digest digest, Digest diffId, long size) {}
+
+  /**
+   * Streams a layer to a temporary file while hashing both the tar (its diff id) and the blob, then moves it
+   * under its digest: a layer of any size costs one buffer of memory.
+   */
+  private WrittenLayer writeLayer(LayerSpec spec) {
+    try {
+      Path temp = Files.createTempFile(root.resolve("blobs"), "layer-", ".partial");
+      MessageDigest blobHash = sha256();
+      MessageDigest tarHash = sha256();
+      long size;
+      try (var file = new CountingOutputStream(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16))) {
+        var blob = new DigestOutputStream(file, blobHash);
+        OutputStream compressed = spec.gzip() ? new GZIPOutputStream(blob, 1 << 16) : blob;
+        var tar = new DigestOutputStream(compressed, tarHash);
+        TarArchive.writeSingleFile(spec.fileName(), spec.sizeBytes(), new SeededBytes(spec.seed()), tar);
+        if (compressed instanceof GZIPOutputStream gzip) gzip.finish();
+        tar.flush();
+        size = file.count();
+      }
+      Digest digest = digest(blobHash);
+      Path target = root.resolve("blobs/sha256").resolve(digest.hex());
+      if (Files.exists(target)) {
+        Files.delete(temp);
+      } else {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return new WrittenLayer(digest, digest(tarHash), size);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Digest digest(MessageDigest hash) {
+    return Digest.parse("sha256:" + HexFormat.of().formatHex(hash.digest()));
+  }
+
+  /** Counts the bytes written through it: the size of a layer blob, without reading it back. */
+  private static final class CountingOutputStream extends FilterOutputStream {
+    private long count;
+
+    CountingOutputStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    long count() {
+      return count;
+    }
+  }
+
   private Digest writeBlob(byte[] bytes) {
     Digest digest = Digest.sha256Of(bytes);
     Path path = root.resolve("blobs/sha256").resolve(digest.hex());
@@ -160,13 +237,4 @@ public final class OciLayoutWriter {
     }
   }
 
-  private static byte[] gzip(byte[] bytes) {
-    var out = new ByteArrayOutputStream(bytes.length / 2 + 64);
-    try (var gzip = new GZIPOutputStream(out)) {
-      gzip.write(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
 }

@@ -119,7 +119,7 @@ public final class RocksDbRegistryState implements RegistryState {
       try (WriteBatch writes = new WriteBatch()) {
         MergingBatch merging = new MergingBatch(rocks.db(), rocks.handles(), writes, nextSequence);
         for (StateWrite write : batch.writes()) merging.add(write);
-        if (writes.count() > 0) rocks.db().write(rocks.syncWrites(), writes);
+        if (writes.count() > 0) rocks.db().write(batch.sync() ? rocks.syncWrites() : rocks.unsyncedWrites(), writes);
         // Only a committed batch consumes sequences: a failed one leaves the counter as it was.
         nextSequence = merging.nextSequence();
         outboxSize.addAndGet(merging.appended());

@@ -171,4 +171,16 @@ class RocksDbRegistryStateTest extends RegistryStateContract {
     assertThatThrownBy(() -> new StateWrite.PutMeta("state.outbox.next-sequence", new byte[8]))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void unsyncedBatchesAreVisibleAtOnceAndDurableOnceALaterBatchIsSynced(@TempDir Path dir) {
+    try (RocksDbRegistryState store = RocksDbRegistryState.open(dir)) {
+      store.apply(batch(tag("app", "v1", digest(1), stamp(1, EAST))).withoutSync());
+      assertThat(store.findTag(repo("app"), new Tag("v1"))).isPresent();
+      store.apply(batch(tag("app", "v2", digest(2), stamp(2, EAST))));
+    }
+    try (RocksDbRegistryState reopened = RocksDbRegistryState.open(dir)) {
+      assertThat(reopened.listTags(repo("app"), Optional.empty(), 10)).extracting(Tag::value).containsExactly("v1", "v2");
+    }
+  }
 }

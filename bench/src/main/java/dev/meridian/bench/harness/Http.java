@@ -1,0 +1,78 @@
+package dev.meridian.bench.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The few registry calls the harness makes itself (probes, small blobs, manifests), HTTP/1.1 keep-alive. */
+public final class Http {
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  // distribution 2.8 answers 404 for an OCI manifest unless the client says it accepts OCI.
+  private static final String MANIFEST_TYPES = "application/vnd.oci.image.manifest.v1+json, "
+      + "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json";
+
+  private Http() {}
+
+  /** The status of a GET or HEAD; 0 when the connection fails (not up yet). */
+  public static int status(String method, String url) {
+    try {
+      var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+          .header("Accept", MANIFEST_TYPES)
+          .method(method, HttpRequest.BodyPublishers.noBody()).build();
+      return CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String get(String url) {
+    var response = send(HttpRequest.newBuilder(URI.create(url)).GET(), "GET " + url);
+    requireStatus(response, 200, "GET " + url);
+    return response.body();
+  }
+
+  /** Uploads a blob in one POST-then-PUT (monolithic) and returns nothing: 201 or an exception. */
+  public static void putBlob(String registry, String repository, String digest, byte[] bytes) {
+    var start = send(HttpRequest.newBuilder(URI.create(registry + "/v2/" + repository + "/blobs/uploads/"))
+        .POST(HttpRequest.BodyPublishers.noBody()), "start upload");
+    requireStatus(start, 202, "POST upload in " + repository);
+    String location = start.headers().firstValue("Location").orElseThrow();
+    URI base = URI.create(registry + "/");
+    URI target = base.resolve(location + (location.contains("?") ? "&" : "?") + "digest=" + digest);
+    var put = send(HttpRequest.newBuilder(target).header("Content-Type", "application/octet-stream")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), "PUT upload");
+    requireStatus(put, 201, "PUT blob " + digest + " in " + repository);
+  }
+
+  public static void putManifest(String registry, String repository, String reference, String mediaType, byte[] bytes) {
+    var put = send(HttpRequest.newBuilder(URI.create(registry + "/v2/" + repository + "/manifests/" + reference))
+        .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), "PUT manifest");
+    requireStatus(put, 201, "PUT manifest " + repository + ":" + reference);
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder builder, String what) {
+    try {
+      return CLIENT.send(builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(what, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void requireStatus(HttpResponse<String> response, int expected, String what) {
+    if (response.statusCode() != expected) {
+      throw new IllegalStateException(what + ": HTTP " + response.statusCode() + " " + response.body());
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.meridian.bench.harness;
+
+/** A running registry the clients talk to over loopback http: a Meridian region or CNCF distribution. */
+public interface Registry extends AutoCloseable {
+  /** {@code 127.0.0.1:PORT}, as image references want it. */
+  String hostPort();
+
+  default String url() {
+    return "http://" + hostPort();
+  }
+
+  @Override
+  void close();
+}

@@ -1,0 +1,172 @@
+package dev.meridian.bench.scenario;
+
+import dev.meridian.bench.BenchContext;
+import dev.meridian.bench.Result;
+import dev.meridian.bench.Scenario;
+import dev.meridian.bench.Stats;
+import dev.meridian.bench.Target;
+import dev.meridian.bench.harness.Fleet;
+import dev.meridian.bench.harness.Http;
+import dev.meridian.bench.harness.KafkaBroker;
+import dev.meridian.bench.harness.MeridianRegion;
+import dev.meridian.bench.harness.OciLayout;
+import dev.meridian.bench.harness.Pause;
+import dev.meridian.bench.harness.SmallImage;
+import dev.meridian.bench.harness.Workspace;
+import dev.meridian.core.clock.HlcTimestamp;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.event.BlobPut;
+import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.event.ManifestPut;
+import dev.meridian.core.event.ReplicationEvent;
+import dev.meridian.core.event.TagPut;
+import dev.meridian.core.oci.Descriptor;
+import dev.meridian.core.oci.MediaType;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Scenario 4: how fast one region applies metadata events whose content it already holds. The region
+ * first receives one small image (so every blob and the manifest are local), then stops; the harness
+ * writes pre-generated events from another region straight to the real broker (blob.put x2,
+ * manifest.put, tag.put per repository, as that region's relay would), restarts the region and times its
+ * replay: from the first repository visible to the last one of every partition visible.
+ *
+ * <p>Events go to explicit partitions (repository k to partition k mod P), so the harness knows which
+ * repository is the last event of each partition.
+ */
+public final class ApplyRateScenario implements Scenario {
+  private static final String TOPIC = "meridian.events";
+  private static final int PARTITIONS = 8;
+  private static final RegionId ORIGIN = new RegionId("westeurope");
+
+  @Override
+  public String name() {
+    return "apply";
+  }
+
+  @Override
+  public List<Result> run(BenchContext context) {
+    int repositories = (int) context.size(5_000, 100);
+    var rates = new ArrayList<Double>();
+    for (int rep = 0; rep < context.repetitions(); rep++) {
+      rates.add(once(context, repositories));
+      context.log("apply rep %d: %.0f events/s", rep + 1, rates.get(rep));
+    }
+    return List.of(Result.alone(name(), "events applied, content present", "events/s", Stats.median(rates),
+        Target.atLeast(20_000), context.repetitions()));
+  }
+
+  private double once(BenchContext context, int repositories) {
+    Workspace workspace = context.workspace();
+    Path dir = workspace.fresh("apply");
+    try (var broker = KafkaBroker.start(context.jar(), dir.resolve("kafka"), workspace.logs())) {
+      Fleet fleet = Fleet.write(dir.resolve("fleet.yaml"), broker.bootstrap(), List.of("eastus", ORIGIN.value()), PARTITIONS);
+      var image = new SmallImage(400);
+      byte[] manifest = image.manifest("apply");
+      try (var region = MeridianRegion.member(context.jar(), fleet, "eastus", dir.resolve("eastus"), workspace.logs(), List.of())) {
+        image.pushBlobs(region.url(), "seed/app");
+        Http.putManifest(region.url(), "seed/app", "v1", OciLayout.MANIFEST, manifest);
+      }
+      int events = produce(broker.bootstrap(), image, manifest, repositories);
+      try (var region = MeridianRegion.member(context.jar(), fleet, "eastus", dir.resolve("eastus"), workspace.logs(), List.of())) {
+        long ready = System.nanoTime();
+        long first = awaitAny(region.url(), firstRepositories(repositories));
+        long last = awaitAll(region.url(), lastRepositories(repositories));
+        if (first == 0) first = ready; // already applied at the first look: count from readiness instead
+        return events / ((last - first) / 1e9);
+      }
+    } finally {
+      Workspace.delete(dir);
+    }
+  }
+
+  private static int produce(String bootstrap, SmallImage image, byte[] manifest, int repositories) {
+    var props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    var codec = new EventCodec();
+    Digest manifestDigest = Digest.sha256Of(manifest);
+    var references = List.of(Descriptor.of(MediaType.OCI_CONFIG, image.configDigest(), image.configSize()),
+        Descriptor.of(new MediaType(OciLayout.LAYER_TAR), image.layerDigest(), image.layerSize()));
+    long millis = System.currentTimeMillis();
+    int count = 0;
+    try (var producer = new KafkaProducer<String, byte[]>(props, new StringSerializer(), new ByteArraySerializer())) {
+      for (int k = 0; k < repositories; k++) {
+        var repository = new RepositoryName(repository(k));
+        var hlc = new HlcTimestamp(millis, k % 1000);
+        List<ReplicationEvent> events = List.of(
+            new BlobPut("bench-" + k + "-c", ORIGIN, hlc, repository, image.configDigest(), image.configSize()),
+            new BlobPut("bench-" + k + "-l", ORIGIN, hlc, repository, image.layerDigest(), image.layerSize()),
+            new ManifestPut("bench-" + k + "-m", ORIGIN, hlc, repository, manifestDigest, MediaType.OCI_MANIFEST,
+                manifest.length, references, Optional.empty(), Optional.empty(), Map.of()),
+            new TagPut("bench-" + k + "-t", ORIGIN, hlc, repository, new Tag("v1"), manifestDigest));
+        for (ReplicationEvent event : events) {
+          producer.send(new ProducerRecord<>(TOPIC, k % PARTITIONS, repository.value(), codec.encode(event)));
+          count++;
+        }
+      }
+      producer.flush();
+    }
+    return count;
+  }
+
+  private static String repository(int k) {
+    return "apply/r" + k;
+  }
+
+  private static List<String> firstRepositories(int repositories) {
+    var names = new ArrayList<String>();
+    for (int k = 0; k < Math.min(PARTITIONS, repositories); k++) names.add(repository(k));
+    return names;
+  }
+
+  private static List<String> lastRepositories(int repositories) {
+    var names = new ArrayList<String>();
+    for (int k = Math.max(0, repositories - PARTITIONS); k < repositories; k++) names.add(repository(k));
+    return names;
+  }
+
+  private static boolean visible(String registry, String repository) {
+    return Http.status("HEAD", registry + "/v2/" + repository + "/manifests/v1") == 200;
+  }
+
+  /** nanoTime when one of them became visible; 0 if one already was at the first look. */
+  private static long awaitAny(String registry, List<String> repositories) {
+    boolean firstLook = true;
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      for (String repository : repositories) {
+        if (visible(registry, repository)) return firstLook ? 0 : System.nanoTime();
+      }
+      firstLook = false;
+      Pause.millis(2);
+    }
+    throw new IllegalStateException("no replayed repository visible at " + registry + " within 10 minutes");
+  }
+
+  private static long awaitAll(String registry, List<String> repositories) {
+    var pending = new ArrayList<>(repositories);
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      pending.removeIf(repository -> visible(registry, repository));
+      if (pending.isEmpty()) return System.nanoTime();
+      Pause.millis(10);
+    }
+    throw new IllegalStateException("repositories " + pending + " not visible at " + registry + " within 10 minutes");
+  }
+}

@@ -1,0 +1,185 @@
+package dev.meridian.bench.scenario;
+
+import dev.meridian.bench.BenchContext;
+import dev.meridian.bench.Result;
+import dev.meridian.bench.Scenario;
+import dev.meridian.bench.Stats;
+import dev.meridian.bench.Target;
+import dev.meridian.bench.harness.Fleet;
+import dev.meridian.bench.harness.Http;
+import dev.meridian.bench.harness.KafkaBroker;
+import dev.meridian.bench.harness.MeridianRegion;
+import dev.meridian.bench.harness.OciLayout;
+import dev.meridian.bench.harness.Pause;
+import dev.meridian.bench.harness.SmallImage;
+import dev.meridian.bench.harness.Workspace;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Scenario 3: replication lag at a steady rate of small pushes across three regions. Pushes go to
+ * {@code eastus} at a fixed rate (each a new manifest and tag over a small config and layer every region
+ * already holds, so the manifest itself is what travels); one observer per other region polls each pushed
+ * tag until it is pullable there. Lag is from the push's 201 to the first 200 in the other region, so it
+ * includes relay, Kafka, replay and the manifest's transfer, plus up to a few ms of polling.
+ *
+ * <p>One fleet serves every repetition (a window of pushes); the figures are the medians of the windows'
+ * p50, p99 and max.
+ */
+public final class LagScenario implements Scenario {
+  private static final int RATE_PER_SECOND = 50;
+  private static final int REPOSITORIES = 10;
+  private static final List<String> REGIONS = List.of("eastus", "westeurope", "southeastasia");
+  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
+
+  @Override
+  public String name() {
+    return "lag";
+  }
+
+  @Override
+  public List<Result> run(BenchContext context) {
+    Workspace workspace = context.workspace();
+    Path dir = workspace.fresh("lag");
+    int pushesPerWindow = (int) context.size(30L * RATE_PER_SECOND, RATE_PER_SECOND);
+    var p50 = new ArrayList<Double>();
+    var p99 = new ArrayList<Double>();
+    var max = new ArrayList<Double>();
+    var rate = new ArrayList<Double>();
+    try (var broker = KafkaBroker.start(context.jar(), dir.resolve("kafka"), workspace.logs())) {
+      Fleet fleet = Fleet.write(dir.resolve("fleet.yaml"), broker.bootstrap(), REGIONS, 8);
+      var regions = new ArrayList<MeridianRegion>();
+      try {
+        for (String region : REGIONS) {
+          regions.add(MeridianRegion.member(context.jar(), fleet, region, dir.resolve(region), workspace.logs(), List.of()));
+        }
+        var image = new SmallImage(300);
+        String origin = regions.get(0).url();
+        for (int r = 0; r < REPOSITORIES; r++) {
+          image.pushBlobs(origin, repository(r));
+          Http.putManifest(origin, repository(r), "warmup", OciLayout.MANIFEST, image.manifest("warmup"));
+        }
+        for (MeridianRegion region : regions.subList(1, regions.size())) {
+          for (int r = 0; r < REPOSITORIES; r++) {
+            ReplicationScenario.awaitTags(region.url(), repository(r), List.of("warmup"), SETTLE_TIMEOUT);
+          }
+        }
+        for (int window = 0; window < context.repetitions(); window++) {
+          var lags = new ArrayList<Double>();
+          double seconds = window(context, image, regions, window, pushesPerWindow, lags);
+          p50.add(Stats.percentile(lags, 50));
+          p99.add(Stats.percentile(lags, 99));
+          max.add(Stats.max(lags));
+          rate.add(pushesPerWindow / seconds);
+          context.log("lag window %d: %d pushes at %.1f/s, lag ms p50 %.1f p99 %.1f max %.1f", window + 1,
+              pushesPerWindow, rate.get(window), p50.get(window), p99.get(window), max.get(window));
+        }
+      } finally {
+        regions.forEach(MeridianRegion::close);
+      }
+    } finally {
+      Workspace.delete(dir);
+    }
+    int reps = context.repetitions();
+    return List.of(
+        Result.alone(name(), "push rate achieved", "pushes/s", Stats.median(rate), Target.atLeast(RATE_PER_SECOND * 0.95), reps),
+        Result.alone(name(), "lag p50, 3 regions", "ms", Stats.median(p50), Target.atMost(50), reps),
+        Result.alone(name(), "lag p99, 3 regions", "ms", Stats.median(p99), Target.atMost(250), reps),
+        Result.alone(name(), "lag max, 3 regions", "ms", Stats.median(max), Target.NONE, reps));
+  }
+
+  private static String repository(int r) {
+    return "lag/r" + r;
+  }
+
+  /** Runs one window of pushes; adds every lag (ms) to {@code lags}; returns the pushing wall time in seconds. */
+  private static double window(BenchContext context, SmallImage image, List<MeridianRegion> regions, int window,
+      int pushes, List<Double> lags) {
+    var acked = new AtomicLongArray(pushes); // nanoTime of the 201; 0 not yet; -1 failed
+    var submitted = new AtomicInteger();
+    String origin = regions.get(0).url();
+    ExecutorService pushers = Executors.newFixedThreadPool(8);
+    ExecutorService observers = Executors.newFixedThreadPool(regions.size() - 1);
+    try {
+      var observed = new ArrayList<Future<List<Double>>>();
+      for (MeridianRegion region : regions.subList(1, regions.size())) {
+        observed.add(observers.submit(() -> observe(region.url(), window, pushes, acked, submitted)));
+      }
+      long start = System.nanoTime();
+      long interval = TimeUnit.SECONDS.toNanos(1) / RATE_PER_SECOND;
+      for (int i = 0; i < pushes; i++) {
+        long due = start + i * interval;
+        for (long wait; (wait = due - System.nanoTime()) > 0; ) LockSupport.parkNanos(wait);
+        int push = i;
+        pushers.execute(() -> {
+          try {
+            Http.putManifest(origin, repository(push % REPOSITORIES), tag(window, push), OciLayout.MANIFEST,
+                image.manifest(window + "-" + push));
+            acked.set(push, System.nanoTime());
+          } catch (RuntimeException e) {
+            acked.set(push, -1);
+            context.log("lag: push %d failed: %s", push, e.getMessage());
+          }
+        });
+        submitted.set(i + 1);
+      }
+      pushers.shutdown();
+      pushers.awaitTermination(1, TimeUnit.MINUTES);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      for (Future<List<Double>> f : observed) lags.addAll(f.get());
+      return seconds;
+    } catch (Exception e) {
+      throw new IllegalStateException("lag window failed", e);
+    } finally {
+      pushers.shutdownNow();
+      observers.shutdownNow();
+    }
+  }
+
+  private static String tag(int window, int push) {
+    return "w" + window + "-p" + push;
+  }
+
+  /** Polls one region for every acknowledged push; returns each push's lag in ms (a push never seen counts as the timeout). */
+  private static List<Double> observe(String registry, int window, int pushes, AtomicLongArray acked, AtomicInteger submitted) {
+    var lags = new ArrayList<Double>();
+    boolean[] tracked = new boolean[pushes];
+    var pending = new ArrayList<Integer>();
+    int scanFrom = 0;
+    long deadline = Long.MAX_VALUE;
+    while (scanFrom < pushes || !pending.isEmpty()) {
+      int upTo = submitted.get();
+      for (int i = scanFrom; i < upTo; i++) {
+        long ack = acked.get(i);
+        if (!tracked[i] && ack != 0) {
+          tracked[i] = true;
+          if (ack > 0) pending.add(i);
+        }
+      }
+      while (scanFrom < pushes && tracked[scanFrom]) scanFrom++;
+      pending.removeIf(i -> {
+        if (Http.status("HEAD", registry + "/v2/" + repository(i % REPOSITORIES) + "/manifests/" + tag(window, i)) != 200) {
+          return false;
+        }
+        lags.add((System.nanoTime() - acked.get(i)) / 1e6);
+        return true;
+      });
+      if (upTo == pushes && deadline == Long.MAX_VALUE) deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+      if (System.nanoTime() > deadline) {
+        pending.forEach(i -> lags.add((double) SETTLE_TIMEOUT.toMillis()));
+        break;
+      }
+      Pause.millis(2);
+    }
+    return lags;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.meridian.bench.scenario;
+
+import dev.meridian.bench.BenchContext;
+import dev.meridian.bench.Result;
+import dev.meridian.bench.Scenario;
+import dev.meridian.bench.Target;
+import dev.meridian.bench.harness.Command;
+import dev.meridian.bench.harness.DistributionRegistry;
+import dev.meridian.bench.harness.MeridianRegion;
+import dev.meridian.bench.harness.OciLayout;
+import dev.meridian.bench.harness.Registry;
+import dev.meridian.bench.harness.Skopeo;
+import dev.meridian.bench.harness.Workspace;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * Scenario 1: skopeo push and pull of one image of three incompressible layers, and blob downloads by
+ * several concurrent curl clients writing to {@code /dev/null} (so the client's disk is out of the
+ * picture), against a Meridian region and against CNCF distribution, each on fresh storage every
+ * repetition. The two registries take turns going first, so neither always gets the warmer disk cache.
+ */
+public final class PushPullScenario implements Scenario {
+  private static final String REPOSITORY = "bench/pushpull";
+  private static final String TAG = "v1";
+  private static final int CLIENTS = 4;
+
+  @Override
+  public String name() {
+    return "push-pull";
+  }
+
+  /** Seconds for each measured operation in one repetition. */
+  private record Timings(double push, double pull, double download) {}
+
+  @Override
+  public List<Result> run(BenchContext context) {
+    Workspace workspace = context.workspace();
+    long layerBytes = context.size(100L << 20, 1L << 20);
+    Path layoutDir = workspace.fresh("pushpull-image");
+    var layout = new OciLayout(layoutDir);
+    var layers = List.of(layout.layer(101, layerBytes), layout.layer(102, layerBytes), layout.layer(103, layerBytes));
+    OciLayout.Image image = layout.image(TAG, layers);
+    long imageBytes = layout.uniqueBytes();
+    long downloadBytes = CLIENTS * layers.stream().mapToLong(OciLayout.Blob::size).sum();
+    context.log("push-pull: image %d MiB in %d layers", imageBytes >> 20, layers.size());
+
+    var meridian = new ArrayList<Timings>();
+    var distribution = new ArrayList<Timings>();
+    for (int rep = 0; rep < context.repetitions(); rep++) {
+      Function<Path, Registry> startMeridian = dir -> MeridianRegion.standalone(context.jar(), "eastus", dir,
+          workspace.logs(), List.of());
+      Function<Path, Registry> startDistribution = dir -> DistributionRegistry.start(dir, workspace.logs());
+      if (rep % 2 == 0) {
+        meridian.add(measure(context, "meridian", startMeridian, layout, image));
+        distribution.add(measure(context, "distribution", startDistribution, layout, image));
+      } else {
+        distribution.add(measure(context, "distribution", startDistribution, layout, image));
+        meridian.add(measure(context, "meridian", startMeridian, layout, image));
+      }
+    }
+    Workspace.delete(layoutDir);
+    double mb = 1e6;
+    return List.of(
+        Result.compared(name(), "skopeo push", "MB/s", rates(meridian, imageBytes / mb, Timings::push),
+            rates(distribution, imageBytes / mb, Timings::push), "distribution", Target.ratioAtLeast(1.2)),
+        Result.compared(name(), "skopeo pull", "MB/s", rates(meridian, imageBytes / mb, Timings::pull),
+            rates(distribution, imageBytes / mb, Timings::pull), "distribution", Target.ratioAtLeast(1.0)),
+        Result.compared(name(), "blob download, " + CLIENTS + " curl clients", "MB/s",
+            rates(meridian, downloadBytes / mb, Timings::download),
+            rates(distribution, downloadBytes / mb, Timings::download), "distribution", Target.ratioAtLeast(1.5)));
+  }
+
+  private static List<Double> rates(List<Timings> timings, double megabytes, java.util.function.ToDoubleFunction<Timings> seconds) {
+    return timings.stream().map(t -> megabytes / seconds.applyAsDouble(t)).toList();
+  }
+
+  private Timings measure(BenchContext context, String label, Function<Path, Registry> start, OciLayout layout,
+      OciLayout.Image image) {
+    Path storage = context.workspace().fresh(label + "-storage");
+    Path pulled = context.workspace().fresh(label + "-pulled");
+    try (Registry registry = start.apply(storage)) {
+      double push = Skopeo.push(layout.root(), TAG, registry, REPOSITORY);
+      double pull = Skopeo.pull(registry, REPOSITORY, TAG, pulled);
+      double download = concurrentDownloads(registry, image);
+      context.log("push-pull %s: push %.2fs pull %.2fs download %.2fs", label, push, pull, download);
+      return new Timings(push, pull, download);
+    } finally {
+      Workspace.delete(storage);
+      Workspace.delete(pulled);
+    }
+  }
+
+  /** {@value #CLIENTS} curl processes at once, each fetching every layer to /dev/null; the wall time in seconds. */
+  private static double concurrentDownloads(Registry registry, OciLayout.Image image) {
+    var command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--fail"));
+    for (OciLayout.Blob layer : image.layers()) {
+      command.add("-o");
+      command.add("/dev/null");
+      command.add(registry.url() + "/v2/" + REPOSITORY + "/blobs/" + layer.digest());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+    try {
+      long start = System.nanoTime();
+      var runs = new ArrayList<Future<String>>();
+      for (int i = 0; i < CLIENTS; i++) runs.add(pool.submit(() -> Command.run(command)));
+      for (Future<String> run : runs) run.get();
+      return (System.nanoTime() - start) / 1e9;
+    } catch (Exception e) {
+      throw new IllegalStateException("concurrent downloads failed", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.meridian.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@code meridian-bench.jar --quick} the way a user would and checks the table: every row present, every
+ * figure a positive number. A smoke test of the harness: it asserts nothing about speed.
+ */
+class BenchQuickIT {
+  private static final List<String> ROWS = List.of(
+      "| push-pull | skopeo push", "| push-pull | skopeo pull", "| push-pull | blob download",
+      "| replication | catch-up copy vs skopeo sync", "| replication | catch-up copy vs cp+fsync",
+      "| lag | push rate achieved", "| lag | lag p50", "| lag | lag p99", "| lag | lag max",
+      "| apply | events applied");
+
+  @Test
+  void quickRunPrintsEveryRowWithPositiveFigures() throws Exception {
+    Path work = Path.of("target", "bench-it").toAbsolutePath();
+    Path stdout = Files.createDirectories(work).resolve("stdout.txt");
+    Path stderr = work.resolve("stderr.txt");
+    Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", System.getProperty("bench.jar"), "--quick", "--meridian-jar", System.getProperty("meridian.jar"),
+        "--work-dir", work.toString())
+        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    boolean finished = bench.waitFor(5, TimeUnit.MINUTES);
+    if (!finished) bench.destroyForcibly().waitFor();
+
+    assertThat(finished).as("bench finished within 5 minutes").isTrue();
+    assertThat(bench.exitValue()).as(read(stderr)).isZero();
+    List<String> table = Files.readAllLines(stdout, StandardCharsets.UTF_8);
+    for (String row : ROWS) {
+      String line = table.stream().map(l -> l.replaceAll(" +", " ")).filter(l -> l.startsWith(row)).findFirst()
+          .orElseThrow(() -> new AssertionError("no row " + row + " in\n" + String.join("\n", table)));
+      List<String> cells = Arrays.stream(line.split("\\|")).map(String::trim).toList();
+      // cells: "", scenario, metric, Meridian, baseline, ratio, target, result, reps
+      assertThat(Double.parseDouble(cells.get(3))).as(line).isPositive();
+      if (!cells.get(4).equals("-")) {
+        assertThat(Double.parseDouble(cells.get(4).split(" ")[0])).as(line).isPositive();
+        assertThat(Double.parseDouble(cells.get(5).replace("x", ""))).as(line).isPositive();
+      }
+      assertThat(cells.get(7)).as(line).isIn("PASS", "FAIL", "info");
+    }
+    assertThat(work.resolve("results.md")).exists();
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.readString(file, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.meridian.agent.frontdoor;
+
+import dev.meridian.agent.http.proxy.ProxyServer;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet's global endpoint: one registry URL that proxies each request to the client's preferred healthy
+ * region, keeping every upload session on the region that started it. It holds no registry state: any number
+ * of front doors may serve one fleet.
+ */
+public final class FrontDoor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FrontDoor.class);
+
+  private final RegionHealth health;
+  private final HealthProber prober;
+  private final ProxyServer server;
+
+  private FrontDoor(FrontDoorConfig config) {
+    this.health = new RegionHealth();
+    RoutingPolicy policy = new RoutingPolicy(config.fleet(), config.preference(), config.ranges());
+    this.server = ProxyServer.start(new FrontDoorRoutes(config.fleet(), policy, health),
+        new InetSocketAddress(config.bindAddress(), config.port()));
+    this.prober = new HealthProber(config.fleet(), health, config.probeInterval()).start();
+  }
+
+  public static FrontDoor start(FrontDoorConfig config) {
+    FrontDoor door = new FrontDoor(config);
+    log.info("frontdoor.start address={} regions={} preference={}", door.address(), config.fleet().regions().size(), config.preference());
+    return door;
+  }
+
+  public InetSocketAddress address() {
+    return server.address();
+  }
+
+  /** The URL clients use, e.g. {@code http://127.0.0.1:5000}. */
+  public String url() {
+    return "http://" + address().getHostString() + ":" + address().getPort();
+  }
+
+  /** What the front door believes about each region now. */
+  public RegionHealth health() {
+    return health;
+  }
+
+  @Override
+  public void close() {
+    prober.close();
+    server.close();
+  }
+}

@@ -1,0 +1,76 @@
+package dev.meridian.agent.frontdoor;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.meridian.agent.http.proxy.ProxyPlan;
+import dev.meridian.agent.http.proxy.ProxyRoutes;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.topology.Region;
+import dev.meridian.topology.Topology;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The front door's routing: an upload session goes to the region that holds it (or is answered
+ * {@code BLOB_UPLOAD_UNKNOWN} when that region is down, so the client starts the upload again elsewhere);
+ * everything else goes to the regions {@link RoutingPolicy} orders, the next one tried when a connection to
+ * one cannot be opened.
+ */
+public final class FrontDoorRoutes implements ProxyRoutes {
+  private final Topology fleet;
+  private final RoutingPolicy policy;
+  private final RegionHealth health;
+  private final Map<RegionId, InetSocketAddress> addresses = new HashMap<>();
+
+  /** Resolves every region's host now, once: the event loops that call {@link #plan} must never wait on DNS. */
+  public FrontDoorRoutes(Topology fleet, RoutingPolicy policy, RegionHealth health) {
+    this.fleet = requireNonNull(fleet, "fleet");
+    this.policy = requireNonNull(policy, "policy");
+    this.health = requireNonNull(health, "health");
+    for (Region region : fleet.regions()) addresses.put(region.id(), new InetSocketAddress(region.url().getHost(), port(region)));
+  }
+
+  @Override
+  public ProxyPlan plan(String method, String uri, InetSocketAddress client) {
+    Optional<UploadLocations.Pinned> pinned = UploadLocations.parse(uri);
+    if (pinned.isPresent()) {
+      RegionId region = pinned.get().region();
+      ProxyPlan.Refusal unknown = new ProxyPlan.Refusal(404, "BLOB_UPLOAD_UNKNOWN",
+          "the upload's region " + region + " is unavailable: start the upload again");
+      Optional<Region> holder = fleet.region(region);
+      // Routing disabled does not matter here: a session in progress may finish where it started.
+      if (holder.isEmpty() || !health.isUp(region)) return new ProxyPlan.Refuse(unknown);
+      return new ProxyPlan.Forward(List.of(upstream(holder.get(), pinned.get().upstreamUri())), unknown);
+    }
+    Optional<InetAddress> address = Optional.ofNullable(client).map(InetSocketAddress::getAddress);
+    List<ProxyPlan.Upstream> upstreams = policy.order(address, health::isUp).stream()
+        .map(id -> upstream(fleet.requireRegion(id), uri))
+        .toList();
+    ProxyPlan.Refusal none = new ProxyPlan.Refusal(503, "UNAVAILABLE", "no region is available");
+    return upstreams.isEmpty() ? new ProxyPlan.Refuse(none) : new ProxyPlan.Forward(upstreams, none);
+  }
+
+  @Override
+  public void unreachable(String upstream) {
+    health.markDown(new RegionId(upstream), "connection refused or timed out");
+  }
+
+  @Override
+  public String rewriteLocation(String upstream, String uri, String location) {
+    return UploadLocations.rewrite(location, new RegionId(upstream));
+  }
+
+  private ProxyPlan.Upstream upstream(Region region, String uri) {
+    return new ProxyPlan.Upstream(region.id().value(), addresses.get(region.id()), uri);
+  }
+
+  private static int port(Region region) {
+    int port = region.url().getPort();
+    if (port > 0) return port;
+    return "https".equalsIgnoreCase(region.url().getScheme()) ? 443 : 80;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.meridian.agent.frontdoor;
+
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.topology.Region;
+import dev.meridian.topology.Topology;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Asks every region's {@code /readyz} every {@code interval} (asynchronously: a hung region delays nobody) and
+ * records the answer in {@link RegionHealth}: 200 is up; {@value #FAILURES_TO_DOWN} failed probes in a row
+ * (another status, an error, no answer within {@link #timeout}) are down. One slow answer on a busy machine
+ * does not take a region out; a refused connection does at once, through the proxy's passive check.
+ */
+public final class HealthProber implements AutoCloseable {
+  private static final Duration MIN_TIMEOUT = Duration.ofSeconds(2);
+  private final Topology fleet;
+  private final RegionHealth health;
+  private final Duration interval;
+  private final HttpClient http;
+  private final ScheduledExecutorService scheduler;
+  private final Duration timeout;
+  private final Map<RegionId, Integer> failures = new ConcurrentHashMap<>();
+  private final Set<RegionId> inFlight = ConcurrentHashMap.newKeySet();
+  static final int FAILURES_TO_DOWN = 2;
+
+  public HealthProber(Topology fleet, RegionHealth health, Duration interval) {
+    this.fleet = fleet;
+    this.health = health;
+    this.interval = interval;
+    this.timeout = interval.compareTo(MIN_TIMEOUT) > 0 ? interval : MIN_TIMEOUT;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "meridian-frontdoor-probe");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  public HealthProber start() {
+    scheduler.scheduleWithFixedDelay(this::probeAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  private void probeAll() {
+    for (Region region : fleet.regions()) {
+      if (!inFlight.add(region.id())) continue; // the last probe has not answered yet
+      String base = region.url().toString().replaceAll("/+$", "");
+      HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/readyz")).timeout(timeout).GET().build();
+      http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+        inFlight.remove(region.id());
+        if (failure == null && response.statusCode() == 200) {
+          failures.remove(region.id());
+          health.markUp(region.id());
+        } else if (failures.merge(region.id(), 1, Integer::sum) >= FAILURES_TO_DOWN) {
+          health.markDown(region.id(), failure != null ? "probe failed: " + failure : "readyz answered " + response.statusCode());
+        }
+      });
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}

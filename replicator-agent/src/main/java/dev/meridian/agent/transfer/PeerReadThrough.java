@@ -1,0 +1,217 @@
+package dev.meridian.agent.transfer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.meridian.agent.registry.ReadThrough;
+import dev.meridian.core.clock.Hlc;
+import dev.meridian.core.clock.HlcTimestamp;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.clock.Stamp;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.error.RegistryException;
+import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.oci.Reference;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
+import dev.meridian.core.replication.ReplicaAcks;
+import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.RegistryState;
+import dev.meridian.core.state.StateBatch;
+import dev.meridian.core.state.StateWrite;
+import dev.meridian.core.state.TagRecord;
+import dev.meridian.core.state.TransferJob;
+import dev.meridian.topology.Region;
+import dev.meridian.topology.Topology;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Read-through from peers (DESIGN.md §6): a pull of a manifest or blob this region does not serve yet fetches it
+ * from a peer that does, with the transfer path's own pieces ({@link BlobFetcher}, shared with the transfer
+ * worker; {@code ContentClosure}; {@link ReplicaAcks}), and waits at most {@code timeout}. A fetch still running
+ * then goes on in the background; concurrent pulls of the same content share one fetch.
+ *
+ * <p>What it may learn and what it never overrides:
+ * <ul>
+ *   <li>Content this region has a register for follows that register: a pending manifest is completed exactly
+ *       as its transfer job would (origin first), a deleted manifest, tag or blob link stays deleted.
+ *   <li>Content it has never heard of is asked of the peers (a tag is resolved with {@code HEAD}). What a peer
+ *       serves is written here with the lowest possible stamp ({@link HlcTimestamp#ZERO}, the peer as origin):
+ *       it emits no event, and the first real write replayed from the log wins over it, so read-through can
+ *       never change what the fleet converges to.
+ * </ul>
+ * A manifest becomes servable only once its whole content is here, in the same batch as its {@code replica.ack}.
+ */
+public final class PeerReadThrough implements ReadThrough, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PeerReadThrough.class);
+  private static final int THREADS = 4;
+
+  private final RegistryState state;
+  private final PeerClients peers;
+  private final SourceSelector selector;
+  private final ContentCompletion completion;
+  private final ReplicaAcks acks;
+  private final Duration timeout;
+  private final Runnable outboxAppended;
+  private final ExecutorService pool;
+  private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
+  private final RegionId self;
+
+  public PeerReadThrough(RegionId self, Topology fleet, RegistryState state, ContentCompletion completion,
+      PeerClients peers, Hlc hlc, Duration timeout, Runnable outboxAppended) {
+    this.self = requireNonNull(self, "self");
+    this.state = requireNonNull(state, "state");
+    this.peers = requireNonNull(peers, "peers");
+    this.selector = new SourceSelector(self, fleet.regions().stream().map(Region::id).toList());
+    this.completion = requireNonNull(completion, "completion");
+    this.acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
+    this.timeout = requireNonNull(timeout, "timeout");
+    this.outboxAppended = requireNonNull(outboxAppended, "outboxAppended");
+    AtomicInteger n = new AtomicInteger();
+    this.pool = Executors.newFixedThreadPool(THREADS, r -> {
+      Thread thread = new Thread(r, "meridian-read-through-" + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  @Override
+  public boolean manifest(RepositoryName repository, Reference reference) {
+    return bounded("manifest " + repository + " " + reference, () -> reference instanceof Reference.TagReference byTag
+        ? manifestByTag(repository, byTag.tag())
+        : manifestByDigest(repository, ((Reference.DigestReference) reference).digest(), Optional.empty()));
+  }
+
+  @Override
+  public boolean blob(RepositoryName repository, Digest digest) {
+    return bounded("blob " + repository + " " + digest, () -> fetchBlob(repository, digest));
+  }
+
+  /** Runs {@code work} once per key at a time, waiting for it at most {@code timeout}. */
+  private boolean bounded(String key, Supplier<Boolean> work) {
+    long started = System.nanoTime();
+    CompletableFuture<Boolean> future = running.computeIfAbsent(key, k -> {
+      CompletableFuture<Boolean> f = CompletableFuture.supplyAsync(work, pool);
+      f.whenComplete((ok, failure) -> running.remove(k));
+      return f;
+    });
+    try {
+      boolean served = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      log.info("read_through.{} what=\"{}\" duration_ms={}", served ? "done" : "absent", key, ms(started));
+      return served;
+    } catch (TimeoutException e) {
+      log.warn("read_through.timeout what=\"{}\" timeout_ms={}", key, timeout.toMillis());
+      return false;
+    } catch (ExecutionException e) {
+      log.warn("read_through.failed what=\"{}\" duration_ms={} reason={}", key, ms(started), e.getCause().toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private boolean manifestByTag(RepositoryName repository, Tag tag) {
+    Optional<TagRecord> known = state.findTag(repository, tag);
+    if (known.isPresent()) {
+      // Heard of here: a tombstone stays one; a put is completed like its job would be.
+      Optional<Digest> winner = known.get().digest();
+      return winner.isPresent() && manifestByDigest(repository, winner.get(), Optional.empty());
+    }
+    for (RegionId source : selector.order(self, Set.of(), r -> false)) {
+      Optional<Digest> digest;
+      try {
+        digest = peer(source).flatMap(p -> p.resolveTag(repository, tag));
+      } catch (PeerUnavailableException | RegistryException e) {
+        continue;
+      }
+      if (digest.isEmpty() || !manifestByDigest(repository, digest.get(), Optional.of(source))) continue;
+      state.apply(StateBatch.of(new StateWrite.PutTag(
+          new TagRecord(repository, tag, digest, lowest(source)))));
+      return true;
+    }
+    return false;
+  }
+
+  private boolean manifestByDigest(RepositoryName repository, Digest digest, Optional<RegionId> hint) {
+    var record = state.findManifest(repository, digest);
+    if (record.isPresent() && !record.get().present()) return false;
+    if (record.isPresent()) {
+      Optional<TransferJob> job = state.findTransfer(repository, digest, TransferJob.Kind.MANIFEST);
+      if (job.isEmpty()) return true; // served already (completed meanwhile)
+      completion.complete(repository, record.get(), sources(job.get().origin(), repository, digest));
+      commit(repository, digest, List.of());
+      return true;
+    }
+    RegionId first = hint.orElse(self);
+    Optional<ContentCompletion.Fetched> fetched = completion.fetchUnknownManifest(repository, digest, sources(first, repository, digest));
+    if (fetched.isEmpty()) return false;
+    ContentCompletion.Fetched manifest = fetched.get();
+    completion.complete(repository, manifest.record(lowest(manifest.source())), sources(manifest.source(), repository, digest));
+    commit(repository, digest, List.of(
+        new StateWrite.PutManifest(manifest.record(lowest(manifest.source()))),
+        new StateWrite.PutBlobLink(new BlobLinkRecord(repository, digest, true, lowest(manifest.source())))));
+    return true;
+  }
+
+  private boolean fetchBlob(RepositoryName repository, Digest digest) {
+    Optional<BlobLinkRecord> link = state.findBlobLink(repository, digest);
+    if (link.isPresent() && !link.get().linked()) return false;
+    RegionId origin = state.findTransfer(repository, digest, TransferJob.Kind.BLOB).map(TransferJob::origin)
+        .or(() -> link.map(l -> l.stamp().origin())).orElse(self);
+    Optional<RegionId> source = completion.fetchBlob(repository, digest, sources(origin, repository, digest), link.isEmpty());
+    if (source.isEmpty()) return false;
+    if (link.isEmpty()) {
+      state.apply(StateBatch.of(new StateWrite.PutBlobLink(
+          new BlobLinkRecord(repository, digest, true, lowest(source.get())))));
+    }
+    return true;
+  }
+
+  /** The registers learned, if any, with the batch that makes the manifest servable and acknowledges it. */
+  private void commit(RepositoryName repository, Digest digest, List<StateWrite> learned) {
+    List<StateWrite> writes = new ArrayList<>(learned);
+    writes.addAll(acks.completed(repository, digest));
+    state.apply(new StateBatch(writes));
+    outboxAppended.run();
+  }
+
+  private List<PeerClient> sources(RegionId origin, RepositoryName repository, Digest digest) {
+    return selector.order(origin, state.findReplicas(repository, digest), r -> false).stream()
+        .map(this::peer).flatMap(Optional::stream).toList();
+  }
+
+  private Optional<PeerClient> peer(RegionId region) {
+    return peers.forRegion(region);
+  }
+
+  /** A stamp every real write beats. */
+  private static Stamp lowest(RegionId source) {
+    return new Stamp(HlcTimestamp.ZERO, source);
+  }
+
+  private static long ms(long startedNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}

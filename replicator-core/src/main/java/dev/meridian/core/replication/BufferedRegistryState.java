@@ -1,0 +1,118 @@
+package dev.meridian.core.replication;
+
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
+import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.ForwardingRegistryState;
+import dev.meridian.core.state.ManifestRecord;
+import dev.meridian.core.state.RegisterMerge;
+import dev.meridian.core.state.RegistryState;
+import dev.meridian.core.state.StateBatch;
+import dev.meridian.core.state.StateWrite;
+import dev.meridian.core.state.TagRecord;
+import dev.meridian.core.state.TransferJob;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A state that collects writes instead of committing them, and answers the queries replay planning makes
+ * (tags, manifests, blob links, transfer jobs, tag fallbacks) as if they were committed: so a whole poll
+ * of the log can be planned record by record and committed as one batch.
+ *
+ * <p>Registers merge here by the same rule the store applies ({@link RegisterMerge}), so what a later
+ * record sees is what the store will hold. Other queries see the store as it was. Not thread-safe.
+ */
+public final class BufferedRegistryState extends ForwardingRegistryState {
+  private final List<StateWrite> writes = new ArrayList<>();
+  private final Map<List<Object>, TagRecord> tags = new HashMap<>();
+  private final Map<List<Object>, ManifestRecord> manifests = new HashMap<>();
+  private final Map<List<Object>, BlobLinkRecord> links = new HashMap<>();
+  private final Map<List<Object>, Optional<TransferJob>> transfers = new HashMap<>();
+  private final Map<List<Object>, Optional<Digest>> fallbacks = new HashMap<>();
+
+  public BufferedRegistryState(RegistryState committed) {
+    super(committed);
+  }
+
+  /** Collects the batch's writes; nothing reaches the store until {@link #drain}. */
+  @Override
+  public void apply(StateBatch batch) {
+    for (StateWrite w : batch.writes()) {
+      writes.add(w);
+      if (w instanceof StateWrite.PutTag t) {
+        TagRecord tag = t.tag();
+        if (RegisterMerge.wins(tag.stamp(), findTag(tag.repository(), tag.tag()).map(TagRecord::stamp))) {
+          tags.put(List.of(tag.repository(), tag.tag()), tag);
+        }
+      } else if (w instanceof StateWrite.PutManifest m) {
+        ManifestRecord manifest = m.manifest();
+        if (RegisterMerge.wins(manifest.stamp(), findManifest(manifest.repository(), manifest.digest()).map(ManifestRecord::stamp))) {
+          manifests.put(List.of(manifest.repository(), manifest.digest()), manifest);
+        }
+      } else if (w instanceof StateWrite.PutBlobLink l) {
+        BlobLinkRecord link = l.link();
+        if (RegisterMerge.wins(link.stamp(), findBlobLink(link.repository(), link.digest()).map(BlobLinkRecord::stamp))) {
+          links.put(List.of(link.repository(), link.digest()), link);
+        }
+      } else if (w instanceof StateWrite.PutTransfer p) {
+        transfers.put(List.of(p.job().repository(), p.job().digest(), p.job().kind()), Optional.of(p.job()));
+      } else if (w instanceof StateWrite.DeleteTransfer d) {
+        transfers.put(List.of(d.repository(), d.digest(), d.kind()), Optional.empty());
+      } else if (w instanceof StateWrite.PutTagFallback f) {
+        fallbacks.put(List.of(f.repository(), f.tag()), Optional.of(f.digest()));
+      } else if (w instanceof StateWrite.DeleteTagFallback f) {
+        fallbacks.put(List.of(f.repository(), f.tag()), Optional.empty());
+      }
+    }
+  }
+
+  /** Everything collected, in order, as one batch; the buffer is then empty. */
+  public StateBatch drain(boolean sync) {
+    StateBatch batch = new StateBatch(writes, sync);
+    writes.clear();
+    tags.clear();
+    manifests.clear();
+    links.clear();
+    transfers.clear();
+    fallbacks.clear();
+    return batch;
+  }
+
+  @Override
+  public Optional<TagRecord> findTag(RepositoryName repository, Tag tag) {
+    TagRecord buffered = tags.get(List.of(repository, tag));
+    return buffered != null ? Optional.of(buffered) : delegate.findTag(repository, tag);
+  }
+
+  @Override
+  public Optional<ManifestRecord> findManifest(RepositoryName repository, Digest digest) {
+    ManifestRecord buffered = manifests.get(List.of(repository, digest));
+    return buffered != null ? Optional.of(buffered) : delegate.findManifest(repository, digest);
+  }
+
+  @Override
+  public Optional<BlobLinkRecord> findBlobLink(RepositoryName repository, Digest digest) {
+    BlobLinkRecord buffered = links.get(List.of(repository, digest));
+    return buffered != null ? Optional.of(buffered) : delegate.findBlobLink(repository, digest);
+  }
+
+  @Override
+  public Optional<TransferJob> findTransfer(RepositoryName repository, Digest digest, TransferJob.Kind kind) {
+    Optional<TransferJob> buffered = transfers.get(List.of(repository, digest, kind));
+    return buffered != null ? buffered : delegate.findTransfer(repository, digest, kind);
+  }
+
+  @Override
+  public Optional<Digest> findTagFallback(RepositoryName repository, Tag tag) {
+    Optional<Digest> buffered = fallbacks.get(List.of(repository, tag));
+    return buffered != null ? buffered : delegate.findTagFallback(repository, tag);
+  }
+
+  /** Closing a view never closes the store under it. */
+  @Override
+  public void close() {}
+}
