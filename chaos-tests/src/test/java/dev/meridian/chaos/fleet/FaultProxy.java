@@ -140,6 +140,8 @@ public final class FaultProxy implements Closeable {
       Socket target = new Socket();
       try {
         target.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2_000);
+        // With nothing listening, a loopback connect from an ephemeral port can connect the socket to itself.
+        if (target.getLocalPort() == targetPort) throw new IOException("connected to itself: the target is down");
       } catch (IOException e) {
         closeQuietly(target);
         client.close(); // the target is down: the client sees its peer go away
