@@ -1,8 +1,10 @@
 package dev.meridian.chaos.fleet;
 
-import dev.meridian.agent.it.support.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,19 +40,19 @@ public final class ChaosFleet implements AutoCloseable {
   private final Map<String, FaultProxy> links = new LinkedHashMap<>();
   private final Map<String, RegionClient> clients = new LinkedHashMap<>();
 
-  private ChaosFleet(Path dir, List<String> regions) {
+  private ChaosFleet(Path dir, List<String> regions, PortReservations ports) {
     this.dir = dir.toAbsolutePath();
     this.regions = List.copyOf(regions);
-    this.brokerPort = FreePort.pick();
+    this.brokerPort = ports.reserve();
     var brokerArgs = new ArrayList<>(List.of("broker", "--port", Integer.toString(brokerPort),
-        "--controller-port", Integer.toString(FreePort.pick()),
+        "--controller-port", Integer.toString(ports.reserve()),
         "--data-dir", this.dir.resolve("broker/data").toString(), "--exit-on-stdin-eof"));
     for (String region : regions) {
-      int listenerPort = FreePort.pick();
+      int listenerPort = ports.reserve();
       FaultProxy proxy = FaultProxy.start("kafka-" + region, listenerPort);
       kafkaProxies.put(region, proxy);
       brokerArgs.addAll(List.of("--listener", listenerPort + ":" + proxy.port()));
-      agentPorts.put(region, FreePort.pick());
+      agentPorts.put(region, ports.reserve());
     }
     this.broker = new MeridianProcess("broker", brokerArgs, "kafka 127.0.0.1:" + brokerPort, this.dir.resolve("broker/logs"));
     for (String from : regions) {
@@ -71,7 +73,10 @@ public final class ChaosFleet implements AutoCloseable {
   /** Starts the broker, then every agent; returns once each has announced itself. */
   public static ChaosFleet start(Path dir, List<String> regions) {
     deleteRecursively(dir);
-    var fleet = new ChaosFleet(dir, regions);
+    ChaosFleet fleet;
+    try (var ports = new PortReservations()) {
+      fleet = new ChaosFleet(dir, regions, ports);
+    } // released only now: a proxy binding port 0 meanwhile could otherwise get a process's port
     try {
       fleet.broker.start();
       fleet.agents.values().forEach(MeridianProcess::start);
@@ -180,6 +185,34 @@ public final class ChaosFleet implements AutoCloseable {
       return Files.writeString(file, yaml);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Free loopback ports held open until closed, so nothing in this JVM is given them meanwhile. */
+  private static final class PortReservations implements AutoCloseable {
+    private final List<ServerSocket> held = new ArrayList<>();
+
+    int reserve() {
+      try {
+        var socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+        held.add(socket);
+        return socket.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException("no free loopback port", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      for (ServerSocket socket : held) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // nothing to release
+        }
+      }
     }
   }
 
