@@ -21,6 +21,7 @@ import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.blob.fs.BlobPaths;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.TransferJob;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -132,7 +133,9 @@ class ReplicationFaultsIT {
       push(layout, "from-c", c, repo + ":from-c");
       assertThat(a.resolve(repo, "from-a")).contains(fromA.manifestDigest());
       assertThat(c.resolve(repo, "from-c")).contains(fromC.manifestDigest());
-      assertThat(b.resolve(repo, "from-a")).as("nothing can reach b without the log").isEmpty();
+      // Asked directly, b would read the image through from a (read-through); its own state must not know it.
+      assertThat(fleet.agent("b").state().findTag(new RepositoryName(repo), new Tag("from-a")))
+          .as("nothing reaches b's state without the log").isEmpty();
     } finally {
       fleet.startBroker();
     }

@@ -46,19 +46,21 @@ class UpCommandIT {
 
   @Test
   void upPrintsItsFleetReplicatesStopsOnSigtermRestartsWithItsDataAndLeavesNoListenerAfterKill9() {
-    int port = FreePort.consecutive(2);
+    // The front door takes PORT-1, the regions PORT and PORT+1.
+    int port = FreePort.consecutive(3) + 1;
     int kafkaPort = FreePort.consecutive(2);
-    while (Math.abs(kafkaPort - port) < 2) kafkaPort = FreePort.consecutive(2);
-    List<Integer> ports = List.of(port, port + 1, kafkaPort, kafkaPort + 1);
+    while (kafkaPort + 1 >= port - 1 && kafkaPort <= port + 1) kafkaPort = FreePort.consecutive(2);
+    List<Integer> ports = List.of(port - 1, port, port + 1, kafkaPort, kafkaPort + 1);
     Path data = dirs.scratch("data");
     List<String> expectedLines = List.of(
         "kafka 127.0.0.1:" + kafkaPort,
         "region a http://127.0.0.1:" + port,
         "region b http://127.0.0.1:" + (port + 1),
+        "front-door http://127.0.0.1:" + (port - 1),
         "fleet ready");
 
     MeridianProcess up = up(port, kafkaPort, data, "first");
-    assertThat(up.awaitStdoutLines(4, READY)).containsExactlyElementsOf(expectedLines);
+    assertThat(up.awaitStdoutLines(5, READY)).containsExactlyElementsOf(expectedLines);
     var a = new RegionClient("a", URI.create("http://127.0.0.1:" + port));
     var b = new RegionClient("b", URI.create("http://127.0.0.1:" + (port + 1)));
     var layout = new OciLayoutWriter(dirs.scratch("source"));
@@ -77,7 +79,7 @@ class UpCommandIT {
     assertNothingListensOn(ports);
 
     MeridianProcess again = up(port, kafkaPort, data, "second");
-    assertThat(again.awaitStdoutLines(4, READY)).containsExactlyElementsOf(expectedLines);
+    assertThat(again.awaitStdoutLines(5, READY)).containsExactlyElementsOf(expectedLines);
     assertThat(a.resolve("up/app", "v1")).contains(image.manifestDigest());
     assertThat(b.resolve("up/app", "v1")).contains(image.manifestDigest());
     for (var blob : image.blobDigests()) assertThat(b.servesBlob("up/app", blob)).isTrue();
