@@ -57,6 +57,14 @@ public final class JobBackoff<K> {
     }).nextAttempt();
   }
 
+  /**
+   * Defers the job until {@code until} without counting a failure: when nothing was tried (every peer's
+   * breaker open), doubling the pause would only delay recovery long after the breakers close.
+   */
+  public Instant defer(K job, Instant until) {
+    return failures.compute(job, (k, old) -> new Failures(old == null ? 0 : old.count(), until)).nextAttempt();
+  }
+
   /** The job succeeded or is gone: forget its failures. */
   public void forget(K job) {
     failures.remove(job);

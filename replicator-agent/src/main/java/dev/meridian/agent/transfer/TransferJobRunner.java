@@ -177,7 +177,7 @@ final class TransferJobRunner {
         if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) throw new TransferFailedException("stopping");
       }
       if (sources.isEmpty()) reasons.add("no source available (every peer's circuit breaker is open, or no peer)");
-      throw new TransferFailedException("no source served " + item.digest() + ": " + String.join("; ", reasons));
+      throw new TransferFailedException("no source served " + item.digest() + ": " + String.join("; ", reasons), sources.isEmpty());
     }
 
     Outcome outcome() {

@@ -12,6 +12,7 @@ import dev.meridian.core.state.TransferJob;
 import dev.meridian.topology.Region;
 import dev.meridian.topology.Topology;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -204,7 +205,10 @@ public final class TransferWorker implements AutoCloseable {
         log.info("transfer.interrupted repo={} digest={} kind={} duration_ms={} attempt={}", job.repository(), job.digest(), kind(job), ms, attempt);
         return;
       }
-      long retryInMs = backoff.recordFailure(key, clock.instant()).toEpochMilli() - clock.millis();
+      Instant due = e instanceof TransferFailedException f && f.noPeerAsked()
+          ? backoff.defer(key, clock.instant().plus(config.breakerOpenDuration()))
+          : backoff.recordFailure(key, clock.instant());
+      long retryInMs = due.toEpochMilli() - clock.millis();
       lastFailure = "transfer of " + job.repository() + "@" + job.digest() + " failed: " + reason(e);
       log.warn("transfer.failed repo={} digest={} kind={} duration_ms={} attempt={} retry_in_ms={} reason={}",
           job.repository(), job.digest(), kind(job), ms, attempt, retryInMs, reason(e));

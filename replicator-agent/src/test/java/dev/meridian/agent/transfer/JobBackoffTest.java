@@ -74,4 +74,16 @@ class JobBackoffTest {
     assertThatThrownBy(() -> new JobBackoff<String>(Duration.ofSeconds(2), Duration.ofSeconds(1), () -> 0.5))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void deferringAJobNobodyCouldServeWaitsWithoutGrowingItsBackoff() {
+    JobBackoff<String> backoff = new JobBackoff<>(Duration.ofSeconds(5), Duration.ofMinutes(5), () -> 0.5);
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    backoff.recordFailure("job", now);
+    for (int i = 0; i < 5; i++) backoff.defer("job", now.plusSeconds(30));
+    assertThat(backoff.isDue("job", now.plusSeconds(29))).isFalse();
+    assertThat(backoff.isDue("job", now.plusSeconds(30))).isTrue();
+    assertThat(backoff.attempt("job")).isEqualTo(2); // one real failure; the deferrals did not count
+    assertThat(backoff.recordFailure("job", now).minusSeconds(10)).isEqualTo(now); // second failure: 10 s, not 5 min
+  }
 }
