@@ -86,7 +86,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.peers = PeerClients.http(topology, self, transferConfig);
     this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
-        hlc, transferConfig.readThroughTimeout(), relay::wake);
+        hlc, transferConfig.readThroughTimeout(), relay::wake, guard);
     ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
     this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock), hlc,
         deadLetters::send, transfers::wake, relay::wake, replayListener, guard);

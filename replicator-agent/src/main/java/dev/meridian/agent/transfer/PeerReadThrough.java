@@ -1,5 +1,7 @@
 package dev.meridian.agent.transfer;
 
+import dev.meridian.core.replication.ContentGuard;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.meridian.agent.registry.ReadThrough;
@@ -72,9 +74,17 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   private final ExecutorService pool;
   private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
   private final RegionId self;
+  private final ContentGuard guard;
 
   public PeerReadThrough(RegionId self, Topology fleet, RegistryState state, ContentCompletion completion,
       PeerClients peers, Hlc hlc, Duration timeout, Runnable outboxAppended) {
+    this(self, fleet, state, completion, peers, hlc, timeout, outboxAppended, new ContentGuard());
+  }
+
+  /** With the guard the prefetch sweeper shares: a manifest learned here claims its content until committed. */
+  public PeerReadThrough(RegionId self, Topology fleet, RegistryState state, ContentCompletion completion,
+      PeerClients peers, Hlc hlc, Duration timeout, Runnable outboxAppended, ContentGuard guard) {
+    this.guard = requireNonNull(guard, "guard");
     this.self = requireNonNull(self, "self");
     this.state = requireNonNull(state, "state");
     this.peers = requireNonNull(peers, "peers");
@@ -163,10 +173,17 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
     Optional<ContentCompletion.Fetched> fetched = completion.fetchUnknownManifest(repository, digest, sources(first, repository, digest));
     if (fetched.isEmpty()) return false;
     ContentCompletion.Fetched manifest = fetched.get();
-    completion.complete(repository, manifest.record(lowest(manifest.source())), sources(manifest.source(), repository, digest));
-    commit(repository, digest, List.of(
-        new StateWrite.PutManifest(manifest.record(lowest(manifest.source()))),
-        new StateWrite.PutBlobLink(new BlobLinkRecord(repository, digest, true, lowest(manifest.source())))));
+    // No register names this manifest yet, so no sweeper scan sees its content: claim it until committed.
+    List<Digest> claims = new ArrayList<>();
+    claims.add(digest);
+    manifest.manifest().references().forEach(d -> claims.add(d.digest()));
+    guard.claiming(claims, () -> {
+      completion.complete(repository, manifest.record(lowest(manifest.source())), sources(manifest.source(), repository, digest));
+      commit(repository, digest, List.of(
+          new StateWrite.PutManifest(manifest.record(lowest(manifest.source()))),
+          new StateWrite.PutBlobLink(new BlobLinkRecord(repository, digest, true, lowest(manifest.source())))));
+      return null;
+    });
     return true;
   }
 
