@@ -21,7 +21,15 @@ import java.util.Map;
  *     url: http://127.0.0.1:5001
  *     routingEnabled: true                           # optional, default true
  *     mode: read-write                               # optional: read-write | read-only
+ *     repositories:                                  # optional: which repositories the region holds
+ *       include: ["**"]                              #   default: every repository
+ *       exclude: ["eu-only/**"]                      #   default: none; exclude wins
+ * costs:                                             # optional: copying costs, default 1 per pair
+ *   - { from: eastus, to: westeurope, cost: 10 }     # symmetric unless both directions are given
  * </pre>
+ *
+ * Shapes that cannot be read (a list where a mapping belongs) are reported with the field checks of
+ * {@link TopologyValidator}, all together.
  */
 public final class TopologyLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -59,16 +67,35 @@ public final class TopologyLoader {
       sb.append("    url: ").append(r.url()).append('\n');
       sb.append("    routingEnabled: ").append(r.routingEnabled()).append('\n');
       sb.append("    mode: ").append(r.mode().text()).append('\n');
+      if (!r.repositories().isDefault()) {
+        sb.append("    repositories:\n");
+        sb.append("      include: ").append(quoted(r.repositories().include())).append('\n');
+        sb.append("      exclude: ").append(quoted(r.repositories().exclude())).append('\n');
+      }
+    }
+    if (!topology.costs().isEmpty()) {
+      sb.append("costs:\n");
+      for (TransferCost c : topology.costs()) {
+        sb.append("  - { from: ").append(c.from()).append(", to: ").append(c.to()).append(", cost: ").append(c.cost()).append(" }\n");
+      }
     }
     return sb.toString();
   }
 
+  /** Globs are written quoted: a plain YAML scalar cannot start with {@code *} (it would be an alias). */
+  private static String quoted(List<RepositoryGlob> globs) {
+    return globs.stream().map(g -> "\"" + g.text() + "\"").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+  }
+
   private static TopologyValidator.RawTopology toRaw(JsonNode root) {
+    List<String> problems = new ArrayList<>();
     List<TopologyValidator.RawRegion> regions = new ArrayList<>();
     JsonNode regionsNode = root.get("regions");
     if (regionsNode != null && regionsNode.isArray()) {
       for (JsonNode r : regionsNode) {
-        regions.add(new TopologyValidator.RawRegion(text(r, "id"), text(r, "url"), text(r, "routingEnabled"), text(r, "mode")));
+        String where = TopologyValidator.where(regions.size(), text(r, "id"));
+        regions.add(new TopologyValidator.RawRegion(text(r, "id"), text(r, "url"), text(r, "routingEnabled"), text(r, "mode"),
+            filter(r.get("repositories"), where + ": repositories", problems)));
       }
     }
     JsonNode topics = root.path("topics");
@@ -77,7 +104,57 @@ public final class TopologyLoader {
         text(topics, "partitions"),
         text(topics, "replicationFactor"),
         regionsNode == null ? null : regionsNode.isArray() ? regions : null,
-        fieldNames(root));
+        fieldNames(root),
+        costs(root.get("costs"), problems),
+        problems);
+  }
+
+  private static TopologyValidator.RawFilter filter(JsonNode node, String where, List<String> problems) {
+    if (node == null || node.isNull()) return null;
+    if (!node.isObject()) {
+      problems.add(where + " must be a mapping {include: [...], exclude: [...]}");
+      return null;
+    }
+    return new TopologyValidator.RawFilter(patterns(node.get("include"), where + ".include", problems),
+        patterns(node.get("exclude"), where + ".exclude", problems), fieldNames(node));
+  }
+
+  /** The patterns of a list, null when absent or unreadable (the problem is recorded). */
+  private static List<String> patterns(JsonNode node, String where, List<String> problems) {
+    if (node == null || node.isNull()) return null;
+    if (!node.isArray()) {
+      problems.add(where + " must be a list of patterns, e.g. [\"team-a/**\"]");
+      return null;
+    }
+    List<String> patterns = new ArrayList<>();
+    for (JsonNode item : node) {
+      if (!item.isTextual()) {
+        problems.add(where + " has " + item + ", not a pattern");
+        continue;
+      }
+      patterns.add(item.asText());
+    }
+    return patterns;
+  }
+
+  private static List<TopologyValidator.RawCost> costs(JsonNode node, List<String> problems) {
+    List<TopologyValidator.RawCost> costs = new ArrayList<>();
+    if (node == null || node.isNull()) return costs;
+    if (!node.isArray()) {
+      problems.add("costs: must be a list of {from, to, cost}");
+      return costs;
+    }
+    int i = 0;
+    for (JsonNode c : node) {
+      if (!c.isObject()) {
+        problems.add("costs[" + i + "]: must be a mapping {from, to, cost}");
+        costs.add(null);
+      } else {
+        costs.add(new TopologyValidator.RawCost(text(c, "from"), text(c, "to"), text(c, "cost"), fieldNames(c)));
+      }
+      i++;
+    }
+    return costs;
   }
 
   private static List<String> fieldNames(JsonNode node) {

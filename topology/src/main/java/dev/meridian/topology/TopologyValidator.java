@@ -12,18 +12,29 @@ import java.util.regex.Pattern;
 /** Checks a fleet description field by field and collects every violation before failing. */
 final class TopologyValidator {
   private static final Pattern BOOTSTRAP = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}(,[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5})*");
-  private static final Set<String> KNOWN_FIELDS = Set.of("kafka", "topics", "regions");
+  private static final Set<String> KNOWN_FIELDS = Set.of("kafka", "topics", "regions", "costs");
 
-  record RawRegion(String id, String url, String routingEnabled, String mode) {}
+  /** A region's repository filter as written; a null list was not given. */
+  record RawFilter(List<String> include, List<String> exclude, List<String> fields) {}
 
-  record RawTopology(String kafka, String partitions, String replicationFactor, List<RawRegion> regions, List<String> fields) {}
+  /** {@code repositories} null when not given. */
+  record RawRegion(String id, String url, String routingEnabled, String mode, RawFilter repositories) {}
+
+  record RawCost(String from, String to, String cost, List<String> fields) {}
+
+  /**
+   * @param costs null entries were not mappings (already in {@code problems})
+   * @param problems shapes the loader could not read, reported with the rest
+   */
+  record RawTopology(String kafka, String partitions, String replicationFactor, List<RawRegion> regions, List<String> fields,
+      List<RawCost> costs, List<String> problems) {}
 
   private TopologyValidator() {}
 
   static Topology validate(RawTopology raw) {
-    List<String> violations = new ArrayList<>();
+    List<String> violations = new ArrayList<>(raw.problems());
     for (String f : raw.fields()) {
-      if (!KNOWN_FIELDS.contains(f)) violations.add("unknown field '" + f + "' (known: kafka, topics, regions)");
+      if (!KNOWN_FIELDS.contains(f)) violations.add("unknown field '" + f + "' (known: kafka, topics, regions, costs)");
     }
     if (raw.kafka() == null || raw.kafka().isBlank()) {
       violations.add("kafka: missing (bootstrap servers, e.g. 127.0.0.1:9092)");
@@ -44,7 +55,7 @@ final class TopologyValidator {
     List<RawRegion> rawRegions = raw.regions() == null ? List.of() : raw.regions();
     for (int i = 0; i < rawRegions.size(); i++) {
       RawRegion r = rawRegions.get(i);
-      String where = "regions[" + i + "]" + (r.id() == null ? "" : " (" + r.id() + ")");
+      String where = where(i, r.id());
       RegionId id = null;
       if (r.id() == null) {
         violations.add(where + ": id missing");
@@ -72,10 +83,17 @@ final class TopologyValidator {
         if (parsed.isEmpty()) violations.add(where + ": mode must be read-write or read-only, not '" + r.mode() + "'");
         else mode = parsed.get();
       }
-      if (id != null && url != null) regions.add(new Region(id, url, routing, mode));
+      RepositoryFilter filter = FilterRules.filter(r.repositories(), where + ": repositories", violations);
+      if (id != null && url != null) regions.add(new Region(id, url, routing, mode, filter));
     }
+    List<TransferCost> costs = CostRules.costs(raw.costs(), ids, violations);
     if (!violations.isEmpty()) throw new TopologyException(violations);
-    return new Topology(raw.kafka(), partitions, (short) rf, regions);
+    return new Topology(raw.kafka(), partitions, (short) rf, regions, costs);
+  }
+
+  /** How a region is named in a violation: its position, and its id when it has one. */
+  static String where(int index, String id) {
+    return "regions[" + index + "]" + (id == null ? "" : " (" + id + ")");
   }
 
   private static URI parseUrl(String text, String where, List<String> violations) {
