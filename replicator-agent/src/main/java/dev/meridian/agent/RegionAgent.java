@@ -21,6 +21,7 @@ import dev.meridian.agent.replication.ReplicationRuntime;
 import dev.meridian.core.blob.BlobInfo;
 import dev.meridian.core.clock.Hlc;
 import dev.meridian.topology.RegionMode;
+import dev.meridian.topology.RepositoryFilter;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.agent.transfer.PrefetchSweeper;
 import dev.meridian.core.event.EventCodec;
@@ -83,13 +84,15 @@ public final class RegionAgent implements AutoCloseable {
       }
       boolean readOnly = config.fleet().flatMap(f -> f.region(config.region()))
           .map(r -> r.mode() == RegionMode.READ_ONLY).orElse(false);
-      this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> !readOnly);
+      RepositoryFilter admitted = config.fleet().flatMap(f -> f.region(config.region()))
+          .map(Region::repositories).orElse(RepositoryFilter.ALL);
+      this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> !readOnly, admitted::admits);
       Supplier<ReplicationSample> sampler = member == null ? ReplicationSample::standalone : new ReplicationSampler(member, served);
       watcher = new RegionMonitor(this::identity, sampler, config.admin().stallThreshold(), clock);
       metrics.bindRegion(watcher);
       if (member != null) metrics.bindCircuitBreakers(member.transfers());
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
-          new ManifestInspector(config.region().value(), served), new AdminHttpClient(config.admin().fanOutTimeout()),
+          new ManifestInspector(config.region().value(), served, admitted::admits), new AdminHttpClient(config.admin().fanOutTimeout()),
           config.admin().fanOutTimeout());
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog));
@@ -126,7 +129,8 @@ public final class RegionAgent implements AutoCloseable {
       return List.of(new AdminService.Member(self.id(), self.url(), self.routingEnabled()));
     }
     return config.fleet().get().regions().stream()
-        .map(r -> new AdminService.Member(r.id().value(), r.url().toString(), r.routingEnabled())).toList();
+        .map(r -> new AdminService.Member(r.id().value(), r.url().toString(), r.routingEnabled(), r.repositories()::admits))
+        .toList();
   }
 
   /** Opens the stores and starts serving; the returned agent is ready. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -20,11 +21,21 @@ import java.util.function.Supplier;
  * region locally; a standalone agent's fleet is itself. Blocking: callers run it off any event loop.
  */
 public final class AdminService {
-  /** A region of the fleet as the topology lists it. */
-  public record Member(String id, String url, boolean routingEnabled) {
+  /**
+   * A region of the fleet as the topology lists it.
+   *
+   * @param admits the repositories its topology filter lets it hold
+   */
+  public record Member(String id, String url, boolean routingEnabled, Predicate<RepositoryName> admits) {
     public Member {
       requireNonNull(id, "id");
       requireNonNull(url, "url");
+      requireNonNull(admits, "admits");
+    }
+
+    /** A region that holds every repository. */
+    public Member(String id, String url, boolean routingEnabled) {
+      this(id, url, routingEnabled, repository -> true);
     }
   }
 
@@ -64,14 +75,21 @@ public final class AdminService {
     return inspector.facts(repository, reference, expected);
   }
 
-  /** Where the image {@code reference} names (as this region means it: {@link ReplicationVerdict}) is pullable. */
+  /**
+   * Where the image {@code reference} names (as this region means it: {@link ReplicationVerdict}) is pullable. A
+   * region whose filter (in this region's fleet file) keeps the repository out is {@code excluded} without being
+   * asked, so a barrier never waits on it, even while it is down.
+   */
   public ReplicationReport replicationStatus(RepositoryName repository, Reference reference) {
     Optional<TagRecord> winner = reference instanceof Reference.TagReference tag ? inspector.tag(repository, tag) : Optional.empty();
     Optional<Digest> expected = winner.flatMap(TagRecord::digest);
     Optional<Stamp> expectedStamp = winner.map(TagRecord::stamp);
     List<ReplicationReport.Entry> entries = FleetFanOut.gather(fleet.get(),
-        m -> facts(m, repository, reference, expected).thenApply(f -> new ReplicationReport.Entry(m.id(),
-            ReplicationVerdict.judge(expected, expectedStamp, f), f.servedDigest(), Optional.empty())),
+        m -> !m.admits().test(repository)
+            ? CompletableFuture.completedFuture(
+                new ReplicationReport.Entry(m.id(), ManifestStatus.EXCLUDED, Optional.empty(), Optional.empty()))
+            : facts(m, repository, reference, expected).thenApply(f -> new ReplicationReport.Entry(m.id(),
+                ReplicationVerdict.judge(expected, expectedStamp, f), f.servedDigest(), Optional.empty())),
         timeout, (m, error) -> new ReplicationReport.Entry(m.id(), ManifestStatus.UNKNOWN, Optional.empty(), Optional.of(error)));
     return new ReplicationReport(repository.value(), reference.toString(), expected, entries);
   }

@@ -8,6 +8,7 @@ import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.TagRecord;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Reads this region's state to answer {@link ManifestFacts}: served, pending or absent by the same rules
@@ -17,14 +18,25 @@ public final class ManifestInspector {
   private final String region;
   private final RegistryState state;
   private final ManifestVisibility visibility;
+  private final Predicate<RepositoryName> admitted;
 
   public ManifestInspector(String region, RegistryState state) {
+    this(region, state, repository -> true);
+  }
+
+  /** @param admitted the repositories this region holds by its topology filter; any other is {@code excluded} */
+  public ManifestInspector(String region, RegistryState state, Predicate<RepositoryName> admitted) {
+    this.admitted = admitted;
     this.region = region;
     this.state = state;
     this.visibility = new ManifestVisibility(state);
   }
 
   public ManifestFacts facts(RepositoryName repository, Reference reference, Optional<Digest> expected) {
+    if (!admitted.test(repository)) {
+      return new ManifestFacts(region, ManifestStatus.EXCLUDED, Optional.empty(), Optional.empty(), Optional.empty(),
+          expected.map(d -> ManifestStatus.EXCLUDED));
+    }
     Optional<ManifestStatus> expectedStatus = expected.map(d -> digestStatus(repository, d));
     if (reference instanceof Reference.DigestReference byDigest) {
       ManifestStatus status = digestStatus(repository, byDigest.digest());

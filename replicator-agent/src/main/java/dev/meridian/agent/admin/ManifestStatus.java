@@ -11,7 +11,12 @@ public enum ManifestStatus {
   /** The region does not know the manifest (or it was deleted there). */
   ABSENT,
   /** The region did not answer in time: nothing is known (fleet views only, with the error). */
-  UNKNOWN;
+  UNKNOWN,
+  /**
+   * The region's topology filter keeps the repository out: it never holds it, so there is nothing to wait for
+   * (write barriers leave it out of {@code all}).
+   */
+  EXCLUDED;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -22,7 +22,8 @@ import java.util.Optional;
  * </ul>
  *
  * If the asking region does not know the tag (never pushed or deleted there), each region answers for
- * itself: {@code complete} when it serves its own winner for the tag.
+ * itself: {@code complete} when it serves its own winner for the tag. A region whose topology filter keeps the
+ * repository out is {@code excluded}, whatever the reference.
  */
 public final class ReplicationVerdict {
   private ReplicationVerdict() {}
@@ -33,7 +34,7 @@ public final class ReplicationVerdict {
    * @param expectedStamp the stamp of that winning write
    */
   public static ManifestStatus judge(Optional<Digest> expected, Optional<Stamp> expectedStamp, ManifestFacts facts) {
-    if (expected.isEmpty()) return facts.status();
+    if (facts.status() == ManifestStatus.EXCLUDED || expected.isEmpty()) return facts.status();
     if (facts.servedDigest().equals(expected)) return ManifestStatus.COMPLETE;
     boolean caughtUp = expectedStamp.isPresent() && facts.winningStamp().isPresent()
         && facts.winningStamp().get().compareTo(expectedStamp.get()) >= 0;

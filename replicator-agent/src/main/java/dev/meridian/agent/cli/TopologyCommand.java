@@ -1,6 +1,7 @@
 package dev.meridian.agent.cli;
 
 import dev.meridian.topology.Region;
+import dev.meridian.topology.RepositoryFilter;
 import dev.meridian.topology.Topology;
 import dev.meridian.topology.TopologyException;
 import dev.meridian.topology.TopologyLoader;
@@ -42,7 +43,9 @@ public final class TopologyCommand implements Runnable {
         Topology topology = TopologyLoader.load(file);
         spec.commandLine().getOut().println(file + ": valid, kafka " + topology.kafkaBootstrap() + ", "
             + topology.regions().size() + " regions: "
-            + topology.regions().stream().map(this::describe).collect(Collectors.joining(", ")));
+            + topology.regions().stream().map(this::describe).collect(Collectors.joining(", "))
+            + (topology.costs().isEmpty() ? "" : "; costs: " + topology.costs().stream()
+                .map(c -> c.from() + "->" + c.to() + " " + c.cost()).collect(Collectors.joining(", "))));
         return 0;
       } catch (TopologyException e) {
         spec.commandLine().getErr().println(file + ": " + e.violations().size() + " problem(s)");
@@ -52,7 +55,12 @@ public final class TopologyCommand implements Runnable {
     }
 
     private String describe(Region r) {
-      return r.id() + " " + r.url() + " (" + r.mode().text() + (r.routingEnabled() ? "" : ", routing disabled") + ")";
+      return r.id() + " " + r.url() + " (" + r.mode().text() + (r.routingEnabled() ? "" : ", routing disabled")
+          + (r.repositories().isDefault() ? "" : ", repositories " + filter(r.repositories())) + ")";
+    }
+
+    private static String filter(RepositoryFilter f) {
+      return "include " + f.include() + (f.exclude().isEmpty() ? "" : " exclude " + f.exclude());
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.meridian.agent.cli;
 
 import dev.meridian.agent.admin.AdminHttpClient;
 import dev.meridian.agent.admin.AdminJson;
+import dev.meridian.agent.admin.ManifestStatus;
 import dev.meridian.agent.admin.ReplicationReport;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Parameters;
  * {@code meridian wait}: the write barrier. Polls {@code GET /admin/v1/replication/status} until the chosen
  * regions hold the image completely (exit 0: it is pullable there now), or the timeout passes (exit 1,
  * naming each region still missing and its state). Bad arguments, an unknown region, or more regions than
- * the fleet has exit 2. A tag means what the {@code --registry} region resolves it to (see DESIGN.md §8).
+ * the fleet has exit 2. Regions whose topology filter excludes the repository are not waited for: {@code all}
+ * skips them, and naming one (or asking for more regions than may hold it) exits 2. A tag means what the
+ * {@code --registry} region resolves it to (see DESIGN.md §8).
  */
 @Command(name = "wait", mixinStandardHelpOptions = true,
     description = "Waits until regions hold an image completely (a write barrier for pipelines).")
@@ -103,7 +106,12 @@ public final class WaitCommand implements Callable<Integer> {
   }
 
   private static String complete(ReplicationReport report) {
-    return report.regions().stream().filter(e -> e.status() == dev.meridian.agent.admin.ManifestStatus.COMPLETE)
+    String excluded = regions(report, ManifestStatus.EXCLUDED);
+    return regions(report, ManifestStatus.COMPLETE) + (excluded.isEmpty() ? "" : " (excluded by topology filter: " + excluded + ")");
+  }
+
+  private static String regions(ReplicationReport report, ManifestStatus status) {
+    return report.regions().stream().filter(e -> e.status() == status)
         .map(ReplicationReport.Entry::region).collect(Collectors.joining(", "));
   }
 

@@ -1,6 +1,7 @@
 package dev.meridian.agent.registry;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import dev.meridian.core.replication.ContentGuard;
 
@@ -50,6 +51,7 @@ public final class RegistryService {
   private final UploadSessions uploads;
   private final ManifestOperations manifests;
   private final BooleanSupplier writable;
+  private final Predicate<RepositoryName> admitted;
 
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock) {
     this(blobs, state, hlc, region, clock, new ContentGuard());
@@ -66,6 +68,18 @@ public final class RegistryService {
    */
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard,
       BooleanSupplier writable) {
+    this(blobs, state, hlc, region, clock, guard, writable, repository -> true);
+  }
+
+  /**
+   * {@code admitted} says which repositories this region holds (its topology filter): a write to any other is
+   * refused with {@code DENIED}, since the region would hold content its filter keeps out (data residency) and
+   * that the rest of the fleet could not tell apart from replicated content. Pulls answer as usual: there is
+   * nothing to find.
+   */
+  public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard,
+      BooleanSupplier writable, Predicate<RepositoryName> admitted) {
+    this.admitted = requireNonNull(admitted, "admitted");
     this.writable = requireNonNull(writable, "writable");
     this.blobs = requireNonNull(blobs, "blobs");
     this.state = requireNonNull(state, "state");
@@ -79,10 +93,14 @@ public final class RegistryService {
     return region;
   }
 
-  private void requireWritable() {
+  private void requireWritable(RepositoryName repository) {
     if (!writable.getAsBoolean()) {
       throw new RegistryException(OciErrorCode.DENIED,
           "region " + region + " is read-only: push to a read-write region of the fleet", region.value(), 403);
+    }
+    if (!admitted.test(repository)) {
+      throw new RegistryException(OciErrorCode.DENIED, "repository " + repository + " is not replicated to region "
+          + region + " by its topology filter: push it to a region whose filter admits it", repository.value(), 403);
     }
   }
 
@@ -104,13 +122,13 @@ public final class RegistryService {
   // ---- uploads
 
   public UploadStatus startUpload(RepositoryName repository) {
-    requireWritable();
+    requireWritable(repository);
     return uploads.start(repository);
   }
 
   /** Links the blob from {@code from} if that repository has it linked, else starts an ordinary upload. */
   public MountOutcome mount(RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
-    requireWritable();
+    requireWritable(repository);
     if (from.isPresent()) {
       Optional<BlobInfo> source = findLinked(from.get(), digest);
       if (source.isPresent()) {
@@ -130,7 +148,7 @@ public final class RegistryService {
    * that does not continue where the session stands is refused with {@link UploadRangeException}.
    */
   public UploadWriter beginWrite(RepositoryName repository, String uploadId, OptionalLong expectedOffset) {
-    requireWritable();
+    requireWritable(repository);
     return uploads.beginWrite(repository, uploadId, expectedOffset);
   }
 
@@ -168,7 +186,7 @@ public final class RegistryService {
 
   /** Unlinks the blob from this repository; the bytes stay for other repositories (and garbage collection). */
   public void deleteBlob(RepositoryName repository, Digest digest) {
-    requireWritable();
+    requireWritable(repository);
     boolean linked = state.findBlobLink(repository, digest).map(BlobLinkRecord::linked).orElse(false);
     if (!linked) throw RegistryException.blobUnknown(digest);
     state.apply(StateBatch.of(new StateWrite.PutBlobLink(new BlobLinkRecord(repository, digest, false, stamp()))));
@@ -186,7 +204,7 @@ public final class RegistryService {
   // ---- manifests
 
   public PutManifestResult putManifest(RepositoryName repository, Reference reference, MediaType contentType, byte[] body) {
-    requireWritable();
+    requireWritable(repository);
     return manifests.put(repository, reference, contentType, body);
   }
 
@@ -196,7 +214,7 @@ public final class RegistryService {
   }
 
   public void deleteManifest(RepositoryName repository, Reference reference) {
-    requireWritable();
+    requireWritable(repository);
     manifests.delete(repository, reference);
   }
 

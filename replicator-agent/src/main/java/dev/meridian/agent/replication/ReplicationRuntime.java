@@ -21,6 +21,7 @@ import dev.meridian.core.replication.ReplayPlanner;
 import dev.meridian.core.replication.ReplicaAcks;
 import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.RegistryState;
+import dev.meridian.topology.RepositoryFilter;
 import dev.meridian.topology.Topology;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,7 +89,8 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
         hlc, transferConfig.readThroughTimeout(), relay::wake, guard);
     ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
-    this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock), hlc,
+    RepositoryFilter admitted = topology.requireRegion(self).repositories();
+    this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted::admits), hlc,
         deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
     this.connector = new Thread(this::connect, "meridian-log-connect");

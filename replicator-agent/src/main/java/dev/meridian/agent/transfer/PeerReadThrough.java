@@ -39,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,8 @@ import org.slf4j.LoggerFactory;
  *       never change what the fleet converges to.
  * </ul>
  * A manifest becomes servable only once its whole content is here, in the same batch as its {@code replica.ack}.
+ * A repository this region's topology filter does not admit is never fetched: its pulls answer as if nothing
+ * were known.
  */
 public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerReadThrough.class);
@@ -75,6 +78,8 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
   private final RegionId self;
   private final ContentGuard guard;
+  /** Repositories this region holds by its topology filter: no other is ever fetched here. */
+  private final Predicate<RepositoryName> admitted;
 
   public PeerReadThrough(RegionId self, Topology fleet, RegistryState state, ContentCompletion completion,
       PeerClients peers, Hlc hlc, Duration timeout, Runnable outboxAppended) {
@@ -88,7 +93,8 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
     this.self = requireNonNull(self, "self");
     this.state = requireNonNull(state, "state");
     this.peers = requireNonNull(peers, "peers");
-    this.selector = new SourceSelector(self, fleet.regions().stream().map(Region::id).toList());
+    this.selector = SourceSelector.of(self, fleet);
+    this.admitted = fleet.requireRegion(self).repositories()::admits;
     this.completion = requireNonNull(completion, "completion");
     this.acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
     this.timeout = requireNonNull(timeout, "timeout");
@@ -103,6 +109,7 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
 
   @Override
   public boolean manifest(RepositoryName repository, Reference reference) {
+    if (!admitted.test(repository)) return false;
     return bounded("manifest " + repository + " " + reference, () -> reference instanceof Reference.TagReference byTag
         ? manifestByTag(repository, byTag.tag())
         : manifestByDigest(repository, ((Reference.DigestReference) reference).digest(), Optional.empty()));
@@ -110,6 +117,7 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
 
   @Override
   public boolean blob(RepositoryName repository, Digest digest) {
+    if (!admitted.test(repository)) return false;
     return bounded("blob " + repository + " " + digest, () -> fetchBlob(repository, digest));
   }
 

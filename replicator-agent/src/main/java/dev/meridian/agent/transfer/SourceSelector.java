@@ -3,27 +3,50 @@ package dev.meridian.agent.transfer;
 import static java.util.Objects.requireNonNull;
 
 import dev.meridian.core.clock.RegionId;
+import dev.meridian.topology.Region;
+import dev.meridian.topology.Topology;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
- * The order in which regions are asked for content: the origin (it wrote the content, so it has it), then
- * regions that acknowledged holding it completely, then every other region of the fleet, which may hold it
- * without having said so yet. Never this region itself, never a region outside the fleet (there is no
+ * The order in which regions are asked for content: cheapest first, by the topology's transfer cost from the
+ * source to this region ({@link Topology#cost}). Among regions of equal cost: the origin (it wrote the content, so
+ * it has it), then regions that acknowledged holding it completely, then every other region of the fleet, which
+ * may hold it without having said so yet. Never this region itself, never a region outside the fleet (there is no
  * address to ask), and never a region whose circuit breaker is open.
+ *
+ * <p>Surprising: a cheap region that is not known to hold the content is asked before an expensive origin. It
+ * answers 404 at worst (an answer, not a failure: the next region is asked at once), and often it holds the
+ * content already, since regions replicate at the same time; copying between nearby regions is what costs are
+ * for.
  *
  * <p>Pure: no I/O, no clock. Replicas are taken in fleet order so that every run asks in the same order.
  */
 public final class SourceSelector {
   private final RegionId self;
   private final List<RegionId> fleet;
+  private final ToIntFunction<RegionId> costToSelf;
 
+  /** A fleet in which every region costs the same. */
   public SourceSelector(RegionId self, List<RegionId> fleet) {
+    this(self, fleet, region -> Topology.DEFAULT_COST);
+  }
+
+  /** @param costToSelf what copying from a region to {@code self} costs */
+  public SourceSelector(RegionId self, List<RegionId> fleet, ToIntFunction<RegionId> costToSelf) {
     this.self = requireNonNull(self, "self");
     this.fleet = List.copyOf(fleet);
+    this.costToSelf = requireNonNull(costToSelf, "costToSelf");
+  }
+
+  /** The selector of {@code self} in {@code topology}, with its costs. */
+  public static SourceSelector of(RegionId self, Topology topology) {
+    return new SourceSelector(self, topology.regions().stream().map(Region::id).toList(), source -> topology.cost(source, self));
   }
 
   /**
@@ -43,6 +66,7 @@ public final class SourceSelector {
     for (RegionId region : ordered) {
       if (!unavailable.test(region)) result.add(region);
     }
+    result.sort(Comparator.comparingInt(costToSelf)); // stable: equal costs keep the order above
     return List.copyOf(result);
   }
 }

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,10 +64,12 @@ final class TransferJobRunner {
   private final BooleanSupplier stopping;
   private final TransferListener listener;
   private final Clock clock;
+  private final Predicate<RepositoryName> admitted;
 
   TransferJobRunner(RegionId self, RegistryState state, BlobStore blobs, BlobFetcher fetcher, PeerClients peers,
       SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping, TransferListener listener,
-      Clock clock) {
+      Clock clock, Predicate<RepositoryName> admitted) {
+    this.admitted = requireNonNull(admitted, "admitted");
     this.listener = requireNonNull(listener, "listener");
     this.clock = requireNonNull(clock, "clock");
     requireNonNull(self, "self");
@@ -82,12 +85,22 @@ final class TransferJobRunner {
   }
 
   /** What a finished job did: the bytes it brought in and the regions they came from. */
-  record Outcome(boolean dropped, long bytes, List<RegionId> sources) {}
+  record Outcome(boolean dropped, long bytes, List<RegionId> sources, String dropReason) {
+    Outcome(boolean dropped, long bytes, List<RegionId> sources) {
+      this(dropped, bytes, sources, dropped ? "manifest_deleted" : "");
+    }
+  }
 
   Outcome run(TransferJob job) {
     // A scan may list a job just before another run of it finishes: run only what is still to do, so a
     // manifest is acknowledged once.
     if (state.findTransfer(job.repository(), job.digest(), job.kind()).isEmpty()) return new Outcome(true, 0, List.of());
+    // Replay plans no job for a repository this region does not admit; one left from before the filter changed
+    // is dropped, not fetched.
+    if (!admitted.test(job.repository())) {
+      state.apply(StateBatch.of(new StateWrite.DeleteTransfer(job.repository(), job.digest(), job.kind())));
+      return new Outcome(true, 0, List.of(), "excluded_by_topology_filter");
+    }
     return switch (job.kind()) {
       case MANIFEST -> runManifest(job);
       case BLOB -> runBlob(job);

@@ -9,7 +9,6 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.TransferJob;
-import dev.meridian.topology.Region;
 import dev.meridian.topology.Topology;
 import java.time.Clock;
 import java.time.Instant;
@@ -82,11 +81,11 @@ public final class TransferWorker implements AutoCloseable {
     this.config = requireNonNull(config, "config");
     this.clock = requireNonNull(clock, "clock");
     this.peers = requireNonNull(peers, "peers");
-    List<RegionId> fleet = topology.regions().stream().map(Region::id).toList();
     this.policies = new TransferPolicies(config, () -> stopped);
     this.fetcher = new BlobFetcher(blobs, config.bufferSize());
     this.runner = new TransferJobRunner(self, state, blobs, fetcher, peers,
-        new SourceSelector(self, fleet), policies, hlc, () -> stopped, listener, clock);
+        SourceSelector.of(self, topology), policies, hlc, () -> stopped, listener, clock,
+        topology.requireRegion(self).repositories()::admits);
     this.backoff = new JobBackoff<>(config.jobInitialBackoff(), config.jobMaxBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
     this.permits = new Semaphore(config.maxConcurrent());
@@ -194,7 +193,7 @@ public final class TransferWorker implements AutoCloseable {
       bytesFetched.addAndGet(outcome.bytes());
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       if (outcome.dropped()) {
-        log.info("transfer.dropped repo={} digest={} kind={} reason=manifest_deleted", job.repository(), job.digest(), kind(job));
+        log.info("transfer.dropped repo={} digest={} kind={} reason={}", job.repository(), job.digest(), kind(job), outcome.dropReason());
       } else {
         log.info("transfer.done repo={} digest={} kind={} size_bytes={} source={} duration_ms={} attempt={}",
             job.repository(), job.digest(), kind(job), outcome.bytes(), sources(outcome.sources()), ms, attempt);

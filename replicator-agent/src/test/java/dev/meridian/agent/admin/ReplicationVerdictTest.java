@@ -76,4 +76,12 @@ class ReplicationVerdictTest {
     ManifestFacts complete = new ManifestFacts("westus", ManifestStatus.COMPLETE, Optional.of(A), Optional.empty(), Optional.empty(), Optional.empty());
     assertThat(ReplicationVerdict.judge(Optional.empty(), Optional.empty(), complete)).isEqualTo(ManifestStatus.COMPLETE);
   }
+
+  @Test
+  void aRegionWhoseFilterKeepsTheRepositoryOutIsExcludedWhateverTheAskerExpects() {
+    ManifestFacts excluded = new ManifestFacts("westus", ManifestStatus.EXCLUDED, Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.of(ManifestStatus.EXCLUDED));
+    assertThat(judge(excluded)).isEqualTo(ManifestStatus.EXCLUDED);
+    assertThat(ReplicationVerdict.judge(Optional.empty(), Optional.empty(), excluded)).isEqualTo(ManifestStatus.EXCLUDED);
+  }
 }

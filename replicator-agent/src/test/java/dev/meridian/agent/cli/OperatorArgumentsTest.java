@@ -63,6 +63,29 @@ class OperatorArgumentsTest {
   }
 
   @Test
+  void regionsExcludedByTheTopologyFilterAreNeverWaitedFor() {
+    ReplicationReport report = new ReplicationReport("eu-only/app", "v1", Optional.of(D), List.of(
+        entry("westeu", ManifestStatus.COMPLETE), entry("northeu", ManifestStatus.PENDING), entry("eastus", ManifestStatus.EXCLUDED)));
+    assertThat(RegionSelection.parse("all").impossibleIn(report)).isNull();
+    assertThat(RegionSelection.parse("all").missing(report)).extracting(ReplicationReport.Entry::region).containsExactly("northeu");
+    assertThat(RegionSelection.parse("2").impossibleIn(report)).isNull();
+    assertThat(RegionSelection.parse("2").missing(report)).extracting(ReplicationReport.Entry::region).containsExactly("northeu");
+    assertThat(RegionSelection.parse("1").missing(report)).isEmpty();
+    assertThat(RegionSelection.parse("3").impossibleIn(report))
+        .isEqualTo("--regions 3 but only 2 region(s) may hold eu-only/app (eastus excludes it by topology filter)");
+    assertThat(RegionSelection.parse("westeu,eastus").impossibleIn(report))
+        .isEqualTo("eastus excludes eu-only/app by its topology filter: never held there");
+
+    ReplicationReport done = new ReplicationReport("eu-only/app", "v1", Optional.of(D), List.of(
+        entry("westeu", ManifestStatus.COMPLETE), entry("northeu", ManifestStatus.COMPLETE), entry("eastus", ManifestStatus.EXCLUDED)));
+    assertThat(RegionSelection.parse("all").missing(done)).isEmpty();
+
+    ReplicationReport nowhere = new ReplicationReport("eu-only/app", "v1", Optional.empty(), List.of(
+        entry("eastus", ManifestStatus.EXCLUDED)));
+    assertThat(RegionSelection.parse("all").impossibleIn(nowhere)).contains("every region excludes eu-only/app");
+  }
+
+  @Test
   void durationsTakeUnitsBareSecondsAndIso() {
     assertThat(DurationArgument.parse("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(DurationArgument.parse("60s")).isEqualTo(Duration.ofSeconds(60));

@@ -46,6 +46,32 @@ class TopologyCommandTest {
   }
 
   @Test
+  void filtersAndCostsAreSummarisedAndTheirViolationsPrinted() throws Exception {
+    Path good = Files.writeString(dir.resolve("fleet.yaml"), """
+        kafka: 127.0.0.1:9092
+        regions:
+          - { id: eastus, url: "http://127.0.0.1:5001", repositories: { exclude: ["eu-only/**"] } }
+          - { id: westeurope, url: "http://127.0.0.1:5002" }
+        costs:
+          - { from: eastus, to: westeurope, cost: 10 }
+        """);
+    assertThat(run("topology", "validate", good.toString())).isZero();
+    assertThat(out.toString()).contains("eastus http://127.0.0.1:5001 (read-write, repositories include [**] exclude [eu-only/**])",
+        "westeurope http://127.0.0.1:5002 (read-write)", "costs: eastus->westeurope 10");
+
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), """
+        kafka: 127.0.0.1:9092
+        regions:
+          - { id: eastus, url: "http://127.0.0.1:5001", repositories: { exclude: ["EU/**"] } }
+        costs:
+          - { from: eastus, to: mars, cost: -2 }
+        """);
+    assertThat(run("topology", "validate", bad.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("3 problem(s)", "pattern 'EU/**'", "to 'mars' is not a region of the fleet",
+        "cost -2 is out of range");
+  }
+
+  @Test
   void aMissingFileIsAClearProblem() {
     assertThat(run("topology", "validate", dir.resolve("nope.yaml").toString())).isEqualTo(1);
     assertThat(err.toString()).contains("cannot read fleet file");

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Replay (DESIGN.md §6): the state writes one event from another region produces here. Registers always
@@ -35,6 +36,10 @@ import java.util.Optional;
  *
  * <p>It reads the current state and the local blob store but writes nothing itself; the caller commits
  * the result with the log offset in one batch.
+ *
+ * <p>Events of a repository this region does not {@code admit} (its topology filter keeps it out, e.g. for data
+ * residency) produce no writes at all: no register, no transfer job, no replica. The caller still moves the
+ * offset past them.
  */
 public final class ReplayPlanner {
   private final RegionId self;
@@ -44,8 +49,16 @@ public final class ReplayPlanner {
   private final ManifestVisibility visibility;
   private final ReplicaAcks acks;
   private final Clock clock;
+  private final Predicate<RepositoryName> admitted;
 
   public ReplayPlanner(RegionId self, RegistryState state, BlobStore blobs, ReplicaAcks acks, Clock clock) {
+    this(self, state, blobs, acks, clock, repository -> true);
+  }
+
+  /** @param admitted the repositories this region holds; events of any other are ignored */
+  public ReplayPlanner(RegionId self, RegistryState state, BlobStore blobs, ReplicaAcks acks, Clock clock,
+      Predicate<RepositoryName> admitted) {
+    this.admitted = java.util.Objects.requireNonNull(admitted, "admitted");
     this.self = self;
     this.state = state;
     this.blobs = blobs;
@@ -60,9 +73,12 @@ public final class ReplayPlanner {
     return self;
   }
 
-  /** The writes for {@code event}; none for this region's own events, which it applied when it made them. */
+  /**
+   * The writes for {@code event}; none for this region's own events, which it applied when it made them, and
+   * none for a repository this region does not admit.
+   */
   public List<StateWrite> plan(ReplicationEvent event) {
-    if (event.origin().equals(self)) return List.of();
+    if (event.origin().equals(self) || !admitted.test(event.repository())) return List.of();
     List<StateWrite> writes = new ArrayList<>();
     if (event instanceof TagPut e) {
       tagPut(e, writes);

@@ -195,4 +195,27 @@ class ReplayPlannerTest {
     region.replay(new ReplicaAck("a", EAST, next(), APP, image.digest(), EAST));
     assertThat(region.state.findReplicas(APP, image.digest())).containsExactly(EAST);
   }
+
+  @Test
+  void everyEventOfARepositoryThisRegionDoesNotAdmitIsIgnored() {
+    RepositoryName residentElsewhere = new RepositoryName("eu-only/app");
+    ReplayPlanner filtered = new ReplayPlanner(SELF, region.state, region.blobs, region.acks, ReplicaFixture.FIXED,
+        repository -> !repository.value().startsWith("eu-only/"));
+    Image image = image("filtered");
+    Digest layer = Digest.sha256Of(image.layer());
+    List<ReplicationEvent> events = List.of(
+        new dev.meridian.core.event.BlobPut("b1", EAST, next(), residentElsewhere, layer, image.layer().length),
+        new ManifestPut("m1", EAST, next(), residentElsewhere, image.digest(), MediaType.OCI_MANIFEST,
+            image.manifest().length, image.references(), Optional.empty(), Optional.empty(), Map.of()),
+        new TagPut("t1", EAST, next(), residentElsewhere, V1, image.digest()),
+        new ReplicaAck("r1", EAST, next(), residentElsewhere, image.digest(), new RegionId("northeu")),
+        new dev.meridian.core.event.TagDelete("t2", EAST, next(), residentElsewhere, V1),
+        new ManifestDelete("d1", EAST, next(), residentElsewhere, image.digest()),
+        new dev.meridian.core.event.BlobUnlink("u1", EAST, next(), residentElsewhere, layer));
+    for (ReplicationEvent event : events) {
+      assertThat(filtered.plan(event)).as("%s", event.type()).isEmpty();
+    }
+    // The same manifest in an admitted repository replicates as usual.
+    assertThat(filtered.plan(manifestPut(image))).isNotEmpty();
+  }
 }
