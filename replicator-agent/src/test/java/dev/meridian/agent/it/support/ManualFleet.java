@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A fleet in this JVM built piece by piece from an {@link EmbeddedKafkaBroker} and {@link RegionAgent}s, unlike
@@ -50,6 +51,15 @@ public final class ManualFleet implements AutoCloseable {
    * returns once every region replicates.
    */
   public static ManualFleet start(Path dir, List<String> regions, List<Link> proxied, TransferConfig transfers) {
+    return start(dir, regions, proxied, transfers, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(Path, List, List, TransferConfig)}, with every region's view of the fleet passed through
+   * {@code shape} first: repository filters, costs, a number of partitions.
+   */
+  public static ManualFleet start(Path dir, List<String> regions, List<Link> proxied, TransferConfig transfers,
+      UnaryOperator<Topology> shape) {
     int kafkaPort = FreePort.consecutive(2);
     var fleet = new ManualFleet(dir, new EmbeddedKafkaBroker.Settings(dir.resolve("kafka"), kafkaPort, kafkaPort + 1, true));
     try {
@@ -58,7 +68,7 @@ public final class ManualFleet implements AutoCloseable {
       for (String region : regions) ports.put(region, FreePort.pick());
       for (Link link : proxied) fleet.links.put(link, LinkProxy.start(link.from() + "-to-" + link.to(), ports.get(link.to())));
       for (String region : regions) {
-        Topology view = fleet.viewOf(region, ports);
+        Topology view = shape.apply(fleet.viewOf(region, ports));
         fleet.configs.put(region, new AgentConfig(new RegionId(region), AgentConfig.DEFAULT_BIND, ports.get(region),
             dir.resolve("regions").resolve(region), Optional.of(view), transfers));
       }
