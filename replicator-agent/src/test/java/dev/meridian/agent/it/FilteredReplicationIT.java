@@ -137,6 +137,10 @@ class FilteredReplicationIT {
     status.path("regions").forEach(r -> byRegion.put(r.path("region").asText(), r.path("status").asText()));
     assertThat(byRegion).isEqualTo(Map.of("westeu", "complete", "northeu", "complete", "eastus", "excluded"));
 
+    // Asked directly, eastus answers for itself by its own filter.
+    JsonNode own = JSON.readTree(eastus.http().get("/admin/v1/region/manifest-status?repository=eu-only/app&reference=v1").body());
+    assertThat(own.path("status").asText()).isEqualTo("excluded");
+
     var all = runCli("wait", "eu-only/app:v1", "--registry", registry("westeu"), "--regions", "all", "--timeout", "30s");
     assertThat(all.exitCode()).as(all.err()).isZero();
     assertThat(all.out()).contains("complete in westeu, northeu (excluded by topology filter: eastus)");

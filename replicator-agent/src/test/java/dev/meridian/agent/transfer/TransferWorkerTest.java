@@ -22,6 +22,7 @@ import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.TransferJob;
 import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
 import dev.meridian.topology.Region;
+import dev.meridian.topology.RepositoryFilter;
 import dev.meridian.topology.Topology;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,10 +81,16 @@ class TransferWorkerTest {
   }
 
   private void startWorker(TransferConfig config) {
+    startWorker(config, RepositoryFilter.ALL);
+  }
+
+  /** With {@code asiaHolds} as this region's repository filter. */
+  private void startWorker(TransferConfig config, RepositoryFilter asiaHolds) {
     store = new FileSystemBlobStore(dir.resolve("blobs"));
     state = RocksDbRegistryState.open(dir.resolve("state"));
     Topology topology = new Topology("127.0.0.1:9092", 1, (short) 1, List.of(
-        Region.of("asia", "http://127.0.0.1:1"), Region.of("eastus", east.url().toString()), Region.of("westeu", west.url().toString())));
+        Region.of("asia", "http://127.0.0.1:1").withRepositories(asiaHolds), Region.of("eastus", east.url().toString()),
+        Region.of("westeu", west.url().toString())));
     peers = PeerClients.http(topology, ASIA, config);
     worker = new TransferWorker(ASIA, topology, peers, state, store, hlc, config, Clock.systemUTC());
     worker.start();
@@ -132,6 +139,25 @@ class TransferWorkerTest {
       assertThat(ack.repository()).isEqualTo(REPO);
       assertThat(ack.digest()).isEqualTo(index.digest());
     });
+  }
+
+  @Test
+  void jobsOfARepositoryThisRegionNoLongerAdmitsAreDroppedWithoutAskingAnyPeer() {
+    TestImages.Image image = TestImages.image(9, 100_000);
+    image.serveFrom(east);
+    byte[] prefetch = BlobFixtures.randomBytes(50_000, 9);
+    Digest prefetchDigest = east.addBlob(prefetch);
+    startWorker(FAST, RepositoryFilter.of(List.of("**"), List.of("team-a/**")));
+
+    pendingManifest(image, EAST);
+    pendingBlob(prefetchDigest, prefetch.length, EAST);
+
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+    assertThat(east.requestsFor(image.digest())).isEmpty();
+    assertThat(east.requestsFor(prefetchDigest)).isEmpty();
+    assertThat(storedDigests()).isEmpty();
+    assertThat(state.findReplicas(REPO, image.digest())).isEmpty();
+    assertThat(state.outboxSize()).isZero();
   }
 
   @Test
