@@ -63,6 +63,14 @@ public final class ReplayPlanner {
   /** The writes for {@code event}; none for this region's own events, which it applied when it made them. */
   public List<StateWrite> plan(ReplicationEvent event) {
     if (event.origin().equals(self)) return List.of();
+    return merge(event);
+  }
+
+  /**
+   * The writes for {@code event} whatever its origin: for registers learned from a peer's snapshot, where this
+   * region's own earlier writes (a region rebuilt on an empty disk) must be merged like any other.
+   */
+  public List<StateWrite> merge(ReplicationEvent event) {
     List<StateWrite> writes = new ArrayList<>();
     if (event instanceof TagPut e) {
       tagPut(e, writes);
