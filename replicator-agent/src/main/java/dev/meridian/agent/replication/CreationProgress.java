@@ -7,7 +7,7 @@ import java.util.OptionalLong;
  * an estimate of their bytes, and when that should be done at the rate observed so far.
  *
  * @param seeding whether the peer's snapshot is still being merged (the counts still grow)
- * @param etaSeconds empty while no byte has arrived yet (no rate to go by)
+ * @param etaSeconds empty while seeding (the work is not all known yet) or while no byte has arrived (no rate)
  */
 public record CreationProgress(boolean seeding, long manifestsRemaining, long bytesRemaining, OptionalLong etaSeconds) {
   public CreationProgress {
@@ -26,7 +26,8 @@ public record CreationProgress(boolean seeding, long manifestsRemaining, long by
       long elapsedMillis) {
     // Once no manifest waits nothing is left to fetch, whatever the estimate said.
     long remaining = manifestsRemaining == 0 ? 0 : Math.max(0, expectedBytes - Math.max(0, fetchedBytes));
-    return new CreationProgress(seeding, manifestsRemaining, remaining, eta(remaining, fetchedBytes, elapsedMillis));
+    OptionalLong eta = seeding ? OptionalLong.empty() : eta(remaining, fetchedBytes, elapsedMillis);
+    return new CreationProgress(seeding, manifestsRemaining, remaining, eta);
   }
 
   /** Seconds to fetch {@code remaining} bytes at the average rate so far, rounded up; empty with no rate yet. */

@@ -22,6 +22,7 @@ import dev.meridian.agent.it.support.Skopeo;
 import dev.meridian.agent.it.support.WrittenImage;
 import dev.meridian.agent.it.support.WrittenIndex;
 import dev.meridian.agent.log.KafkaTopics;
+import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.MediaType;
@@ -135,8 +136,11 @@ class FleetSeedingIT {
           assertThat(s.path("manifestsRemaining").asLong()).isPositive();
           assertThat(s.path("bytesRemaining").asLong()).isPositive();
         });
+    assertThat(creating).as("a sample with an estimated time left").anySatisfy(s -> assertThat(s.path("etaSeconds").isNumber()).isTrue());
     assertThat(samples.get(samples.size() - 1).path("manifestsRemaining").isNull()).isTrue();
-    System.out.printf("seeding: %d status samples, %d creating, first %s%n", samples.size(), creating.size(), creating.get(0));
+    System.out.printf("seeding: %d status samples, %d creating:%n", samples.size(), creating.size());
+    creating.forEach(s -> System.out.printf("  manifestsRemaining=%s bytesRemaining=%s etaSeconds=%s%n",
+        s.path("manifestsRemaining"), s.path("bytesRemaining"), s.path("etaSeconds")));
 
     // Everything the fleet serves, the new region serves from its own disk.
     CONVERGENCE.await(() -> assertThat(localManifest(d, "seed/late", "v1")).contains(late.manifestDigest()));
@@ -171,7 +175,10 @@ class FleetSeedingIT {
     CONVERGENCE.await(() -> assertThat(localManifest(d, "seed/after", "v1")).contains(v1.manifestDigest()));
   }
 
-  /** Region d: a member of the fleet plus itself, on an empty data directory, sampling its status often. */
+  /**
+   * Region d: a member of the fleet plus itself, on an empty data directory, sampling its status often and
+   * fetching one image at a time (so its creation lasts several samples even on a fast machine).
+   */
   private AgentConfig joinerConfig() throws IOException {
     List<Region> regions = new ArrayList<>(fleet.topology().regions());
     int port = FreePort.pick();
@@ -180,8 +187,9 @@ class FleetSeedingIT {
         fleet.topology().topicReplicationFactor(), regions);
     Path data = RUN_DIR.resolve("d");
     Files.createDirectories(data);
-    AgentConfig member = AgentConfig.member(new RegionId("d"), AgentConfig.DEFAULT_BIND, port, data, withD);
-    return member.withAdmin(new AdminConfig(AdminConfig.DEFAULT_STALL_THRESHOLD, Duration.ofSeconds(2), Duration.ofMillis(20)));
+    return new AgentConfig(new RegionId("d"), AgentConfig.DEFAULT_BIND, port, data, Optional.of(withD),
+        TransferConfig.builder().maxConcurrent(1).build(),
+        new AdminConfig(AdminConfig.DEFAULT_STALL_THRESHOLD, Duration.ofSeconds(2), Duration.ofMillis(20)));
   }
 
   private static JsonNode status(RegionClient region) throws IOException {

@@ -25,8 +25,14 @@ class CreationProgressTest {
 
   @Test
   void withNoByteFetchedYetThereIsNoEta() {
-    assertThat(CreationProgress.estimate(true, 5, 10_000, 0, 3_000).etaSeconds()).isEmpty();
-    assertThat(CreationProgress.estimate(true, 5, 10_000, 10, 0).etaSeconds()).isEmpty();
+    assertThat(CreationProgress.estimate(false, 5, 10_000, 0, 3_000).etaSeconds()).isEmpty();
+    assertThat(CreationProgress.estimate(false, 5, 10_000, 10, 0).etaSeconds()).isEmpty();
+  }
+
+  @Test
+  void whileTheSnapshotIsStillMergedThereIsNoEtaEvenWithNothingCountedYet() {
+    assertThat(CreationProgress.estimate(true, 0, 0, 0, 3_000).etaSeconds()).isEmpty();
+    assertThat(CreationProgress.estimate(true, 5, 10_000, 4_000, 2_000).etaSeconds()).isEmpty();
   }
 
   @Test
