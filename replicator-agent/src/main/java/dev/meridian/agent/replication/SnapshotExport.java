@@ -46,10 +46,18 @@ public final class SnapshotExport implements Supplier<BlobContent> {
   private final Path directory;
   private final SnapshotCodec codec = new SnapshotCodec();
 
+  /** Also deletes snapshot files a crash left behind (each is unlinked as soon as it is open, normally). */
   public SnapshotExport(RegionId self, RegisterSnapshots snapshots, Path directory) {
     this.self = self;
     this.snapshots = snapshots;
     this.directory = directory;
+    if (Files.isDirectory(directory)) {
+      try (var leftovers = Files.newDirectoryStream(directory, "snapshot-*.jsonl")) {
+        for (Path file : leftovers) Files.deleteIfExists(file);
+      } catch (IOException e) {
+        log.warn("snapshot.cleanup.failed dir={} reason={}", directory, e.toString());
+      }
+    }
   }
 
   /** Writes a snapshot now and returns it open (its file already unlinked); the caller closes it. */

@@ -180,6 +180,21 @@ class SnapshotSeederTest {
   }
 
   @Test
+  void aSnapshotLeavesNoFileBehindAndOneACrashLeftIsDeletedAtTheNextStart() throws IOException {
+    fillPeer();
+    Path snapshots = dir.resolve("snapshots");
+    exported();
+    try (var files = java.nio.file.Files.list(snapshots)) {
+      assertThat(files).isEmpty();
+    }
+    java.nio.file.Files.writeString(snapshots.resolve("snapshot-123.jsonl"), "{}");
+    new SnapshotExport(PEER, peer, snapshots);
+    try (var files = java.nio.file.Files.list(snapshots)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
   void aRegionThatAlreadyHoldsStateOrMayNotSeedDoesNot() {
     assertThat(Seeding.decide(joiner, SeedFrom.NONE, true, CLOCK).phase()).isEqualTo(Seeding.Phase.NONE);
     assertThat(Seeding.decide(joiner, SeedFrom.AUTO, false, CLOCK).phase()).as("no peer").isEqualTo(Seeding.Phase.NONE);
