@@ -27,7 +27,6 @@ import java.time.Duration;
 import dev.meridian.topology.Region;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -191,6 +190,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     Duration backoff = Duration.ofMillis(500);
     while (closing.getCount() > 0) {
       for (Region peer : candidates) {
+        if (closing.getCount() == 0) return;
         seeding.begin(transfers.bytesFetched());
         log.info("seed.start region={} source={}", self, peer.id());
         try (InputStream in = snapshots.open(peer)) {
@@ -198,8 +198,9 @@ public final class ReplicationRuntime implements AutoCloseable {
           transfers.wake();
           relay.wake();
           return;
-        } catch (SnapshotSeeder.SnapshotException | IOException | UncheckedIOException e) {
-          log.warn("seed.failed region={} source={} reason={}", self, peer.id(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+          // Whatever went wrong, the region must still get to follow the log: try the next peer, or give up below.
+          log.warn("seed.failed region={} source={} reason={}", self, peer.id(), e.toString());
         }
       }
       if (seedFrom.mode() != SeedFrom.Mode.REGION) {
