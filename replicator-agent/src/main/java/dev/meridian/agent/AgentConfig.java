@@ -3,6 +3,7 @@ package dev.meridian.agent;
 import static java.util.Objects.requireNonNull;
 
 import dev.meridian.agent.admin.AdminConfig;
+import dev.meridian.agent.replication.SeedFrom;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Topology;
@@ -13,11 +14,13 @@ import java.util.Optional;
  * What one region agent needs to start: its region id, where to listen, its data directory (blobs under
  * {@code blobs-root/}, state under {@code state/}), and, for a fleet member, the fleet it replicates with.
  * Port 0 picks a free port. Without a fleet the agent is a standalone single-region registry. The audit log
- * of writes is {@code audit.log} in the data directory.
+ * of writes is {@code audit.log} in the data directory. {@code seed} says where a member whose state is empty
+ * seeds itself from (DESIGN.md §7).
  */
 public record AgentConfig(
     RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
-    AdminConfig admin) {
+    AdminConfig admin,
+    SeedFrom seed) {
   public static final String DEFAULT_BIND = "127.0.0.1";
 
   public AgentConfig {
@@ -29,7 +32,18 @@ public record AgentConfig(
     requireNonNull(fleet, "fleet");
     requireNonNull(transfers, "transfers");
     requireNonNull(admin, "admin");
+    requireNonNull(seed, "seed");
+    seed.region().ifPresent(peer -> {
+      if (peer.equals(region)) throw new IllegalArgumentException("a region cannot seed from itself: " + peer);
+      fleet.ifPresent(t -> t.requireRegion(peer));
+    });
     fleet.ifPresent(t -> t.requireRegion(region));
+  }
+
+  public AgentConfig(
+      RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
+      AdminConfig admin) {
+    this(region, bindAddress, port, dataDir, fleet, transfers, admin, SeedFrom.AUTO);
   }
 
   public AgentConfig(
@@ -39,7 +53,17 @@ public record AgentConfig(
 
   /** The same with other operator settings. */
   public AgentConfig withAdmin(AdminConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, seed);
+  }
+
+  /** The same, seeding from {@code from} when the state is empty. */
+  public AgentConfig withSeed(SeedFrom from) {
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, from);
+  }
+
+  /** Where register snapshots served to joining regions are written (each unlinked once open). */
+  public Path snapshotsDir() {
+    return dataDir.resolve("snapshots");
   }
 
   /** A standalone region. */

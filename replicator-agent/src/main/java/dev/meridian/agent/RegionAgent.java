@@ -18,6 +18,7 @@ import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
 import dev.meridian.agent.replication.ReplicationRuntime;
+import dev.meridian.agent.replication.SnapshotExport;
 import dev.meridian.core.blob.BlobInfo;
 import dev.meridian.core.clock.Hlc;
 import dev.meridian.topology.RegionMode;
@@ -79,7 +80,8 @@ public final class RegionAgent implements AutoCloseable {
                 digest -> blobs.stat(digest).map(BlobInfo::size).orElse(0L)),
             new EventCodec(), () -> wake[0].run());
         member = new ReplicationRuntime(config.region(), config.fleet().get(), opened, served, blobs, hlc, clock,
-            config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults());
+            config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults(),
+            config.seed());
         wake[0] = member::outboxAppended;
       }
       boolean readOnly = config.fleet().flatMap(f -> f.region(config.region()))
@@ -93,7 +95,8 @@ public final class RegionAgent implements AutoCloseable {
       if (member != null) metrics.bindCircuitBreakers(member.transfers());
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
           new ManifestInspector(config.region().value(), served, admitted::admits), new AdminHttpClient(config.admin().fanOutTimeout()),
-          config.admin().fanOutTimeout());
+          config.admin().fanOutTimeout(),
+          Optional.of(new SnapshotExport(config.region(), opened, config.snapshotsDir())));
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,

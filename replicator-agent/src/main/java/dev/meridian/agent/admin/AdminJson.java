@@ -12,7 +12,9 @@ import dev.meridian.core.digest.Digest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import dev.meridian.agent.replication.CreationProgress;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The JSON of the admin API, both ways: the one place that knows its field names. An absent value is
@@ -55,6 +57,11 @@ public final class AdminJson {
     n.put("outboxBacklog", s.outboxBacklog());
     n.put("lastError", s.lastError().orElse(null));
     n.put("eventsApplied", s.eventsApplied());
+    // Only a creating region has these; null otherwise.
+    n.put("manifestsRemaining", s.creation().map(CreationProgress::manifestsRemaining).orElse(null));
+    n.put("bytesRemaining", s.creation().map(CreationProgress::bytesRemaining).orElse(null));
+    OptionalLong eta = s.creation().map(CreationProgress::etaSeconds).orElse(OptionalLong.empty());
+    n.put("etaSeconds", eta.isPresent() ? eta.getAsLong() : null);
     return n;
   }
 
@@ -69,7 +76,15 @@ public final class AdminJson {
     return new RegionStatus(text(n, "id"), text(n, "url"), RegionState.parse(text(n, "state")), optional(n, "reason"),
         n.path("routingEnabled").asBoolean(true), n.path("lagSeconds").asDouble(0), n.path("pendingTransfers").asLong(0),
         n.path("pendingBytes").asLong(0), n.path("outboxBacklog").asLong(0), optional(n, "lastError"),
-        n.path("eventsApplied").asLong(0));
+        n.path("eventsApplied").asLong(0), creation(n));
+  }
+
+  private static Optional<CreationProgress> creation(JsonNode n) {
+    JsonNode manifests = n.get("manifestsRemaining");
+    if (manifests == null || manifests.isNull()) return Optional.empty();
+    JsonNode eta = n.get("etaSeconds");
+    return Optional.of(new CreationProgress(false, manifests.asLong(), n.path("bytesRemaining").asLong(0),
+        eta == null || eta.isNull() ? OptionalLong.empty() : OptionalLong.of(eta.asLong())));
   }
 
   public static List<RegionStatus> parseRegions(JsonNode n) {

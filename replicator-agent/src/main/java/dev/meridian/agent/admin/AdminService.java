@@ -2,6 +2,7 @@ package dev.meridian.agent.admin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.meridian.core.blob.BlobContent;
 import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.Reference;
@@ -45,6 +46,7 @@ public final class AdminService {
   private final ManifestInspector inspector;
   private final AdminHttpClient peers;
   private final Duration timeout;
+  private final Optional<Supplier<BlobContent>> snapshots;
 
   /**
    * @param fleet every region, this one included; a standalone agent lists only itself
@@ -52,12 +54,24 @@ public final class AdminService {
    */
   public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
       AdminHttpClient peers, Duration timeout) {
+    this(self, fleet, monitor, inspector, peers, timeout, Optional.empty());
+  }
+
+  /** @param snapshots writes this region's register snapshot, for regions joining the fleet */
+  public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
+      AdminHttpClient peers, Duration timeout, Optional<Supplier<BlobContent>> snapshots) {
+    this.snapshots = requireNonNull(snapshots, "snapshots");
     this.self = requireNonNull(self, "self");
     this.fleet = requireNonNull(fleet, "fleet");
     this.monitor = requireNonNull(monitor, "monitor");
     this.inspector = requireNonNull(inspector, "inspector");
     this.peers = requireNonNull(peers, "peers");
     this.timeout = requireNonNull(timeout, "timeout");
+  }
+
+  /** A fresh register snapshot of this region, open for sending (DESIGN.md §7); empty if not served. */
+  public Optional<BlobContent> snapshot() {
+    return snapshots.map(Supplier::get);
   }
 
   public RegionStatus region() {

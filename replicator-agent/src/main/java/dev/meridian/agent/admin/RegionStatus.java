@@ -2,6 +2,7 @@ package dev.meridian.agent.admin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.meridian.agent.replication.CreationProgress;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Optional;
  *
  * @param lagSeconds how long the oldest manifest still pending here has been waiting, measured from the
  *     origin's HLC time of its write; 0 when nothing is pending
+ * @param creation for a {@code creating} region: manifests and bytes still to fetch, and the estimated time left
  */
 public record RegionStatus(
     String id,
@@ -22,14 +24,23 @@ public record RegionStatus(
     long pendingBytes,
     long outboxBacklog,
     Optional<String> lastError,
-    long eventsApplied) {
+    long eventsApplied,
+    Optional<CreationProgress> creation) {
   public RegionStatus {
+    requireNonNull(creation, "creation");
     requireNonNull(id, "id");
     requireNonNull(url, "url");
     requireNonNull(state, "state");
     requireNonNull(reason, "reason");
     requireNonNull(lastError, "lastError");
     if (lagSeconds < 0) throw new IllegalArgumentException("lagSeconds < 0: " + lagSeconds);
+  }
+
+  public RegionStatus(String id, String url, RegionState state, Optional<String> reason, boolean routingEnabled,
+      double lagSeconds, long pendingTransfers, long pendingBytes, long outboxBacklog, Optional<String> lastError,
+      long eventsApplied) {
+    this(id, url, state, reason, routingEnabled, lagSeconds, pendingTransfers, pendingBytes, outboxBacklog, lastError,
+        eventsApplied, Optional.empty());
   }
 
   /** A region that did not answer: degraded, with why, and nothing else known. */

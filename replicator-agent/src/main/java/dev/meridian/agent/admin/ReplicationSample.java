@@ -20,6 +20,7 @@ import java.util.OptionalLong;
  * @param progress a number that grows whenever anything moves (events applied, bytes fetched, jobs done,
  *     events shipped); the stall detector watches it
  * @param lastError the most recent failure of the relay or a transfer, if any
+ * @param creation how far a region joining the fleet is from holding its content; empty once joined
  */
 public record ReplicationSample(
     boolean logReachable,
@@ -31,8 +32,10 @@ public record ReplicationSample(
     OptionalLong recordsBehind,
     long eventsApplied,
     long progress,
-    Optional<String> lastError) {
+    Optional<String> lastError,
+    Optional<dev.meridian.agent.replication.CreationProgress> creation) {
   public ReplicationSample {
+    requireNonNull(creation, "creation");
     requireNonNull(logError, "logError");
     requireNonNull(oldestPendingOriginMillis, "oldestPendingOriginMillis");
     requireNonNull(recordsBehind, "recordsBehind");
@@ -40,6 +43,14 @@ public record ReplicationSample(
     if (pendingTransfers < 0 || pendingBytes < 0 || outboxBacklog < 0 || eventsApplied < 0) {
       throw new IllegalArgumentException("negative count in " + pendingTransfers + "/" + pendingBytes + "/" + outboxBacklog);
     }
+  }
+
+  /** A region that is not joining the fleet. */
+  public ReplicationSample(boolean logReachable, Optional<String> logError, long pendingTransfers, long pendingBytes,
+      OptionalLong oldestPendingOriginMillis, long outboxBacklog, OptionalLong recordsBehind, long eventsApplied,
+      long progress, Optional<String> lastError) {
+    this(logReachable, logError, pendingTransfers, pendingBytes, oldestPendingOriginMillis, outboxBacklog, recordsBehind,
+        eventsApplied, progress, lastError, Optional.empty());
   }
 
   /** A standalone region: no log, nothing ever pending. */

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 /**
  * Reads a fleet member's {@link ReplicationSample}: counters from the runtime, pending work from the state
  * store. Pending bytes and the oldest pending manifest come from a scan of the transfer jobs, bounded by
- * {@link #SCAN_LIMIT} (beyond it the job count stays exact and the bytes are a lower bound).
+ * {@link #SCAN_LIMIT} (beyond it the job count stays exact and the bytes, and a creating region's manifests
+ * remaining, are lower bounds).
  */
 public final class ReplicationSampler implements Supplier<ReplicationSample> {
   static final int SCAN_LIMIT = 10_000;
@@ -31,12 +32,14 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
     long bytes = 0;
     long oldest = Long.MAX_VALUE;
     int scanned = 0;
+    long manifestJobs = 0;
     Optional<TransferJob> after = Optional.empty();
     while (scanned < SCAN_LIMIT) {
       List<TransferJob> page = state.listTransfers(after, PAGE);
       for (TransferJob job : page) {
         bytes += job.size();
         if (job.kind() == TransferJob.Kind.MANIFEST) {
+          manifestJobs++;
           oldest = Math.min(oldest, state.findManifest(job.repository(), job.digest())
               .map(ManifestRecord::stamp).map(s -> s.hlc().physicalMillis()).orElse(job.createdAt().toEpochMilli()));
         }
@@ -53,6 +56,7 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
     long progress = applied + runtime.relay().shipped() + runtime.transfers().jobsDone() + runtime.transfers().bytesFetched();
     return new ReplicationSample(logError.isEmpty(), logError, state.transferCount(), bytes,
         oldest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(oldest), state.outboxSize(),
-        runtime.recordsBehind(), applied, progress, runtime.transfers().lastFailure().or(runtime.relay()::failing));
+        runtime.recordsBehind(), applied, progress, runtime.transfers().lastFailure().or(runtime.relay()::failing),
+        runtime.seeding().observe(manifestJobs, runtime.transfers().bytesFetched(), runtime.recordsBehind()));
   }
 }

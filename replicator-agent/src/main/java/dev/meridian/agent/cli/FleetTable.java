@@ -38,6 +38,8 @@ final class FleetTable {
   private static String note(RegionStatus r) {
     List<String> parts = new ArrayList<>();
     r.reason().ifPresent(parts::add);
+    r.creation().ifPresent(c -> parts.add(c.manifestsRemaining() + " manifests, " + bytes(c.bytesRemaining()) + " to fetch"
+        + (c.etaSeconds().isPresent() ? ", about " + c.etaSeconds().getAsLong() + " s left" : "")));
     r.lastError().filter(e -> r.reason().filter(e::equals).isEmpty()).ifPresent(e -> parts.add("last error: " + e));
     return String.join("; ", parts);
   }

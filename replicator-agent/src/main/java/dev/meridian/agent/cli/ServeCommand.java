@@ -7,6 +7,7 @@ import picocli.CommandLine;
 
 import dev.meridian.agent.AgentConfig;
 import dev.meridian.agent.RegionAgent;
+import dev.meridian.agent.replication.SeedFrom;
 import dev.meridian.core.clock.RegionId;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -45,6 +46,11 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Work pending and no progress for this long marks the region degraded (default: ${DEFAULT-VALUE}).")
   java.time.Duration stallThreshold;
 
+  @Option(names = "--seed-from", defaultValue = "auto", paramLabel = "REGION|auto|none",
+      description = "With --fleet and an empty data dir: the peer whose register snapshot this region seeds itself from "
+          + "before following the log; auto tries every other region in fleet order (default: ${DEFAULT-VALUE}).")
+  String seedFrom;
+
   @Override
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
@@ -60,6 +66,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (stallThreshold.isZero()) throw new CommandLine.ParameterException(spec.commandLine(), "--stall-threshold must be positive");
     config = config.withAdmin(config.admin().withStallThreshold(stallThreshold));
+    try {
+      config = config.withSeed(SeedFrom.parse(seedFrom));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--seed-from " + seedFrom + ": " + e.getMessage());
+    }
     RegionAgent agent = RegionAgent.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -7,7 +7,12 @@ import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.blob.BlobContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -17,6 +22,7 @@ import java.util.Optional;
  */
 final class AdminHandler {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  static final String SNAPSHOT_TYPE = "application/x-ndjson";
 
   private final HttpExtensions extensions;
 
@@ -32,6 +38,7 @@ final class AdminHandler {
       case ADMIN_MANIFEST_STATUS -> json(AdminJson.facts(admin().manifestFacts(repository(call), reference(call),
           call.match.queryParam("expect").map(Digest::parse))));
       case ADMIN_REPLICATION_STATUS -> json(AdminJson.report(admin().replicationStatus(repository(call), reference(call))));
+      case ADMIN_SNAPSHOT -> snapshot();
       default -> throw new IllegalStateException("not an admin route: " + call.match.route());
     });
   }
@@ -39,6 +46,22 @@ final class AdminHandler {
   private Reply metrics() {
     String scrape = extensions.metrics().orElseThrow(() -> notServed("metrics")).get();
     return new Reply.Full(Responses.bytes(HttpResponseStatus.OK, PROMETHEUS_TEXT, scrape.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The register snapshot (JSON lines) a joining region seeds from, sent from an unlinked file. */
+  private Reply snapshot() {
+    BlobContent content = admin().snapshot().orElseThrow(() -> notServed("a register snapshot"));
+    try {
+      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      head.headers().set(Responses.API_VERSION_HEADER, Responses.API_VERSION);
+      head.headers().set(HttpHeaderNames.CONTENT_TYPE, SNAPSHOT_TYPE);
+      head.headers().set(Responses.CONTENT_DIGEST, content.info().digest().toString());
+      head.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.info().size());
+      return new Reply.File(head, content, 0, content.info().size());
+    } catch (RuntimeException e) {
+      content.close();
+      throw e;
+    }
   }
 
   private AdminService admin() {

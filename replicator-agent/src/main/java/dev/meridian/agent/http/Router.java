@@ -35,7 +35,7 @@ public final class Router {
     METHODS.put(Route.HEALTHZ, Set.of("GET", "HEAD"));
     METHODS.put(Route.READYZ, Set.of("GET", "HEAD"));
     for (Route admin : List.of(Route.ADMIN_REGION, Route.ADMIN_REGIONS, Route.ADMIN_MANIFEST_STATUS,
-        Route.ADMIN_REPLICATION_STATUS, Route.METRICS)) {
+        Route.ADMIN_REPLICATION_STATUS, Route.ADMIN_SNAPSHOT, Route.METRICS)) {
       METHODS.put(admin, Set.of("GET"));
     }
   }
@@ -76,6 +76,8 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_MANIFEST_STATUS));
       case "/admin/v1/replication/status":
         return Optional.of(simple(Route.ADMIN_REPLICATION_STATUS));
+      case "/admin/v1/snapshot":
+        return Optional.of(simple(Route.ADMIN_SNAPSHOT));
       default:
         break;
     }

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -75,6 +76,39 @@ public final class KafkaTopics implements AutoCloseable {
   /** The number of partitions of an existing topic. */
   public int partitionCount(String topic, Duration timeout) {
     return describe(topic, timeout.toMillis()).partitions().size();
+  }
+
+  /**
+   * Deletes every record the topic holds now (Kafka's {@code deleteRecords} up to each partition's end), as
+   * retention eventually does; returns each partition's earliest offset after it. Offsets keep growing: the next
+   * record of a partition gets the offset it would have had.
+   */
+  public Map<Integer, Long> deleteRecordsUpToEnd(String topic, Duration timeout) {
+    long timeoutMs = timeout.toMillis();
+    try {
+      Map<TopicPartition, OffsetSpec> latest = describe(topic, timeoutMs).partitions().stream()
+          .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+      Map<TopicPartition, RecordsToDelete> upTo = admin.listOffsets(latest).all().get(timeoutMs, TimeUnit.MILLISECONDS)
+          .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> RecordsToDelete.beforeOffset(e.getValue().offset())));
+      Map<Integer, Long> earliest = new java.util.TreeMap<>();
+      admin.deleteRecords(upTo).lowWatermarks().forEach((tp, low) -> {
+        try {
+          earliest.put(tp.partition(), low.get(timeoutMs, TimeUnit.MILLISECONDS).lowWatermark());
+        } catch (ExecutionException | TimeoutException e) {
+          throw new EventLogException("cannot delete records of " + tp + ": " + e, e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new EventLogException("interrupted deleting records of " + tp, e);
+        }
+      });
+      log.info("records deleted topic={} earliest_offsets={}", topic, earliest);
+      return earliest;
+    } catch (ExecutionException | TimeoutException e) {
+      throw new EventLogException("cannot list the end offsets of " + topic + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EventLogException("interrupted listing the end offsets of " + topic, e);
+    }
   }
 
   private void awaitReady(String topic, long deadlineNanos) {

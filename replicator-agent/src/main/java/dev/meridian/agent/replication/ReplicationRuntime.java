@@ -25,6 +25,10 @@ import dev.meridian.topology.RepositoryFilter;
 import dev.meridian.topology.Topology;
 import java.time.Clock;
 import java.time.Duration;
+import dev.meridian.topology.Region;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -61,6 +65,10 @@ public final class ReplicationRuntime implements AutoCloseable {
   private final CountDownLatch connected = new CountDownLatch(1);
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread connector;
+  private final Seeding seeding;
+  private final SeedFrom seedFrom;
+  private final SnapshotSeeder seeder;
+  private final SnapshotClient snapshots;
   private volatile KafkaEventSubscriber subscriber;
   private volatile String connectError;
 
@@ -78,6 +86,14 @@ public final class ReplicationRuntime implements AutoCloseable {
   public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
       Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
       ContentGuard guard, PrefetchSweeper.Settings prefetch) {
+    this(self, topology, rawState, state, blobs, hlc, clock, transferConfig, replayListener, transferListener, guard, prefetch,
+        SeedFrom.NONE);
+  }
+
+  /** With where to seed from when this region's state is empty (DESIGN.md §7). */
+  public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
+      Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
+      ContentGuard guard, PrefetchSweeper.Settings prefetch, SeedFrom seedFrom) {
     this.self = self;
     this.topology = topology;
     this.state = state;
@@ -93,6 +109,11 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted::admits), hlc,
         deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
+    this.seedFrom = seedFrom;
+    boolean hasPeers = topology.regions().stream().anyMatch(r -> !r.id().equals(self));
+    this.seeding = Seeding.decide(state, seedFrom, hasPeers, clock);
+    this.seeder = new SnapshotSeeder(state, blobs, view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted::admits), hlc, guard);
+    this.snapshots = new SnapshotClient(transferConfig.connectTimeout(), transferConfig.readTimeout());
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);
   }
@@ -154,7 +175,53 @@ public final class ReplicationRuntime implements AutoCloseable {
     return s != null && s.isRunning();
   }
 
+  /** Where this region is in joining the fleet, and its progress. */
+  public Seeding seeding() {
+    return seeding;
+  }
+
+  /**
+   * Merges a peer's snapshot before following the log (DESIGN.md §7): with {@code auto}, the first other region
+   * (fleet order) that serves one whole; none answering, the region follows the log from its start. A named region
+   * is asked until it answers.
+   */
+  private void seed() {
+    List<Region> candidates = seedFrom.region()
+        .map(id -> topology.region(id).map(List::of).orElse(List.of()))
+        .orElseGet(() -> topology.regions().stream().filter(r -> !r.id().equals(self)).toList());
+    Duration backoff = Duration.ofMillis(500);
+    while (closing.getCount() > 0) {
+      for (Region peer : candidates) {
+        if (closing.getCount() == 0) return;
+        seeding.begin(transfers.bytesFetched());
+        log.info("seed.start region={} source={}", self, peer.id());
+        try (InputStream in = snapshots.open(peer)) {
+          seeder.merge(in, seeding);
+          transfers.wake();
+          relay.wake();
+          return;
+        } catch (IOException | RuntimeException e) {
+          // Whatever went wrong, the region must still get to follow the log: try the next peer, or give up below.
+          log.warn("seed.failed region={} source={} reason={}", self, peer.id(), e.toString());
+        }
+      }
+      if (seedFrom.mode() != SeedFrom.Mode.REGION) {
+        log.warn("seed.abandoned region={} reason=\"no peer served a snapshot\" then=follow_the_log_from_its_start", self);
+        seeding.abandoned();
+        return;
+      }
+      try {
+        if (closing.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
+    }
+  }
+
   private void connect() {
+    if (seeding.phase() == Seeding.Phase.SEEDING) seed();
     Duration backoff = Duration.ofMillis(200);
     while (closing.getCount() > 0) {
       try (KafkaTopics topics = new KafkaTopics(topology.kafkaBootstrap())) {

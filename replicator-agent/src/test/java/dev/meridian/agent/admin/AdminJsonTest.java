@@ -9,7 +9,9 @@ import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import dev.meridian.agent.replication.CreationProgress;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class AdminJsonTest {
@@ -25,9 +27,21 @@ class AdminJsonTest {
   }
 
   @Test
+  void aCreatingRegionsProgressSurvivesTheWire() {
+    RegionStatus status = new RegionStatus("d", "http://127.0.0.1:5004", RegionState.CREATING, Optional.empty(), true, 0, 7,
+        700, 0, Optional.empty(), 0, Optional.of(new CreationProgress(false, 7, 14_000_000, OptionalLong.of(12))));
+    String json = new String(AdminJson.bytes(AdminJson.region(status)), StandardCharsets.UTF_8);
+    assertThat(json).contains("\"state\" : \"creating\"").contains("\"manifestsRemaining\" : 7")
+        .contains("\"bytesRemaining\" : 14000000").contains("\"etaSeconds\" : 12");
+    assertThat(AdminJson.parseRegion(AdminJson.parse(json.getBytes(StandardCharsets.UTF_8)))).isEqualTo(status);
+  }
+
+  @Test
   void absentValuesAreNullAndComeBackEmpty() {
     RegionStatus status = new RegionStatus("eastus", "http://x:1", RegionState.READY, Optional.empty(), true, 0, 0, 0, 0, Optional.empty(), 0);
     assertThat(AdminJson.region(status).get("lastError").isNull()).isTrue();
+    assertThat(AdminJson.region(status).get("manifestsRemaining").isNull()).isTrue();
+    assertThat(AdminJson.region(status).get("etaSeconds").isNull()).isTrue();
     assertThat(AdminJson.parseRegion(AdminJson.region(status))).isEqualTo(status);
   }
 

@@ -2,6 +2,7 @@ package dev.meridian.agent.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meridian.agent.replication.CreationProgress;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -61,5 +62,28 @@ class RegionStatusPolicyTest {
     RegionStatus s = status(sample(true, 3, 0, 0, OptionalLong.empty()), Optional.of("stalled: no progress for 130 s"));
     assertThat(s.state()).isEqualTo(RegionState.DEGRADED);
     assertThat(s.reason()).contains("stalled: no progress for 130 s");
+  }
+
+  private static ReplicationSample creating(boolean reachable, CreationProgress progress) {
+    return new ReplicationSample(reachable, reachable ? Optional.empty() : Optional.of("connecting"), 3, 300,
+        OptionalLong.empty(), 0, OptionalLong.of(0), 0, 0, Optional.empty(), Optional.of(progress));
+  }
+
+  @Test
+  void aRegionMergingAPeersSnapshotIsCreatingThoughNotConnectedToTheLogYet() {
+    CreationProgress merging = new CreationProgress(true, 4, 1000, OptionalLong.empty());
+    RegionStatus s = status(creating(false, merging), Optional.empty());
+    assertThat(s.state()).isEqualTo(RegionState.CREATING);
+    assertThat(s.creation()).contains(merging);
+  }
+
+  @Test
+  void aRegionFetchingWhatItsSnapshotCalledForIsCreatingUnlessTheLogIsUnreachableOrItStalled() {
+    CreationProgress fetching = new CreationProgress(false, 2, 500, OptionalLong.of(3));
+    assertThat(status(creating(true, fetching), Optional.empty()).state()).isEqualTo(RegionState.CREATING);
+    assertThat(status(creating(false, fetching), Optional.empty()).state()).isEqualTo(RegionState.DEGRADED);
+    RegionStatus stalled = status(creating(true, fetching), Optional.of("no progress for 120 s"));
+    assertThat(stalled.state()).isEqualTo(RegionState.DEGRADED);
+    assertThat(stalled.creation()).as("progress only for a creating region").isEmpty();
   }
 }

@@ -137,6 +137,14 @@ class OperatorArgumentsTest {
         .endsWith("unreachable; last error: connection refused");
   }
 
+  @Test
+  void aCreatingRegionsRowSaysWhatIsLeftToFetchAndWhenItShouldBeDone() {
+    String table = FleetTable.render(List.of(new RegionStatus("centralus", "http://127.0.0.1:5004", RegionState.CREATING,
+        Optional.empty(), true, 0, 7, 700, 0, Optional.empty(), 0,
+        Optional.of(new dev.meridian.agent.replication.CreationProgress(false, 7, 3 * 1024 * 1024, java.util.OptionalLong.of(42))))));
+    assertThat(table.lines().toList().get(1)).contains("creating").endsWith("7 manifests, 3.0 MiB to fetch, about 42 s left");
+  }
+
   private static ReplicationReport.Entry entry(String region, ManifestStatus status) {
     return new ReplicationReport.Entry(region, status, Optional.empty(), Optional.empty());
   }

@@ -78,7 +78,17 @@ public final class ReplayPlanner {
    * none for a repository this region does not admit.
    */
   public List<StateWrite> plan(ReplicationEvent event) {
-    if (event.origin().equals(self) || !admitted.test(event.repository())) return List.of();
+    if (event.origin().equals(self)) return List.of();
+    return merge(event);
+  }
+
+  /**
+   * The writes for {@code event} whatever its origin: for registers learned from a peer's snapshot, where this
+   * region's own earlier writes (a region rebuilt on an empty disk) must be merged like any other. None for a
+   * repository this region does not admit.
+   */
+  public List<StateWrite> merge(ReplicationEvent event) {
+    if (!admitted.test(event.repository())) return List.of();
     List<StateWrite> writes = new ArrayList<>();
     if (event instanceof TagPut e) {
       tagPut(e, writes);

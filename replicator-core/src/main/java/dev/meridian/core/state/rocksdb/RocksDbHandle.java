@@ -19,6 +19,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -145,6 +146,14 @@ final class RocksDbHandle implements AutoCloseable {
       }
       return null;
     });
+  }
+
+  /** Visits every key of a family as {@code read} sees it (e.g. pinned to a snapshot); the caller holds {@link #run}. */
+  void scan(Family family, ReadOptions read, java.util.function.BiConsumer<byte[], byte[]> visitor) throws RocksDBException {
+    try (RocksIterator it = db.newIterator(handle(family), read)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) visitor.accept(it.key(), it.value());
+      it.status();
+    }
   }
 
   RocksDB db() {

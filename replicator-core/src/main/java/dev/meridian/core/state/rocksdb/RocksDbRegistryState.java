@@ -12,6 +12,7 @@ import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.OutboxEntry;
 import dev.meridian.core.state.RegistryState;
+import dev.meridian.core.state.RegisterSnapshots;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateStoreException;
 import dev.meridian.core.state.StateWrite;
@@ -31,7 +32,9 @@ import dev.meridian.core.state.TransferJob;
 import dev.meridian.core.state.PrefetchedBlob;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * interleave); reads run concurrently. Every method throws {@link IllegalStateException} once closed,
  * instead of touching freed native memory.
  */
-public final class RocksDbRegistryState implements RegistryState {
+public final class RocksDbRegistryState implements RegistryState, RegisterSnapshots {
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbRegistryState.class);
 
   private final RocksDbHandle rocks;
@@ -323,6 +326,42 @@ public final class RocksDbRegistryState implements RegistryState {
       Digest digest = Digest.parse(parts[1]);
       visitor.accept(StateCodec.decodeManifest(repository, digest, value));
       return true;
+    });
+  }
+
+  /**
+   * One RocksDB snapshot, read family by family with iterators pinned to it: later writes are invisible, so the
+   * offsets and the registers agree. Holds the store open (a close waits) until the visitor is done, so the
+   * visitor should write somewhere fast (a local file), not to a slow network peer.
+   */
+  @Override
+  public void readSnapshot(RegisterSnapshots.Visitor visitor) {
+    rocks.run(() -> {
+      Snapshot snapshot = rocks.db().getSnapshot();
+      try (ReadOptions read = new ReadOptions().setSnapshot(snapshot)) {
+        Map<LogPosition, Long> offsets = new TreeMap<>();
+        rocks.scan(Family.OFFSETS, read, (key, value) -> offsets.put(StateKeys.logPosition(key), StateKeys.longOf(value)));
+        visitor.offsets(Collections.unmodifiableMap(offsets));
+        rocks.scan(Family.MANIFESTS, read, (key, value) -> {
+          String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
+          visitor.manifest(StateCodec.decodeManifest(new RepositoryName(parts[0]), Digest.parse(parts[1]), value));
+        });
+        rocks.scan(Family.TAGS, read, (key, value) -> {
+          String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
+          visitor.tag(StateCodec.decodeTag(new RepositoryName(parts[0]), new Tag(parts[1]), value));
+        });
+        rocks.scan(Family.BLOB_LINKS, read, (key, value) -> {
+          String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
+          visitor.blobLink(StateCodec.decodeBlobLink(new RepositoryName(parts[0]), Digest.parse(parts[1]), value));
+        });
+        rocks.scan(Family.REPLICAS, read, (key, value) -> {
+          String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
+          visitor.replica(new RepositoryName(parts[0]), Digest.parse(parts[1]), new RegionId(parts[2]));
+        });
+      } finally {
+        rocks.db().releaseSnapshot(snapshot);
+      }
+      return null;
     });
   }
 

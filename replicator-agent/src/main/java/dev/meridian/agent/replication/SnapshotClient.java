@@ -1,0 +1,46 @@
+package dev.meridian.agent.replication;
+
+import dev.meridian.agent.replication.SnapshotSeeder.SnapshotException;
+import dev.meridian.topology.Region;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Asks a peer for its register snapshot ({@code GET /admin/v1/snapshot}) and hands back the body as a stream, read
+ * as it arrives: the snapshot is never held in memory.
+ */
+public final class SnapshotClient {
+  public static final String PATH = "/admin/v1/snapshot";
+
+  private final HttpClient http;
+  private final Duration headersTimeout;
+
+  public SnapshotClient(Duration connectTimeout, Duration headersTimeout) {
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+    this.headersTimeout = headersTimeout;
+  }
+
+  /** The snapshot's lines; the caller closes the stream. {@link SnapshotException} if the peer does not serve one. */
+  public InputStream open(Region peer) {
+    String base = peer.url().toString().replaceAll("/+$", "");
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + PATH)).timeout(headersTimeout).GET().build();
+    try {
+      HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      if (response.statusCode() != 200) {
+        response.body().close();
+        throw new SnapshotException("region " + peer.id() + " answered " + response.statusCode() + " to " + PATH);
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new SnapshotException("region " + peer.id() + " is unreachable: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SnapshotException("interrupted asking region " + peer.id() + " for its snapshot", e);
+    }
+  }
+}
