@@ -78,7 +78,7 @@ final class TopologyValidator {
     return new Topology(raw.kafka(), partitions, (short) rf, regions);
   }
 
-  private static URI parseUrl(String text, String where, List<String> violations) {
+  static URI parseUrl(String text, String where, List<String> violations) {
     if (text == null) {
       violations.add(where + ": url missing");
       return null;

@@ -34,6 +34,8 @@ public final class AdminService {
   private final ManifestInspector inspector;
   private final AdminHttpClient peers;
   private final Duration timeout;
+  private final Optional<ReplicationAdmin> replications;
+  private final java.util.function.BooleanSupplier inFleet;
 
   /**
    * @param fleet every region, this one included; a standalone agent lists only itself
@@ -41,12 +43,34 @@ public final class AdminService {
    */
   public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
       AdminHttpClient peers, Duration timeout) {
+    this(self, fleet, monitor, inspector, peers, timeout, Optional.empty(), () -> true);
+  }
+
+  /**
+   * With the fleet's regions managed here ({@code /admin/v1/replications}), and whether this region is in the
+   * fleet now (a region not created yet, or deleted, is not ready: {@code /readyz} answers 503).
+   */
+  public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
+      AdminHttpClient peers, Duration timeout, Optional<ReplicationAdmin> replications,
+      java.util.function.BooleanSupplier inFleet) {
+    this.replications = requireNonNull(replications, "replications");
+    this.inFleet = requireNonNull(inFleet, "inFleet");
     this.self = requireNonNull(self, "self");
     this.fleet = requireNonNull(fleet, "fleet");
     this.monitor = requireNonNull(monitor, "monitor");
     this.inspector = requireNonNull(inspector, "inspector");
     this.peers = requireNonNull(peers, "peers");
     this.timeout = requireNonNull(timeout, "timeout");
+  }
+
+  /** Managing the fleet's regions, when this agent follows the replicated topology. */
+  public Optional<ReplicationAdmin> replications() {
+    return replications;
+  }
+
+  /** Whether this region is in the fleet (a standalone region always is): part of readiness. */
+  public boolean inFleet() {
+    return inFleet.getAsBoolean();
   }
 
   public RegionStatus region() {

@@ -3,16 +3,20 @@ package dev.meridian.agent.admin;
 import java.util.Locale;
 
 /**
- * What an operator needs to know about a region at a glance. {@code creating} and {@code disabled} of the
- * topology work are not produced yet: a region here is either caught up, catching up, or in trouble.
+ * What an operator needs to know about a region at a glance: being created, caught up, catching up, in
+ * trouble, or with replication disabled.
  */
 public enum RegionState {
+  /** Not in the fleet yet, or joining it (its bootstrap, e.g. seeding from a peer, runs). */
+  CREATING,
   /** Nothing pending: every manifest this region knows of is servable here. */
   READY,
   /** Transfers are pending or replay is behind the log; progress is being made. */
   SYNCING,
   /** The log is unreachable, or work is pending and nothing moved for the stall threshold. */
-  DEGRADED;
+  DEGRADED,
+  /** Replication disabled (or the region deleted from the fleet): it neither fetches nor is asked for content. */
+  DISABLED;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -4,6 +4,7 @@ import dev.meridian.agent.log.DeadLetterPublisher;
 import dev.meridian.agent.log.KafkaEventPublisher;
 import dev.meridian.agent.log.KafkaEventSubscriber;
 import dev.meridian.agent.log.KafkaTopics;
+import dev.meridian.agent.log.KafkaTopologyLog;
 import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.transfer.ContentCompletion;
 import dev.meridian.agent.transfer.PeerClients;
@@ -21,7 +22,14 @@ import dev.meridian.core.replication.ReplayPlanner;
 import dev.meridian.core.replication.ReplicaAcks;
 import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.RegistryState;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.Reference;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.topology.LiveTopology;
+import dev.meridian.topology.Replica;
 import dev.meridian.topology.Topology;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -40,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * <p>The region serves reads and writes whether or not the log is reachable. Connecting (creating the
  * topics if missing and waiting until every partition answers, STACK.md pitfall 1) runs in the
  * background and is retried until it succeeds; until then local writes wait in the outbox.
+ *
+ * <p>The fleet is the replicated topology ({@link KafkaTopologyLog} into a {@link LiveTopology}): it follows
+ * every change without a restart. Whether this region replays and fetches follows its own record
+ * ({@link RegionMembership}): only an enabled region that is in the fleet does, after its
+ * {@link RegionBootstrap} ran; disabling or deleting it stops replay and transfers (the relay keeps shipping
+ * its own writes), enabling it again resumes from the offsets stored with the state.
  */
 public final class ReplicationRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicationRuntime.class);
@@ -47,7 +61,15 @@ public final class ReplicationRuntime implements AutoCloseable {
   private static final Duration MAX_RETRY = Duration.ofSeconds(5);
 
   private final RegionId self;
-  private final Topology topology;
+  private final LiveTopology topology;
+  private final KafkaTopologyLog topologyLog;
+  private final RegionBootstrap bootstrap;
+  private final ExecutorService membershipThread;
+  private volatile RegionMembership membership;
+  private volatile boolean seenSelf;
+  private volatile boolean bootstrapped;
+  private volatile boolean bootstrapping;
+  private volatile boolean logReady;
   private final RegistryState state;
   private final KafkaEventPublisher publisher;
   private final DeadLetterPublisher deadLetters;
@@ -77,9 +99,22 @@ public final class ReplicationRuntime implements AutoCloseable {
   public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
       Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
       ContentGuard guard, PrefetchSweeper.Settings prefetch) {
+    this(self, LiveTopology.seeded(topology), rawState, state, blobs, hlc, clock, transferConfig, replayListener,
+        transferListener, guard, prefetch, RegionBootstrap.NONE);
+  }
+
+  /**
+   * Following the replicated topology {@code topology} (seeded from a fleet file, or empty), with
+   * {@code bootstrap} run before this region first replays.
+   */
+  public ReplicationRuntime(RegionId self, LiveTopology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
+      Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
+      ContentGuard guard, PrefetchSweeper.Settings prefetch, RegionBootstrap bootstrap) {
     this.self = self;
     this.topology = topology;
+    this.bootstrap = bootstrap;
     this.state = state;
+    this.topologyLog = new KafkaTopologyLog(topology, true, topology.current().topicReplicationFactor());
     this.publisher = KafkaEventPublisher.create(topology.kafkaBootstrap());
     this.deadLetters = DeadLetterPublisher.create(topology.kafkaBootstrap());
     this.relay = new OutboxRelay(rawState, publisher::send);
@@ -93,13 +128,132 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);
+    this.membershipThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "meridian-membership");
+      t.setDaemon(true);
+      return t;
+    });
+    this.seenSelf = topology.replica(self).isPresent();
+    this.membership = RegionMembership.of(topology.replica(self), seenSelf, false);
+    transfers.pause(membership != RegionMembership.ACTIVE && membership != RegionMembership.CREATING);
   }
 
   public ReplicationRuntime start() {
+    topology.onChange(() -> execute(this::reconcileQuietly));
+    topologyLog.start();
     transfers.start();
     sweeper.start();
     connector.start();
+    if (membership == RegionMembership.WAITING) {
+      log.info("replication.waiting region={} reason=\"not in the fleet: run meridian replication create --region {}\"", self, self);
+    }
     return this;
+  }
+
+  /** The fleet as it is now (the replicated topology). */
+  public LiveTopology topology() {
+    return topology;
+  }
+
+  /** The topology topic: where the admin API writes fleet changes. */
+  public KafkaTopologyLog topologyLog() {
+    return topologyLog;
+  }
+
+  /** Whether the {@link RegionBootstrap} runs now: the region is {@code creating}. */
+  public boolean bootstrapping() {
+    return bootstrapping;
+  }
+
+  /** Where this region stands in the fleet now. */
+  public RegionMembership membership() {
+    return membership;
+  }
+
+  /**
+   * Brings replay and transfers in line with this region's record of the topology; runs on the membership
+   * thread (after each topology change, and once connected).
+   */
+  private void reconcile() {
+    Optional<Replica> record = topology.replica(self);
+    if (record.isPresent()) seenSelf = true;
+    RegionMembership next = RegionMembership.of(record, seenSelf, bootstrapped);
+    RegionMembership before = membership;
+    if (next != before) log.info("replication.membership region={} from={} to={}", self, before, next);
+    membership = next;
+    boolean replicate = next == RegionMembership.ACTIVE;
+    transfers.pause(!replicate);
+    if (!replicate) {
+      KafkaEventSubscriber s = subscriber;
+      subscriber = null;
+      if (s != null) {
+        s.close();
+        log.info("replication.stopped region={} membership={}", self, next);
+      }
+    }
+    if (next == RegionMembership.CREATING && !bootstrapping && logReady) {
+      bootstrapping = true;
+      Thread t = new Thread(this::runBootstrap, "meridian-bootstrap");
+      t.setDaemon(true);
+      t.start();
+    }
+    if (replicate && subscriber == null && logReady && closing.getCount() > 0) {
+      subscriber = KafkaEventSubscriber.start(
+          KafkaEventSubscriber.Settings.of(topology.kafkaBootstrap(), KafkaTopics.EVENTS, "meridian-" + self),
+          startPositions(), replayer);
+      log.info("replication.started region={}", self);
+    }
+  }
+
+  private void reconcileQuietly() {
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      // The subscriber could not start (the log went away): the next change or a reconnect tries again.
+      log.warn("replication.reconcile.failed region={} reason={}", self, e.toString());
+      if (closing.getCount() > 0) membershipRetry();
+    }
+  }
+
+  private void membershipRetry() {
+    Thread t = new Thread(() -> {
+      try {
+        if (!closing.await(2, TimeUnit.SECONDS)) execute(this::reconcileQuietly);
+      } catch (InterruptedException e) {
+        // closing
+      }
+    }, "meridian-membership-retry");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void runBootstrap() {
+    while (closing.getCount() > 0) {
+      try {
+        log.info("replication.bootstrap.start region={}", self);
+        bootstrap.bootstrap(topology.active());
+        log.info("replication.bootstrap.done region={}", self);
+        bootstrapped = true;
+        break;
+      } catch (Exception e) {
+        log.warn("replication.bootstrap.failed region={} retry_in_ms=5000 reason={}", self, e.toString());
+        try {
+          if (closing.await(5, TimeUnit.SECONDS)) return;
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
+    }
+    bootstrapping = false;
+    execute(this::reconcileQuietly);
+  }
+
+  private void execute(Runnable task) {
+    try {
+      membershipThread.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
   }
 
   /** Local writes committed events to the outbox. */
@@ -119,7 +273,17 @@ public final class ReplicationRuntime implements AutoCloseable {
 
   /** Pulls of content not replicated here yet, answered from peers. */
   public ReadThrough readThrough() {
-    return readThrough;
+    return new ReadThrough() {
+      @Override
+      public boolean manifest(RepositoryName repository, Reference reference) {
+        return membership == RegionMembership.ACTIVE && readThrough.manifest(repository, reference);
+      }
+
+      @Override
+      public boolean blob(RepositoryName repository, Digest digest) {
+        return membership == RegionMembership.ACTIVE && readThrough.blob(repository, digest);
+      }
+    };
   }
 
   public EventReplayer replayer() {
@@ -156,13 +320,27 @@ public final class ReplicationRuntime implements AutoCloseable {
     Duration backoff = Duration.ofMillis(200);
     while (closing.getCount() > 0) {
       try (KafkaTopics topics = new KafkaTopics(topology.kafkaBootstrap())) {
-        topics.ensureEventTopics(topology.topicPartitions(), topology.topicReplicationFactor(), TOPIC_TIMEOUT);
-        subscriber = KafkaEventSubscriber.start(
-            KafkaEventSubscriber.Settings.of(topology.kafkaBootstrap(), KafkaTopics.EVENTS, "meridian-" + self),
-            startPositions(), replayer);
+        // The fleet's settings (partitions) come from the topology topic when it has them.
+        if (!topologyLog.awaitLoaded(TOPIC_TIMEOUT)) {
+          throw new IllegalStateException("topology topic not read within " + TOPIC_TIMEOUT
+              + topologyLog.lastError().map(e -> ": " + e).orElse(""));
+        }
+        Topology fleet = topology.current();
+        topics.ensureEventTopics(fleet.topicPartitions(), fleet.topicReplicationFactor(), TOPIC_TIMEOUT);
+        logReady = true;
+        // Replay starts (if this region replicates) before anyone is told the region is connected.
+        try {
+          membershipThread.submit(this::reconcile).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          logReady = false;
+          throw new IllegalStateException("starting replay failed: " + e.getCause(), e.getCause());
+        }
         relay.start();
         connected.countDown();
-        log.info("replication.connected region={} kafka={}", self, topology.kafkaBootstrap());
+        log.info("replication.connected region={} kafka={} membership={}", self, topology.kafkaBootstrap(), membership);
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
         connectError = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -197,8 +375,15 @@ public final class ReplicationRuntime implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    membershipThread.shutdownNow();
+    try {
+      membershipThread.awaitTermination(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     KafkaEventSubscriber s = subscriber;
     if (s != null) s.close();
+    topologyLog.close();
     sweeper.close();
     readThrough.close();
     transfers.close();

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The order in which regions are asked for content: the origin (it wrote the content, so it has it), then
@@ -15,15 +16,25 @@ import java.util.function.Predicate;
  * without having said so yet. Never this region itself, never a region outside the fleet (there is no
  * address to ask), and never a region whose circuit breaker is open.
  *
- * <p>Pure: no I/O, no clock. Replicas are taken in fleet order so that every run asks in the same order.
+ * <p>Pure: no I/O, no clock. Replicas are taken in fleet order so that every run asks in the same order. The
+ * fleet may change between calls (the replicated topology): each call orders the regions it has then.
  */
 public final class SourceSelector {
   private final RegionId self;
-  private final List<RegionId> fleet;
+  private final Supplier<List<RegionId>> fleet;
 
   public SourceSelector(RegionId self, List<RegionId> fleet) {
+    this(self, constant(List.copyOf(fleet)));
+  }
+
+  /** With the fleet read at each call: the regions that may be asked now. */
+  public SourceSelector(RegionId self, Supplier<List<RegionId>> fleet) {
     this.self = requireNonNull(self, "self");
-    this.fleet = List.copyOf(fleet);
+    this.fleet = requireNonNull(fleet, "fleet");
+  }
+
+  private static Supplier<List<RegionId>> constant(List<RegionId> fleet) {
+    return () -> fleet;
   }
 
   /**
@@ -32,6 +43,7 @@ public final class SourceSelector {
    * @param unavailable regions to skip now (their circuit breaker is open)
    */
   public List<RegionId> order(RegionId origin, Set<RegionId> replicas, Predicate<RegionId> unavailable) {
+    List<RegionId> fleet = this.fleet.get();
     Set<RegionId> ordered = new LinkedHashSet<>();
     if (fleet.contains(origin)) ordered.add(origin);
     for (RegionId region : fleet) {
