@@ -321,9 +321,10 @@ public final class ReplicationRuntime implements AutoCloseable {
     while (closing.getCount() > 0) {
       try (KafkaTopics topics = new KafkaTopics(topology.kafkaBootstrap())) {
         // The fleet's settings (partitions) come from the topology topic when it has them.
-        if (!topologyLog.awaitLoaded(TOPIC_TIMEOUT)) {
-          throw new IllegalStateException("topology topic not read within " + TOPIC_TIMEOUT
-              + topologyLog.lastError().map(e -> ": " + e).orElse(""));
+        // Waits in short steps, so that while the log is down the status shows why (the reader's last error).
+        while (!topologyLog.awaitLoaded(Duration.ofSeconds(1))) {
+          if (closing.getCount() == 0) return;
+          topologyLog.lastError().ifPresent(e -> connectError = e);
         }
         Topology fleet = topology.current();
         topics.ensureEventTopics(fleet.topicPartitions(), fleet.topicReplicationFactor(), TOPIC_TIMEOUT);
