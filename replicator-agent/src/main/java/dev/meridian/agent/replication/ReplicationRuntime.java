@@ -64,6 +64,9 @@ public final class ReplicationRuntime implements AutoCloseable {
   private final LiveTopology topology;
   private final KafkaTopologyLog topologyLog;
   private final RegionBootstrap bootstrap;
+  private final RegistryState rawState;
+  private final BlobStore blobs;
+  private final Hlc hlc;
   private final ExecutorService membershipThread;
   private volatile RegionMembership membership;
   private volatile boolean seenSelf;
@@ -113,6 +116,9 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.self = self;
     this.topology = topology;
     this.bootstrap = bootstrap;
+    this.rawState = rawState;
+    this.blobs = blobs;
+    this.hlc = hlc;
     this.state = state;
     this.topologyLog = new KafkaTopologyLog(topology, true, topology.current().topicReplicationFactor());
     this.publisher = KafkaEventPublisher.create(topology.kafkaBootstrap());
@@ -231,7 +237,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     while (closing.getCount() > 0) {
       try {
         log.info("replication.bootstrap.start region={}", self);
-        bootstrap.bootstrap(topology.active());
+        bootstrap.bootstrap(new RegionBootstrap.Context(self, topology.active(), rawState, blobs, hlc, peers));
         log.info("replication.bootstrap.done region={}", self);
         bootstrapped = true;
         break;

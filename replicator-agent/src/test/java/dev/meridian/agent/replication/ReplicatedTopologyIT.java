@@ -22,7 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,8 +111,14 @@ class ReplicatedTopologyIT {
   void aRegionCreatedFromTheCliJoinsServesNewImagesAndLeavesWhenDeleted() throws Exception {
     int port = FreePort.pick();
     String url = "http://127.0.0.1:" + port;
+    CountDownLatch seeded = new CountDownLatch(1);
+    AtomicReference<RegionBootstrap.Context> bootstrapped = new AtomicReference<>();
+    RegionBootstrap bootstrap = context -> {
+      bootstrapped.set(context);
+      seeded.await(); // the joining region stays `creating` until its bootstrap (e.g. seeding) is done
+    };
     try (RegionAgent north = RegionAgent.start(AgentConfig.joining(new RegionId("northeu"), AgentConfig.DEFAULT_BIND, port,
-        dir.resolve("northeu"), fleet.kafkaBootstrap()))) {
+        dir.resolve("northeu"), fleet.kafkaBootstrap()), bootstrap)) {
       // Not in the fleet yet: it says so, and is not ready.
       await().atMost(AWAIT).untilAsserted(() -> {
         assertThat(http(north).get("/readyz").statusCode()).isEqualTo(503);
@@ -125,6 +133,16 @@ class ReplicatedTopologyIT {
       CliRun again = cli("replication", "create", "--region", "northeu", "--url", "http://127.0.0.1:1", "--registry", west().url());
       assertThat(again.exitCode()).isEqualTo(1);
       assertThat(again.err()).contains("region northeu already exists");
+
+      await().atMost(AWAIT).untilAsserted(() -> {
+        JsonNode self = getJson(north, "/admin/v1/region");
+        assertThat(self.path("state").asText()).isEqualTo("creating");
+        assertThat(self.path("reason").asText()).isEqualTo("joining the fleet");
+      });
+      assertThat(bootstrapped.get().fleet().regions()).extracting(r -> r.id().value())
+          .containsExactly("eastus", "westus", "centralus", "northeu");
+      assertThat(north.replication().orElseThrow().replaying()).as("no replay before the bootstrap is done").isFalse();
+      seeded.countDown();
 
       await().atMost(AWAIT).untilAsserted(() -> {
         assertThat(http(north).get("/readyz").statusCode()).isEqualTo(200);
