@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -258,10 +257,5 @@ class ReplicatedTopologyIT {
   private static boolean servesLocally(RegionAgent agent, String repository, Digest digest) {
     return http(agent).head("/v2/" + repository + "/manifests/" + digest, "Meridian-Internal", "no-read-through",
         "Accept", TestImages.OCI_MANIFEST).statusCode() == 200;
-  }
-
-  @SuppressWarnings("unused")
-  private static List<String> lines(String text) {
-    return new ArrayList<>(text.lines().toList());
   }
 }
