@@ -282,14 +282,22 @@ public final class ReplicationRuntime implements AutoCloseable {
     return new ReadThrough() {
       @Override
       public boolean manifest(RepositoryName repository, Reference reference) {
-        return membership == RegionMembership.ACTIVE && readThrough.manifest(repository, reference);
+        return readsThrough() && readThrough.manifest(repository, reference);
       }
 
       @Override
       public boolean blob(RepositoryName repository, Digest digest) {
-        return membership == RegionMembership.ACTIVE && readThrough.blob(repository, digest);
+        return readsThrough() && readThrough.blob(repository, digest);
       }
     };
+  }
+
+  /**
+   * A region in the fleet with replication enabled fetches on demand, also before it first reached the log
+   * (a pull succeeds with the log down); a disabled, deleted or not yet created one does not.
+   */
+  private boolean readsThrough() {
+    return membership == RegionMembership.ACTIVE || membership == RegionMembership.CREATING;
   }
 
   public EventReplayer replayer() {
