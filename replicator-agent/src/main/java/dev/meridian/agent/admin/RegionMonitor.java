@@ -68,7 +68,9 @@ public final class RegionMonitor implements AutoCloseable {
   public synchronized void refresh() {
     try {
       ReplicationSample next = sampler.get();
-      stall = stalls.observe(next.progress(), next.workPending(), clock.instant());
+      // A region the topology holds still (disabled, deleted, not created, joining) is not stalled: its work waits.
+      boolean held = identity.get().membership().isPresent();
+      stall = stalls.observe(next.progress(), next.workPending() && !held, clock.instant());
       sample = next;
       stall.ifPresent(reason -> log.warn("region.stalled reason=\"{}\" pending_transfers={} outbox_backlog={}",
           reason, next.pendingTransfers(), next.outboxBacklog()));
