@@ -35,9 +35,14 @@ public record AgentConfig(
     requireNonNull(seed, "seed");
     seed.region().ifPresent(peer -> {
       if (peer.equals(region)) throw new IllegalArgumentException("a region cannot seed from itself: " + peer);
-      fleet.ifPresent(t -> t.requireRegion(peer));
+      fleet.ifPresent(t -> {
+        if (!t.regions().isEmpty()) t.requireRegion(peer);
+      });
     });
-    fleet.ifPresent(t -> t.requireRegion(region));
+    // A fleet without regions names only the log: the agent learns the regions from the topology topic.
+    fleet.ifPresent(t -> {
+      if (!t.regions().isEmpty()) t.requireRegion(region);
+    });
   }
 
   public AgentConfig(
@@ -69,6 +74,15 @@ public record AgentConfig(
   /** A standalone region. */
   public AgentConfig(RegionId region, String bindAddress, int port, Path dataDir) {
     this(region, bindAddress, port, dataDir, Optional.empty(), TransferConfig.defaults());
+  }
+
+  /**
+   * A region that learns the fleet from the replicated topology on {@code kafka} ({@code serve --kafka}): it
+   * replicates once {@code meridian replication create} has added it.
+   */
+  public static AgentConfig joining(RegionId region, String bindAddress, int port, Path dataDir, String kafka) {
+    return member(region, bindAddress, port, dataDir,
+        new Topology(kafka, Topology.DEFAULT_PARTITIONS, Topology.DEFAULT_REPLICATION_FACTOR, java.util.List.of()));
   }
 
   /** A member of {@code fleet}. */

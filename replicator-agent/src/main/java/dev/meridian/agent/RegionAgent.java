@@ -11,6 +11,11 @@ import dev.meridian.agent.http.HttpExtensions;
 import dev.meridian.agent.http.HttpServer;
 import dev.meridian.agent.http.RequestListener;
 import dev.meridian.agent.metrics.AgentMetrics;
+import dev.meridian.agent.admin.RegionState;
+import dev.meridian.agent.admin.ReplicationAdmin;
+import dev.meridian.agent.replication.RegionBootstrap;
+import dev.meridian.agent.replication.RegionMembership;
+import dev.meridian.topology.LiveTopology;
 import dev.meridian.topology.Region;
 import java.util.List;
 import java.util.function.Supplier;
@@ -22,7 +27,8 @@ import dev.meridian.agent.replication.SnapshotExport;
 import dev.meridian.core.blob.BlobInfo;
 import dev.meridian.core.clock.Hlc;
 import dev.meridian.topology.RegionMode;
-import dev.meridian.topology.RepositoryFilter;
+import dev.meridian.core.oci.RepositoryName;
+import java.util.function.Predicate;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.agent.transfer.PrefetchSweeper;
 import dev.meridian.core.event.EventCodec;
@@ -45,6 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegionAgent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegionAgent.class);
+  private static final java.time.Duration TOPOLOGY_WRITE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   private final AgentConfig config;
   private final FileSystemBlobStore blobs;
@@ -56,8 +63,11 @@ public final class RegionAgent implements AutoCloseable {
   private final RegionMonitor monitor;
   private final HttpServer server;
 
-  private RegionAgent(AgentConfig config) {
+  private final Optional<LiveTopology> topology;
+
+  private RegionAgent(AgentConfig config, RegionBootstrap bootstrap) {
     this.config = config;
+    this.topology = config.fleet().map(LiveTopology::seeded);
     this.blobs = new FileSystemBlobStore(config.blobsRoot());
     Clock clock = Clock.systemUTC();
     this.metrics = AgentMetrics.create(config.region(), clock);
@@ -79,24 +89,29 @@ public final class RegionAgent implements AutoCloseable {
             new LocalChangeEvents(config.region(), () -> UUID.randomUUID().toString(),
                 digest -> blobs.stat(digest).map(BlobInfo::size).orElse(0L)),
             new EventCodec(), () -> wake[0].run());
-        member = new ReplicationRuntime(config.region(), config.fleet().get(), opened, served, blobs, hlc, clock,
+        member = new ReplicationRuntime(config.region(), topology.get(), opened, served, blobs, hlc, clock,
             config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults(),
-            config.seed());
+            bootstrap, config.seed());
         wake[0] = member::outboxAppended;
       }
-      boolean readOnly = config.fleet().flatMap(f -> f.region(config.region()))
-          .map(r -> r.mode() == RegionMode.READ_ONLY).orElse(false);
-      RepositoryFilter admitted = config.fleet().flatMap(f -> f.region(config.region()))
-          .map(Region::repositories).orElse(RepositoryFilter.ALL);
-      this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> !readOnly, admitted::admits);
+      // The mode and the repository filter are read at each push: `meridian replication update` applies at once.
+      Predicate<RepositoryName> admitted = repository -> topology.map(t -> t.current())
+          .flatMap(t -> t.region(config.region()))
+          .map(r -> r.repositories().admits(repository)).orElse(true);
+      this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> topology
+          .flatMap(t -> t.replica(config.region())).map(r -> r.region().mode() != RegionMode.READ_ONLY).orElse(true),
+          admitted);
       Supplier<ReplicationSample> sampler = member == null ? ReplicationSample::standalone : new ReplicationSampler(member, served);
       watcher = new RegionMonitor(this::identity, sampler, config.admin().stallThreshold(), clock);
       metrics.bindRegion(watcher);
       if (member != null) metrics.bindCircuitBreakers(member.transfers());
+      ReplicationRuntime runtime = member;
+      Optional<ReplicationAdmin> replications = Optional.ofNullable(runtime).map(m -> new ReplicationAdmin(m.topology(),
+          change -> m.topologyLog().write(change, TOPOLOGY_WRITE_TIMEOUT)));
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
-          new ManifestInspector(config.region().value(), served, admitted::admits), new AdminHttpClient(config.admin().fanOutTimeout()),
-          config.admin().fanOutTimeout(),
-          Optional.of(new SnapshotExport(config.region(), opened, config.snapshotsDir())));
+          new ManifestInspector(config.region().value(), served, admitted), new AdminHttpClient(config.admin().fanOutTimeout()),
+          config.admin().fanOutTimeout(), Optional.of(new SnapshotExport(config.region(), opened, config.snapshotsDir())),
+          replications, () -> runtime == null || inFleet(runtime.membership()));
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
@@ -118,27 +133,66 @@ public final class RegionAgent implements AutoCloseable {
     this.monitor = watcher.start(config.admin().sampleInterval());
   }
 
-  /** This region as the admin API shows it: the fleet file's URL and routing for a member, else its own. */
+  /**
+   * This region as the admin API shows it: the topology's URL and routing for a member, else its own; the
+   * topology imposes {@code creating} (not in the fleet yet, or bootstrapping) and {@code disabled}.
+   */
   private RegionMonitor.Identity identity() {
-    Optional<Region> declared = config.fleet().flatMap(f -> f.region(config.region()));
+    Optional<Region> declared = topology.flatMap(t -> t.current().region(config.region()));
     HttpServer bound = server;
     String url = declared.map(r -> r.url().toString()).orElse(bound == null ? "" : url());
-    return new RegionMonitor.Identity(config.region().value(), url, declared.map(Region::routingEnabled).orElse(true));
+    boolean routing = declared.map(Region::routingEnabled).orElse(true);
+    Optional<RegionState> imposed = Optional.empty();
+    Optional<String> reason = Optional.empty();
+    RegionMembership membership = replication == null ? null : replication.map(ReplicationRuntime::membership).orElse(null);
+    boolean bootstrapping = replication != null && replication.map(ReplicationRuntime::bootstrapping).orElse(false);
+    if (membership == RegionMembership.WAITING) {
+      imposed = Optional.of(RegionState.CREATING);
+      reason = Optional.of("not in the fleet yet: waiting for `meridian replication create --region " + config.region() + "`");
+    } else if (bootstrapping) {
+      imposed = Optional.of(RegionState.CREATING);
+      reason = Optional.of("joining the fleet");
+    } else if (membership == RegionMembership.DISABLED) {
+      imposed = Optional.of(RegionState.DISABLED);
+      reason = Optional.of("replication disabled");
+    } else if (membership == RegionMembership.DELETED) {
+      imposed = Optional.of(RegionState.DISABLED);
+      reason = Optional.of("deleted from the fleet");
+    }
+    return new RegionMonitor.Identity(config.region().value(), url, routing, imposed, reason);
   }
 
+  private static boolean inFleet(RegionMembership membership) {
+    return membership != RegionMembership.WAITING && membership != RegionMembership.DELETED;
+  }
+
+  /** Every region of the fleet as it is now (disabled ones included, deleted ones gone). */
   private List<AdminService.Member> members() {
-    if (config.fleet().isEmpty()) {
+    if (topology.isEmpty()) {
       RegionMonitor.Identity self = identity();
       return List.of(new AdminService.Member(self.id(), self.url(), self.routingEnabled()));
     }
-    return config.fleet().get().regions().stream()
+    List<AdminService.Member> members = new java.util.ArrayList<>(topology.get().current().regions().stream()
         .map(r -> new AdminService.Member(r.id().value(), r.url().toString(), r.routingEnabled(), r.repositories()::admits))
-        .toList();
+        .toList());
+    if (members.stream().noneMatch(m -> m.id().equals(config.region().value()))) {
+      RegionMonitor.Identity self = identity(); // not created yet, or deleted: it still says how it stands
+      members.add(new AdminService.Member(self.id(), self.url(), self.routingEnabled()));
+    }
+    return members;
   }
 
   /** Opens the stores and starts serving; the returned agent is ready. */
   public static RegionAgent start(AgentConfig config) {
-    RegionAgent agent = new RegionAgent(config);
+    return start(config, RegionBootstrap.NONE);
+  }
+
+  /**
+   * The same, with {@code bootstrap} run once this region is in the fleet and before it first replays the
+   * log (e.g. seeding from a peer's snapshot); the region is {@code creating} meanwhile.
+   */
+  public static RegionAgent start(AgentConfig config, RegionBootstrap bootstrap) {
+    RegionAgent agent = new RegionAgent(config, bootstrap);
     log.info("agent.start region={} address={} data_dir={}", config.region(), agent.address(), config.dataDir());
     return agent;
   }
@@ -179,6 +233,11 @@ public final class RegionAgent implements AutoCloseable {
 
   public Optional<ReplicationRuntime> replication() {
     return replication;
+  }
+
+  /** The fleet as this region knows it now, for a member. */
+  public Optional<LiveTopology> topology() {
+    return topology;
   }
 
   /** Stops the agent; closing again does nothing. */

@@ -96,7 +96,7 @@ final class TopologyValidator {
     return "regions[" + index + "]" + (id == null ? "" : " (" + id + ")");
   }
 
-  private static URI parseUrl(String text, String where, List<String> violations) {
+  static URI parseUrl(String text, String where, List<String> violations) {
     if (text == null) {
       violations.add(where + ": url missing");
       return null;

@@ -38,6 +38,22 @@ public final class AdminHttpClient {
     });
   }
 
+  /**
+   * {@code method} (PUT, PATCH, DELETE...) {@code base + path} with a JSON body (or none), the answer parsed as
+   * JSON; any 2xx is success.
+   */
+  public CompletableFuture<JsonNode> send(String method, String base, String path, java.util.Optional<JsonNode> body) {
+    URI uri = URI.create(stripSlash(base) + path);
+    HttpRequest.BodyPublisher publisher = body.map(b -> HttpRequest.BodyPublishers.ofByteArray(AdminJson.bytes(b)))
+        .orElse(HttpRequest.BodyPublishers.noBody());
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
+        .header("Content-Type", "application/json").method(method, publisher).build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+      if (response.statusCode() / 100 != 2) throw new AdminCallException(response.statusCode(), errorMessage(response.body()));
+      return response.body().length == 0 ? AdminJson.parse("{}".getBytes(StandardCharsets.UTF_8)) : AdminJson.parse(response.body());
+    });
+  }
+
   public CompletableFuture<RegionStatus> region(String base) {
     return get(base, "/admin/v1/region", Map.of()).thenApply(AdminJson::parseRegion);
   }
@@ -45,10 +61,17 @@ public final class AdminHttpClient {
   /** A failed admin call: the HTTP status and the message of the error body. */
   public static final class AdminCallException extends RuntimeException {
     private final int status;
+    private final String answer;
 
     public AdminCallException(int status, String message) {
       super("HTTP " + status + ": " + message);
       this.status = status;
+      this.answer = message;
+    }
+
+    /** The error as the region put it, without the HTTP status. */
+    public String answer() {
+      return answer;
     }
 
     public int status() {

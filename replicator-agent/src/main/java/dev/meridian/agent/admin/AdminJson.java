@@ -93,6 +93,25 @@ public final class AdminJson {
     return regions;
   }
 
+  // ---- the fleet's regions as the operator manages them (/admin/v1/replications)
+
+  public static ObjectNode replica(dev.meridian.topology.Replica r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("id", r.id().value());
+    n.put("url", r.region().url().toString());
+    n.put("routingEnabled", r.region().routingEnabled());
+    n.put("mode", r.region().mode().text());
+    n.put("enabled", r.enabled());
+    return n;
+  }
+
+  public static ObjectNode replicas(List<dev.meridian.topology.Replica> replicas) {
+    ObjectNode n = JSON.createObjectNode();
+    ArrayNode list = n.putArray("replications");
+    replicas.forEach(r -> list.add(replica(r)));
+    return n;
+  }
+
   // ---- one region's facts about a reference
 
   public static ObjectNode facts(ManifestFacts f) {

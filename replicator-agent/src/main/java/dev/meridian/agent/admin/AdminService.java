@@ -47,6 +47,8 @@ public final class AdminService {
   private final AdminHttpClient peers;
   private final Duration timeout;
   private final Optional<Supplier<BlobContent>> snapshots;
+  private final Optional<ReplicationAdmin> replications;
+  private final java.util.function.BooleanSupplier inFleet;
 
   /**
    * @param fleet every region, this one included; a standalone agent lists only itself
@@ -54,13 +56,22 @@ public final class AdminService {
    */
   public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
       AdminHttpClient peers, Duration timeout) {
-    this(self, fleet, monitor, inspector, peers, timeout, Optional.empty());
+    this(self, fleet, monitor, inspector, peers, timeout, Optional.empty(), Optional.empty(), () -> true);
   }
 
-  /** @param snapshots writes this region's register snapshot, for regions joining the fleet */
+  /**
+   * With this region's register snapshot served to regions joining the fleet, the fleet's regions managed here
+   * ({@code /admin/v1/replications}), and whether this region is in the fleet now (a region not created yet, or
+   * deleted, is not ready: {@code /readyz} answers 503).
+   *
+   * @param snapshots writes this region's register snapshot, for regions joining the fleet
+   */
   public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
-      AdminHttpClient peers, Duration timeout, Optional<Supplier<BlobContent>> snapshots) {
+      AdminHttpClient peers, Duration timeout, Optional<Supplier<BlobContent>> snapshots,
+      Optional<ReplicationAdmin> replications, java.util.function.BooleanSupplier inFleet) {
     this.snapshots = requireNonNull(snapshots, "snapshots");
+    this.replications = requireNonNull(replications, "replications");
+    this.inFleet = requireNonNull(inFleet, "inFleet");
     this.self = requireNonNull(self, "self");
     this.fleet = requireNonNull(fleet, "fleet");
     this.monitor = requireNonNull(monitor, "monitor");
@@ -72,6 +83,16 @@ public final class AdminService {
   /** A fresh register snapshot of this region, open for sending (DESIGN.md §7); empty if not served. */
   public Optional<BlobContent> snapshot() {
     return snapshots.map(Supplier::get);
+  }
+
+  /** Managing the fleet's regions, when this agent follows the replicated topology. */
+  public Optional<ReplicationAdmin> replications() {
+    return replications;
+  }
+
+  /** Whether this region is in the fleet (a standalone region always is): part of readiness. */
+  public boolean inFleet() {
+    return inFleet.getAsBoolean();
   }
 
   public RegionStatus region() {

@@ -20,11 +20,20 @@ import org.slf4j.LoggerFactory;
 public final class RegionMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegionMonitor.class);
 
-  /** Which region this is and how it is reached, as the topology says. */
-  public record Identity(String id, String url, boolean routingEnabled) {
+  /**
+   * Which region this is and how it is reached, as the topology says; {@code membership}, when present, is a
+   * state the topology imposes ({@code creating}, {@code disabled}) with its reason, whatever the samples say.
+   */
+  public record Identity(String id, String url, boolean routingEnabled, Optional<RegionState> membership, Optional<String> reason) {
     public Identity {
       requireNonNull(id, "id");
       requireNonNull(url, "url");
+      requireNonNull(membership, "membership");
+      requireNonNull(reason, "reason");
+    }
+
+    public Identity(String id, String url, boolean routingEnabled) {
+      this(id, url, routingEnabled, Optional.empty(), Optional.empty());
     }
   }
 
@@ -59,7 +68,9 @@ public final class RegionMonitor implements AutoCloseable {
   public synchronized void refresh() {
     try {
       ReplicationSample next = sampler.get();
-      stall = stalls.observe(next.progress(), next.workPending(), clock.instant());
+      // A region the topology holds still (disabled, deleted, not created, joining) is not stalled: its work waits.
+      boolean held = identity.get().membership().isPresent();
+      stall = stalls.observe(next.progress(), next.workPending() && !held, clock.instant());
       sample = next;
       stall.ifPresent(reason -> log.warn("region.stalled reason=\"{}\" pending_transfers={} outbox_backlog={}",
           reason, next.pendingTransfers(), next.outboxBacklog()));
@@ -77,7 +88,8 @@ public final class RegionMonitor implements AutoCloseable {
   /** This region's status from the latest sample. */
   public RegionStatus status() {
     Identity self = identity.get();
-    return RegionStatusPolicy.status(self.id(), self.url(), self.routingEnabled(), sample, stall, clock.instant());
+    RegionStatus status = RegionStatusPolicy.status(self.id(), self.url(), self.routingEnabled(), sample, stall, clock.instant());
+    return self.membership().map(state -> status.withState(state, self.reason())).orElse(status);
   }
 
   @Override

@@ -3,18 +3,23 @@ package dev.meridian.agent.admin;
 import java.util.Locale;
 
 /**
- * What an operator needs to know about a region at a glance. {@code disabled} of the topology work is not
- * produced yet: a region here is being created, caught up, catching up, or in trouble.
+ * What an operator needs to know about a region at a glance: being created, caught up, catching up, in
+ * trouble, or with replication disabled.
  */
 public enum RegionState {
-  /** A new region seeding itself from a peer's snapshot, then fetching that content (DESIGN.md §7). */
+  /**
+   * Not in the fleet yet, or joining it: waiting for {@code replication create}, or seeding itself from a peer's
+   * snapshot and fetching that content (DESIGN.md §7).
+   */
   CREATING,
   /** Nothing pending: every manifest this region knows of is servable here. */
   READY,
   /** Transfers are pending or replay is behind the log; progress is being made. */
   SYNCING,
   /** The log is unreachable, or work is pending and nothing moved for the stall threshold. */
-  DEGRADED;
+  DEGRADED,
+  /** Replication disabled (or the region deleted from the fleet): it neither fetches nor is asked for content. */
+  DISABLED;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

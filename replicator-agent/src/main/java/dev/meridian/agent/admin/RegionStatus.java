@@ -43,6 +43,12 @@ public record RegionStatus(
         eventsApplied, Optional.empty());
   }
 
+  /** The same with the state (and its reason) the topology imposes. */
+  public RegionStatus withState(RegionState imposed, Optional<String> why) {
+    return new RegionStatus(id, url, imposed, why, routingEnabled, lagSeconds, pendingTransfers, pendingBytes, outboxBacklog,
+        lastError, eventsApplied, creation);
+  }
+
   /** A region that did not answer: degraded, with why, and nothing else known. */
   public static RegionStatus unreachable(String id, String url, boolean routingEnabled, String error) {
     return new RegionStatus(id, url, RegionState.DEGRADED, Optional.of("unreachable"), routingEnabled, 0, 0, 0, 0,

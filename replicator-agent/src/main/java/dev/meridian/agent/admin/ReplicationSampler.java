@@ -51,7 +51,8 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
     boolean connected = runtime.isConnected();
     Optional<String> relayFailing = runtime.relay().failing();
     Optional<String> logError = connected ? relayFailing.map(f -> "relay: " + f) : runtime.connectError().or(() -> Optional.of("connecting"));
-    if (connected && !runtime.replaying()) logError = Optional.of("replay stopped (see the agent log)");
+    boolean replays = runtime.membership() == dev.meridian.agent.replication.RegionMembership.ACTIVE;
+    if (connected && replays && !runtime.replaying()) logError = Optional.of("replay stopped (see the agent log)");
     long applied = runtime.replayer().applied();
     long progress = applied + runtime.relay().shipped() + runtime.transfers().jobsDone() + runtime.transfers().bytesFetched();
     return new ReplicationSample(logError.isEmpty(), logError, state.transferCount(), bytes,

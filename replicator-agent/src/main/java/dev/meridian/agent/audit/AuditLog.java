@@ -61,6 +61,13 @@ public final class AuditLog implements RequestListener, AutoCloseable {
   static Optional<String> action(AnsweredRequest request) {
     int status = request.status();
     String route = request.route();
+    if (route.equals("/admin/v1/replications/{region}")) {
+      // Fleet changes: the region is the reference.
+      if (request.method().equals("PUT") && status == 201) return Optional.of("replication.create");
+      if (request.method().equals("PATCH") && status == 202) return Optional.of("replication.update");
+      if (request.method().equals("DELETE") && status == 202) return Optional.of("replication.delete");
+      return Optional.empty();
+    }
     if (route.endsWith("/manifests/{reference}")) {
       if (request.method().equals("PUT") && status == 201) return Optional.of("manifest.put");
       if (request.method().equals("DELETE") && status == 202) {
@@ -84,7 +91,9 @@ public final class AuditLog implements RequestListener, AutoCloseable {
     line.put("who", request.remoteAddress());
     line.put("action", action.get());
     line.put("repository", request.name().orElse(null));
-    if (request.route().endsWith("/manifests/{reference}")) line.put("reference", request.parameter().orElse(null));
+    if (request.route().endsWith("/manifests/{reference}") || request.route().endsWith("/replications/{region}")) {
+      line.put("reference", request.parameter().orElse(null));
+    }
     line.put("digest", request.contentDigest().or(() -> request.parameter().filter(p -> p.contains(":"))).orElse(null));
     line.put("status", request.status());
     String text;

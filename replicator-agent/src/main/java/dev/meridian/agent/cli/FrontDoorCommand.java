@@ -4,6 +4,8 @@ import dev.meridian.agent.AgentConfig;
 import dev.meridian.agent.frontdoor.ClientRange;
 import dev.meridian.agent.frontdoor.FrontDoor;
 import dev.meridian.agent.frontdoor.FrontDoorConfig;
+import dev.meridian.agent.log.KafkaTopologyLog;
+import dev.meridian.topology.LiveTopology;
 import dev.meridian.topology.Topology;
 import dev.meridian.topology.TopologyLoader;
 import java.nio.file.Path;
@@ -44,10 +46,15 @@ public final class FrontDoorCommand implements Callable<Integer> {
     List<ClientRange> ranges = clientRanges.stream().map(ClientRange::parse).toList();
     FrontDoorConfig config = new FrontDoorConfig(topology, bind, port,
         prefer == null ? List.of() : ClientRange.regions(prefer), ranges, FrontDoorConfig.DEFAULT_PROBE_INTERVAL);
-    FrontDoor door = FrontDoor.start(config);
+    // The fleet file says where the log is and how to reach each region; the replicated topology says which
+    // regions there are now and whether to route to them.
+    LiveTopology live = LiveTopology.seeded(topology);
+    KafkaTopologyLog follower = new KafkaTopologyLog(live, false, topology.topicReplicationFactor()).start();
+    FrontDoor door = FrontDoor.start(config, live);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       door.close();
+      follower.close();
       stopped.countDown();
     }, "meridian-front-door-shutdown"));
     System.out.println("front-door " + door.url());

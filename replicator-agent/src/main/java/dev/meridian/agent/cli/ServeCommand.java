@@ -36,6 +36,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--fleet", description = "Fleet file (YAML): makes this region a member that replicates with the others.")
   Path fleet;
 
+  @Option(names = "--kafka", description = "Kafka bootstrap servers (HOST:PORT), without a fleet file: the region learns the fleet "
+      + "from the replicated topology, and replicates once `meridian replication create --region ID` has added it.")
+  String kafka;
+
   @Option(names = "--data-dir", required = true, description = "Directory for blobs and state.")
   Path dataDir;
 
@@ -55,9 +59,12 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
     AgentConfig config;
+    if (fleet != null && kafka != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--kafka and --fleet exclude each other (the fleet file names the Kafka)");
+    }
     if (fleet == null) {
       if (port == null) throw new CommandLine.ParameterException(spec.commandLine(), "--port is required without --fleet");
-      config = new AgentConfig(id, bind, port, dataDir);
+      config = kafka == null ? new AgentConfig(id, bind, port, dataDir) : AgentConfig.joining(id, bind, port, dataDir, kafka);
     } else {
       Topology topology = TopologyLoader.load(fleet);
       Region self = topology.region(id).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
@@ -78,6 +85,10 @@ public final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "meridian-serve-shutdown"));
     System.out.println("region " + config.region() + " listening on " + agent.url());
+    if (kafka != null && agent.replication().map(r -> r.membership() == dev.meridian.agent.replication.RegionMembership.WAITING).orElse(false)) {
+      System.out.println("region " + config.region() + " is not in the fleet yet: it replicates once "
+          + "`meridian replication create --region " + config.region() + " --url " + agent.url() + " --registry URL` has added it");
+    }
     System.out.flush();
     stopped.await();
     return 0;

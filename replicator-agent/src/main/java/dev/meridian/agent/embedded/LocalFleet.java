@@ -7,6 +7,8 @@ import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.frontdoor.FrontDoor;
 import dev.meridian.agent.frontdoor.FrontDoorConfig;
 import dev.meridian.core.clock.RegionId;
+import dev.meridian.agent.log.KafkaTopologyLog;
+import dev.meridian.topology.LiveTopology;
 import dev.meridian.topology.Region;
 import dev.meridian.topology.RegionMode;
 import dev.meridian.topology.Topology;
@@ -48,8 +50,11 @@ public final class LocalFleet implements AutoCloseable {
   private final Topology topology;
   private final List<RegionAgent> agents;
   private final FrontDoor frontDoor;
+  private final KafkaTopologyLog frontDoorTopology;
 
-  private LocalFleet(EmbeddedKafkaBroker broker, Topology topology, List<RegionAgent> agents, FrontDoor frontDoor) {
+  private LocalFleet(EmbeddedKafkaBroker broker, Topology topology, List<RegionAgent> agents, FrontDoor frontDoor,
+      KafkaTopologyLog frontDoorTopology) {
+    this.frontDoorTopology = frontDoorTopology;
     this.broker = broker;
     this.topology = topology;
     this.agents = agents;
@@ -79,8 +84,11 @@ public final class LocalFleet implements AutoCloseable {
           throw new IllegalStateException("region " + agent.config().region() + " did not connect to the log within " + readyTimeout);
         }
       }
-      FrontDoor door = FrontDoor.start(FrontDoorConfig.of(topology, AgentConfig.DEFAULT_BIND, settings.basePort() - 1));
-      return new LocalFleet(broker, topology, List.copyOf(agents), door);
+      // The front door follows the replicated topology, as `meridian front-door` does.
+      LiveTopology live = LiveTopology.seeded(topology);
+      KafkaTopologyLog follower = new KafkaTopologyLog(live, false, topology.topicReplicationFactor()).start();
+      FrontDoor door = FrontDoor.start(FrontDoorConfig.of(topology, AgentConfig.DEFAULT_BIND, settings.basePort() - 1), live);
+      return new LocalFleet(broker, topology, List.copyOf(agents), door, follower);
     } catch (RuntimeException | InterruptedException e) {
       agents.forEach(RegionAgent::close);
       broker.close();
@@ -106,6 +114,7 @@ public final class LocalFleet implements AutoCloseable {
     return broker;
   }
 
+  /** The fleet as it was started (the seed of the replicated topology; changes since are in each agent's). */
   public Topology topology() {
     return topology;
   }
@@ -124,6 +133,7 @@ public final class LocalFleet implements AutoCloseable {
   public void close() {
     try {
       frontDoor.close();
+      frontDoorTopology.close();
       for (RegionAgent agent : agents) agent.close();
     } finally {
       broker.close();

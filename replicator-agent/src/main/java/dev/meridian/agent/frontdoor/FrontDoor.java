@@ -1,6 +1,7 @@
 package dev.meridian.agent.frontdoor;
 
 import dev.meridian.agent.http.proxy.ProxyServer;
+import dev.meridian.topology.LiveTopology;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,16 +18,27 @@ public final class FrontDoor implements AutoCloseable {
   private final HealthProber prober;
   private final ProxyServer server;
 
-  private FrontDoor(FrontDoorConfig config) {
+  private FrontDoor(FrontDoorConfig config, LiveTopology fleet) {
     this.health = new RegionHealth();
-    RoutingPolicy policy = new RoutingPolicy(config.fleet(), config.preference(), config.ranges());
-    this.server = ProxyServer.start(new FrontDoorRoutes(config.fleet(), policy, health),
-        new InetSocketAddress(config.bindAddress(), config.port()));
-    this.prober = new HealthProber(config.fleet(), health, config.probeInterval()).start();
+    // New requests go to regions replication is enabled for; sessions may finish on any region still there.
+    RoutingPolicy policy = new RoutingPolicy(fleet::active, config.preference(), config.ranges());
+    FrontDoorRoutes routes = new FrontDoorRoutes(fleet::current, policy, health);
+    fleet.onChange(routes::resolve);
+    this.server = ProxyServer.start(routes, new InetSocketAddress(config.bindAddress(), config.port()));
+    this.prober = new HealthProber(fleet::active, health, config.probeInterval()).start();
   }
 
+  /** A front door for the fixed fleet of {@code config}. */
   public static FrontDoor start(FrontDoorConfig config) {
-    FrontDoor door = new FrontDoor(config);
+    return start(config, LiveTopology.fixed(config.fleet()));
+  }
+
+  /**
+   * A front door that follows {@code fleet} (the replicated topology): routing, mode and regions created,
+   * disabled or deleted apply at once. {@code config}'s fleet is only checked for the preferences.
+   */
+  public static FrontDoor start(FrontDoorConfig config, LiveTopology fleet) {
+    FrontDoor door = new FrontDoor(config, fleet);
     log.info("frontdoor.start address={} regions={} preference={}", door.address(), config.fleet().regions().size(), config.preference());
     return door;
   }

@@ -21,17 +21,35 @@ import java.util.Optional;
  * one cannot be opened.
  */
 public final class FrontDoorRoutes implements ProxyRoutes {
-  private final Topology fleet;
+  private final java.util.function.Supplier<Topology> fleet;
   private final RoutingPolicy policy;
   private final RegionHealth health;
-  private final Map<RegionId, InetSocketAddress> addresses = new HashMap<>();
+  private final Map<Region, InetSocketAddress> addresses = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Resolves every region's host now, once: the event loops that call {@link #plan} must never wait on DNS. */
   public FrontDoorRoutes(Topology fleet, RoutingPolicy policy, RegionHealth health) {
+    this(() -> fleet, policy, health);
+  }
+
+  /**
+   * Routing within the regions {@code fleet} has at each request (every region, disabled ones included: a
+   * session in progress may finish where it started; {@code policy} says where new requests go). Call
+   * {@link #resolve} after each change of the fleet, so that hosts are resolved off the event loops.
+   */
+  public FrontDoorRoutes(java.util.function.Supplier<Topology> fleet, RoutingPolicy policy, RegionHealth health) {
     this.fleet = requireNonNull(fleet, "fleet");
     this.policy = requireNonNull(policy, "policy");
     this.health = requireNonNull(health, "health");
-    for (Region region : fleet.regions()) addresses.put(region.id(), new InetSocketAddress(region.url().getHost(), port(region)));
+    resolve();
+  }
+
+  /** Resolves the host of every region of the fleet now. */
+  public void resolve() {
+    for (Region region : fleet.get().regions()) addresses.computeIfAbsent(region, FrontDoorRoutes::address);
+  }
+
+  private static InetSocketAddress address(Region region) {
+    return new InetSocketAddress(region.url().getHost(), port(region));
   }
 
   @Override
@@ -41,14 +59,16 @@ public final class FrontDoorRoutes implements ProxyRoutes {
       RegionId region = pinned.get().region();
       ProxyPlan.Refusal unknown = new ProxyPlan.Refusal(404, "BLOB_UPLOAD_UNKNOWN",
           "the upload's region " + region + " is unavailable: start the upload again");
-      Optional<Region> holder = fleet.region(region);
+      Optional<Region> holder = fleet.get().region(region);
       // Routing disabled does not matter here: a session in progress may finish where it started.
       if (holder.isEmpty() || !health.isUp(region)) return new ProxyPlan.Refuse(unknown);
       return new ProxyPlan.Forward(List.of(upstream(holder.get(), pinned.get().upstreamUri())), unknown);
     }
     Optional<InetAddress> address = Optional.ofNullable(client).map(InetSocketAddress::getAddress);
+    Topology now = fleet.get();
     List<ProxyPlan.Upstream> upstreams = policy.order(address, health::isUp).stream()
-        .map(id -> upstream(fleet.requireRegion(id), uri))
+        .flatMap(id -> now.region(id).stream())
+        .map(region -> upstream(region, uri))
         .toList();
     ProxyPlan.Refusal none = new ProxyPlan.Refusal(503, "UNAVAILABLE", "no region is available");
     return upstreams.isEmpty() ? new ProxyPlan.Refuse(none) : new ProxyPlan.Forward(upstreams, none);
@@ -65,7 +85,7 @@ public final class FrontDoorRoutes implements ProxyRoutes {
   }
 
   private ProxyPlan.Upstream upstream(Region region, String uri) {
-    return new ProxyPlan.Upstream(region.id().value(), addresses.get(region.id()), uri);
+    return new ProxyPlan.Upstream(region.id().value(), addresses.computeIfAbsent(region, FrontDoorRoutes::address), uri);
   }
 
   private static int port(Region region) {

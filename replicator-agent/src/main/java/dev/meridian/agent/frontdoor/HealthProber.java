@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HealthProber implements AutoCloseable {
   private static final Duration MIN_TIMEOUT = Duration.ofSeconds(2);
-  private final Topology fleet;
+  private final java.util.function.Supplier<Topology> fleet;
   private final RegionHealth health;
   private final Duration interval;
   private final HttpClient http;
@@ -34,6 +34,11 @@ public final class HealthProber implements AutoCloseable {
   static final int FAILURES_TO_DOWN = 2;
 
   public HealthProber(Topology fleet, RegionHealth health, Duration interval) {
+    this(() -> fleet, health, interval);
+  }
+
+  /** Probing the regions {@code fleet} has at each round. */
+  public HealthProber(java.util.function.Supplier<Topology> fleet, RegionHealth health, Duration interval) {
     this.fleet = fleet;
     this.health = health;
     this.interval = interval;
@@ -52,7 +57,7 @@ public final class HealthProber implements AutoCloseable {
   }
 
   private void probeAll() {
-    for (Region region : fleet.regions()) {
+    for (Region region : fleet.get().regions()) {
       if (!inFlight.add(region.id())) continue; // the last probe has not answered yet
       String base = region.url().toString().replaceAll("/+$", "");
       HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/readyz")).timeout(timeout).GET().build();

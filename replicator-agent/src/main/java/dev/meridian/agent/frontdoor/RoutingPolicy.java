@@ -20,34 +20,46 @@ import java.util.function.Predicate;
  * fleet in fleet order as a last resort. Regions with {@code routingEnabled: false} and regions that are down
  * are left out.
  *
- * <p>Pure: health comes in as a predicate; no I/O, no clock.
+ * <p>Pure: health comes in as a predicate; no I/O, no clock. The fleet may change between calls (the replicated
+ * topology): each call routes among the regions it has then, and a preferred region no longer there is skipped.
  */
 public final class RoutingPolicy {
-  private final Topology fleet;
+  private final java.util.function.Supplier<Topology> fleet;
   private final List<RegionId> preference;
   private final List<ClientRange> ranges;
 
   public RoutingPolicy(Topology fleet, List<RegionId> preference, List<ClientRange> ranges) {
+    this(constant(requireNonNull(fleet, "fleet")), preference, ranges);
+  }
+
+  private static java.util.function.Supplier<Topology> constant(Topology fleet) {
+    return () -> fleet;
+  }
+
+  /** Routing among the regions {@code fleet} has at each call; the preferences are checked against its first answer. */
+  public RoutingPolicy(java.util.function.Supplier<Topology> fleet, List<RegionId> preference, List<ClientRange> ranges) {
     this.fleet = requireNonNull(fleet, "fleet");
+    Topology initial = fleet.get();
     this.preference = List.copyOf(preference);
     this.ranges = ranges.stream().sorted(Comparator.comparingInt((ClientRange r) -> r.block().prefixLength()).reversed()).toList();
     List<String> unknown = new ArrayList<>();
-    for (RegionId id : this.preference) if (fleet.region(id).isEmpty()) unknown.add(id.value());
+    for (RegionId id : this.preference) if (initial.region(id).isEmpty()) unknown.add(id.value());
     for (ClientRange range : this.ranges) {
-      for (RegionId id : range.preference()) if (fleet.region(id).isEmpty()) unknown.add(id.value());
+      for (RegionId id : range.preference()) if (initial.region(id).isEmpty()) unknown.add(id.value());
     }
     if (!unknown.isEmpty()) throw new IllegalArgumentException("regions not in the fleet: " + String.join(", ", unknown));
   }
 
   /** The regions to try for a client at {@code client} (empty when unknown), in order. */
   public List<RegionId> order(Optional<InetAddress> client, Predicate<RegionId> up) {
+    Topology fleet = this.fleet.get();
     Set<RegionId> ordered = new LinkedHashSet<>(client.flatMap(this::rangeFor).map(ClientRange::preference).orElse(preference));
     ordered.addAll(preference);
     for (Region region : fleet.regions()) ordered.add(region.id());
     List<RegionId> result = new ArrayList<>();
     for (RegionId id : ordered) {
-      Region region = fleet.requireRegion(id);
-      if (region.routingEnabled() && up.test(id)) result.add(id);
+      Optional<Region> region = fleet.region(id);
+      if (region.isPresent() && region.get().routingEnabled() && up.test(id)) result.add(id);
     }
     return List.copyOf(result);
   }

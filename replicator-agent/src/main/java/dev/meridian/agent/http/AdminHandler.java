@@ -24,14 +24,25 @@ final class AdminHandler {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   static final String SNAPSHOT_TYPE = "application/x-ndjson";
 
+  private static final int MAX_CHANGE = 64 * 1024;
+
   private final HttpExtensions extensions;
+  private final ReplicationRoutes replications;
 
   AdminHandler(HttpExtensions extensions) {
     this.extensions = extensions;
+    this.replications = new ReplicationRoutes(() -> admin().replications()
+        .orElseThrow(() -> notServed("managing replications (this agent does not follow a fleet's topology)")));
   }
 
   Exchange exchange(Call call) {
+    if (call.match.route() == Route.ADMIN_REPLICATION && (call.method().equals("PUT") || call.method().equals("PATCH"))) {
+      return BufferedExchange.upTo(call, MAX_CHANGE, new RegistryException(OciErrorCode.UNSUPPORTED,
+          "a replication change is at most " + MAX_CHANGE + " bytes", null, 413), body -> replications.change(call, body));
+    }
     return BufferedExchange.bodiless(call, body -> switch (call.match.route()) {
+      case ADMIN_REPLICATIONS -> json(AdminJson.replicas(replications.admin().list()));
+      case ADMIN_REPLICATION -> replications.readOrDelete(call);
       case METRICS -> metrics();
       case ADMIN_REGION -> json(AdminJson.region(admin().region()));
       case ADMIN_REGIONS -> json(AdminJson.regions(admin().regions()));
@@ -72,7 +83,7 @@ final class AdminHandler {
     return new RegistryException(OciErrorCode.UNSUPPORTED, what + " is not served by this agent", null, 404);
   }
 
-  private static Reply json(com.fasterxml.jackson.databind.JsonNode node) {
+  static Reply json(com.fasterxml.jackson.databind.JsonNode node) {
     return new Reply.Full(Responses.bytes(HttpResponseStatus.OK, "application/json", AdminJson.bytes(node)));
   }
 

@@ -28,7 +28,9 @@ final class Handlers {
 
   Handlers(RegistryService service, BooleanSupplier serving, HttpExtensions extensions, ReadThrough readThrough) {
     this.admin = new AdminHandler(extensions);
-    this.probes = new ProbeHandler(service, serving);
+    // A region not in the fleet (not created yet, or deleted) is not ready: the front door routes elsewhere.
+    this.probes = new ProbeHandler(service,
+        () -> serving.getAsBoolean() && extensions.admin().map(dev.meridian.agent.admin.AdminService::inFleet).orElse(true));
     this.manifests = new ManifestHandler(service, readThrough);
     this.blobs = new BlobHandler(service, readThrough);
     this.uploads = new UploadHandler(service);
@@ -42,7 +44,8 @@ final class Handlers {
       case MANIFEST -> manifests.exchange(call);
       case BLOB -> blobs.exchange(call);
       case UPLOAD_START, UPLOAD -> uploads.exchange(call);
-      case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_SNAPSHOT, METRICS -> admin.exchange(call);
+      case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_SNAPSHOT, METRICS,
+          ADMIN_REPLICATIONS, ADMIN_REPLICATION -> admin.exchange(call);
     };
   }
 

@@ -24,6 +24,8 @@ public enum Route {
   ADMIN_MANIFEST_STATUS("/admin/v1/region/manifest-status"),
   ADMIN_REPLICATION_STATUS("/admin/v1/replication/status"),
   ADMIN_SNAPSHOT("/admin/v1/snapshot"),
+  ADMIN_REPLICATIONS("/admin/v1/replications"),
+  ADMIN_REPLICATION("/admin/v1/replications/{region}"),
   METRICS("/metrics");
 
   private final String template;

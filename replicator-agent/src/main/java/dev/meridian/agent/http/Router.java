@@ -38,6 +38,8 @@ public final class Router {
         Route.ADMIN_REPLICATION_STATUS, Route.ADMIN_SNAPSHOT, Route.METRICS)) {
       METHODS.put(admin, Set.of("GET"));
     }
+    METHODS.put(Route.ADMIN_REPLICATIONS, Set.of("GET"));
+    METHODS.put(Route.ADMIN_REPLICATION, Set.of("GET", "PUT", "PATCH", "DELETE"));
   }
 
   /** The methods a route answers. */
@@ -78,8 +80,14 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_REPLICATION_STATUS));
       case "/admin/v1/snapshot":
         return Optional.of(simple(Route.ADMIN_SNAPSHOT));
+      case "/admin/v1/replications", "/admin/v1/replications/":
+        return Optional.of(simple(Route.ADMIN_REPLICATIONS));
       default:
         break;
+    }
+    if (rawPath.startsWith("/admin/v1/replications/") && rawPath.indexOf('/', "/admin/v1/replications/".length()) < 0) {
+      String region = decodePath(rawPath.substring("/admin/v1/replications/".length()));
+      return Optional.of(new RouteMatch(Route.ADMIN_REPLICATION, Optional.empty(), Optional.of(region), Map.of()));
     }
     if (!rawPath.startsWith("/v2/")) return Optional.empty();
     // limit -1 keeps trailing empty strings: "/v2/a/blobs/uploads/" ends with an empty session segment.

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaTopics implements AutoCloseable {
   public static final String EVENTS = "meridian.events";
   public static final String DEAD_LETTERS = "meridian.events.dlq";
+  /** The replicated topology: one compacted partition, one record per region ({@code TopologyCodec}). */
+  public static final String TOPOLOGY = "meridian.topology";
   private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);
   private static final long RETRY_PAUSE_MS = 50;
 
@@ -53,11 +55,23 @@ public final class KafkaTopics implements AutoCloseable {
    * every partition answers; throws {@link EventLogException} when that takes longer than {@code timeout}.
    */
   public void ensure(String topic, int partitions, short replicationFactor, Duration timeout) {
+    ensure(new NewTopic(topic, partitions, replicationFactor), timeout);
+  }
+
+  /** Ensures {@link #TOPOLOGY} exists (compacted: the latest record of each region is kept forever) and is ready. */
+  public void ensureTopologyTopic(short replicationFactor, Duration timeout) {
+    ensure(new NewTopic(TOPOLOGY, 1, replicationFactor).configs(Map.of("cleanup.policy", "compact")), timeout);
+  }
+
+  private void ensure(NewTopic newTopic, Duration timeout) {
+    String topic = newTopic.name();
+    int partitions = newTopic.numPartitions();
+    short replicationFactor = newTopic.replicationFactor();
     if (partitions < 1) throw new IllegalArgumentException("partitions < 1: " + partitions);
     if (replicationFactor < 1) throw new IllegalArgumentException("replication factor < 1: " + replicationFactor);
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)))
+      admin.createTopics(List.of(newTopic))
           .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       log.info("topic created topic={} partitions={} replication_factor={}", topic, partitions, replicationFactor);
     } catch (ExecutionException e) {

@@ -4,6 +4,7 @@ import dev.meridian.agent.log.DeadLetterPublisher;
 import dev.meridian.agent.log.KafkaEventPublisher;
 import dev.meridian.agent.log.KafkaEventSubscriber;
 import dev.meridian.agent.log.KafkaTopics;
+import dev.meridian.agent.log.KafkaTopologyLog;
 import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.transfer.ContentCompletion;
 import dev.meridian.agent.transfer.PeerClients;
@@ -21,8 +22,14 @@ import dev.meridian.core.replication.ReplayPlanner;
 import dev.meridian.core.replication.ReplicaAcks;
 import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.RegistryState;
-import dev.meridian.topology.RepositoryFilter;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.Reference;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.topology.LiveTopology;
+import dev.meridian.topology.Replica;
 import dev.meridian.topology.Topology;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.time.Clock;
 import java.time.Duration;
 import dev.meridian.topology.Region;
@@ -34,6 +41,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -45,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * <p>The region serves reads and writes whether or not the log is reachable. Connecting (creating the
  * topics if missing and waiting until every partition answers, STACK.md pitfall 1) runs in the
  * background and is retried until it succeeds; until then local writes wait in the outbox.
+ *
+ * <p>The fleet is the replicated topology ({@link KafkaTopologyLog} into a {@link LiveTopology}): it follows
+ * every change without a restart. Whether this region replays and fetches follows its own record
+ * ({@link RegionMembership}): only an enabled region that is in the fleet does, after its
+ * {@link RegionBootstrap} ran; disabling or deleting it stops replay and transfers (the relay keeps shipping
+ * its own writes), enabling it again resumes from the offsets stored with the state.
  */
 public final class ReplicationRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicationRuntime.class);
@@ -52,7 +66,18 @@ public final class ReplicationRuntime implements AutoCloseable {
   private static final Duration MAX_RETRY = Duration.ofSeconds(5);
 
   private final RegionId self;
-  private final Topology topology;
+  private final LiveTopology topology;
+  private final KafkaTopologyLog topologyLog;
+  private final RegionBootstrap bootstrap;
+  private final RegistryState rawState;
+  private final BlobStore blobs;
+  private final Hlc hlc;
+  private final ExecutorService membershipThread;
+  private volatile RegionMembership membership;
+  private volatile boolean seenSelf;
+  private volatile boolean bootstrapped;
+  private volatile boolean bootstrapping;
+  private volatile boolean logReady;
   private final RegistryState state;
   private final KafkaEventPublisher publisher;
   private final DeadLetterPublisher deadLetters;
@@ -86,17 +111,27 @@ public final class ReplicationRuntime implements AutoCloseable {
   public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
       Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
       ContentGuard guard, PrefetchSweeper.Settings prefetch) {
-    this(self, topology, rawState, state, blobs, hlc, clock, transferConfig, replayListener, transferListener, guard, prefetch,
-        SeedFrom.NONE);
+    this(self, LiveTopology.seeded(topology), rawState, state, blobs, hlc, clock, transferConfig, replayListener,
+        transferListener, guard, prefetch, RegionBootstrap.NONE, SeedFrom.NONE);
   }
 
-  /** With where to seed from when this region's state is empty (DESIGN.md §7). */
-  public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
+  /**
+   * Following the replicated topology {@code topology} (seeded from a fleet file, or empty), with
+   * {@code bootstrap} run before this region first replays, after seeding from a peer's snapshot when this
+   * region's state is empty and {@code seedFrom} allows it (DESIGN.md §7).
+   */
+  public ReplicationRuntime(RegionId self, LiveTopology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
       Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
-      ContentGuard guard, PrefetchSweeper.Settings prefetch, SeedFrom seedFrom) {
+      ContentGuard guard, PrefetchSweeper.Settings prefetch, RegionBootstrap bootstrap, SeedFrom seedFrom) {
     this.self = self;
     this.topology = topology;
+    this.bootstrap = bootstrap;
+    this.seedFrom = seedFrom;
+    this.rawState = rawState;
+    this.blobs = blobs;
+    this.hlc = hlc;
     this.state = state;
+    this.topologyLog = new KafkaTopologyLog(topology, true, topology.current().topicReplicationFactor());
     this.publisher = KafkaEventPublisher.create(topology.kafkaBootstrap());
     this.deadLetters = DeadLetterPublisher.create(topology.kafkaBootstrap());
     this.relay = new OutboxRelay(rawState, publisher::send);
@@ -105,24 +140,146 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
         hlc, transferConfig.readThroughTimeout(), relay::wake, guard);
     ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
-    RepositoryFilter admitted = topology.requireRegion(self).repositories();
-    this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted::admits), hlc,
+    // Read at each event: a filter changed through the replicated topology applies at once.
+    Predicate<RepositoryName> admitted = repository -> topology.current().admits(self, repository);
+    this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted), hlc,
         deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
-    this.seedFrom = seedFrom;
-    boolean hasPeers = topology.regions().stream().anyMatch(r -> !r.id().equals(self));
-    this.seeding = Seeding.decide(state, seedFrom, hasPeers, clock);
-    this.seeder = new SnapshotSeeder(state, blobs, view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted::admits), hlc, guard);
+    // Whether there are peers to seed from is known only at bootstrap time (a joining region learns the fleet
+    // from the log); with none, seeding is abandoned there at once.
+    this.seeding = Seeding.decide(state, seedFrom, true, clock);
+    this.seeder = new SnapshotSeeder(state, blobs, view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted), hlc, guard);
     this.snapshots = new SnapshotClient(transferConfig.connectTimeout(), transferConfig.readTimeout());
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);
+    this.membershipThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "meridian-membership");
+      t.setDaemon(true);
+      return t;
+    });
+    this.seenSelf = topology.replica(self).isPresent();
+    this.membership = RegionMembership.of(topology.replica(self), seenSelf, false);
+    transfers.pause(membership != RegionMembership.ACTIVE && membership != RegionMembership.CREATING);
   }
 
   public ReplicationRuntime start() {
+    topology.onChange(() -> execute(this::reconcileQuietly));
+    topologyLog.start();
     transfers.start();
     sweeper.start();
     connector.start();
+    if (membership == RegionMembership.WAITING) {
+      log.info("replication.waiting region={} reason=\"not in the fleet: run meridian replication create --region {}\"", self, self);
+    }
     return this;
+  }
+
+  /** The fleet as it is now (the replicated topology). */
+  public LiveTopology topology() {
+    return topology;
+  }
+
+  /** The topology topic: where the admin API writes fleet changes. */
+  public KafkaTopologyLog topologyLog() {
+    return topologyLog;
+  }
+
+  /** Whether the {@link RegionBootstrap} runs now: the region is {@code creating}. */
+  public boolean bootstrapping() {
+    return bootstrapping;
+  }
+
+  /** Where this region stands in the fleet now. */
+  public RegionMembership membership() {
+    return membership;
+  }
+
+  /**
+   * Brings replay and transfers in line with this region's record of the topology; runs on the membership
+   * thread (after each topology change, and once connected).
+   */
+  private void reconcile() {
+    Optional<Replica> record = topology.replica(self);
+    if (record.isPresent()) seenSelf = true;
+    RegionMembership next = RegionMembership.of(record, seenSelf, bootstrapped);
+    RegionMembership before = membership;
+    if (next != before) log.info("replication.membership region={} from={} to={}", self, before, next);
+    membership = next;
+    boolean replicate = next == RegionMembership.ACTIVE;
+    transfers.pause(!replicate);
+    if (!replicate) {
+      KafkaEventSubscriber s = subscriber;
+      subscriber = null;
+      if (s != null) {
+        s.close();
+        log.info("replication.stopped region={} membership={}", self, next);
+      }
+    }
+    if (next == RegionMembership.CREATING && !bootstrapping && logReady) {
+      bootstrapping = true;
+      Thread t = new Thread(this::runBootstrap, "meridian-bootstrap");
+      t.setDaemon(true);
+      t.start();
+    }
+    if (replicate && subscriber == null && logReady && closing.getCount() > 0) {
+      subscriber = KafkaEventSubscriber.start(
+          KafkaEventSubscriber.Settings.of(topology.kafkaBootstrap(), KafkaTopics.EVENTS, "meridian-" + self),
+          startPositions(), replayer);
+      log.info("replication.started region={}", self);
+    }
+  }
+
+  private void reconcileQuietly() {
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      // The subscriber could not start (the log went away): the next change or a reconnect tries again.
+      log.warn("replication.reconcile.failed region={} reason={}", self, e.toString());
+      if (closing.getCount() > 0) membershipRetry();
+    }
+  }
+
+  private void membershipRetry() {
+    Thread t = new Thread(() -> {
+      try {
+        if (!closing.await(2, TimeUnit.SECONDS)) execute(this::reconcileQuietly);
+      } catch (InterruptedException e) {
+        // closing
+      }
+    }, "meridian-membership-retry");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void runBootstrap() {
+    while (closing.getCount() > 0) {
+      try {
+        log.info("replication.bootstrap.start region={}", self);
+        RegionBootstrap.Context context = new RegionBootstrap.Context(self, topology.active(), rawState, blobs, hlc, peers);
+        if (seeding.phase() == Seeding.Phase.SEEDING) seed(context.fleet());
+        bootstrap.bootstrap(context);
+        log.info("replication.bootstrap.done region={}", self);
+        bootstrapped = true;
+        break;
+      } catch (Exception e) {
+        log.warn("replication.bootstrap.failed region={} retry_in_ms=5000 reason={}", self, e.toString());
+        try {
+          if (closing.await(5, TimeUnit.SECONDS)) return;
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
+    }
+    bootstrapping = false;
+    execute(this::reconcileQuietly);
+  }
+
+  private void execute(Runnable task) {
+    try {
+      membershipThread.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
   }
 
   /** Local writes committed events to the outbox. */
@@ -142,7 +299,25 @@ public final class ReplicationRuntime implements AutoCloseable {
 
   /** Pulls of content not replicated here yet, answered from peers. */
   public ReadThrough readThrough() {
-    return readThrough;
+    return new ReadThrough() {
+      @Override
+      public boolean manifest(RepositoryName repository, Reference reference) {
+        return readsThrough() && readThrough.manifest(repository, reference);
+      }
+
+      @Override
+      public boolean blob(RepositoryName repository, Digest digest) {
+        return readsThrough() && readThrough.blob(repository, digest);
+      }
+    };
+  }
+
+  /**
+   * A region in the fleet with replication enabled fetches on demand, also before it first reached the log
+   * (a pull succeeds with the log down); a disabled, deleted or not yet created one does not.
+   */
+  private boolean readsThrough() {
+    return membership == RegionMembership.ACTIVE || membership == RegionMembership.CREATING;
   }
 
   public EventReplayer replayer() {
@@ -185,10 +360,10 @@ public final class ReplicationRuntime implements AutoCloseable {
    * (fleet order) that serves one whole; none answering, the region follows the log from its start. A named region
    * is asked until it answers.
    */
-  private void seed() {
+  private void seed(Topology fleet) {
     List<Region> candidates = seedFrom.region()
-        .map(id -> topology.region(id).map(List::of).orElse(List.of()))
-        .orElseGet(() -> topology.regions().stream().filter(r -> !r.id().equals(self)).toList());
+        .map(id -> fleet.region(id).map(List::of).orElse(List.of()))
+        .orElseGet(() -> fleet.regions().stream().filter(r -> !r.id().equals(self)).toList());
     Duration backoff = Duration.ofMillis(500);
     while (closing.getCount() > 0) {
       for (Region peer : candidates) {
@@ -221,17 +396,31 @@ public final class ReplicationRuntime implements AutoCloseable {
   }
 
   private void connect() {
-    if (seeding.phase() == Seeding.Phase.SEEDING) seed();
     Duration backoff = Duration.ofMillis(200);
     while (closing.getCount() > 0) {
       try (KafkaTopics topics = new KafkaTopics(topology.kafkaBootstrap())) {
-        topics.ensureEventTopics(topology.topicPartitions(), topology.topicReplicationFactor(), TOPIC_TIMEOUT);
-        subscriber = KafkaEventSubscriber.start(
-            KafkaEventSubscriber.Settings.of(topology.kafkaBootstrap(), KafkaTopics.EVENTS, "meridian-" + self),
-            startPositions(), replayer);
+        // The fleet's settings (partitions) come from the topology topic when it has them.
+        // Waits in short steps, so that while the log is down the status shows why (the reader's last error).
+        while (!topologyLog.awaitLoaded(Duration.ofSeconds(1))) {
+          if (closing.getCount() == 0) return;
+          topologyLog.lastError().ifPresent(e -> connectError = e);
+        }
+        Topology fleet = topology.current();
+        topics.ensureEventTopics(fleet.topicPartitions(), fleet.topicReplicationFactor(), TOPIC_TIMEOUT);
+        logReady = true;
+        // Replay starts (if this region replicates) before anyone is told the region is connected.
+        try {
+          membershipThread.submit(this::reconcile).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          logReady = false;
+          throw new IllegalStateException("starting replay failed: " + e.getCause(), e.getCause());
+        }
         relay.start();
         connected.countDown();
-        log.info("replication.connected region={} kafka={}", self, topology.kafkaBootstrap());
+        log.info("replication.connected region={} kafka={} membership={}", self, topology.kafkaBootstrap(), membership);
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
         connectError = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -266,8 +455,15 @@ public final class ReplicationRuntime implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    membershipThread.shutdownNow();
+    try {
+      membershipThread.awaitTermination(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     KafkaEventSubscriber s = subscriber;
     if (s != null) s.close();
+    topologyLog.close();
     sweeper.close();
     readThrough.close();
     transfers.close();

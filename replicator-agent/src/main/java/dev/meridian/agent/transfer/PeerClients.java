@@ -2,6 +2,7 @@ package dev.meridian.agent.transfer;
 
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Region;
+import dev.meridian.topology.LiveTopology;
 import dev.meridian.topology.Topology;
 import java.net.http.HttpClient;
 import java.util.Collection;
@@ -12,11 +13,18 @@ import java.util.Optional;
 /** The clients of the regions a region may copy from, one per peer. */
 public final class PeerClients implements AutoCloseable {
   private final Map<RegionId, PeerClient> clients;
+  private final java.util.function.Function<RegionId, Optional<PeerClient>> lookup;
   private final AutoCloseable resources;
   private final Runnable abortReads;
 
   private PeerClients(Map<RegionId, PeerClient> clients, AutoCloseable resources, Runnable abortReads) {
+    this(clients, null, resources, abortReads);
+  }
+
+  private PeerClients(Map<RegionId, PeerClient> clients, java.util.function.Function<RegionId, Optional<PeerClient>> lookup,
+      AutoCloseable resources, Runnable abortReads) {
     this.clients = Map.copyOf(clients);
+    this.lookup = lookup != null ? lookup : id -> Optional.ofNullable(this.clients.get(id));
     this.resources = resources;
     this.abortReads = abortReads;
   }
@@ -32,6 +40,19 @@ public final class PeerClients implements AutoCloseable {
     return new PeerClients(clients, readTimeouts, readTimeouts::abortAll);
   }
 
+  /**
+   * HTTP clients for the regions of a changing fleet, made when first asked for and made again when a
+   * region's URL changes; a region no longer in the fleet has none.
+   */
+  public static PeerClients http(LiveTopology fleet, RegionId self, TransferConfig config) {
+    HttpClient http = HttpPeerClient.newHttpClient(config);
+    ReadTimeouts readTimeouts = new ReadTimeouts();
+    Map<Region, PeerClient> made = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.function.Function<RegionId, Optional<PeerClient>> lookup = id -> id.equals(self) ? Optional.empty()
+        : fleet.current().region(id).map(r -> made.computeIfAbsent(r, x -> new HttpPeerClient(x, http, config.readTimeout(), readTimeouts)));
+    return new PeerClients(Map.of(), lookup, readTimeouts, readTimeouts::abortAll);
+  }
+
   /** Given clients (for tests, or peers reached another way). */
   public static PeerClients of(Collection<? extends PeerClient> clients) {
     Map<RegionId, PeerClient> byRegion = new LinkedHashMap<>();
@@ -40,7 +61,7 @@ public final class PeerClients implements AutoCloseable {
   }
 
   public Optional<PeerClient> forRegion(RegionId region) {
-    return Optional.ofNullable(clients.get(region));
+    return lookup.apply(region);
   }
 
   /** Fails every body read in progress at once (a stopping worker); the clients stay usable. */

@@ -23,6 +23,7 @@ import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.TagRecord;
 import dev.meridian.core.state.TransferJob;
 import dev.meridian.topology.Region;
+import dev.meridian.topology.LiveTopology;
 import dev.meridian.topology.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,12 +90,19 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   /** With the guard the prefetch sweeper shares: a manifest learned here claims its content until committed. */
   public PeerReadThrough(RegionId self, Topology fleet, RegistryState state, ContentCompletion completion,
       PeerClients peers, Hlc hlc, Duration timeout, Runnable outboxAppended, ContentGuard guard) {
+    this(self, LiveTopology.fixed(fleet), state, completion, peers, hlc, timeout, outboxAppended, guard);
+  }
+
+  /** Following the replicated topology: only regions replication is enabled for are asked. */
+  public PeerReadThrough(RegionId self, LiveTopology fleet, RegistryState state, ContentCompletion completion,
+      PeerClients peers, Hlc hlc, Duration timeout, Runnable outboxAppended, ContentGuard guard) {
     this.guard = requireNonNull(guard, "guard");
     this.self = requireNonNull(self, "self");
     this.state = requireNonNull(state, "state");
     this.peers = requireNonNull(peers, "peers");
     this.selector = SourceSelector.of(self, fleet);
-    this.admitted = fleet.requireRegion(self).repositories()::admits;
+    // Read at each pull: a filter changed through the replicated topology applies at once.
+    this.admitted = repository -> fleet.current().admits(self, repository);
     this.completion = requireNonNull(completion, "completion");
     this.acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
     this.timeout = requireNonNull(timeout, "timeout");

@@ -9,6 +9,8 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.TransferJob;
+import dev.meridian.topology.Region;
+import dev.meridian.topology.LiveTopology;
 import dev.meridian.topology.Topology;
 import java.time.Clock;
 import java.time.Instant;
@@ -69,6 +71,7 @@ public final class TransferWorker implements AutoCloseable {
   private final AtomicLong bytesFetched = new AtomicLong();
   private volatile String lastFailure;
   private volatile boolean stopped;
+  private volatile boolean paused;
 
   public TransferWorker(RegionId self, Topology topology, PeerClients peers, RegistryState state, BlobStore blobs,
       Hlc hlc, TransferConfig config, Clock clock) {
@@ -76,6 +79,12 @@ public final class TransferWorker implements AutoCloseable {
   }
 
   public TransferWorker(RegionId self, Topology topology, PeerClients peers, RegistryState state, BlobStore blobs,
+      Hlc hlc, TransferConfig config, Clock clock, TransferListener listener) {
+    this(self, LiveTopology.fixed(topology), peers, state, blobs, hlc, config, clock, listener);
+  }
+
+  /** Following the replicated topology: only regions replication is enabled for are asked for content. */
+  public TransferWorker(RegionId self, LiveTopology topology, PeerClients peers, RegistryState state, BlobStore blobs,
       Hlc hlc, TransferConfig config, Clock clock, TransferListener listener) {
     this.state = requireNonNull(state, "state");
     this.config = requireNonNull(config, "config");
@@ -85,7 +94,7 @@ public final class TransferWorker implements AutoCloseable {
     this.fetcher = new BlobFetcher(blobs, config.bufferSize());
     this.runner = new TransferJobRunner(self, state, blobs, fetcher, peers,
         SourceSelector.of(self, topology), policies, hlc, () -> stopped, listener, clock,
-        topology.requireRegion(self).repositories()::admits);
+        repository -> topology.current().admits(self, repository));
     this.backoff = new JobBackoff<>(config.jobInitialBackoff(), config.jobMaxBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
     this.permits = new Semaphore(config.maxConcurrent());
@@ -112,6 +121,19 @@ public final class TransferWorker implements AutoCloseable {
   /** The fetcher the jobs use; others fetching into the same store share it, so one digest is fetched once at a time. */
   public BlobFetcher fetcher() {
     return fetcher;
+  }
+
+  /**
+   * Pauses or resumes starting jobs (replication to this region disabled, or the region deleted): jobs stay
+   * in the state store, running ones finish, and resuming scans at once.
+   */
+  public void pause(boolean pause) {
+    paused = pause;
+    if (!pause) wake();
+  }
+
+  public boolean paused() {
+    return paused;
   }
 
   /** Jobs finished (done or dropped) since start: progress, for the stall detector. */
@@ -141,6 +163,7 @@ public final class TransferWorker implements AutoCloseable {
 
   private void scan() {
     scanQueued.set(false);
+    if (paused) return;
     try {
       Optional<TransferJob> after = Optional.empty();
       while (!stopped) {

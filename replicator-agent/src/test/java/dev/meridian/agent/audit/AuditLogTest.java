@@ -37,6 +37,16 @@ class AuditLogTest {
   }
 
   @Test
+  void fleetChangesAreAuditedWhenAccepted() {
+    String route = "/admin/v1/replications/{region}";
+    assertThat(AuditLog.action(request("PUT", route, "northeu", 201))).contains("replication.create");
+    assertThat(AuditLog.action(request("PATCH", route, "northeu", 202))).contains("replication.update");
+    assertThat(AuditLog.action(request("DELETE", route, "northeu", 202))).contains("replication.delete");
+    assertThat(AuditLog.action(request("PUT", route, "northeu", 409))).isEmpty();
+    assertThat(AuditLog.action(request("GET", route, "northeu", 200))).isEmpty();
+  }
+
+  @Test
   void eachWriteIsOneJsonLineWithWhoWhatWhereAndWhen(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("audit.log");
     Clock clock = Clock.fixed(Instant.parse("2025-01-01T12:00:00Z"), ZoneOffset.UTC);

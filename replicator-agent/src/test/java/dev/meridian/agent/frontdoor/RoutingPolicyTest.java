@@ -31,6 +31,17 @@ class RoutingPolicyTest {
   }
 
   @Test
+  void aChangingFleetAppliesAtTheNextRequestAndAPreferredRegionThatLeftIsSkipped() {
+    var now = new java.util.concurrent.atomic.AtomicReference<>(fleet(true));
+    RoutingPolicy policy = new RoutingPolicy(now::get, List.of(WEST), List.of());
+    assertThat(policy.order(Optional.empty(), r -> true)).containsExactly(WEST, EAST, ASIA);
+    now.set(fleet(false));
+    assertThat(policy.order(Optional.empty(), r -> true)).containsExactly(EAST, ASIA);
+    now.set(new Topology("127.0.0.1:9092", 1, (short) 1, List.of(Region.of("southeastasia", "http://127.0.0.1:5003"))));
+    assertThat(policy.order(Optional.empty(), r -> true)).containsExactly(ASIA);
+  }
+
+  @Test
   void withoutAPreferenceRegionsComeInFleetOrder() {
     assertThat(new RoutingPolicy(fleet(true), List.of(), List.of()).order(Optional.empty(), r -> true))
         .containsExactly(EAST, WEST, ASIA);

@@ -17,6 +17,17 @@ class RouterTest {
   }
 
   @Test
+  void replicationsRoutesCarryTheRegionAsTheirParameter() {
+    assertThat(match("/admin/v1/replications").route()).isEqualTo(Route.ADMIN_REPLICATIONS);
+    RouteMatch one = match("/admin/v1/replications/northeu");
+    assertThat(one.route()).isEqualTo(Route.ADMIN_REPLICATION);
+    assertThat(one.parameter()).contains("northeu");
+    assertThat(router.match("/admin/v1/replications/northeu/extra")).isEmpty();
+    assertThat(match("/admin/v1/replication/status").route()).isEqualTo(Route.ADMIN_REPLICATION_STATUS);
+    assertThat(Router.methods(Route.ADMIN_REPLICATION)).containsExactlyInAnyOrder("GET", "PUT", "PATCH", "DELETE");
+  }
+
+  @Test
   void baseRouteMatchesWithAndWithoutTrailingSlash() {
     assertThat(match("/v2/").route()).isEqualTo(Route.BASE);
     assertThat(match("/v2").route()).isEqualTo(Route.BASE);

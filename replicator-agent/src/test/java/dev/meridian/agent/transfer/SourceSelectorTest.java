@@ -20,6 +20,15 @@ class SourceSelectorTest {
   private final SourceSelector selector = new SourceSelector(ASIA, List.of(ASIA, EAST, WEST, NORTH, SOUTH));
 
   @Test
+  void aChangingFleetIsReadAtEachCallSoRegionsLeftOutAreNeverAsked() {
+    var fleet = new java.util.concurrent.atomic.AtomicReference<List<RegionId>>(List.of(ASIA, EAST, WEST));
+    SourceSelector live = new SourceSelector(ASIA, fleet::get, region -> 1);
+    assertThat(live.order(EAST, Set.of(WEST), r -> false)).containsExactly(EAST, WEST);
+    fleet.set(List.of(ASIA, WEST, NORTH)); // eastus disabled or deleted, north created
+    assertThat(live.order(EAST, Set.of(WEST), r -> false)).containsExactly(WEST, NORTH);
+  }
+
+  @Test
   void originComesFirstThenReplicasThenTheRestOfTheFleet() {
     assertThat(selector.order(NORTH, Set.of(SOUTH, WEST), r -> false)).containsExactly(NORTH, WEST, SOUTH, EAST);
   }

@@ -1,0 +1,30 @@
+package dev.meridian.agent.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meridian.topology.Region;
+import dev.meridian.topology.Replica;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RegionMembershipTest {
+  private static final Replica ENABLED = new Replica(Region.of("northeu", "http://127.0.0.1:5004"), true, 3);
+
+  @Test
+  void aRegionNotInTheFleetWaitsUntilCreatedAndIsDeletedOnceItWasSeen() {
+    assertThat(RegionMembership.of(Optional.empty(), false, false)).isEqualTo(RegionMembership.WAITING);
+    assertThat(RegionMembership.of(Optional.empty(), true, true)).isEqualTo(RegionMembership.DELETED);
+  }
+
+  @Test
+  void anEnabledRegionReplicatesOnlyAfterItsBootstrap() {
+    assertThat(RegionMembership.of(Optional.of(ENABLED), true, false)).isEqualTo(RegionMembership.CREATING);
+    assertThat(RegionMembership.of(Optional.of(ENABLED), true, true)).isEqualTo(RegionMembership.ACTIVE);
+  }
+
+  @Test
+  void aDisabledRegionIsDisabledWhetherOrNotItBootstrapped() {
+    assertThat(RegionMembership.of(Optional.of(ENABLED.withEnabled(false)), true, false)).isEqualTo(RegionMembership.DISABLED);
+    assertThat(RegionMembership.of(Optional.of(ENABLED.withEnabled(false)), true, true)).isEqualTo(RegionMembership.DISABLED);
+  }
+}
