@@ -326,6 +326,21 @@ public final class RocksDbRegistryState implements RegistryState {
     });
   }
 
+  @Override
+  public dev.meridian.core.state.RepositoryRegisters repositoryRegisters(RepositoryName repository) {
+    byte[] prefix = StateKeys.repositoryPrefix(repository);
+    List<TagRecord> tags = new ArrayList<>();
+    rocks.scan(Family.TAGS, prefix, prefix,
+        (key, value) -> tags.add(StateCodec.decodeTag(repository, new Tag(StateKeys.suffix(key, prefix)), value)));
+    List<ManifestRecord> manifests = new ArrayList<>();
+    rocks.scan(Family.MANIFESTS, prefix, prefix,
+        (key, value) -> manifests.add(StateCodec.decodeManifest(repository, Digest.parse(StateKeys.suffix(key, prefix)), value)));
+    List<BlobLinkRecord> links = new ArrayList<>();
+    rocks.scan(Family.BLOB_LINKS, prefix, prefix,
+        (key, value) -> links.add(StateCodec.decodeBlobLink(repository, Digest.parse(StateKeys.suffix(key, prefix)), value)));
+    return new dev.meridian.core.state.RepositoryRegisters(repository, tags, manifests, links);
+  }
+
   /** Releases every native handle; later calls throw {@link IllegalStateException}. Idempotent. */
   @Override
   public void close() {
