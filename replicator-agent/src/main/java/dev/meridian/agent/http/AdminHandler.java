@@ -2,6 +2,8 @@ package dev.meridian.agent.http;
 
 import dev.meridian.agent.admin.AdminJson;
 import dev.meridian.agent.admin.AdminService;
+import dev.meridian.agent.repair.RepairJson;
+import dev.meridian.agent.repair.RepairService;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
@@ -13,10 +15,12 @@ import java.util.Optional;
 
 /**
  * {@code /admin/v1/...} (the JSON is {@link AdminJson}'s) and {@code /metrics}. Bad input is answered in the
- * OCI error form like everywhere else. The fleet views block up to the fan-out timeout, on the blocking pool.
+ * OCI error form like everywhere else. The fleet views block up to the fan-out timeout, on the blocking pool; so do
+ * a scrub pass and an anti-entropy round run on demand ({@code POST}), which answer when they are done.
  */
 final class AdminHandler {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  static final String NDJSON = "application/x-ndjson";
 
   private final HttpExtensions extensions;
 
@@ -32,6 +36,11 @@ final class AdminHandler {
       case ADMIN_MANIFEST_STATUS -> json(AdminJson.facts(admin().manifestFacts(repository(call), reference(call),
           call.match.queryParam("expect").map(Digest::parse))));
       case ADMIN_REPLICATION_STATUS -> json(AdminJson.report(admin().replicationStatus(repository(call), reference(call))));
+      case ADMIN_SCRUB -> json(RepairJson.scrub(repair().scrub()));
+      case ADMIN_ANTI_ENTROPY -> json(RepairJson.antiEntropy(repair().antiEntropy()));
+      case ADMIN_ANTI_ENTROPY_SUMMARY -> json(RepairJson.summary(admin().region().id(), repair().summary()));
+      case ADMIN_ANTI_ENTROPY_REPOSITORY -> new Reply.Full(Responses.bytes(HttpResponseStatus.OK, NDJSON,
+          RepairJson.registers(repair().registers(Handlers.repository(call)))));
       default -> throw new IllegalStateException("not an admin route: " + call.match.route());
     });
   }
@@ -39,6 +48,10 @@ final class AdminHandler {
   private Reply metrics() {
     String scrape = extensions.metrics().orElseThrow(() -> notServed("metrics")).get();
     return new Reply.Full(Responses.bytes(HttpResponseStatus.OK, PROMETHEUS_TEXT, scrape.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private RepairService repair() {
+    return extensions.repair().orElseThrow(() -> notServed("repair"));
   }
 
   private AdminService admin() {

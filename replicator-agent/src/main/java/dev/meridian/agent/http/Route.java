@@ -23,6 +23,10 @@ public enum Route {
   ADMIN_REGIONS("/admin/v1/regions"),
   ADMIN_MANIFEST_STATUS("/admin/v1/region/manifest-status"),
   ADMIN_REPLICATION_STATUS("/admin/v1/replication/status"),
+  ADMIN_SCRUB("/admin/v1/scrub"),
+  ADMIN_ANTI_ENTROPY("/admin/v1/antientropy"),
+  ADMIN_ANTI_ENTROPY_SUMMARY("/admin/v1/antientropy/summary"),
+  ADMIN_ANTI_ENTROPY_REPOSITORY("/admin/v1/antientropy/repository/{name}"),
   METRICS("/metrics");
 
   private final String template;

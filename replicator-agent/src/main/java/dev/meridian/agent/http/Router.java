@@ -22,6 +22,7 @@ import java.util.Set;
  */
 public final class Router {
   private static final Map<Route, Set<String>> METHODS = new EnumMap<>(Route.class);
+  private static final String ANTI_ENTROPY_REPOSITORY = "/admin/v1/antientropy/repository/";
 
   static {
     METHODS.put(Route.BASE, Set.of("GET", "HEAD"));
@@ -38,6 +39,10 @@ public final class Router {
         Route.ADMIN_REPLICATION_STATUS, Route.METRICS)) {
       METHODS.put(admin, Set.of("GET"));
     }
+    METHODS.put(Route.ADMIN_SCRUB, Set.of("POST"));
+    METHODS.put(Route.ADMIN_ANTI_ENTROPY, Set.of("POST"));
+    METHODS.put(Route.ADMIN_ANTI_ENTROPY_SUMMARY, Set.of("GET"));
+    METHODS.put(Route.ADMIN_ANTI_ENTROPY_REPOSITORY, Set.of("GET"));
   }
 
   /** The methods a route answers. */
@@ -76,8 +81,19 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_MANIFEST_STATUS));
       case "/admin/v1/replication/status":
         return Optional.of(simple(Route.ADMIN_REPLICATION_STATUS));
+      case "/admin/v1/scrub":
+        return Optional.of(simple(Route.ADMIN_SCRUB));
+      case "/admin/v1/antientropy":
+        return Optional.of(simple(Route.ADMIN_ANTI_ENTROPY));
+      case "/admin/v1/antientropy/summary":
+        return Optional.of(simple(Route.ADMIN_ANTI_ENTROPY_SUMMARY));
       default:
         break;
+    }
+    if (rawPath.startsWith(ANTI_ENTROPY_REPOSITORY)) {
+      List<String> segments = new ArrayList<>();
+      for (String raw : rawPath.substring(ANTI_ENTROPY_REPOSITORY.length()).split("/", -1)) segments.add(decodePath(raw));
+      return named(Route.ADMIN_ANTI_ENTROPY_REPOSITORY, segments, null);
     }
     if (!rawPath.startsWith("/v2/")) return Optional.empty();
     // limit -1 keeps trailing empty strings: "/v2/a/blobs/uploads/" ends with an empty session segment.

@@ -17,7 +17,9 @@ import dev.meridian.core.blob.BlobStore;
 import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.replication.RegisterRepair;
 import dev.meridian.core.replication.ReplayPlanner;
+import java.util.function.Function;
 import dev.meridian.core.replication.ReplicaAcks;
 import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.RegistryState;
@@ -57,6 +59,7 @@ public final class ReplicationRuntime implements AutoCloseable {
   private final EventReplayer replayer;
   private final PrefetchSweeper sweeper;
   private final PeerReadThrough readThrough;
+  private final RegisterRepair registerRepair;
   private final CountDownLatch connected = new CountDownLatch(1);
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread connector;
@@ -88,8 +91,9 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
         hlc, transferConfig.readThroughTimeout(), relay::wake, guard);
     ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
-    this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock), hlc,
-        deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
+    Function<RegistryState, ReplayPlanner> planners = view -> new ReplayPlanner(self, view, blobs, acks, clock);
+    this.replayer = new EventReplayer(state, planners, hlc, deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
+    this.registerRepair = new RegisterRepair(state, planners, hlc, guard);
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);
@@ -120,6 +124,11 @@ public final class ReplicationRuntime implements AutoCloseable {
   /** Pulls of content not replicated here yet, answered from peers. */
   public ReadThrough readThrough() {
     return readThrough;
+  }
+
+  /** Merges a peer's registers here as replay would (anti-entropy). */
+  public RegisterRepair registerRepair() {
+    return registerRepair;
   }
 
   public EventReplayer replayer() {
