@@ -30,7 +30,7 @@ final class Handlers {
     this.admin = new AdminHandler(extensions);
     this.probes = new ProbeHandler(service, serving);
     this.manifests = new ManifestHandler(service, readThrough);
-    this.blobs = new BlobHandler(service, readThrough);
+    this.blobs = new BlobHandler(service, readThrough, extensions.repair());
     this.uploads = new UploadHandler(service);
     this.listings = new ListingHandler(service);
   }
@@ -64,10 +64,15 @@ final class Handlers {
     } catch (RegistryException e) {
       boolean absent = e.code() == OciErrorCode.NAME_UNKNOWN || e.code() == OciErrorCode.MANIFEST_UNKNOWN
           || e.code() == OciErrorCode.BLOB_UNKNOWN;
-      boolean internal = call.header(INTERNAL_HEADER).filter(v -> v.contains(NO_READ_THROUGH)).isPresent();
+      boolean internal = isInternal(call);
       if (!absent || internal || !fetch.getAsBoolean()) throw e;
       return local.get();
     }
+  }
+
+  /** A request from a peer region ({@code Meridian-Internal: no-read-through}). */
+  static boolean isInternal(Call call) {
+    return call.header(INTERNAL_HEADER).filter(v -> v.contains(NO_READ_THROUGH)).isPresent();
   }
 
   static final String INTERNAL_HEADER = "Meridian-Internal";

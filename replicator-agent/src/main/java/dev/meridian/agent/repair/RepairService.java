@@ -34,6 +34,11 @@ public final class RepairService {
     return scrubber.scrubNow();
   }
 
+  /** Whether a blob may be sent to a peer: its bytes are hashed now, and quarantined if corrupt. */
+  public boolean verifyForPeer(dev.meridian.core.digest.Digest digest) {
+    return scrubber.verifyOrQuarantine(digest);
+  }
+
   public Map<RepositoryName, String> summary() {
     return RegisterSummary.of(state);
   }

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * the store ({@link BlobStore#quarantine}), so neither a client nor a peer is ever handed it again; every
  * manifest relying on it becomes pending ({@link QuarantinePlanner}), so it is not served while the blob is
  * missing; and the transfer worker is woken to fetch it again from a peer, which makes those manifests
- * complete again. If no peer holds it, they stay pending, and the region's status says so.
+ * complete again. If no peer holds it, they stay pending, and the region's status says so. A blob a peer asks for
+ * is verified the same way before it is sent ({@link #verifyOrQuarantine}).
  *
  * <p>The move runs under the {@link ContentGuard}'s write lock: a push or a replay that found the blob
  * present commits entirely before it (its manifest register is then seen by the scan that follows) or checks
@@ -138,7 +139,19 @@ public final class Scrubber implements AutoCloseable {
     return new Report((int) totals[0], totals[1], quarantined, took);
   }
 
-  /** Whether the blob's bytes hash to its digest; paced so that the pass stays under the rate. */
+  /**
+   * Hashes one blob now, unpaced, and quarantines it if it is corrupt (as a pass would); returns whether it is
+   * intact. For a blob about to be sent to a peer, so that a peer is never sent bytes this region knows to be bad.
+   * {@code BLOB_UNKNOWN} if the blob is not here.
+   */
+  public boolean verifyOrQuarantine(Digest digest) {
+    long[] read = {0};
+    if (verify(digest, -1, 0, read)) return true;
+    quarantine(digest, read[0]);
+    return false;
+  }
+
+  /** Whether the blob's bytes hash to its digest; paced so that the pass stays under the rate (unless passStarted < 0). */
   private boolean verify(Digest digest, long passStarted, long bytesBefore, long[] read) {
     Digester digester = new Digester(digest.algorithm());
     byte[] buffer = new byte[BUFFER];
@@ -146,7 +159,7 @@ public final class Scrubber implements AutoCloseable {
       for (int n; (n = in.read(buffer)) != -1; ) {
         digester.update(buffer, 0, n);
         read[0] += n;
-        long wait = pace.delayNanos(bytesBefore + read[0], System.nanoTime() - passStarted);
+        long wait = passStarted < 0 ? 0 : pace.delayNanos(bytesBefore + read[0], System.nanoTime() - passStarted);
         if (wait > 0) LockSupport.parkNanos(wait);
         if (stopped) return true; // not judged: the pass was cut short
       }

@@ -108,6 +108,23 @@ class StandaloneRepairTest {
   }
 
   @Test
+  void aPeerAskingForACorruptBlobIsToldItIsNotHereAndTheBlobIsQuarantinedAtOnce() throws Exception {
+    Path file = new BlobPaths(agent.config().blobsRoot()).blob(digest(layer));
+    byte[] corrupt = layer.clone();
+    corrupt[0] ^= 0x01;
+    Files.write(file, corrupt);
+
+    HttpResponse<byte[]> toPeer = send(at("/v2/team/app/blobs/" + digest(layer)).header("Meridian-Internal", "no-read-through"));
+
+    assertThat(toPeer.statusCode()).isEqualTo(404);
+    assertThat(new String(toPeer.body(), StandardCharsets.UTF_8)).contains("BLOB_UNKNOWN");
+    assertThat(file).doesNotExist();
+    assertThat(send(at("/v2/team/app/manifests/v1")).statusCode()).as("its manifest is pending now").isEqualTo(404);
+    HttpResponse<byte[]> intact = send(at("/v2/team/app/blobs/" + digest(other)).header("Meridian-Internal", "no-read-through"));
+    assertThat(intact.body()).as("an intact blob is sent as ever").isEqualTo(other);
+  }
+
+  @Test
   void theSummaryAndTheRegistersOfARepositoryDescribeEveryRegisterAsAnEvent() throws Exception {
     JsonNode summary = json(send(at("/admin/v1/antientropy/summary")));
     assertThat(summary.path("region").asText()).isEqualTo("eastus");
