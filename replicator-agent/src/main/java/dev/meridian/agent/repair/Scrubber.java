@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -169,16 +170,16 @@ public final class Scrubber implements AutoCloseable {
     return digester.digest().equals(digest);
   }
 
-  private java.util.Optional<Quarantined> quarantine(Digest digest, long size) {
+  private Optional<Quarantined> quarantine(Digest digest, long size) {
     boolean moved = guard.reclaiming(claims -> blobs.quarantine(digest));
-    if (!moved) return java.util.Optional.empty();
+    if (!moved) return Optional.empty();
     QuarantinePlanner.Plan plan = planner.plan(digest);
     if (!plan.writes().isEmpty()) state.apply(new StateBatch(plan.writes()));
     List<String> pending = plan.pending().stream().map(Scrubber::name).toList();
     log.warn("scrub.quarantined digest={} size_bytes={} manifests_pending={}", digest, size, pending.size());
     listener.quarantined(digest, size, pending);
     if (!pending.isEmpty()) onPending.run();
-    return java.util.Optional.of(new Quarantined(digest, size, pending));
+    return Optional.of(new Quarantined(digest, size, pending));
   }
 
   private static String name(ManifestRecord m) {

@@ -1,5 +1,6 @@
 package dev.meridian.core.replication;
 
+import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.event.ReplicationEvent;
 import dev.meridian.core.state.BlobLinkRecord;
@@ -39,7 +40,7 @@ public final class RegisterEvents {
     return events;
   }
 
-  private ReplicationEvent of(StateWrite write, dev.meridian.core.clock.RegionId origin) {
+  private ReplicationEvent of(StateWrite write, RegionId origin) {
     return new LocalChangeEvents(origin, ids, blobSize).of(StateBatch.of(write)).get(0);
   }
 }

@@ -10,6 +10,7 @@ import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicationEvent;
 import dev.meridian.core.event.TagDelete;
 import dev.meridian.core.event.TagPut;
+import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.BlobLinkRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegisterMerge;
@@ -100,11 +101,11 @@ public final class RegisterRepair {
     return RegisterMerge.wins(incoming, current);
   }
 
-  private static Optional<Stamp> manifestStamp(RegistryState view, dev.meridian.core.oci.RepositoryName repository, Digest digest) {
+  private static Optional<Stamp> manifestStamp(RegistryState view, RepositoryName repository, Digest digest) {
     return view.findManifest(repository, digest).map(ManifestRecord::stamp);
   }
 
-  private static Optional<Stamp> linkStamp(RegistryState view, dev.meridian.core.oci.RepositoryName repository, Digest digest) {
+  private static Optional<Stamp> linkStamp(RegistryState view, RepositoryName repository, Digest digest) {
     return view.findBlobLink(repository, digest).map(BlobLinkRecord::stamp);
   }
 }

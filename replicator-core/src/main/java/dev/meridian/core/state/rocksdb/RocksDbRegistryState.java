@@ -12,6 +12,7 @@ import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.OutboxEntry;
 import dev.meridian.core.state.RegistryState;
+import dev.meridian.core.state.RepositoryRegisters;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateStoreException;
 import dev.meridian.core.state.StateWrite;
@@ -327,7 +328,7 @@ public final class RocksDbRegistryState implements RegistryState {
   }
 
   @Override
-  public dev.meridian.core.state.RepositoryRegisters repositoryRegisters(RepositoryName repository) {
+  public RepositoryRegisters repositoryRegisters(RepositoryName repository) {
     byte[] prefix = StateKeys.repositoryPrefix(repository);
     List<TagRecord> tags = new ArrayList<>();
     rocks.scan(Family.TAGS, prefix, prefix,
@@ -338,7 +339,7 @@ public final class RocksDbRegistryState implements RegistryState {
     List<BlobLinkRecord> links = new ArrayList<>();
     rocks.scan(Family.BLOB_LINKS, prefix, prefix,
         (key, value) -> links.add(StateCodec.decodeBlobLink(repository, Digest.parse(StateKeys.suffix(key, prefix)), value)));
-    return new dev.meridian.core.state.RepositoryRegisters(repository, tags, manifests, links);
+    return new RepositoryRegisters(repository, tags, manifests, links);
   }
 
   /** Releases every native handle; later calls throw {@link IllegalStateException}. Idempotent. */
