@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.meridian.agent.admin.AdminConfig;
 import dev.meridian.agent.replication.SeedFrom;
+import dev.meridian.agent.repair.RepairConfig;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Topology;
@@ -20,7 +21,8 @@ import java.util.Optional;
 public record AgentConfig(
     RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
     AdminConfig admin,
-    SeedFrom seed) {
+    SeedFrom seed,
+    RepairConfig repair) {
   public static final String DEFAULT_BIND = "127.0.0.1";
 
   public AgentConfig {
@@ -33,6 +35,7 @@ public record AgentConfig(
     requireNonNull(transfers, "transfers");
     requireNonNull(admin, "admin");
     requireNonNull(seed, "seed");
+    requireNonNull(repair, "repair");
     seed.region().ifPresent(peer -> {
       if (peer.equals(region)) throw new IllegalArgumentException("a region cannot seed from itself: " + peer);
       fleet.ifPresent(t -> {
@@ -43,6 +46,12 @@ public record AgentConfig(
     fleet.ifPresent(t -> {
       if (!t.regions().isEmpty()) t.requireRegion(region);
     });
+  }
+
+  public AgentConfig(
+      RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
+      AdminConfig admin, SeedFrom seed) {
+    this(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, RepairConfig.defaults());
   }
 
   public AgentConfig(
@@ -58,12 +67,17 @@ public record AgentConfig(
 
   /** The same with other operator settings. */
   public AgentConfig withAdmin(AdminConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, seed);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, seed, repair);
   }
 
   /** The same, seeding from {@code from} when the state is empty. */
   public AgentConfig withSeed(SeedFrom from) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, from);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, from, repair);
+  }
+
+  /** The same with other scrubber and anti-entropy settings. */
+  public AgentConfig withRepair(RepairConfig settings) {
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, settings);
   }
 
   /** Where register snapshots served to joining regions are written (each unlinked once open). */

@@ -16,6 +16,11 @@ import dev.meridian.agent.admin.ReplicationAdmin;
 import dev.meridian.agent.replication.RegionBootstrap;
 import dev.meridian.agent.replication.RegionMembership;
 import dev.meridian.topology.LiveTopology;
+import dev.meridian.agent.repair.AntiEntropy;
+import dev.meridian.agent.repair.PeerRegisters;
+import dev.meridian.agent.repair.RepairService;
+import dev.meridian.agent.repair.ScrubListener;
+import dev.meridian.agent.repair.Scrubber;
 import dev.meridian.topology.Region;
 import java.util.List;
 import java.util.function.Supplier;
@@ -52,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class RegionAgent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegionAgent.class);
   private static final java.time.Duration TOPOLOGY_WRITE_TIMEOUT = java.time.Duration.ofSeconds(10);
+  /** How long anti-entropy waits for a peer's answer (a repository's registers may be large). */
+  private static final java.time.Duration PEER_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   private final AgentConfig config;
   private final FileSystemBlobStore blobs;
@@ -62,6 +69,8 @@ public final class RegionAgent implements AutoCloseable {
   private final AuditLog audit;
   private final RegionMonitor monitor;
   private final HttpServer server;
+  private final Scrubber scrubber;
+  private final Optional<AntiEntropy> antiEntropy;
 
   private final Optional<LiveTopology> topology;
 
@@ -76,6 +85,8 @@ public final class RegionAgent implements AutoCloseable {
     AuditLog auditLog = null;
     RegionMonitor watcher = null;
     HttpServer started = null;
+    Scrubber scrub = null;
+    AntiEntropy entropy = null;
     try {
       auditLog = new AuditLog(config.auditLog(), config.region(), clock);
       opened = RocksDbRegistryState.open(config.stateDir());
@@ -112,12 +123,25 @@ public final class RegionAgent implements AutoCloseable {
           new ManifestInspector(config.region().value(), served, admitted), new AdminHttpClient(config.admin().fanOutTimeout()),
           config.admin().fanOutTimeout(), Optional.of(new SnapshotExport(config.region(), opened, config.snapshotsDir())),
           replications, () -> runtime == null || inFleet(runtime.membership()));
+      Runnable wakeTransfers = member == null ? () -> {} : member.transfers()::wake;
+      scrub = new Scrubber(blobs, served, guard, clock, config.repair().scrubBytesPerSecond(), config.repair().scrubInterval(),
+          ScrubListener.all(metrics.scrubListener(), auditLog), wakeTransfers);
+      if (member != null) {
+        entropy = new AntiEntropy(config.region(), member.topology(), served, member.registerRepair(),
+            new PeerRegisters(PEER_TIMEOUT), config.repair().antiEntropyInterval(), metrics.antiEntropyListener(),
+            wakeTransfers, member::outboxAppended);
+      }
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
-          RequestListener.all(metrics.requestListener(), auditLog));
+          RequestListener.all(metrics.requestListener(), auditLog),
+          Optional.of(new RepairService(config.region(), served, scrub, Optional.ofNullable(entropy))));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
           member == null ? ReadThrough.NONE : member.readThrough());
       if (member != null) member.start();
+      scrub.start();
+      if (entropy != null) entropy.start();
     } catch (RuntimeException | Error e) {
+      if (entropy != null) entropy.close();
+      if (scrub != null) scrub.close();
       if (member != null) member.close();
       if (watcher != null) watcher.close();
       if (opened != null) opened.close();
@@ -127,6 +151,8 @@ public final class RegionAgent implements AutoCloseable {
       throw e;
     }
     this.state = opened;
+    this.scrubber = scrub;
+    this.antiEntropy = Optional.ofNullable(entropy);
     this.replication = Optional.ofNullable(member);
     this.audit = auditLog;
     this.server = started;
@@ -246,6 +272,8 @@ public final class RegionAgent implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) return;
     try {
       server.close();
+      antiEntropy.ifPresent(AntiEntropy::close);
+      scrubber.close();
       replication.ifPresent(ReplicationRuntime::close);
       monitor.close();
       audit.close();

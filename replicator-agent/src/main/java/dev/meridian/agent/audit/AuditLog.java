@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * to the file on a thread of their own, flushed line by line but not fsynced: after a power cut the last
  * lines may be missing, never half a line's worth of a committed write's facts.
  */
-public final class AuditLog implements RequestListener, AutoCloseable {
+public final class AuditLog implements RequestListener, dev.meridian.agent.repair.ScrubListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -103,6 +103,28 @@ public final class AuditLog implements RequestListener, AutoCloseable {
       throw new IllegalStateException(e);
     }
     writer.execute(() -> append(text));
+  }
+
+  /**
+   * A blob the scrubber found corrupt and quarantined: {@code "who":"scrubber"}, {@code "action":"blob.quarantine"},
+   * its digest and size, and how many manifests wait for it again.
+   */
+  @Override
+  public void quarantined(dev.meridian.core.digest.Digest digest, long size, java.util.List<String> pendingManifests) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("time", clock.instant().toString());
+    line.put("region", region.value());
+    line.put("who", "scrubber");
+    line.put("action", "blob.quarantine");
+    line.put("digest", digest.toString());
+    line.put("size", size);
+    line.put("pendingManifests", pendingManifests.size());
+    try {
+      String text = JSON.writeValueAsString(line);
+      writer.execute(() -> append(text));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void append(String line) {

@@ -8,6 +8,7 @@ import picocli.CommandLine;
 import dev.meridian.agent.AgentConfig;
 import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.replication.SeedFrom;
+import dev.meridian.agent.repair.RepairConfig;
 import dev.meridian.core.clock.RegionId;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -55,6 +56,18 @@ public final class ServeCommand implements Callable<Integer> {
           + "before following the log; auto tries every other region in fleet order (default: ${DEFAULT-VALUE}).")
   String seedFrom;
 
+  @Option(names = "--scrub-rate", defaultValue = "16MiB", converter = ByteRateArgument.class,
+      description = "How fast the scrubber may re-read stored blobs, per second (default: ${DEFAULT-VALUE}).")
+  long scrubRate;
+
+  @Option(names = "--scrub-interval", defaultValue = "24h", converter = DurationArgument.class,
+      description = "Pause between two scrub passes over every blob (default: ${DEFAULT-VALUE}).")
+  java.time.Duration scrubInterval;
+
+  @Option(names = "--anti-entropy-interval", defaultValue = "5m", converter = DurationArgument.class,
+      description = "Pause between two comparisons of this region's registers with every peer's (default: ${DEFAULT-VALUE}).")
+  java.time.Duration antiEntropyInterval;
+
   @Override
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
@@ -78,6 +91,10 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--seed-from " + seedFrom + ": " + e.getMessage());
     }
+    if (scrubInterval.isZero() || antiEntropyInterval.isZero()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--scrub-interval and --anti-entropy-interval must be positive");
+    }
+    config = config.withRepair(new RepairConfig(scrubRate, scrubInterval, antiEntropyInterval));
     RegionAgent agent = RegionAgent.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

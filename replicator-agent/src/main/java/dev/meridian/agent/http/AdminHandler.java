@@ -2,6 +2,8 @@ package dev.meridian.agent.http;
 
 import dev.meridian.agent.admin.AdminJson;
 import dev.meridian.agent.admin.AdminService;
+import dev.meridian.agent.repair.RepairJson;
+import dev.meridian.agent.repair.RepairService;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
@@ -18,11 +20,12 @@ import java.util.Optional;
 
 /**
  * {@code /admin/v1/...} (the JSON is {@link AdminJson}'s) and {@code /metrics}. Bad input is answered in the
- * OCI error form like everywhere else. The fleet views block up to the fan-out timeout, on the blocking pool.
+ * OCI error form like everywhere else. The fleet views block up to the fan-out timeout, on the blocking pool; so do
+ * a scrub pass and an anti-entropy round run on demand ({@code POST}), which answer when they are done.
  */
 final class AdminHandler {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  static final String SNAPSHOT_TYPE = "application/x-ndjson";
+  static final String NDJSON = "application/x-ndjson";
 
   private static final int MAX_CHANGE = 64 * 1024;
 
@@ -50,6 +53,11 @@ final class AdminHandler {
           call.match.queryParam("expect").map(Digest::parse))));
       case ADMIN_REPLICATION_STATUS -> json(AdminJson.report(admin().replicationStatus(repository(call), reference(call))));
       case ADMIN_SNAPSHOT -> snapshot();
+      case ADMIN_SCRUB -> json(RepairJson.scrub(repair().scrub()));
+      case ADMIN_ANTI_ENTROPY -> json(RepairJson.antiEntropy(repair().antiEntropy()));
+      case ADMIN_ANTI_ENTROPY_SUMMARY -> json(RepairJson.summary(admin().region().id(), repair().summary()));
+      case ADMIN_ANTI_ENTROPY_REPOSITORY -> new Reply.Full(Responses.bytes(HttpResponseStatus.OK, NDJSON,
+          RepairJson.registers(repair().registers(Handlers.repository(call)))));
       default -> throw new IllegalStateException("not an admin route: " + call.match.route());
     });
   }
@@ -65,7 +73,7 @@ final class AdminHandler {
     try {
       HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
       head.headers().set(Responses.API_VERSION_HEADER, Responses.API_VERSION);
-      head.headers().set(HttpHeaderNames.CONTENT_TYPE, SNAPSHOT_TYPE);
+      head.headers().set(HttpHeaderNames.CONTENT_TYPE, NDJSON);
       head.headers().set(Responses.CONTENT_DIGEST, content.info().digest().toString());
       head.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.info().size());
       return new Reply.File(head, content, 0, content.info().size());
@@ -73,6 +81,10 @@ final class AdminHandler {
       content.close();
       throw e;
     }
+  }
+
+  private RepairService repair() {
+    return extensions.repair().orElseThrow(() -> notServed("repair"));
   }
 
   private AdminService admin() {

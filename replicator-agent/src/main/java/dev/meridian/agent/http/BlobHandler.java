@@ -1,6 +1,7 @@
 package dev.meridian.agent.http;
 
 import dev.meridian.agent.registry.ReadThrough;
+import dev.meridian.agent.repair.RepairService;
 import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.core.blob.BlobContent;
 import dev.meridian.core.blob.BlobInfo;
@@ -19,15 +20,19 @@ import java.util.Optional;
 /**
  * {@code /v2/<name>/blobs/<digest>}: GET (whole, or one {@code Range} as 206) sent as a zero-copy file
  * region, HEAD, and DELETE (unlinks the blob from the repository). A GET of a blob a peer serves but this region
- * does not yet is answered by read-through; a HEAD is answered from local content only.
+ * does not yet is answered by read-through; a HEAD is answered from local content only. A GET from a peer
+ * ({@code Meridian-Internal}) is hashed before it is sent: a corrupt blob is quarantined (see {@code Scrubber})
+ * and answered {@code BLOB_UNKNOWN}, so a peer is never sent bytes that do not match their digest.
  */
 final class BlobHandler {
   private final RegistryService service;
   private final ReadThrough readThrough;
+  private final Optional<RepairService> repair;
 
-  BlobHandler(RegistryService service, ReadThrough readThrough) {
+  BlobHandler(RegistryService service, ReadThrough readThrough, Optional<RepairService> repair) {
     this.service = service;
     this.readThrough = readThrough;
+    this.repair = repair;
   }
 
   Exchange exchange(Call call) {
@@ -51,6 +56,11 @@ final class BlobHandler {
   private Reply get(Call call) {
     RepositoryName repository = Handlers.repository(call);
     Digest digest = Handlers.digestParameter(call);
+    if (repair.isPresent() && Handlers.isInternal(call)) {
+      service.statBlob(repository, digest); // BLOB_UNKNOWN when not here, as a peer is answered anyway
+      // Corrupt here: now quarantined, and to the peer simply not here, so it asks another region.
+      if (!repair.get().verifyForPeer(digest)) throw RegistryException.blobUnknown(digest);
+    }
     BlobContent content = Handlers.orReadThrough(call, () -> service.openBlob(repository, digest), () -> readThrough.blob(repository, digest));
     try {
       long size = content.info().size();

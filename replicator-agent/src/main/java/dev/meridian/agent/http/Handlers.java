@@ -32,7 +32,7 @@ final class Handlers {
     this.probes = new ProbeHandler(service,
         () -> serving.getAsBoolean() && extensions.admin().map(dev.meridian.agent.admin.AdminService::inFleet).orElse(true));
     this.manifests = new ManifestHandler(service, readThrough);
-    this.blobs = new BlobHandler(service, readThrough);
+    this.blobs = new BlobHandler(service, readThrough, extensions.repair());
     this.uploads = new UploadHandler(service);
     this.listings = new ListingHandler(service);
   }
@@ -46,6 +46,7 @@ final class Handlers {
       case UPLOAD_START, UPLOAD -> uploads.exchange(call);
       case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_SNAPSHOT, METRICS,
           ADMIN_REPLICATIONS, ADMIN_REPLICATION -> admin.exchange(call);
+      case ADMIN_SCRUB, ADMIN_ANTI_ENTROPY, ADMIN_ANTI_ENTROPY_SUMMARY, ADMIN_ANTI_ENTROPY_REPOSITORY -> admin.exchange(call);
     };
   }
 
@@ -66,10 +67,15 @@ final class Handlers {
     } catch (RegistryException e) {
       boolean absent = e.code() == OciErrorCode.NAME_UNKNOWN || e.code() == OciErrorCode.MANIFEST_UNKNOWN
           || e.code() == OciErrorCode.BLOB_UNKNOWN;
-      boolean internal = call.header(INTERNAL_HEADER).filter(v -> v.contains(NO_READ_THROUGH)).isPresent();
+      boolean internal = isInternal(call);
       if (!absent || internal || !fetch.getAsBoolean()) throw e;
       return local.get();
     }
+  }
+
+  /** A request from a peer region ({@code Meridian-Internal: no-read-through}). */
+  static boolean isInternal(Call call) {
+    return call.header(INTERNAL_HEADER).filter(v -> v.contains(NO_READ_THROUGH)).isPresent();
   }
 
   static final String INTERNAL_HEADER = "Meridian-Internal";

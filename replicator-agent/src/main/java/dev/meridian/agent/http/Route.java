@@ -26,6 +26,10 @@ public enum Route {
   ADMIN_SNAPSHOT("/admin/v1/snapshot"),
   ADMIN_REPLICATIONS("/admin/v1/replications"),
   ADMIN_REPLICATION("/admin/v1/replications/{region}"),
+  ADMIN_SCRUB("/admin/v1/scrub"),
+  ADMIN_ANTI_ENTROPY("/admin/v1/antientropy"),
+  ADMIN_ANTI_ENTROPY_SUMMARY("/admin/v1/antientropy/summary"),
+  ADMIN_ANTI_ENTROPY_REPOSITORY("/admin/v1/antientropy/repository/{name}"),
   METRICS("/metrics");
 
   private final String template;

@@ -22,6 +22,7 @@ import java.util.Set;
  */
 public final class Router {
   private static final Map<Route, Set<String>> METHODS = new EnumMap<>(Route.class);
+  private static final String ANTI_ENTROPY_REPOSITORY = "/admin/v1/antientropy/repository/";
 
   static {
     METHODS.put(Route.BASE, Set.of("GET", "HEAD"));
@@ -40,6 +41,10 @@ public final class Router {
     }
     METHODS.put(Route.ADMIN_REPLICATIONS, Set.of("GET"));
     METHODS.put(Route.ADMIN_REPLICATION, Set.of("GET", "PUT", "PATCH", "DELETE"));
+    METHODS.put(Route.ADMIN_SCRUB, Set.of("POST"));
+    METHODS.put(Route.ADMIN_ANTI_ENTROPY, Set.of("POST"));
+    METHODS.put(Route.ADMIN_ANTI_ENTROPY_SUMMARY, Set.of("GET"));
+    METHODS.put(Route.ADMIN_ANTI_ENTROPY_REPOSITORY, Set.of("GET"));
   }
 
   /** The methods a route answers. */
@@ -82,12 +87,23 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_SNAPSHOT));
       case "/admin/v1/replications", "/admin/v1/replications/":
         return Optional.of(simple(Route.ADMIN_REPLICATIONS));
+      case "/admin/v1/scrub":
+        return Optional.of(simple(Route.ADMIN_SCRUB));
+      case "/admin/v1/antientropy":
+        return Optional.of(simple(Route.ADMIN_ANTI_ENTROPY));
+      case "/admin/v1/antientropy/summary":
+        return Optional.of(simple(Route.ADMIN_ANTI_ENTROPY_SUMMARY));
       default:
         break;
     }
     if (rawPath.startsWith("/admin/v1/replications/") && rawPath.indexOf('/', "/admin/v1/replications/".length()) < 0) {
       String region = decodePath(rawPath.substring("/admin/v1/replications/".length()));
       return Optional.of(new RouteMatch(Route.ADMIN_REPLICATION, Optional.empty(), Optional.of(region), Map.of()));
+    }
+    if (rawPath.startsWith(ANTI_ENTROPY_REPOSITORY)) {
+      List<String> segments = new ArrayList<>();
+      for (String raw : rawPath.substring(ANTI_ENTROPY_REPOSITORY.length()).split("/", -1)) segments.add(decodePath(raw));
+      return named(Route.ADMIN_ANTI_ENTROPY_REPOSITORY, segments, null);
     }
     if (!rawPath.startsWith("/v2/")) return Optional.empty();
     // limit -1 keeps trailing empty strings: "/v2/a/blobs/uploads/" ends with an empty session segment.

@@ -36,6 +36,7 @@ public final class AgentMetrics implements AutoCloseable {
   private final JvmGcMetrics gc;
   private final ReplicationMeters replication;
   private final HttpMeters http;
+  private final RepairMeters repair;
 
   private AgentMetrics(RegionId region, Clock clock) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -49,6 +50,7 @@ public final class AgentMetrics implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     this.replication = new ReplicationMeters(registry, clock);
     this.http = new HttpMeters(registry);
+    this.repair = new RepairMeters(registry);
   }
 
   public static AgentMetrics create(RegionId region, Clock clock) {
@@ -70,6 +72,14 @@ public final class AgentMetrics implements AutoCloseable {
 
   public RequestListener requestListener() {
     return http;
+  }
+
+  public dev.meridian.agent.repair.ScrubListener scrubListener() {
+    return repair;
+  }
+
+  public dev.meridian.agent.repair.AntiEntropyListener antiEntropyListener() {
+    return repair;
   }
 
   /** Gauges of pending work, read from the monitor's latest sample. */

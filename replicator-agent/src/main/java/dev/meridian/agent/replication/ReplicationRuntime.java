@@ -18,7 +18,9 @@ import dev.meridian.core.blob.BlobStore;
 import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.replication.RegisterRepair;
 import dev.meridian.core.replication.ReplayPlanner;
+import java.util.function.Function;
 import dev.meridian.core.replication.ReplicaAcks;
 import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.RegistryState;
@@ -87,6 +89,7 @@ public final class ReplicationRuntime implements AutoCloseable {
   private final EventReplayer replayer;
   private final PrefetchSweeper sweeper;
   private final PeerReadThrough readThrough;
+  private final RegisterRepair registerRepair;
   private final CountDownLatch connected = new CountDownLatch(1);
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread connector;
@@ -142,13 +145,14 @@ public final class ReplicationRuntime implements AutoCloseable {
     ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
     // Read at each event: a filter changed through the replicated topology applies at once.
     Predicate<RepositoryName> admitted = repository -> topology.current().admits(self, repository);
-    this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted), hlc,
-        deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
+    Function<RegistryState, ReplayPlanner> planners = view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted);
+    this.replayer = new EventReplayer(state, planners, hlc, deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
+    this.registerRepair = new RegisterRepair(state, planners, hlc, guard);
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
     // Whether there are peers to seed from is known only at bootstrap time (a joining region learns the fleet
     // from the log); with none, seeding is abandoned there at once.
     this.seeding = Seeding.decide(state, seedFrom, true, clock);
-    this.seeder = new SnapshotSeeder(state, blobs, view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted), hlc, guard);
+    this.seeder = new SnapshotSeeder(state, blobs, planners, hlc, guard);
     this.snapshots = new SnapshotClient(transferConfig.connectTimeout(), transferConfig.readTimeout());
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);
@@ -318,6 +322,11 @@ public final class ReplicationRuntime implements AutoCloseable {
    */
   private boolean readsThrough() {
     return membership == RegionMembership.ACTIVE || membership == RegionMembership.CREATING;
+  }
+
+  /** Merges a peer's registers here as replay would (anti-entropy). */
+  public RegisterRepair registerRepair() {
+    return registerRepair;
   }
 
   public EventReplayer replayer() {

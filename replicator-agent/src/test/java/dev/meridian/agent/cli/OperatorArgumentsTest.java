@@ -160,4 +160,14 @@ class OperatorArgumentsTest {
     int code = cli.execute(args);
     return new Result(code, out.toString(), err.toString());
   }
+
+  @Test
+  void scrubRatesTakeBinaryAndDecimalUnits() {
+    assertThat(ByteRateArgument.parse("16MiB")).isEqualTo(16L << 20);
+    assertThat(ByteRateArgument.parse("512KiB/s")).isEqualTo(512L << 10);
+    assertThat(ByteRateArgument.parse("10MB")).isEqualTo(10_000_000L);
+    assertThat(ByteRateArgument.parse("4096")).isEqualTo(4096L);
+    assertThatThrownBy(() -> ByteRateArgument.parse("fast")).hasMessageContaining("not a rate");
+    assertThatThrownBy(() -> ByteRateArgument.parse("0")).hasMessageContaining("positive");
+  }
 }

@@ -138,4 +138,15 @@ class RouterTest {
     for (Route route : Route.values()) assertThat(Router.methods(route)).isNotEmpty();
     assertThat(Router.methods(Route.UPLOAD)).contains("PATCH", "PUT", "GET", "DELETE");
   }
+
+  @Test
+  void repairRoutesAreMatchedAndARepositoryNameKeepsItsSlashes() {
+    assertThat(match("/admin/v1/scrub").route()).isEqualTo(Route.ADMIN_SCRUB);
+    assertThat(match("/admin/v1/antientropy").route()).isEqualTo(Route.ADMIN_ANTI_ENTROPY);
+    assertThat(match("/admin/v1/antientropy/summary").route()).isEqualTo(Route.ADMIN_ANTI_ENTROPY_SUMMARY);
+    RouteMatch registers = match("/admin/v1/antientropy/repository/team/app");
+    assertThat(registers.route()).isEqualTo(Route.ADMIN_ANTI_ENTROPY_REPOSITORY);
+    assertThat(registers.name()).contains("team/app");
+    assertThat(Router.methods(Route.ADMIN_SCRUB)).containsExactly("POST");
+  }
 }

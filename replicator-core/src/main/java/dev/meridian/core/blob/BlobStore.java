@@ -31,6 +31,13 @@ public interface BlobStore {
   /** Removes the blob; readers already streaming it finish unharmed. Returns whether it existed. */
   boolean delete(Digest digest);
 
+  /**
+   * Moves a blob whose bytes no longer match its digest out of the store, where it is never served nor
+   * visited again (kept for an operator to inspect); a later {@link #put} of the digest stores it afresh.
+   * Readers already streaming it finish on the old bytes. Returns whether it was there.
+   */
+  boolean quarantine(Digest digest);
+
   /** Visits every stored blob (for scrubbing and garbage collection). */
   void forEach(Consumer<BlobInfo> visitor);
 }

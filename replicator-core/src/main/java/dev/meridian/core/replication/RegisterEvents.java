@@ -13,6 +13,9 @@ import dev.meridian.core.event.TagDelete;
 import dev.meridian.core.event.TagPut;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.RepositoryRegisters;
+import java.util.ArrayList;
+import java.util.List;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.TagRecord;
 
@@ -21,7 +24,8 @@ import dev.meridian.core.state.TagRecord;
  * merged by the replay rules ({@link ReplayPlanner}) and lands exactly where the original writes would. Pure.
  *
  * <p>What an event cannot carry is lost: a deleted manifest's metadata (the tombstone is what matters), and a blob
- * link's size (0, unknown). Event ids are {@code snapshot-REGION-N}: they are never on the log.
+ * link's size (0, unknown). Event ids are {@code snapshot-REGION-N}: they are never on the log. Used for a joining
+ * region's snapshot (§7) and for anti-entropy's per-repository repair. Not thread-safe: one instance per stream.
  */
 public final class RegisterEvents {
   private final RegionId source;
@@ -48,6 +52,15 @@ public final class RegisterEvents {
     return l.linked()
         ? new BlobPut(id(), l.stamp().origin(), l.stamp().hlc(), l.repository(), l.digest(), 0)
         : new BlobUnlink(id(), l.stamp().origin(), l.stamp().hlc(), l.repository(), l.digest());
+  }
+
+  /** Every register of one repository as events: manifests first, then blob links, then tags. */
+  public List<ReplicationEvent> of(RepositoryRegisters registers) {
+    List<ReplicationEvent> events = new ArrayList<>(registers.size());
+    for (ManifestRecord m : registers.manifests()) events.add(of(m));
+    for (BlobLinkRecord l : registers.blobLinks()) events.add(of(l));
+    for (TagRecord t : registers.tags()) events.add(of(t));
+    return events;
   }
 
   /** A replica set member, as an ack sent by the snapshot's source at HLC 0 (acks are not registers: no stamp). */

@@ -127,4 +127,9 @@ public abstract class ForwardingRegistryState implements RegistryState {
   public void close() {
     delegate.close();
   }
+
+  @Override
+  public RepositoryRegisters repositoryRegisters(RepositoryName repository) {
+    return delegate.repositoryRegisters(repository);
+  }
 }

@@ -85,6 +85,12 @@ public interface RegistryState extends AutoCloseable {
   /** Visits every manifest register, deleted ones included (a background scan: it may be long). */
   void forEachManifest(java.util.function.Consumer<ManifestRecord> visitor);
 
+  /**
+   * Every register of one repository, tombstones included, read by a scan of its key range (anti-entropy
+   * compares and sends these). The three kinds are read one after the other, not as one snapshot.
+   */
+  RepositoryRegisters repositoryRegisters(RepositoryName repository);
+
   @Override
   void close();
 }

@@ -25,6 +25,8 @@ import java.util.UUID;
  *       data                      the bytes received so far, in order
  *   tmp/                          in-flight puts: one file per writer, removed at start
  *     &lt;random uuid&gt;.part
+ *   quarantine/                   blobs whose bytes failed their digest: never served, kept for inspection
+ *     &lt;algorithm&gt;-&lt;hex&gt;-&lt;random uuid&gt;
  * </pre>
  *
  * <p>Every path is built from a {@link Digest} or an {@link UploadId}, whose grammars allow only
@@ -103,6 +105,15 @@ public final class BlobPaths {
 
   public Path tmpDir() {
     return root.resolve("tmp");
+  }
+
+  public Path quarantineDir() {
+    return root.resolve("quarantine");
+  }
+
+  /** A fresh name under {@code quarantine/} for a corrupt copy of {@code digest}; one per quarantine, never reused. */
+  public Path newQuarantineFile(Digest digest) {
+    return quarantineDir().resolve(digest.algorithm().id() + "-" + digest.hex() + "-" + UUID.randomUUID());
   }
 
   /** A fresh name under {@code tmp/}, unique to one writer, so concurrent puts never share a file. */

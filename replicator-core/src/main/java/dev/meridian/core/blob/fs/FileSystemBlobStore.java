@@ -223,6 +223,26 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
     }
   }
 
+  /**
+   * Renames the blob into {@code quarantine/} (same file system, so atomic): from then on its digest is
+   * absent here, and nothing under {@code quarantine/} is ever opened by digest.
+   */
+  @Override
+  public boolean quarantine(Digest digest) {
+    Path blob = paths.blob(digest);
+    try {
+      Files.createDirectories(paths.quarantineDir());
+      Files.move(blob, paths.newQuarantineFile(digest), StandardCopyOption.ATOMIC_MOVE);
+      FileOps.fsyncDirectory(blob.getParent());
+      FileOps.fsyncDirectory(paths.quarantineDir());
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw FileOps.unchecked("quarantine " + digest, e);
+    }
+  }
+
   @Override
   public void forEach(Consumer<BlobInfo> visitor) {
     for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {

@@ -13,6 +13,7 @@ import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.OutboxEntry;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.RegisterSnapshots;
+import dev.meridian.core.state.RepositoryRegisters;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateStoreException;
 import dev.meridian.core.state.StateWrite;
@@ -363,6 +364,21 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
       }
       return null;
     });
+  }
+
+  @Override
+  public RepositoryRegisters repositoryRegisters(RepositoryName repository) {
+    byte[] prefix = StateKeys.repositoryPrefix(repository);
+    List<TagRecord> tags = new ArrayList<>();
+    rocks.scan(Family.TAGS, prefix, prefix,
+        (key, value) -> tags.add(StateCodec.decodeTag(repository, new Tag(StateKeys.suffix(key, prefix)), value)));
+    List<ManifestRecord> manifests = new ArrayList<>();
+    rocks.scan(Family.MANIFESTS, prefix, prefix,
+        (key, value) -> manifests.add(StateCodec.decodeManifest(repository, Digest.parse(StateKeys.suffix(key, prefix)), value)));
+    List<BlobLinkRecord> links = new ArrayList<>();
+    rocks.scan(Family.BLOB_LINKS, prefix, prefix,
+        (key, value) -> links.add(StateCodec.decodeBlobLink(repository, Digest.parse(StateKeys.suffix(key, prefix)), value)));
+    return new RepositoryRegisters(repository, tags, manifests, links);
   }
 
   /** Releases every native handle; later calls throw {@link IllegalStateException}. Idempotent. */

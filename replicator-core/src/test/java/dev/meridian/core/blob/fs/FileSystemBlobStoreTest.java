@@ -199,4 +199,41 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
     BlobUpload started = store.startUpload(id);
     assertThat(store.findUpload(id)).containsSame(started);
   }
+
+  @Test
+  void aQuarantinedBlobIsNeverOpenedStatedOrVisitedAgainButItsBytesAreKept() throws IOException {
+    byte[] bytes = randomBytes(300, 42);
+    Digest digest = sha256(bytes);
+    store.put(digest, new ByteArrayInputStream(bytes));
+    byte[] corrupt = bytes.clone();
+    corrupt[7] ^= 0x5a;
+    Files.write(paths().blob(digest), corrupt);
+
+    assertThat(store.quarantine(digest)).isTrue();
+
+    assertThat(store.stat(digest)).isEmpty();
+    assertRegistryError(OciErrorCode.BLOB_UNKNOWN, () -> store.open(digest).close());
+    assertThat(allBlobs()).isEmpty();
+    assertThat(Files.exists(paths().blob(digest))).isFalse();
+    List<Path> quarantined = filesUnder(paths().quarantineDir());
+    assertThat(quarantined).hasSize(1);
+    assertThat(quarantined.get(0).getFileName().toString()).startsWith("sha256-" + digest.hex() + "-");
+    assertThat(Files.readAllBytes(quarantined.get(0))).isEqualTo(corrupt);
+    assertThat(store.quarantine(digest)).as("nothing left to quarantine").isFalse();
+  }
+
+  @Test
+  void aBlobPutAgainAfterItsQuarantineIsServedWithItsTrueBytes() throws IOException {
+    byte[] bytes = randomBytes(300, 43);
+    Digest digest = sha256(bytes);
+    store.put(digest, new ByteArrayInputStream(bytes));
+    Files.write(paths().blob(digest), new byte[300]);
+    store.quarantine(digest);
+
+    store.put(digest, new ByteArrayInputStream(bytes));
+
+    try (BlobContent content = store.open(digest)) {
+      assertThat(content.openStream(0, content.info().size()).readAllBytes()).isEqualTo(bytes);
+    }
+  }
 }
