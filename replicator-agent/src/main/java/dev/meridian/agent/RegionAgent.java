@@ -2,6 +2,8 @@ package dev.meridian.agent;
 
 import dev.meridian.agent.admin.AdminHttpClient;
 import dev.meridian.agent.admin.AdminService;
+import dev.meridian.agent.admin.FleetMemberIsolation;
+import dev.meridian.agent.admin.RegionIsolation;
 import dev.meridian.agent.admin.ManifestInspector;
 import dev.meridian.agent.admin.RegionMonitor;
 import dev.meridian.agent.admin.ReplicationSample;
@@ -90,7 +92,8 @@ public final class RegionAgent implements AutoCloseable {
       if (member != null) metrics.bindCircuitBreakers(member.transfers());
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
           new ManifestInspector(config.region().value(), served), new AdminHttpClient(config.admin().fanOutTimeout()),
-          config.admin().fanOutTimeout());
+          config.admin().fanOutTimeout(),
+          member == null ? RegionIsolation.NONE : new FleetMemberIsolation(member, served));
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,

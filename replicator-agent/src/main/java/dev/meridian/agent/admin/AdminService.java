@@ -34,6 +34,7 @@ public final class AdminService {
   private final ManifestInspector inspector;
   private final AdminHttpClient peers;
   private final Duration timeout;
+  private final RegionIsolation isolation;
 
   /**
    * @param fleet every region, this one included; a standalone agent lists only itself
@@ -41,12 +42,28 @@ public final class AdminService {
    */
   public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
       AdminHttpClient peers, Duration timeout) {
+    this(self, fleet, monitor, inspector, peers, timeout, RegionIsolation.NONE);
+  }
+
+  /** The same with a way to cut this region off from the fleet (failover drills). */
+  public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
+      AdminHttpClient peers, Duration timeout, RegionIsolation isolation) {
+    this.isolation = requireNonNull(isolation, "isolation");
     this.self = requireNonNull(self, "self");
     this.fleet = requireNonNull(fleet, "fleet");
     this.monitor = requireNonNull(monitor, "monitor");
     this.inspector = requireNonNull(inspector, "inspector");
     this.peers = requireNonNull(peers, "peers");
     this.timeout = requireNonNull(timeout, "timeout");
+  }
+
+  /** This region's cut-off switch (for drills). */
+  public RegionIsolation isolation() {
+    return isolation;
+  }
+
+  public String self() {
+    return self;
   }
 
   public RegionStatus region() {

@@ -16,11 +16,12 @@ public final class FrontDoor implements AutoCloseable {
   private final RegionHealth health;
   private final HealthProber prober;
   private final ProxyServer server;
+  private final RoutingOverrides overrides = new RoutingOverrides();
 
   private FrontDoor(FrontDoorConfig config) {
     this.health = new RegionHealth();
     RoutingPolicy policy = new RoutingPolicy(config.fleet(), config.preference(), config.ranges());
-    this.server = ProxyServer.start(new FrontDoorRoutes(config.fleet(), policy, health),
+    this.server = ProxyServer.start(new FrontDoorRoutes(config.fleet(), policy, health, overrides),
         new InetSocketAddress(config.bindAddress(), config.port()));
     this.prober = new HealthProber(config.fleet(), health, config.probeInterval()).start();
   }
@@ -43,6 +44,11 @@ public final class FrontDoor implements AutoCloseable {
   /** What the front door believes about each region now. */
   public RegionHealth health() {
     return health;
+  }
+
+  /** Regions drained at this front door ({@code POST /admin/v1/frontdoor/regions/ID?routingEnabled=false}). */
+  public RoutingOverrides overrides() {
+    return overrides;
   }
 
   @Override

@@ -24,30 +24,41 @@ public final class FrontDoorRoutes implements ProxyRoutes {
   private final Topology fleet;
   private final RoutingPolicy policy;
   private final RegionHealth health;
+  private final RoutingOverrides overrides;
+  private final FrontDoorAdmin admin;
   private final Map<RegionId, InetSocketAddress> addresses = new HashMap<>();
 
   /** Resolves every region's host now, once: the event loops that call {@link #plan} must never wait on DNS. */
   public FrontDoorRoutes(Topology fleet, RoutingPolicy policy, RegionHealth health) {
+    this(fleet, policy, health, new RoutingOverrides());
+  }
+
+  /** With regions an operator drained ({@link FrontDoorAdmin} changes them). */
+  public FrontDoorRoutes(Topology fleet, RoutingPolicy policy, RegionHealth health, RoutingOverrides overrides) {
     this.fleet = requireNonNull(fleet, "fleet");
     this.policy = requireNonNull(policy, "policy");
     this.health = requireNonNull(health, "health");
+    this.overrides = requireNonNull(overrides, "overrides");
+    this.admin = new FrontDoorAdmin(fleet, overrides, health);
     for (Region region : fleet.regions()) addresses.put(region.id(), new InetSocketAddress(region.url().getHost(), port(region)));
   }
 
   @Override
   public ProxyPlan plan(String method, String uri, InetSocketAddress client) {
+    Optional<InetAddress> address = Optional.ofNullable(client).map(InetSocketAddress::getAddress);
+    Optional<ProxyPlan> own = admin.plan(method, uri, address);
+    if (own.isPresent()) return own.get();
     Optional<UploadLocations.Pinned> pinned = UploadLocations.parse(uri);
     if (pinned.isPresent()) {
       RegionId region = pinned.get().region();
       ProxyPlan.Refusal unknown = new ProxyPlan.Refusal(404, "BLOB_UPLOAD_UNKNOWN",
           "the upload's region " + region + " is unavailable: start the upload again");
       Optional<Region> holder = fleet.region(region);
-      // Routing disabled does not matter here: a session in progress may finish where it started.
+      // Routing disabled or drained does not matter here: a session in progress may finish where it started.
       if (holder.isEmpty() || !health.isUp(region)) return new ProxyPlan.Refuse(unknown);
       return new ProxyPlan.Forward(List.of(upstream(holder.get(), pinned.get().upstreamUri())), unknown);
     }
-    Optional<InetAddress> address = Optional.ofNullable(client).map(InetSocketAddress::getAddress);
-    List<ProxyPlan.Upstream> upstreams = policy.order(address, health::isUp).stream()
+    List<ProxyPlan.Upstream> upstreams = policy.order(address, id -> health.isUp(id) && !overrides.drained(id)).stream()
         .map(id -> upstream(fleet.requireRegion(id), uri))
         .toList();
     ProxyPlan.Refusal none = new ProxyPlan.Refusal(503, "UNAVAILABLE", "no region is available");

@@ -2,6 +2,7 @@ package dev.meridian.agent.http;
 
 import dev.meridian.agent.admin.AdminJson;
 import dev.meridian.agent.admin.AdminService;
+import dev.meridian.agent.admin.IsolationJson;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
@@ -32,8 +33,23 @@ final class AdminHandler {
       case ADMIN_MANIFEST_STATUS -> json(AdminJson.facts(admin().manifestFacts(repository(call), reference(call),
           call.match.queryParam("expect").map(Digest::parse))));
       case ADMIN_REPLICATION_STATUS -> json(AdminJson.report(admin().replicationStatus(repository(call), reference(call))));
+      case ADMIN_ISOLATION -> isolation(call);
       default -> throw new IllegalStateException("not an admin route: " + call.match.route());
     });
+  }
+
+  /** GET shows what has not left this region; POST {@code ?isolated=true|false} cuts it off or joins it again first. */
+  private Reply isolation(Call call) {
+    AdminService admin = admin();
+    if (call.method().equals("POST")) {
+      String isolated = required(call, "isolated");
+      switch (isolated) {
+        case "true" -> admin.isolation().isolate();
+        case "false" -> admin.isolation().reconnect();
+        default -> throw new RegistryException(OciErrorCode.UNSUPPORTED, "isolated must be true or false", isolated, 400);
+      }
+    }
+    return json(IsolationJson.isolation(admin.self(), admin.isolation()));
   }
 
   private Reply metrics() {

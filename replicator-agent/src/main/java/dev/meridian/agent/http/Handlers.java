@@ -17,6 +17,7 @@ final class Handlers {
   private final UploadHandler uploads;
   private final ListingHandler listings;
   private final AdminHandler admin;
+  private final BooleanSupplier isolated;
 
   Handlers(RegistryService service, BooleanSupplier serving) {
     this(service, serving, HttpExtensions.none());
@@ -28,6 +29,7 @@ final class Handlers {
 
   Handlers(RegistryService service, BooleanSupplier serving, HttpExtensions extensions, ReadThrough readThrough) {
     this.admin = new AdminHandler(extensions);
+    this.isolated = () -> extensions.admin().map(a -> a.isolation().isolated()).orElse(false);
     this.probes = new ProbeHandler(service, serving);
     this.manifests = new ManifestHandler(service, readThrough);
     this.blobs = new BlobHandler(service, readThrough);
@@ -36,13 +38,18 @@ final class Handlers {
   }
 
   Exchange exchangeFor(Call call) {
+    if (isolated.getAsBoolean() && call.match.route().template().startsWith("/v2/") && call.header(INTERNAL_HEADER).isPresent()) {
+      // Cut off from the fleet (a failover drill): peers must see what a partition would show them.
+      return BufferedExchange.refusing(call, new RegistryException(OciErrorCode.UNAVAILABLE,
+          "this region is isolated from the fleet", null, 503));
+    }
     return switch (call.match.route()) {
       case BASE, HEALTHZ, READYZ -> probes.exchange(call);
       case CATALOG, TAGS_LIST, REFERRERS -> listings.exchange(call);
       case MANIFEST -> manifests.exchange(call);
       case BLOB -> blobs.exchange(call);
       case UPLOAD_START, UPLOAD -> uploads.exchange(call);
-      case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, METRICS -> admin.exchange(call);
+      case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_ISOLATION, METRICS -> admin.exchange(call);
     };
   }
 

@@ -14,6 +14,7 @@ public final class PeerClients implements AutoCloseable {
   private final Map<RegionId, PeerClient> clients;
   private final AutoCloseable resources;
   private final Runnable abortReads;
+  private volatile boolean cutOff;
 
   private PeerClients(Map<RegionId, PeerClient> clients, AutoCloseable resources, Runnable abortReads) {
     this.clients = Map.copyOf(clients);
@@ -39,8 +40,15 @@ public final class PeerClients implements AutoCloseable {
     return new PeerClients(byRegion, () -> {}, () -> {});
   }
 
+  /** The client of {@code region}; none while {@link #cutOff cut off}, so transfers and read-through ask nobody. */
   public Optional<PeerClient> forRegion(RegionId region) {
-    return Optional.ofNullable(clients.get(region));
+    return cutOff ? Optional.empty() : Optional.ofNullable(clients.get(region));
+  }
+
+  /** Cuts this region off from its peers (a failover drill's isolation) or connects it again. */
+  public void cutOff(boolean cut) {
+    cutOff = cut;
+    if (cut) abortReads.run();
   }
 
   /** Fails every body read in progress at once (a stopping worker); the clients stay usable. */
