@@ -54,6 +54,7 @@ public final class DrillReportFormat {
     workload.put("pulls", r.workload().pulls());
     workload.put("clientErrors", r.workload().errors().size());
     strings(workload.putArray("errors"), r.workload().errors());
+    strings(workload.putArray("references"), r.workload().writes().stream().map(DrillWorkload.Write::toString).toList());
     if (r.catchUp().isPresent()) n.put("catchUpSeconds", r.catchUp().get().toMillis() / 1000.0);
     else n.putNull("catchUpSeconds");
     n.put("routingRestored", r.routingRestored());
