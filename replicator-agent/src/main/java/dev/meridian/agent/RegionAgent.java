@@ -56,10 +56,9 @@ public final class RegionAgent implements AutoCloseable {
   private final RegionMonitor monitor;
   private final HttpServer server;
 
-  private RegionAgent(AgentConfig config) {
+  private RegionAgent(AgentConfig config, Clock clock) {
     this.config = config;
     this.blobs = new FileSystemBlobStore(config.blobsRoot());
-    Clock clock = Clock.systemUTC();
     this.metrics = AgentMetrics.create(config.region(), clock);
     RocksDbRegistryState opened = null;
     ReplicationRuntime member = null;
@@ -134,7 +133,15 @@ public final class RegionAgent implements AutoCloseable {
 
   /** Opens the stores and starts serving; the returned agent is ready. */
   public static RegionAgent start(AgentConfig config) {
-    RegionAgent agent = new RegionAgent(config);
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * The same on another clock: it feeds the HLC's physical part and every timestamp of the agent. Only drills and
+   * tests pass one other than the system clock ({@code serve --clock-offset}), to rehearse a machine whose clock is off.
+   */
+  public static RegionAgent start(AgentConfig config, Clock clock) {
+    RegionAgent agent = new RegionAgent(config, clock);
     log.info("agent.start region={} address={} data_dir={}", config.region(), agent.address(), config.dataDir());
     return agent;
   }
