@@ -57,7 +57,7 @@ public final class FailoverDrill {
     if (regions.size() < 2) throw new IllegalArgumentException("a failover drill needs another region to fail over to");
     Instant started = clock.instant();
     boolean reconnected = false;
-    boolean workloadRunning = false;
+    Traffic traffic = null;
     try {
       cut.isolate(region);
       progress.accept("isolated " + region + " from replication");
@@ -67,22 +67,16 @@ public final class FailoverDrill {
       List<String> rpo = RpoReferences.of(atCutOver);
       progress.accept("cut over: " + region + " out of routing, " + rpo.size() + " image references not shipped");
 
-      workload.start();
-      workloadRunning = true;
-      Duration half = settings.duration().dividedBy(2);
-      pause.sleep(half);
+      traffic = new Traffic(workload, clock.instant().plus(settings.duration()));
+      pause.sleep(settings.duration().dividedBy(2));
       List<UnshippedWrite> atReconnect = cut.unshipped(region);
       cut.reconnect(region);
       reconnected = true;
       Instant reconnectedAt = clock.instant();
       progress.accept("reconnected " + region);
-      pause.sleep(settings.duration().minus(half));
-      DrillWorkload.Result traffic = workload.stop();
-      workloadRunning = false;
-      progress.accept("workload done: " + traffic.writes().size() + " pushes, " + traffic.pulls() + " pulls, "
-          + traffic.errors().size() + " errors");
 
-      Optional<FleetView.RegionSnapshot> caughtUp = awaitCaughtUp(region, settings, reconnectedAt);
+      // Catching up under the workload's traffic, as a region coming back would; routing returns as soon as it has.
+      Optional<FleetView.RegionSnapshot> caughtUp = awaitCaughtUp(region, settings, reconnectedAt, traffic);
       Optional<Duration> catchUp = caughtUp.map(s -> Duration.between(reconnectedAt, clock.instant()));
       if (caughtUp.isPresent()) {
         routing.enable(region);
@@ -90,14 +84,18 @@ public final class FailoverDrill {
       } else {
         progress.accept(region + " did not catch up within " + settings.catchUpTimeout() + "; routing left disabled");
       }
-      List<String> divergent = awaitConverged(regions, checks(traffic, atReconnect), settings);
+      DrillWorkload.Result result = traffic.finish();
+      progress.accept("workload done: " + result.writes().size() + " pushes, " + result.pulls() + " pulls, "
+          + result.errors().size() + " errors");
+
+      List<String> divergent = awaitConverged(regions, checks(result, atReconnect), settings);
       return new DrillReport(region.value(), regions.stream().map(RegionId::value).toList(), started, cutOver, reconnectedAt,
-          clock.instant(), true, rpo, atCutOver.size(), RpoReferences.of(RpoReferences.since(atCutOver, atReconnect)), traffic,
+          clock.instant(), true, rpo, atCutOver.size(), RpoReferences.of(RpoReferences.since(atCutOver, atReconnect)), result,
           catchUp, caughtUp.map(FleetView.RegionSnapshot::lagSeconds).orElse(Double.NaN), caughtUp.isPresent(),
           divergent.isEmpty(), divergent);
     } catch (RuntimeException | InterruptedException e) {
       if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-      if (workloadRunning) workload.stop();
+      if (traffic != null) traffic.stop();
       if (!reconnected) {
         try {
           cut.reconnect(region);
@@ -112,8 +110,8 @@ public final class FailoverDrill {
   }
 
   /** Polls the region until its lag is under the threshold with nothing left to replay or ship; empty at the timeout. */
-  private Optional<FleetView.RegionSnapshot> awaitCaughtUp(RegionId region, DrillSettings settings, Instant reconnectedAt)
-      throws InterruptedException {
+  private Optional<FleetView.RegionSnapshot> awaitCaughtUp(RegionId region, DrillSettings settings, Instant reconnectedAt,
+      Traffic traffic) throws InterruptedException {
     Instant deadline = reconnectedAt.plus(settings.catchUpTimeout());
     Duration sinceReconnect = Duration.between(reconnectedAt, clock.instant());
     if (sinceReconnect.compareTo(SETTLE) < 0) pause.sleep(SETTLE.minus(sinceReconnect));
@@ -131,7 +129,37 @@ public final class FailoverDrill {
         inARow = 0;
       }
       if (!clock.instant().isBefore(deadline)) return Optional.empty();
+      traffic.stopIfDue();
       pause.sleep(settings.pollInterval());
+    }
+  }
+
+  /** The workload, which runs until {@code end} whatever the drill is waiting for meanwhile. */
+  private final class Traffic {
+    private final DrillWorkload workload;
+    private final Instant end;
+    private DrillWorkload.Result result;
+
+    Traffic(DrillWorkload workload, Instant end) {
+      this.workload = workload;
+      this.end = end;
+      workload.start();
+    }
+
+    void stopIfDue() {
+      if (result == null && !clock.instant().isBefore(end)) result = workload.stop();
+    }
+
+    void stop() {
+      if (result == null) result = workload.stop();
+    }
+
+    /** Waits for the end, if it is still to come, and stops. */
+    DrillWorkload.Result finish() throws InterruptedException {
+      Duration left = Duration.between(clock.instant(), end);
+      if (result == null && !left.isNegative() && !left.isZero()) pause.sleep(left);
+      stop();
+      return result;
     }
   }
 

@@ -56,6 +56,9 @@ class FailoverDrillIT {
     assertThat(isolated.path("isolated").asBoolean()).isTrue();
     Digest first = push(east.http(), "team/app", "before-cutover-1", 1);
     Digest second = push(east.http(), "team/app", "before-cutover-2", 2);
+    assertThat(east.http().send("HEAD", "/v2/team/app/manifests/before-cutover-1", BodyPublishers.noBody(),
+        "Meridian-Internal", "no-read-through").statusCode()).as("peers are refused, as a partition would").isEqualTo(503);
+    assertThat(servedWithoutReadThrough(west, "team/app", "before-cutover-1")).isEmpty();
 
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
