@@ -2,6 +2,8 @@ package dev.meridian.agent;
 
 import dev.meridian.agent.admin.AdminHttpClient;
 import dev.meridian.agent.admin.AdminService;
+import dev.meridian.agent.admin.FleetMemberIsolation;
+import dev.meridian.agent.admin.RegionIsolation;
 import dev.meridian.agent.admin.ManifestInspector;
 import dev.meridian.agent.admin.RegionMonitor;
 import dev.meridian.agent.admin.ReplicationSample;
@@ -74,11 +76,10 @@ public final class RegionAgent implements AutoCloseable {
 
   private final Optional<LiveTopology> topology;
 
-  private RegionAgent(AgentConfig config, RegionBootstrap bootstrap) {
+  private RegionAgent(AgentConfig config, RegionBootstrap bootstrap, Clock clock) {
     this.config = config;
     this.topology = config.fleet().map(LiveTopology::seeded);
     this.blobs = new FileSystemBlobStore(config.blobsRoot());
-    Clock clock = Clock.systemUTC();
     this.metrics = AgentMetrics.create(config.region(), clock);
     RocksDbRegistryState opened = null;
     ReplicationRuntime member = null;
@@ -122,7 +123,8 @@ public final class RegionAgent implements AutoCloseable {
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
           new ManifestInspector(config.region().value(), served, admitted), new AdminHttpClient(config.admin().fanOutTimeout()),
           config.admin().fanOutTimeout(), Optional.of(new SnapshotExport(config.region(), opened, config.snapshotsDir())),
-          replications, () -> runtime == null || inFleet(runtime.membership()));
+          replications, () -> runtime == null || inFleet(runtime.membership()),
+          member == null ? RegionIsolation.NONE : new FleetMemberIsolation(member, served));
       Runnable wakeTransfers = member == null ? () -> {} : member.transfers()::wake;
       scrub = new Scrubber(blobs, served, guard, clock, config.repair().scrubBytesPerSecond(), config.repair().scrubInterval(),
           ScrubListener.all(metrics.scrubListener(), auditLog), wakeTransfers);
@@ -210,7 +212,7 @@ public final class RegionAgent implements AutoCloseable {
 
   /** Opens the stores and starts serving; the returned agent is ready. */
   public static RegionAgent start(AgentConfig config) {
-    return start(config, RegionBootstrap.NONE);
+    return start(config, RegionBootstrap.NONE, Clock.systemUTC());
   }
 
   /**
@@ -218,7 +220,20 @@ public final class RegionAgent implements AutoCloseable {
    * log (e.g. seeding from a peer's snapshot); the region is {@code creating} meanwhile.
    */
   public static RegionAgent start(AgentConfig config, RegionBootstrap bootstrap) {
-    RegionAgent agent = new RegionAgent(config, bootstrap);
+    return start(config, bootstrap, Clock.systemUTC());
+  }
+
+  /**
+   * The same on another clock: it feeds the HLC's physical part and every timestamp of the agent. Only drills and
+   * tests pass one other than the system clock ({@code serve --clock-offset}), to rehearse a machine whose clock is off.
+   */
+  public static RegionAgent start(AgentConfig config, Clock clock) {
+    return start(config, RegionBootstrap.NONE, clock);
+  }
+
+  /** With both a bootstrap and a clock. */
+  public static RegionAgent start(AgentConfig config, RegionBootstrap bootstrap, Clock clock) {
+    RegionAgent agent = new RegionAgent(config, bootstrap, clock);
     log.info("agent.start region={} address={} data_dir={}", config.region(), agent.address(), config.dataDir());
     return agent;
   }

@@ -40,7 +40,7 @@ public final class ChaosFleet implements AutoCloseable {
   private final Map<String, FaultProxy> links = new LinkedHashMap<>();
   private final Map<String, RegionClient> clients = new LinkedHashMap<>();
 
-  private ChaosFleet(Path dir, List<String> regions, PortReservations ports) {
+  private ChaosFleet(Path dir, List<String> regions, Map<String, List<String>> agentArguments, PortReservations ports) {
     this.dir = dir.toAbsolutePath();
     this.regions = List.copyOf(regions);
     this.brokerPort = ports.reserve();
@@ -63,21 +63,34 @@ public final class ChaosFleet implements AutoCloseable {
     for (String region : regions) {
       Path fleetFile = writeFleetFile(region);
       int port = agentPorts.get(region);
-      agents.put(region, new MeridianProcess(region, List.of("serve", "--region", region,
+      var serve = new ArrayList<>(List.of("serve", "--region", region,
           "--data-dir", this.dir.resolve(region + "/data").toString(), "--fleet", fleetFile.toString(),
-          "--port", Integer.toString(port)), "region " + region + " listening on", this.dir.resolve(region + "/logs")));
+          "--port", Integer.toString(port)));
+      serve.addAll(agentArguments.getOrDefault(region, List.of()));
+      agents.put(region, new MeridianProcess(region, serve, "region " + region + " listening on", this.dir.resolve(region + "/logs")));
       clients.put(region, new RegionClient(region, port));
     }
   }
 
   /** Starts the broker, then every agent; returns once each has announced itself. */
   public static ChaosFleet start(Path dir, List<String> regions) {
+    return start(dir, regions, Map.of(), f -> { });
+  }
+
+  /**
+   * The same with more {@code serve} arguments for some regions (e.g. {@code --clock-offset=-5m}), and
+   * {@code beforeAgents} run once the directories are laid out, before any agent starts (e.g. to mount a small
+   * file system under a region's data directory).
+   */
+  public static ChaosFleet start(Path dir, List<String> regions, Map<String, List<String>> agentArguments,
+      java.util.function.Consumer<ChaosFleet> beforeAgents) {
     deleteRecursively(dir);
     ChaosFleet fleet;
     try (var ports = new PortReservations()) {
-      fleet = new ChaosFleet(dir, regions, ports);
+      fleet = new ChaosFleet(dir, regions, agentArguments, ports);
     } // released only now: a proxy binding port 0 meanwhile could otherwise get a process's port
     try {
+      beforeAgents.accept(fleet);
       fleet.broker.start();
       fleet.agents.values().forEach(MeridianProcess::start);
       return fleet;

@@ -8,6 +8,7 @@ import dev.meridian.chaos.fleet.RegionClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
@@ -43,7 +44,7 @@ abstract class ChaosScenario {
   @BeforeEach
   void startFleet(TestInfo test) {
     Path dir = Path.of("target", "chaos-runs", getClass().getSimpleName(), test.getTestMethod().orElseThrow().getName());
-    fleet = ChaosFleet.start(dir, regions());
+    fleet = ChaosFleet.start(dir, regions(), agentArguments(), this::beforeAgentsStart);
     long seed = Long.getLong("chaos.seed", test.getDisplayName().hashCode());
     System.out.println("workload seed " + seed + " (rerun with -Dchaos.seed=" + seed + ")");
     workload = new Workload(clients(), seed, List.of("team-a/app", "team-b/tool"), List.of("v1", "v2", "latest"));
@@ -53,6 +54,14 @@ abstract class ChaosScenario {
   void stopFleet() {
     if (fleet != null) fleet.close();
   }
+
+  /** More {@code serve} arguments per region; none unless a scenario says otherwise. */
+  Map<String, List<String>> agentArguments() {
+    return Map.of();
+  }
+
+  /** Runs once the fleet's directories exist, before any process starts. */
+  void beforeAgentsStart(ChaosFleet fleet) {}
 
   List<RegionClient> clients() {
     return regions().stream().map(fleet::client).toList();

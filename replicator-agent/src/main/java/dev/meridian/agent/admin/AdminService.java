@@ -49,6 +49,7 @@ public final class AdminService {
   private final Optional<Supplier<BlobContent>> snapshots;
   private final Optional<ReplicationAdmin> replications;
   private final java.util.function.BooleanSupplier inFleet;
+  private final RegionIsolation isolation;
 
   /**
    * @param fleet every region, this one included; a standalone agent lists only itself
@@ -56,22 +57,25 @@ public final class AdminService {
    */
   public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
       AdminHttpClient peers, Duration timeout) {
-    this(self, fleet, monitor, inspector, peers, timeout, Optional.empty(), Optional.empty(), () -> true);
+    this(self, fleet, monitor, inspector, peers, timeout, Optional.empty(), Optional.empty(), () -> true,
+        RegionIsolation.NONE);
   }
 
   /**
    * With this region's register snapshot served to regions joining the fleet, the fleet's regions managed here
-   * ({@code /admin/v1/replications}), and whether this region is in the fleet now (a region not created yet, or
-   * deleted, is not ready: {@code /readyz} answers 503).
+   * ({@code /admin/v1/replications}), whether this region is in the fleet now (a region not created yet, or
+   * deleted, is not ready: {@code /readyz} answers 503), and a way to cut this region off from the fleet
+   * (failover drills).
    *
    * @param snapshots writes this region's register snapshot, for regions joining the fleet
    */
   public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
       AdminHttpClient peers, Duration timeout, Optional<Supplier<BlobContent>> snapshots,
-      Optional<ReplicationAdmin> replications, java.util.function.BooleanSupplier inFleet) {
+      Optional<ReplicationAdmin> replications, java.util.function.BooleanSupplier inFleet, RegionIsolation isolation) {
     this.snapshots = requireNonNull(snapshots, "snapshots");
     this.replications = requireNonNull(replications, "replications");
     this.inFleet = requireNonNull(inFleet, "inFleet");
+    this.isolation = requireNonNull(isolation, "isolation");
     this.self = requireNonNull(self, "self");
     this.fleet = requireNonNull(fleet, "fleet");
     this.monitor = requireNonNull(monitor, "monitor");
@@ -93,6 +97,15 @@ public final class AdminService {
   /** Whether this region is in the fleet (a standalone region always is): part of readiness. */
   public boolean inFleet() {
     return inFleet.getAsBoolean();
+  }
+
+  /** This region's cut-off switch (for drills). */
+  public RegionIsolation isolation() {
+    return isolation;
+  }
+
+  public String self() {
+    return self;
   }
 
   public RegionStatus region() {

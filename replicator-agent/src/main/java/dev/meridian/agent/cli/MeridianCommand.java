@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     version = "meridian 0.1.0",
     description = "An open geo-replicated OCI container registry.",
     subcommands = {UpCommand.class, ServeCommand.class, BrokerCommand.class, StatusCommand.class, WaitCommand.class, FrontDoorCommand.class, TopologyCommand.class,
-        ReplicationCommand.class})
+        ReplicationCommand.class, DrillCommand.class})
 public final class MeridianCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

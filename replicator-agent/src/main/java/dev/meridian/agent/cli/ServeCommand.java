@@ -68,6 +68,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Pause between two comparisons of this region's registers with every peer's (default: ${DEFAULT-VALUE}).")
   java.time.Duration antiEntropyInterval;
 
+  /** For drills and tests only: a region whose machine's clock is wrong, to rehearse clock skew. */
+  @Option(names = "--clock-offset", hidden = true, defaultValue = "0s", converter = SignedDurationArgument.class,
+      description = "Diagnostic, for drills and tests: shift this agent's clock (the HLC's physical part, logs and "
+          + "metrics alike) by this much, e.g. -5m.")
+  java.time.Duration clockOffset;
+
   @Override
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
@@ -95,7 +101,9 @@ public final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--scrub-interval and --anti-entropy-interval must be positive");
     }
     config = config.withRepair(new RepairConfig(scrubRate, scrubInterval, antiEntropyInterval));
-    RegionAgent agent = RegionAgent.start(config);
+    java.time.Clock clock = clockOffset.isZero() ? java.time.Clock.systemUTC() : java.time.Clock.offset(java.time.Clock.systemUTC(), clockOffset);
+    if (!clockOffset.isZero()) System.err.println("meridian serve: clock offset " + clockOffset.toMillis() + " ms (diagnostic: for drills and tests)");
+    RegionAgent agent = RegionAgent.start(config, clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close(); // SIGTERM: stop serving, then close the state cleanly

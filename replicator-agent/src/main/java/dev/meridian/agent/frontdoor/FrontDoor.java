@@ -17,12 +17,13 @@ public final class FrontDoor implements AutoCloseable {
   private final RegionHealth health;
   private final HealthProber prober;
   private final ProxyServer server;
+  private final RoutingOverrides overrides = new RoutingOverrides();
 
   private FrontDoor(FrontDoorConfig config, LiveTopology fleet) {
     this.health = new RegionHealth();
     // New requests go to regions replication is enabled for; sessions may finish on any region still there.
     RoutingPolicy policy = new RoutingPolicy(fleet::active, config.preference(), config.ranges());
-    FrontDoorRoutes routes = new FrontDoorRoutes(fleet::current, policy, health);
+    FrontDoorRoutes routes = new FrontDoorRoutes(fleet::current, policy, health, overrides);
     fleet.onChange(routes::resolve);
     this.server = ProxyServer.start(routes, new InetSocketAddress(config.bindAddress(), config.port()));
     this.prober = new HealthProber(fleet::active, health, config.probeInterval()).start();
@@ -55,6 +56,11 @@ public final class FrontDoor implements AutoCloseable {
   /** What the front door believes about each region now. */
   public RegionHealth health() {
     return health;
+  }
+
+  /** Regions drained at this front door ({@code POST /admin/v1/frontdoor/regions/ID?routingEnabled=false}). */
+  public RoutingOverrides overrides() {
+    return overrides;
   }
 
   @Override

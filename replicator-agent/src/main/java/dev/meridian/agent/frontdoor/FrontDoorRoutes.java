@@ -9,7 +9,7 @@ import dev.meridian.topology.Region;
 import dev.meridian.topology.Topology;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,22 +24,33 @@ public final class FrontDoorRoutes implements ProxyRoutes {
   private final java.util.function.Supplier<Topology> fleet;
   private final RoutingPolicy policy;
   private final RegionHealth health;
+  private final RoutingOverrides overrides;
+  private final FrontDoorAdmin admin;
   private final Map<Region, InetSocketAddress> addresses = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Resolves every region's host now, once: the event loops that call {@link #plan} must never wait on DNS. */
   public FrontDoorRoutes(Topology fleet, RoutingPolicy policy, RegionHealth health) {
-    this(() -> fleet, policy, health);
+    this(() -> fleet, policy, health, new RoutingOverrides());
+  }
+
+  /** With regions an operator drained ({@link FrontDoorAdmin} changes them). */
+  public FrontDoorRoutes(Topology fleet, RoutingPolicy policy, RegionHealth health, RoutingOverrides overrides) {
+    this(() -> fleet, policy, health, overrides);
   }
 
   /**
    * Routing within the regions {@code fleet} has at each request (every region, disabled ones included: a
-   * session in progress may finish where it started; {@code policy} says where new requests go). Call
-   * {@link #resolve} after each change of the fleet, so that hosts are resolved off the event loops.
+   * session in progress may finish where it started; {@code policy} says where new requests go), less the regions
+   * an operator drained here. Call {@link #resolve} after each change of the fleet, so that hosts are resolved off
+   * the event loops.
    */
-  public FrontDoorRoutes(java.util.function.Supplier<Topology> fleet, RoutingPolicy policy, RegionHealth health) {
+  public FrontDoorRoutes(java.util.function.Supplier<Topology> fleet, RoutingPolicy policy, RegionHealth health,
+      RoutingOverrides overrides) {
     this.fleet = requireNonNull(fleet, "fleet");
     this.policy = requireNonNull(policy, "policy");
     this.health = requireNonNull(health, "health");
+    this.overrides = requireNonNull(overrides, "overrides");
+    this.admin = new FrontDoorAdmin(fleet, overrides, health);
     resolve();
   }
 
@@ -54,19 +65,21 @@ public final class FrontDoorRoutes implements ProxyRoutes {
 
   @Override
   public ProxyPlan plan(String method, String uri, InetSocketAddress client) {
+    Optional<InetAddress> address = Optional.ofNullable(client).map(InetSocketAddress::getAddress);
+    Optional<ProxyPlan> own = admin.plan(method, uri, address);
+    if (own.isPresent()) return own.get();
     Optional<UploadLocations.Pinned> pinned = UploadLocations.parse(uri);
     if (pinned.isPresent()) {
       RegionId region = pinned.get().region();
       ProxyPlan.Refusal unknown = new ProxyPlan.Refusal(404, "BLOB_UPLOAD_UNKNOWN",
           "the upload's region " + region + " is unavailable: start the upload again");
       Optional<Region> holder = fleet.get().region(region);
-      // Routing disabled does not matter here: a session in progress may finish where it started.
+      // Routing disabled or drained does not matter here: a session in progress may finish where it started.
       if (holder.isEmpty() || !health.isUp(region)) return new ProxyPlan.Refuse(unknown);
       return new ProxyPlan.Forward(List.of(upstream(holder.get(), pinned.get().upstreamUri())), unknown);
     }
-    Optional<InetAddress> address = Optional.ofNullable(client).map(InetSocketAddress::getAddress);
     Topology now = fleet.get();
-    List<ProxyPlan.Upstream> upstreams = policy.order(address, health::isUp).stream()
+    List<ProxyPlan.Upstream> upstreams = policy.order(address, id -> health.isUp(id) && !overrides.drained(id)).stream()
         .flatMap(id -> now.region(id).stream())
         .map(region -> upstream(region, uri))
         .toList();

@@ -4,6 +4,7 @@ import dev.meridian.agent.admin.AdminJson;
 import dev.meridian.agent.admin.AdminService;
 import dev.meridian.agent.repair.RepairJson;
 import dev.meridian.agent.repair.RepairService;
+import dev.meridian.agent.admin.IsolationJson;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
@@ -58,8 +59,23 @@ final class AdminHandler {
       case ADMIN_ANTI_ENTROPY_SUMMARY -> json(RepairJson.summary(admin().region().id(), repair().summary()));
       case ADMIN_ANTI_ENTROPY_REPOSITORY -> new Reply.Full(Responses.bytes(HttpResponseStatus.OK, NDJSON,
           RepairJson.registers(repair().registers(Handlers.repository(call)))));
+      case ADMIN_ISOLATION -> isolation(call);
       default -> throw new IllegalStateException("not an admin route: " + call.match.route());
     });
+  }
+
+  /** GET shows what has not left this region; POST {@code ?isolated=true|false} cuts it off or joins it again first. */
+  private Reply isolation(Call call) {
+    AdminService admin = admin();
+    if (call.method().equals("POST")) {
+      String isolated = required(call, "isolated");
+      switch (isolated) {
+        case "true" -> admin.isolation().isolate();
+        case "false" -> admin.isolation().reconnect();
+        default -> throw new RegistryException(OciErrorCode.UNSUPPORTED, "isolated must be true or false", isolated, 400);
+      }
+    }
+    return json(IsolationJson.isolation(admin.self(), admin.isolation()));
   }
 
   private Reply metrics() {

@@ -17,6 +17,7 @@ final class Handlers {
   private final UploadHandler uploads;
   private final ListingHandler listings;
   private final AdminHandler admin;
+  private final BooleanSupplier isolated;
 
   Handlers(RegistryService service, BooleanSupplier serving) {
     this(service, serving, HttpExtensions.none());
@@ -28,6 +29,7 @@ final class Handlers {
 
   Handlers(RegistryService service, BooleanSupplier serving, HttpExtensions extensions, ReadThrough readThrough) {
     this.admin = new AdminHandler(extensions);
+    this.isolated = () -> extensions.admin().map(a -> a.isolation().isolated()).orElse(false);
     // A region not in the fleet (not created yet, or deleted) is not ready: the front door routes elsewhere.
     this.probes = new ProbeHandler(service,
         () -> serving.getAsBoolean() && extensions.admin().map(dev.meridian.agent.admin.AdminService::inFleet).orElse(true));
@@ -38,6 +40,11 @@ final class Handlers {
   }
 
   Exchange exchangeFor(Call call) {
+    if (isolated.getAsBoolean() && call.match.route().template().startsWith("/v2/") && call.header(INTERNAL_HEADER).isPresent()) {
+      // Cut off from the fleet (a failover drill): peers must see what a partition would show them.
+      return BufferedExchange.refusing(call, new RegistryException(OciErrorCode.UNAVAILABLE,
+          "this region is isolated from the fleet", null, 503));
+    }
     return switch (call.match.route()) {
       case BASE, HEALTHZ, READYZ -> probes.exchange(call);
       case CATALOG, TAGS_LIST, REFERRERS -> listings.exchange(call);
@@ -45,7 +52,7 @@ final class Handlers {
       case BLOB -> blobs.exchange(call);
       case UPLOAD_START, UPLOAD -> uploads.exchange(call);
       case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_SNAPSHOT, METRICS,
-          ADMIN_REPLICATIONS, ADMIN_REPLICATION -> admin.exchange(call);
+          ADMIN_REPLICATIONS, ADMIN_REPLICATION, ADMIN_ISOLATION -> admin.exchange(call);
       case ADMIN_SCRUB, ADMIN_ANTI_ENTROPY, ADMIN_ANTI_ENTROPY_SUMMARY, ADMIN_ANTI_ENTROPY_REPOSITORY -> admin.exchange(call);
     };
   }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import dev.meridian.core.blob.StorageFullException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,11 @@ public final class OciErrorResponder {
       FullHttpResponse response = error(HttpResponseStatus.valueOf(e.httpStatus()), e.code().name(), e.getMessage(), e.detail());
       if (e instanceof UploadRangeException range) UploadHandler.addUploadHeaders(response, range.status());
       return response;
+    }
+    if (StorageFullException.isOutOfSpace(cause)) {
+      // Not the client's fault and not a crash: 507 says so, and clients retry a 5xx later.
+      log.warn("request failed: out of disk space reason={}", cause.getMessage());
+      return error(HttpResponseStatus.INSUFFICIENT_STORAGE, "UNAVAILABLE", "this region is out of disk space", null);
     }
     log.error("request failed unexpectedly", cause);
     return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "UNKNOWN", "internal server error", null);

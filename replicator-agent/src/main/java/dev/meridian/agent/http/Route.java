@@ -30,6 +30,7 @@ public enum Route {
   ADMIN_ANTI_ENTROPY("/admin/v1/antientropy"),
   ADMIN_ANTI_ENTROPY_SUMMARY("/admin/v1/antientropy/summary"),
   ADMIN_ANTI_ENTROPY_REPOSITORY("/admin/v1/antientropy/repository/{name}"),
+  ADMIN_ISOLATION("/admin/v1/region/isolation"),
   METRICS("/metrics");
 
   private final String template;

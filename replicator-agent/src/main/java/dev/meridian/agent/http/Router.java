@@ -45,6 +45,7 @@ public final class Router {
     METHODS.put(Route.ADMIN_ANTI_ENTROPY, Set.of("POST"));
     METHODS.put(Route.ADMIN_ANTI_ENTROPY_SUMMARY, Set.of("GET"));
     METHODS.put(Route.ADMIN_ANTI_ENTROPY_REPOSITORY, Set.of("GET"));
+    METHODS.put(Route.ADMIN_ISOLATION, Set.of("GET", "POST"));
   }
 
   /** The methods a route answers. */
@@ -93,6 +94,8 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_ANTI_ENTROPY));
       case "/admin/v1/antientropy/summary":
         return Optional.of(simple(Route.ADMIN_ANTI_ENTROPY_SUMMARY));
+      case "/admin/v1/region/isolation":
+        return Optional.of(simple(Route.ADMIN_ISOLATION));
       default:
         break;
     }

@@ -39,6 +39,9 @@ public final class OutboxRelay implements AutoCloseable {
   private volatile boolean running = true;
   private volatile long shipped;
   private volatile String failing;
+  private volatile boolean held;
+  /** Held by the loop while it ships a batch, so {@link #hold} can wait for the batch in flight. */
+  private final ReentrantLock shipping = new ReentrantLock();
 
   public OutboxRelay(RegistryState state, EventSink sink) {
     this.state = state;
@@ -63,6 +66,22 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops shipping (a drill cutting the region off) or starts again. Holding returns once a batch in flight, if
+   * any, is acknowledged or failed: from then on the outbox holds exactly what has not reached the log.
+   */
+  public void hold(boolean hold) {
+    held = hold;
+    shipping.lock();
+    shipping.unlock();
+    if (!hold) wake();
+  }
+
+  /** Whether shipping is held. */
+  public boolean held() {
+    return held;
+  }
+
   /** Events acknowledged by the log since start. */
   public long shipped() {
     return shipped;
@@ -77,22 +96,28 @@ public final class OutboxRelay implements AutoCloseable {
     Duration backoff = Duration.ofMillis(100);
     try {
       while (running) {
+        Duration pause;
+        shipping.lock();
         try {
-          List<OutboxEntry> entries = state.readOutbox(BATCH);
+          List<OutboxEntry> entries = held ? List.of() : state.readOutbox(BATCH);
           if (entries.isEmpty()) {
-            awaitWake(IDLE_POLL);
-            continue;
+            pause = IDLE_POLL;
+          } else {
+            ship(entries);
+            failing = null;
+            backoff = Duration.ofMillis(100);
+            pause = Duration.ZERO;
           }
-          ship(entries);
-          failing = null;
-          backoff = Duration.ofMillis(100);
         } catch (RuntimeException e) {
           if (!running) return;
           failing = e.getMessage() == null ? e.toString() : e.getMessage();
           log.warn("outbox.relay.failed backlog={} retry_in_ms={} reason={}", state.outboxSize(), backoff.toMillis(), e.toString());
-          awaitWake(backoff);
+          pause = backoff;
           backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        } finally {
+          shipping.unlock(); // never wait with it held: a hold would wait for the pause too
         }
+        if (!pause.isZero()) awaitWake(pause);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

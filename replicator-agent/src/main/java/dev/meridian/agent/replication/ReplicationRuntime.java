@@ -5,6 +5,7 @@ import dev.meridian.agent.log.KafkaEventPublisher;
 import dev.meridian.agent.log.KafkaEventSubscriber;
 import dev.meridian.agent.log.KafkaTopics;
 import dev.meridian.agent.log.KafkaTopologyLog;
+import dev.meridian.agent.log.LogRecord;
 import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.transfer.ContentCompletion;
 import dev.meridian.agent.transfer.PeerClients;
@@ -99,6 +100,8 @@ public final class ReplicationRuntime implements AutoCloseable {
   private final SnapshotClient snapshots;
   private volatile KafkaEventSubscriber subscriber;
   private volatile String connectError;
+  private final Object isolation = new Object();
+  private volatile boolean isolated;
 
   /**
    * @param rawState the region's state without the outbox decorator (the relay reads and trims the outbox)
@@ -228,7 +231,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     if (replicate && subscriber == null && logReady && closing.getCount() > 0) {
       subscriber = KafkaEventSubscriber.start(
           KafkaEventSubscriber.Settings.of(topology.kafkaBootstrap(), KafkaTopics.EVENTS, "meridian-" + self),
-          startPositions(), replayer);
+          startPositions(), this::replayUnlessIsolated);
       log.info("replication.started region={}", self);
     }
   }
@@ -289,6 +292,56 @@ public final class ReplicationRuntime implements AutoCloseable {
   /** Local writes committed events to the outbox. */
   public void outboxAppended() {
     relay.wake();
+  }
+
+  /**
+   * Cuts this region off from the fleet, as a failover drill does: the relay stops shipping (local writes are
+   * acknowledged and wait in the outbox), replay stops applying, and transfers and read-through ask no peer.
+   * The region keeps serving its clients. Returns once a batch being shipped, if any, is settled, so the outbox
+   * then holds exactly the writes that have not reached the log. Idempotent.
+   */
+  public void isolate() {
+    isolated = true;
+    peers.cutOff(true);
+    relay.hold(true);
+    log.warn("replication.isolated region={} outbox_backlog={}", self, state.outboxSize());
+  }
+
+  /** Ends {@link #isolate}: the outbox ships, replay resumes where it stopped, pending transfers run again. */
+  public void reconnect() {
+    synchronized (isolation) {
+      isolated = false;
+      isolation.notifyAll();
+    }
+    peers.cutOff(false);
+    relay.hold(false);
+    transfers.wake();
+    log.info("replication.reconnected region={} outbox_backlog={}", self, state.outboxSize());
+  }
+
+  /** Whether the region is cut off from the fleet by {@link #isolate}. */
+  public boolean isolated() {
+    return isolated;
+  }
+
+  /**
+   * Replay's batches wait while the region is isolated. The consumer has no group membership (it assigns its
+   * partitions), so a held poll thread costs nothing. A batch dropped at close is not lost: offsets live in
+   * RocksDB with the state they produced, and a restart reads it again.
+   */
+  private void replayUnlessIsolated(List<LogRecord> batch) {
+    synchronized (isolation) {
+      while (isolated) {
+        if (closing.getCount() == 0) return;
+        try {
+          isolation.wait(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while isolated"); // the batch is delivered again
+        }
+      }
+    }
+    replayer.handle(batch);
   }
 
   /** Whether the log is reachable and replay runs. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.meridian.core.blob.BlobInfo;
 import dev.meridian.core.blob.BlobStore;
 import dev.meridian.core.blob.BlobUpload;
+import dev.meridian.core.blob.StorageFullException;
 import dev.meridian.core.blob.UploadId;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.OciErrorCode;
@@ -94,7 +95,15 @@ public final class BlobFetcher {
         log.info("transfer.restart digest={} source={} held_bytes={} reason=range_not_honoured", digest, peer.region(), from);
         upload = restart(upload);
       }
-      copy(blob.content(), upload, peer, digest);
+      try {
+        copy(blob.content(), upload, peer, digest);
+      } catch (StorageFullException e) {
+        // The disk is full: give the bytes held so far back (the region needs the space more than a resume
+        // point), and let the job's backoff try again later, from byte 0.
+        log.warn("transfer.out_of_space digest={} source={} held_bytes={} outcome=partial_copy_discarded", digest, peer.region(), upload.size());
+        upload.cancel();
+        throw e;
+      }
       if (total > 0 && upload.size() < total) {
         throw new PeerUnavailableException("peer " + peer.region() + " ended " + digest + " at byte " + upload.size() + " of " + total);
       }

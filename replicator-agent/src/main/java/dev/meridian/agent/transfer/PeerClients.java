@@ -16,6 +16,7 @@ public final class PeerClients implements AutoCloseable {
   private final java.util.function.Function<RegionId, Optional<PeerClient>> lookup;
   private final AutoCloseable resources;
   private final Runnable abortReads;
+  private volatile boolean cutOff;
 
   private PeerClients(Map<RegionId, PeerClient> clients, AutoCloseable resources, Runnable abortReads) {
     this(clients, null, resources, abortReads);
@@ -60,8 +61,15 @@ public final class PeerClients implements AutoCloseable {
     return new PeerClients(byRegion, () -> {}, () -> {});
   }
 
+  /** The client of {@code region}; none while {@link #cutOff cut off}, so transfers and read-through ask nobody. */
   public Optional<PeerClient> forRegion(RegionId region) {
-    return lookup.apply(region);
+    return cutOff ? Optional.empty() : lookup.apply(region);
+  }
+
+  /** Cuts this region off from its peers (a failover drill's isolation) or connects it again. */
+  public void cutOff(boolean cut) {
+    cutOff = cut;
+    if (cut) abortReads.run();
   }
 
   /** Fails every body read in progress at once (a stopping worker); the clients stay usable. */

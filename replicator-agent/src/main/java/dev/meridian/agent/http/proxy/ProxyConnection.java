@@ -138,6 +138,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
     if (decided instanceof ProxyPlan.Refuse refuse) {
       respondLocally(refuse.refusal());
+    } else if (decided instanceof ProxyPlan.Answer answer) {
+      respondLocally(answer.status(), answer.contentType(), answer.body());
     } else {
       plan = (ProxyPlan.Forward) decided;
       attempt = 0;
@@ -341,13 +343,17 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void respondLocally(ProxyPlan.Refusal refusal) {
-    status = refusal.status();
+    String body = "{\"errors\":[{\"code\":\"" + refusal.code() + "\",\"message\":\"" + escape(refusal.message()) + "\"}]}";
+    respondLocally(refusal.status(), "application/json", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void respondLocally(int answerStatus, String contentType, byte[] body) {
+    status = answerStatus;
     responseStarted = true;
     startDiscarding(); // whatever body comes is not going anywhere
-    String body = "{\"errors\":[{\"code\":\"" + refusal.code() + "\",\"message\":\"" + escape(refusal.message()) + "\"}]}";
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(refusal.status()),
-        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answerStatus),
+        Unpooled.wrappedBuffer(body));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     response.headers().set("Docker-Distribution-API-Version", "registry/2.0");
     // A client waiting for 100 Continue will not send its body: the connection cannot carry another request.
@@ -357,7 +363,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(response).addListener(f -> {
       if (!f.isSuccess() || close) {
         log.info("proxy method={} uri={} upstream=none status={} duration_ms={}", current == null ? "-" : current.method(),
-            current == null ? "-" : abbreviate(current.uri()), refusal.status(), (System.nanoTime() - startNanos) / 1_000_000);
+            current == null ? "-" : abbreviate(current.uri()), answerStatus, (System.nanoTime() - startNanos) / 1_000_000);
         ctx.close();
         return;
       }

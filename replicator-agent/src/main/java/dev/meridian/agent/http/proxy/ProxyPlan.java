@@ -25,6 +25,20 @@ public sealed interface ProxyPlan {
     }
   }
 
+  /** Answer at once, successfully, without asking any upstream (the front door's own admin API). */
+  record Answer(int status, String contentType, byte[] body) implements ProxyPlan {
+    public Answer {
+      if (status < 200 || status > 299) throw new IllegalArgumentException("not a success status: " + status);
+      requireNonNull(contentType, "contentType");
+      body = body.clone();
+    }
+
+    @Override
+    public byte[] body() {
+      return body.clone();
+    }
+  }
+
   /** One place a request may go, with the request target to send there. */
   record Upstream(String name, InetSocketAddress address, String uri) {
     public Upstream {

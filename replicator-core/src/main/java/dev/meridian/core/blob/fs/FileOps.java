@@ -1,5 +1,6 @@
 package dev.meridian.core.blob.fs;
 
+import dev.meridian.core.blob.StorageFullException;
 import dev.meridian.core.digest.DigestAlgorithm;
 import dev.meridian.core.digest.Digester;
 import java.io.IOException;
@@ -74,7 +75,9 @@ final class FileOps {
     }
   }
 
+  /** {@link StorageFullException} when the disk is full, so callers can tell that from other I/O errors. */
   static UncheckedIOException unchecked(String what, IOException e) {
+    if (StorageFullException.isOutOfSpace(e)) return new StorageFullException("out of disk space: " + what + ": " + e.getMessage(), e);
     return new UncheckedIOException(what + ": " + e.getMessage(), e);
   }
 }

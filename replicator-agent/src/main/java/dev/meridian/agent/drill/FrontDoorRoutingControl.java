@@ -1,0 +1,35 @@
+package dev.meridian.agent.drill;
+
+import dev.meridian.core.clock.RegionId;
+import java.time.Duration;
+
+/**
+ * {@link RoutingControl} through one front door's admin API ({@code POST /admin/v1/frontdoor/regions/ID}): in
+ * effect at that front door at once, and only there (it does not change the fleet file or other front doors).
+ */
+public final class FrontDoorRoutingControl implements RoutingControl {
+  private final String frontDoor;
+  private final DrillHttp http;
+
+  public FrontDoorRoutingControl(String frontDoorUrl, Duration timeout) {
+    this.frontDoor = DrillHttp.base(frontDoorUrl);
+    this.http = new DrillHttp(timeout);
+  }
+
+  @Override
+  public void disable(RegionId region) {
+    set(region, false);
+  }
+
+  @Override
+  public void enable(RegionId region) {
+    set(region, true);
+  }
+
+  private void set(RegionId region, boolean enabled) {
+    var answer = http.post(frontDoor + "/admin/v1/frontdoor/regions/" + region + "?routingEnabled=" + enabled);
+    if (answer.path("drained").asBoolean(enabled) == enabled) {
+      throw new IllegalStateException("the front door at " + frontDoor + " did not " + (enabled ? "restore " : "drain ") + region);
+    }
+  }
+}
