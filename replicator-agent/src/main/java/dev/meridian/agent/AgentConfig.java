@@ -3,6 +3,7 @@ package dev.meridian.agent;
 import static java.util.Objects.requireNonNull;
 
 import dev.meridian.agent.admin.AdminConfig;
+import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Topology;
@@ -13,11 +14,12 @@ import java.util.Optional;
  * What one region agent needs to start: its region id, where to listen, its data directory (blobs under
  * {@code blobs-root/}, state under {@code state/}), and, for a fleet member, the fleet it replicates with.
  * Port 0 picks a free port. Without a fleet the agent is a standalone single-region registry. The audit log
- * of writes is {@code audit.log} in the data directory.
+ * of writes is {@code audit.log} in the data directory. {@code security} holds TLS, client limits, Kafka client
+ * properties and the fleet key.
  */
 public record AgentConfig(
     RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
-    AdminConfig admin) {
+    AdminConfig admin, SecurityConfig security) {
   public static final String DEFAULT_BIND = "127.0.0.1";
 
   public AgentConfig {
@@ -29,7 +31,14 @@ public record AgentConfig(
     requireNonNull(fleet, "fleet");
     requireNonNull(transfers, "transfers");
     requireNonNull(admin, "admin");
+    requireNonNull(security, "security");
     fleet.ifPresent(t -> t.requireRegion(region));
+  }
+
+  public AgentConfig(
+      RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
+      AdminConfig admin) {
+    this(region, bindAddress, port, dataDir, fleet, transfers, admin, SecurityConfig.defaults());
   }
 
   public AgentConfig(
@@ -39,7 +48,12 @@ public record AgentConfig(
 
   /** The same with other operator settings. */
   public AgentConfig withAdmin(AdminConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, security);
+  }
+
+  /** The same with other transport and abuse settings. */
+  public AgentConfig withSecurity(SecurityConfig settings) {
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, settings);
   }
 
   /** A standalone region. */

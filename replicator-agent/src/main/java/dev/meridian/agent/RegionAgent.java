@@ -11,6 +11,9 @@ import dev.meridian.agent.http.HttpExtensions;
 import dev.meridian.agent.http.HttpServer;
 import dev.meridian.agent.http.RequestListener;
 import dev.meridian.agent.metrics.AgentMetrics;
+import dev.meridian.agent.security.FleetKey;
+import dev.meridian.agent.security.TrustedCertificates;
+import javax.net.ssl.SSLContext;
 import dev.meridian.topology.Region;
 import java.util.List;
 import java.util.function.Supplier;
@@ -70,7 +73,9 @@ public final class RegionAgent implements AutoCloseable {
       Hlc hlc = new Hlc(clock);
       ContentGuard guard = new ContentGuard(); // pushes, replay and the prefetch sweeper share it
       RegistryState served = opened;
+      SSLContext outgoingTls = TrustedCertificates.sslContext(config.security().trustedCa());
       if (config.fleet().isPresent()) {
+        FleetKey fleetKey = config.security().fleetKey().orElseGet(() -> FleetKey.load(config.dataDir()));
         // Local writes commit with their events (the outbox); the relay is woken after each such commit.
         Runnable[] wake = {() -> {}};
         served = new OutboxingRegistryState(opened,
@@ -78,7 +83,8 @@ public final class RegionAgent implements AutoCloseable {
                 digest -> blobs.stat(digest).map(BlobInfo::size).orElse(0L)),
             new EventCodec(), () -> wake[0].run());
         member = new ReplicationRuntime(config.region(), config.fleet().get(), opened, served, blobs, hlc, clock,
-            config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults());
+            config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults(),
+            fleetKey, config.security());
         wake[0] = member::outboxAppended;
       }
       boolean readOnly = config.fleet().flatMap(f -> f.region(config.region()))
@@ -89,12 +95,12 @@ public final class RegionAgent implements AutoCloseable {
       metrics.bindRegion(watcher);
       if (member != null) metrics.bindCircuitBreakers(member.transfers());
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
-          new ManifestInspector(config.region().value(), served), new AdminHttpClient(config.admin().fanOutTimeout()),
+          new ManifestInspector(config.region().value(), served), new AdminHttpClient(config.admin().fanOutTimeout(), outgoingTls),
           config.admin().fanOutTimeout());
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
-          member == null ? ReadThrough.NONE : member.readThrough());
+          member == null ? ReadThrough.NONE : member.readThrough(), config.security().tls(), config.security().limits());
       if (member != null) member.start();
     } catch (RuntimeException | Error e) {
       if (member != null) member.close();
@@ -140,10 +146,10 @@ public final class RegionAgent implements AutoCloseable {
     return server.address();
   }
 
-  /** The URL clients use, e.g. {@code http://127.0.0.1:5001}. */
+  /** The URL clients use, e.g. {@code http://127.0.0.1:5001} ({@code https://} with TLS). */
   public String url() {
     InetSocketAddress address = address();
-    return "http://" + address.getHostString() + ":" + address.getPort();
+    return (server.tls() ? "https://" : "http://") + address.getHostString() + ":" + address.getPort();
   }
 
   public AgentConfig config() {

@@ -17,6 +17,10 @@ import dev.meridian.core.blob.BlobStore;
 import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.event.EventSigner;
+import dev.meridian.agent.security.FleetKey;
+import dev.meridian.agent.security.SecurityConfig;
+import dev.meridian.agent.security.TrustedCertificates;
 import dev.meridian.core.replication.ReplayPlanner;
 import dev.meridian.core.replication.ReplicaAcks;
 import dev.meridian.core.state.LogPosition;
@@ -40,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * <p>The region serves reads and writes whether or not the log is reachable. Connecting (creating the
  * topics if missing and waiting until every partition answers, STACK.md pitfall 1) runs in the
  * background and is retried until it succeeds; until then local writes wait in the outbox.
+ *
+ * <p>The relay signs every event it ships with the fleet key and replay applies only signed events
+ * ({@link EventSigner}); Kafka clients get the operator's extra properties (TLS, SASL), and peers are called
+ * over https trusting the configured CA bundle when their URLs say https.
  */
 public final class ReplicationRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicationRuntime.class);
@@ -49,6 +57,7 @@ public final class ReplicationRuntime implements AutoCloseable {
   private final RegionId self;
   private final Topology topology;
   private final RegistryState state;
+  private final Map<String, String> kafkaProperties;
   private final KafkaEventPublisher publisher;
   private final DeadLetterPublisher deadLetters;
   private final OutboxRelay relay;
@@ -68,27 +77,30 @@ public final class ReplicationRuntime implements AutoCloseable {
    * @param state the state every write goes through (replayed writes emit no events, acks append explicitly)
    */
   public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
-      Hlc hlc, Clock clock, TransferConfig transferConfig) {
+      Hlc hlc, Clock clock, TransferConfig transferConfig, FleetKey fleetKey) {
     this(self, topology, rawState, state, blobs, hlc, clock, transferConfig, ReplayListener.NONE, TransferListener.NONE,
-        new ContentGuard(), PrefetchSweeper.Settings.defaults());
+        new ContentGuard(), PrefetchSweeper.Settings.defaults(), fleetKey, SecurityConfig.defaults());
   }
 
   /** With listeners told what replay and transfers do (metrics). */
   public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
       Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
-      ContentGuard guard, PrefetchSweeper.Settings prefetch) {
+      ContentGuard guard, PrefetchSweeper.Settings prefetch, FleetKey fleetKey, SecurityConfig security) {
     this.self = self;
     this.topology = topology;
     this.state = state;
-    this.publisher = KafkaEventPublisher.create(topology.kafkaBootstrap());
-    this.deadLetters = DeadLetterPublisher.create(topology.kafkaBootstrap());
-    this.relay = new OutboxRelay(rawState, publisher::send);
-    this.peers = PeerClients.http(topology, self, transferConfig);
+    this.kafkaProperties = security.kafkaProperties();
+    EventSigner signer = new EventSigner(fleetKey.bytes());
+    this.publisher = KafkaEventPublisher.create(topology.kafkaBootstrap(), kafkaProperties);
+    this.deadLetters = DeadLetterPublisher.create(topology.kafkaBootstrap(), kafkaProperties);
+    this.relay = new OutboxRelay(rawState,
+        (key, payload) -> publisher.send(key, payload, Map.of(EventSigner.HEADER, signer.sign(key, payload))));
+    this.peers = PeerClients.http(topology, self, transferConfig, TrustedCertificates.sslContext(security.trustedCa()));
     this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
         hlc, transferConfig.readThroughTimeout(), relay::wake, guard);
     ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
-    this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock), hlc,
+    this.replayer = new EventReplayer(state, view -> new ReplayPlanner(self, view, blobs, acks, clock), hlc, signer,
         deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
     this.connector = new Thread(this::connect, "meridian-log-connect");
@@ -155,10 +167,11 @@ public final class ReplicationRuntime implements AutoCloseable {
   private void connect() {
     Duration backoff = Duration.ofMillis(200);
     while (closing.getCount() > 0) {
-      try (KafkaTopics topics = new KafkaTopics(topology.kafkaBootstrap())) {
+      try (KafkaTopics topics = new KafkaTopics(topology.kafkaBootstrap(), kafkaProperties)) {
         topics.ensureEventTopics(topology.topicPartitions(), topology.topicReplicationFactor(), TOPIC_TIMEOUT);
         subscriber = KafkaEventSubscriber.start(
-            KafkaEventSubscriber.Settings.of(topology.kafkaBootstrap(), KafkaTopics.EVENTS, "meridian-" + self),
+            KafkaEventSubscriber.Settings.of(topology.kafkaBootstrap(), KafkaTopics.EVENTS, "meridian-" + self)
+                .withClientProperties(kafkaProperties),
             startPositions(), replayer);
         relay.start();
         connected.countDown();

@@ -23,7 +23,12 @@ public final class PeerClients implements AutoCloseable {
 
   /** HTTP clients for every region of the fleet but {@code self}, sharing one connection pool. */
   public static PeerClients http(Topology topology, RegionId self, TransferConfig config) {
-    HttpClient http = HttpPeerClient.newHttpClient(config);
+    return http(topology, self, config, HttpPeerClient.defaultTls());
+  }
+
+  /** As {@link #http(Topology, RegionId, TransferConfig)}, calling https peers with {@code tls}'s trust. */
+  public static PeerClients http(Topology topology, RegionId self, TransferConfig config, javax.net.ssl.SSLContext tls) {
+    HttpClient http = HttpPeerClient.newHttpClient(config, tls);
     ReadTimeouts readTimeouts = new ReadTimeouts();
     Map<RegionId, PeerClient> clients = new LinkedHashMap<>();
     for (Region peer : topology.peersOf(self)) {
