@@ -119,7 +119,7 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /** The transport and abuse settings of the options; a bad one is a usage error naming it. */
-  private SecurityConfig security() {
+  SecurityConfig security() {
     try {
       SecurityConfig security = SecurityConfig.defaults();
       if ((tlsCert == null) != (tlsKey == null)) throw new IllegalArgumentException("--tls-cert and --tls-key go together");

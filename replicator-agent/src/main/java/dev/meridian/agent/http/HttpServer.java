@@ -89,7 +89,8 @@ public final class HttpServer implements AutoCloseable {
             var pipeline = channel.pipeline();
             if (ssl != null) pipeline.addLast("tls", ssl.newHandler(channel.alloc()));
             pipeline
-                .addLast("idle", new IdleStateHandler(false, limits.bodyTimeout().toMillis(), 0,
+                // observeOutput: a download still being written counts as activity, whatever its size
+                .addLast("idle", new IdleStateHandler(true, limits.bodyTimeout().toMillis(), 0,
                     limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
                 .addLast("timeouts", new ClientTimeouts());
