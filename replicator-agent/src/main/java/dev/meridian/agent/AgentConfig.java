@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.meridian.agent.admin.AdminConfig;
 import dev.meridian.agent.replication.SeedFrom;
 import dev.meridian.agent.repair.RepairConfig;
+import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Topology;
@@ -16,13 +17,15 @@ import java.util.Optional;
  * {@code blobs-root/}, state under {@code state/}), and, for a fleet member, the fleet it replicates with.
  * Port 0 picks a free port. Without a fleet the agent is a standalone single-region registry. The audit log
  * of writes is {@code audit.log} in the data directory. {@code seed} says where a member whose state is empty
- * seeds itself from (DESIGN.md §7).
+ * seeds itself from (DESIGN.md §7); {@code security} holds TLS, client limits, Kafka client properties and the
+ * fleet key.
  */
 public record AgentConfig(
     RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
     AdminConfig admin,
     SeedFrom seed,
-    RepairConfig repair) {
+    RepairConfig repair,
+    SecurityConfig security) {
   public static final String DEFAULT_BIND = "127.0.0.1";
 
   public AgentConfig {
@@ -36,6 +39,7 @@ public record AgentConfig(
     requireNonNull(admin, "admin");
     requireNonNull(seed, "seed");
     requireNonNull(repair, "repair");
+    requireNonNull(security, "security");
     seed.region().ifPresent(peer -> {
       if (peer.equals(region)) throw new IllegalArgumentException("a region cannot seed from itself: " + peer);
       fleet.ifPresent(t -> {
@@ -46,6 +50,18 @@ public record AgentConfig(
     fleet.ifPresent(t -> {
       if (!t.regions().isEmpty()) t.requireRegion(region);
     });
+  }
+
+  public AgentConfig(
+      RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
+      AdminConfig admin, SeedFrom seed, RepairConfig repair) {
+    this(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, SecurityConfig.defaults());
+  }
+
+  public AgentConfig(
+      RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
+      AdminConfig admin, SecurityConfig security) {
+    this(region, bindAddress, port, dataDir, fleet, transfers, admin, SeedFrom.AUTO, RepairConfig.defaults(), security);
   }
 
   public AgentConfig(
@@ -67,17 +83,22 @@ public record AgentConfig(
 
   /** The same with other operator settings. */
   public AgentConfig withAdmin(AdminConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, seed, repair);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, seed, repair, security);
   }
 
   /** The same, seeding from {@code from} when the state is empty. */
   public AgentConfig withSeed(SeedFrom from) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, from, repair);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, from, repair, security);
   }
 
   /** The same with other scrubber and anti-entropy settings. */
   public AgentConfig withRepair(RepairConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, settings);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, settings, security);
+  }
+
+  /** The same with other transport and abuse settings. */
+  public AgentConfig withSecurity(SecurityConfig settings) {
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, settings);
   }
 
   /** Where register snapshots served to joining regions are written (each unlinked once open). */

@@ -23,6 +23,9 @@ import dev.meridian.agent.repair.PeerRegisters;
 import dev.meridian.agent.repair.RepairService;
 import dev.meridian.agent.repair.ScrubListener;
 import dev.meridian.agent.repair.Scrubber;
+import dev.meridian.agent.security.FleetKey;
+import dev.meridian.agent.security.TrustedCertificates;
+import javax.net.ssl.SSLContext;
 import dev.meridian.topology.Region;
 import java.util.List;
 import java.util.function.Supplier;
@@ -94,7 +97,9 @@ public final class RegionAgent implements AutoCloseable {
       Hlc hlc = new Hlc(clock);
       ContentGuard guard = new ContentGuard(); // pushes, replay and the prefetch sweeper share it
       RegistryState served = opened;
+      SSLContext outgoingTls = TrustedCertificates.sslContext(config.security().trustedCa());
       if (config.fleet().isPresent()) {
+        FleetKey fleetKey = config.security().fleetKey().orElseGet(() -> FleetKey.load(config.dataDir()));
         // Local writes commit with their events (the outbox); the relay is woken after each such commit.
         Runnable[] wake = {() -> {}};
         served = new OutboxingRegistryState(opened,
@@ -103,7 +108,7 @@ public final class RegionAgent implements AutoCloseable {
             new EventCodec(), () -> wake[0].run());
         member = new ReplicationRuntime(config.region(), topology.get(), opened, served, blobs, hlc, clock,
             config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults(),
-            bootstrap, config.seed());
+            bootstrap, config.seed(), fleetKey, config.security());
         wake[0] = member::outboxAppended;
       }
       // The mode and the repository filter are read at each push: `meridian replication update` applies at once.
@@ -121,7 +126,8 @@ public final class RegionAgent implements AutoCloseable {
       Optional<ReplicationAdmin> replications = Optional.ofNullable(runtime).map(m -> new ReplicationAdmin(m.topology(),
           change -> m.topologyLog().write(change, TOPOLOGY_WRITE_TIMEOUT)));
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
-          new ManifestInspector(config.region().value(), served, admitted), new AdminHttpClient(config.admin().fanOutTimeout()),
+          new ManifestInspector(config.region().value(), served, admitted),
+          new AdminHttpClient(config.admin().fanOutTimeout(), outgoingTls),
           config.admin().fanOutTimeout(), Optional.of(new SnapshotExport(config.region(), opened, config.snapshotsDir())),
           replications, () -> runtime == null || inFleet(runtime.membership()),
           member == null ? RegionIsolation.NONE : new FleetMemberIsolation(member, served));
@@ -130,14 +136,14 @@ public final class RegionAgent implements AutoCloseable {
           ScrubListener.all(metrics.scrubListener(), auditLog), wakeTransfers);
       if (member != null) {
         entropy = new AntiEntropy(config.region(), member.topology(), served, member.registerRepair(),
-            new PeerRegisters(PEER_TIMEOUT), config.repair().antiEntropyInterval(), metrics.antiEntropyListener(),
+            new PeerRegisters(PEER_TIMEOUT, outgoingTls), config.repair().antiEntropyInterval(), metrics.antiEntropyListener(),
             wakeTransfers, member::outboxAppended);
       }
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog),
           Optional.of(new RepairService(config.region(), served, scrub, Optional.ofNullable(entropy))));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
-          member == null ? ReadThrough.NONE : member.readThrough());
+          member == null ? ReadThrough.NONE : member.readThrough(), config.security().tls(), config.security().limits());
       if (member != null) member.start();
       scrub.start();
       if (entropy != null) entropy.start();
@@ -242,10 +248,10 @@ public final class RegionAgent implements AutoCloseable {
     return server.address();
   }
 
-  /** The URL clients use, e.g. {@code http://127.0.0.1:5001}. */
+  /** The URL clients use, e.g. {@code http://127.0.0.1:5001} ({@code https://} with TLS). */
   public String url() {
     InetSocketAddress address = address();
-    return "http://" + address.getHostString() + ":" + address.getPort();
+    return (server.tls() ? "https://" : "http://") + address.getHostString() + ":" + address.getPort();
   }
 
   public AgentConfig config() {

@@ -40,10 +40,12 @@ public final class ChildProcess implements AutoCloseable {
     try {
       Files.createDirectories(log.getParent());
       Files.writeString(log, String.join(" ", command) + "\n");
-      Process process = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      // The regions a benchmark starts are one fleet: they must sign and check events with one key.
+      builder.environment().putIfAbsent("MERIDIAN_FLEET_KEY", "meridian-benchmark-fleet-key");
+      Process process = builder.start();
       LIVE.add(process);
       return new ChildProcess(name, process, log);
     } catch (IOException e) {

@@ -68,10 +68,12 @@ public final class MeridianProcess {
       logFile = logDir.resolve(name + "-" + starts + ".log");
       List<String> command = command();
       Files.writeString(logFile, String.join(" ", command) + "\n");
-      process = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      // Every region of a chaos fleet signs and checks its replication events with one key.
+      builder.environment().put("MERIDIAN_FLEET_KEY", "meridian-chaos-tests-fleet-key");
+      process = builder.start();
       LIVE.add(process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);

@@ -21,6 +21,12 @@ public final class AdminHttpClient {
   private final HttpClient http;
   private final Duration timeout;
 
+  /** Calls https regions trusting {@code tls}. */
+  public AdminHttpClient(Duration timeout, javax.net.ssl.SSLContext tls) {
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+  }
+
   public AdminHttpClient(Duration timeout) {
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();

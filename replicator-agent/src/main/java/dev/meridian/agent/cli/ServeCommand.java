@@ -10,7 +10,17 @@ import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.replication.SeedFrom;
 import dev.meridian.agent.repair.RepairConfig;
 import dev.meridian.core.clock.RegionId;
+import dev.meridian.agent.frontdoor.CidrBlock;
+import dev.meridian.agent.log.KafkaClientProperties;
+import dev.meridian.agent.security.ClientLimits;
+import dev.meridian.agent.security.SecurityConfig;
+import dev.meridian.agent.security.TlsFiles;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -74,6 +84,42 @@ public final class ServeCommand implements Callable<Integer> {
           + "metrics alike) by this much, e.g. -5m.")
   java.time.Duration clockOffset;
 
+  @Option(names = "--tls-cert", description = "PEM certificate chain of this region's listener (with --tls-key): serve https.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM private key (PKCS#8, unencrypted) of --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--tls-ca", description = "PEM CA bundle to trust when calling peers over https (default: the JDK's CAs).")
+  Path tlsCa;
+
+  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+      description = "Added to every Kafka client (repeatable): TLS and SASL settings, e.g. security.protocol=SASL_SSL.")
+  Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+  @Option(names = "--rate-limit", paramLabel = "PER_SECOND", defaultValue = "0",
+      description = "Requests per second per client address, answered 429 beyond it; 0 = off (default).")
+  double rateLimit;
+
+  @Option(names = "--rate-burst", defaultValue = "100", description = "Requests a client may send at once (default: ${DEFAULT-VALUE}).")
+  int rateBurst;
+
+  @Option(names = "--max-uploads-per-client", defaultValue = "0",
+      description = "Upload requests in progress at once per client address; 0 = unlimited (default).")
+  int maxUploads;
+
+  @Option(names = "--limit-exempt", paramLabel = "CIDR",
+      description = "Client ranges never limited (repeatable), e.g. the fleet's own regions and front door.")
+  List<String> limitExempt = new ArrayList<>();
+
+  @Option(names = "--body-timeout", defaultValue = "60s", converter = DurationArgument.class,
+      description = "A request body that stops arriving for this long is cut off (default: ${DEFAULT-VALUE}).")
+  Duration bodyTimeout;
+
+  @Option(names = "--idle-timeout", defaultValue = "300s", converter = DurationArgument.class,
+      description = "A connection with nothing read or written for this long is closed (default: ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
   @Override
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
@@ -91,7 +137,7 @@ public final class ServeCommand implements Callable<Integer> {
       config = AgentConfig.member(id, bind, port == null ? self.url().getPort() : port, dataDir, topology);
     }
     if (stallThreshold.isZero()) throw new CommandLine.ParameterException(spec.commandLine(), "--stall-threshold must be positive");
-    config = config.withAdmin(config.admin().withStallThreshold(stallThreshold));
+    config = config.withAdmin(config.admin().withStallThreshold(stallThreshold)).withSecurity(security());
     try {
       config = config.withSeed(SeedFrom.parse(seedFrom));
     } catch (IllegalArgumentException e) {
@@ -117,5 +163,22 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The transport and abuse settings of the options; a bad one is a usage error naming it. */
+  SecurityConfig security() {
+    try {
+      SecurityConfig security = SecurityConfig.defaults();
+      if ((tlsCert == null) != (tlsKey == null)) throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+      if (tlsCert != null) security = security.withTls(new TlsFiles(tlsCert, tlsKey));
+      if (tlsCa != null) security = security.withTrustedCa(tlsCa);
+      security = security.withKafkaProperties(KafkaClientProperties.validate(kafkaProperties));
+      List<CidrBlock> exempt = limitExempt.stream().map(CidrBlock::parse).toList();
+      ClientLimits limits = ClientLimits.defaults().withRate(rateLimit, rateBurst).withMaxConcurrentUploads(maxUploads)
+          .withTimeouts(bodyTimeout, idleTimeout).withExempt(exempt);
+      return security.withLimits(limits);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 }

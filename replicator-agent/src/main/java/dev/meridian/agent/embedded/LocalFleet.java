@@ -3,6 +3,8 @@ package dev.meridian.agent.embedded;
 import static java.util.Objects.requireNonNull;
 
 import dev.meridian.agent.AgentConfig;
+import dev.meridian.agent.security.FleetKey;
+import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.frontdoor.FrontDoor;
 import dev.meridian.agent.frontdoor.FrontDoorConfig;
@@ -75,9 +77,12 @@ public final class LocalFleet implements AutoCloseable {
       }
       Topology topology = new Topology(broker.bootstrapServers(), Topology.DEFAULT_PARTITIONS, Topology.DEFAULT_REPLICATION_FACTOR, regions);
       writeFleetFile(data.resolve("fleet.yaml"), topology);
+      // One key for the whole fleet (DATA/fleet-key, made on the first run): every region signs and checks with it.
+      FleetKey key = FleetKey.fromFile(data.resolve(FleetKey.FILE));
       for (Region region : regions) {
         agents.add(RegionAgent.start(AgentConfig.member(region.id(), AgentConfig.DEFAULT_BIND, region.url().getPort(),
-            data.resolve("regions").resolve(region.id().value()), topology)));
+            data.resolve("regions").resolve(region.id().value()), topology)
+            .withSecurity(SecurityConfig.defaults().withFleetKey(key))));
       }
       for (RegionAgent agent : agents) {
         if (!agent.replication().orElseThrow().awaitConnected(readyTimeout)) {

@@ -5,6 +5,8 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
@@ -38,6 +40,7 @@ final class Call {
   private final boolean keepAlive;
   private boolean replied;
   private boolean closeAfterReply;
+  private Runnable onReplied = () -> {};
 
   Call(ChannelHandlerContext ctx, HttpRequest request, RouteMatch match, Executor blocking) {
     this.ctx = ctx;
@@ -61,6 +64,11 @@ final class Call {
 
   boolean replied() {
     return replied;
+  }
+
+  /** Runs {@code action} once, when the reply is written (not run if the connection drops first). */
+  void onReplied(Runnable action) {
+    onReplied = action;
   }
 
   /** Closes the connection once the reply is out: used when the rest of a refused body is not worth reading. */
@@ -88,6 +96,7 @@ final class Call {
       return;
     }
     replied = true;
+    onReplied.run();
     boolean keep = keepAlive && !closeAfterReply;
     ChannelFuture done;
     if (reply instanceof Reply.Full full) {
@@ -101,7 +110,12 @@ final class Call {
       HttpUtil.setKeepAlive(head, keep);
       ctx.write(head);
       if (!isHead() && file.length() > 0) {
-        ctx.write(new DefaultFileRegion(file.content().channel(), file.position(), file.length()));
+        if (ctx.pipeline().get(SslHandler.class) == null) {
+          ctx.write(new DefaultFileRegion(file.content().channel(), file.position(), file.length()));
+        } else {
+          // TLS encrypts in user space, so no zero-copy: the file goes out in chunks through ChunkedWriteHandler.
+          ctx.write(chunked(file));
+        }
       }
       done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       done.addListener(f -> file.content().close());
@@ -129,6 +143,16 @@ final class Call {
   }
 
   private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
+
+  private static ChunkedNioFile chunked(Reply.File file) {
+    try {
+      return new ChunkedNioFile(file.content().channel(), file.position(), file.length(), TLS_CHUNK);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static final int TLS_CHUNK = 64 * 1024;
 
   /** A HEAD answer keeps the headers, Content-Length included, and drops the body. */
   private static FullHttpResponse withoutBody(FullHttpResponse response) {

@@ -1,6 +1,9 @@
 package dev.meridian.agent.http;
 
 import dev.meridian.agent.registry.ReadThrough;
+import dev.meridian.agent.security.ClientLimits;
+import dev.meridian.agent.security.ClientRateLimiter;
+import dev.meridian.agent.security.TlsFiles;
 import dev.meridian.agent.registry.RegistryService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -18,6 +21,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +39,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The region's HTTP server: the OCI distribution API and the health probes, on epoll when the native
  * transport loads, else NIO. Disk and RocksDB work runs on a separate pool of blocking threads.
+ *
+ * <p>With {@link TlsFiles} it speaks https only (TLS 1.2 and 1.3 as the JDK offers them); blob downloads then go
+ * out in chunks through {@link ChunkedWriteHandler} instead of zero-copy. Per-client limits (rate, uploads in
+ * progress, body and idle timeouts) are those of {@link ClientLimits}; a request line over 8 KiB or headers over
+ * 16 KiB are answered 431 with an OCI error body, and the connection is closed.
  *
  * <p>{@link #close} stops accepting, lets requests in flight finish for a short grace period, then stops
  * the event loops and the blocking pool.
@@ -49,8 +62,13 @@ public final class HttpServer implements AutoCloseable {
   private final Channel serverChannel;
   private final AtomicBoolean serving = new AtomicBoolean();
   private final String transport;
+  private final boolean tls;
 
-  private HttpServer(RegistryService service, InetSocketAddress bind, HttpExtensions extensions, ReadThrough readThrough) {
+  private HttpServer(RegistryService service, InetSocketAddress bind, HttpExtensions extensions, ReadThrough readThrough,
+      Optional<TlsFiles> tlsFiles, ClientLimits limits) {
+    SslContext ssl = tlsFiles.map(HttpServer::serverContext).orElse(null);
+    this.tls = ssl != null;
+    ClientRateLimiter limiter = new ClientRateLimiter(limits);
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -68,10 +86,18 @@ public final class HttpServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel channel) {
-            channel.pipeline()
+            var pipeline = channel.pipeline();
+            if (ssl != null) pipeline.addLast("tls", ssl.newHandler(channel.alloc()));
+            pipeline
+                // observeOutput: a download still being written counts as activity, whatever its size
+                .addLast("idle", new IdleStateHandler(true, limits.bodyTimeout().toMillis(), 0,
+                    limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
+                .addLast("timeouts", new ClientTimeouts());
+            if (ssl != null) pipeline.addLast("chunked", new ChunkedWriteHandler());
+            pipeline
                 .addLast("observer", new RequestObserver(router, extensions.listener()))
-                .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking));
+                .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking, limiter));
           }
         });
     ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();
@@ -96,9 +122,29 @@ public final class HttpServer implements AutoCloseable {
 
   /** As {@link #start(RegistryService, InetSocketAddress, HttpExtensions)}, answering pulls of content not here yet with {@code readThrough}. */
   public static HttpServer start(RegistryService service, InetSocketAddress bind, HttpExtensions extensions, ReadThrough readThrough) {
-    HttpServer server = new HttpServer(service, bind, extensions, readThrough);
-    log.info("http.start address={} transport={}", server.address(), server.transport);
+    return start(service, bind, extensions, readThrough, Optional.empty(), ClientLimits.defaults());
+  }
+
+  /** As above, over TLS when {@code tls} is given, with {@code limits} per client. */
+  public static HttpServer start(RegistryService service, InetSocketAddress bind, HttpExtensions extensions,
+      ReadThrough readThrough, Optional<TlsFiles> tls, ClientLimits limits) {
+    HttpServer server = new HttpServer(service, bind, extensions, readThrough, tls, limits);
+    log.info("http.start address={} transport={} tls={}", server.address(), server.transport, server.tls);
     return server;
+  }
+
+  private static SslContext serverContext(TlsFiles files) {
+    try {
+      return SslContextBuilder.forServer(files.certificateChain().toFile(), files.privateKey().toFile()).build();
+    } catch (Exception e) { // SSLException, or IllegalArgumentException for a key Netty cannot read
+      throw new IllegalArgumentException("cannot use the TLS certificate " + files.certificateChain() + " and key "
+          + files.privateKey() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether the listener speaks https. */
+  public boolean tls() {
+    return tls;
   }
 
   /** The bound address (with the real port when 0 was asked). */

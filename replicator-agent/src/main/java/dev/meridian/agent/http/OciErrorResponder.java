@@ -31,6 +31,9 @@ public final class OciErrorResponder {
     if (cause instanceof RegistryException e) {
       FullHttpResponse response = error(HttpResponseStatus.valueOf(e.httpStatus()), e.code().name(), e.getMessage(), e.detail());
       if (e instanceof UploadRangeException range) UploadHandler.addUploadHeaders(response, range.status());
+      if (e instanceof TooManyRequestsException limited) {
+        response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.RETRY_AFTER, limited.retryAfterSeconds());
+      }
       return response;
     }
     if (StorageFullException.isOutOfSpace(cause)) {

@@ -1,5 +1,6 @@
 package dev.meridian.agent.http;
 
+import dev.meridian.agent.security.ClientRateLimiter;
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,6 +14,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -24,20 +28,31 @@ import java.util.concurrent.Executor;
  * for. While an exchange works (a chunk being written to disk, a manifest committed) the channel stops
  * reading ({@code autoRead} off) and messages already decoded wait in an inbox: nothing is buffered beyond
  * one read, and no disk or RocksDB work runs on the event loop.
+ *
+ * <p>Each request is first admitted by the {@link ClientRateLimiter} of its remote address: over the rate, or
+ * over the uploads in progress, it is answered {@code 429 TOOMANYREQUESTS} with {@code Retry-After} and its body
+ * is not read into any upload. An admitted upload frees its place when answered or when the connection drops.
  */
 final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private final Router router;
   private final Handlers handlers;
   private final Executor blocking;
+  private final ClientRateLimiter limiter;
+  private Runnable uploadDone;
   private final ArrayDeque<HttpObject> inbox = new ArrayDeque<>();
   private boolean busy;
   private Exchange exchange;
   private boolean closing;
 
   RequestDispatcher(Router router, Handlers handlers, Executor blocking) {
+    this(router, handlers, blocking, new ClientRateLimiter(dev.meridian.agent.security.ClientLimits.defaults()));
+  }
+
+  RequestDispatcher(Router router, Handlers handlers, Executor blocking, ClientRateLimiter limiter) {
     this.router = router;
     this.handlers = handlers;
     this.blocking = blocking;
+    this.limiter = limiter;
   }
 
   @Override
@@ -105,18 +120,27 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       failConnection(ctx, request.decoderResult());
       return CompletableFuture.completedFuture(null);
     }
+    finishUpload(); // a new request on this connection: the one before it is over
+    InetAddress client = clientAddress(ctx);
+    Optional<Duration> wait = client == null ? Optional.empty() : limiter.admit(client);
     Optional<RouteMatch> match;
     Call call;
     try {
       match = router.match(request.uri());
     } catch (RegistryException e) {
       call = new Call(ctx, request, null, blocking);
-      exchange = BufferedExchange.refusing(call, e);
+      exchange = BufferedExchange.refusing(call, wait.isPresent() ? tooMany(wait.get()) : e);
       return exchange.start();
     }
     call = new Call(ctx, request, match.orElse(null), blocking);
     String expect = request.headers().get(HttpHeaderNames.EXPECT);
-    if (expect != null && !Call.expectsContinue(request)) {
+    if (wait.isPresent()) {
+      exchange = BufferedExchange.refusing(call, tooMany(wait.get()));
+    } else if (isUpload(request, match) && !admitUpload(client, call)) {
+      exchange = BufferedExchange.refusing(call, new TooManyRequestsException(
+          "too many uploads in progress from this client (at most " + limiter.limits().maxConcurrentUploads() + ")",
+          Duration.ofSeconds(1)));
+    } else if (expect != null && !Call.expectsContinue(request)) {
       exchange = BufferedExchange.refusing(call, new RegistryException(OciErrorCode.UNSUPPORTED, "unsupported expectation", expect, 417));
     } else if (match.isEmpty()) {
       exchange = BufferedExchange.refusing(call, new RegistryException(OciErrorCode.UNSUPPORTED, "no such endpoint", null, 404));
@@ -135,6 +159,44 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       call.sendError(failure);
       return null;
     });
+  }
+
+  private static TooManyRequestsException tooMany(Duration wait) {
+    return new TooManyRequestsException("request rate limit exceeded for this client", wait);
+  }
+
+  private static boolean isUpload(HttpRequest request, Optional<RouteMatch> match) {
+    if (match.isEmpty()) return false;
+    Route route = match.get().route();
+    String method = request.method().name();
+    return (route == Route.UPLOAD_START || route == Route.UPLOAD)
+        && (method.equals("POST") || method.equals("PATCH") || method.equals("PUT"));
+  }
+
+  /** Takes an upload place for {@code client}; it is given back once, when the call is answered or the connection drops. */
+  private boolean admitUpload(InetAddress client, Call call) {
+    if (client == null) return true;
+    if (!limiter.startUpload(client)) return false;
+    boolean[] done = {false};
+    Runnable release = () -> {
+      if (!done[0]) {
+        done[0] = true;
+        limiter.uploadDone(client);
+      }
+    };
+    uploadDone = release;
+    call.onReplied(release);
+    return true;
+  }
+
+  private void finishUpload() {
+    Runnable release = uploadDone;
+    uploadDone = null;
+    if (release != null) release.run();
+  }
+
+  private static InetAddress clientAddress(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
   }
 
   /** A request Netty could not decode: answer 400 (414 or 431 when too long) and close, since framing is lost. */
@@ -157,6 +219,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    finishUpload();
     drainInbox();
     if (exchange != null) {
       exchange.abort();

@@ -2,6 +2,7 @@ package dev.meridian.agent.log;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,13 +18,23 @@ public final class DeadLetterPublisher implements AutoCloseable {
   private final NonBlockingProducer producer;
 
   public DeadLetterPublisher(String bootstrapServers, String topic, Duration maxBlock) {
+    this(bootstrapServers, topic, maxBlock, Map.of());
+  }
+
+  /** With {@code clientProperties} (TLS, SASL) added to the producer's configuration. */
+  public DeadLetterPublisher(String bootstrapServers, String topic, Duration maxBlock, Map<String, String> clientProperties) {
     this.topic = topic;
     this.producer = new NonBlockingProducer(
-        bootstrapServers, "meridian-dlq", maxBlock, KafkaEventPublisher.DEFAULT_QUEUE_CAPACITY);
+        bootstrapServers, "meridian-dlq", maxBlock, KafkaEventPublisher.DEFAULT_QUEUE_CAPACITY, clientProperties);
   }
 
   public static DeadLetterPublisher create(String bootstrapServers) {
-    return new DeadLetterPublisher(bootstrapServers, KafkaTopics.DEAD_LETTERS, KafkaEventPublisher.DEFAULT_MAX_BLOCK);
+    return create(bootstrapServers, Map.of());
+  }
+
+  public static DeadLetterPublisher create(String bootstrapServers, Map<String, String> clientProperties) {
+    return new DeadLetterPublisher(bootstrapServers, KafkaTopics.DEAD_LETTERS, KafkaEventPublisher.DEFAULT_MAX_BLOCK,
+        clientProperties);
   }
 
   /** Completes with the dead letter's position once Kafka acknowledged it. */

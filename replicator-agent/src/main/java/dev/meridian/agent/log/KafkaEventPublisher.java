@@ -25,12 +25,23 @@ public final class KafkaEventPublisher implements AutoCloseable {
   private final NonBlockingProducer producer;
 
   public KafkaEventPublisher(String bootstrapServers, String topic, Duration maxBlock, int queueCapacity) {
+    this(bootstrapServers, topic, maxBlock, queueCapacity, Map.of());
+  }
+
+  /** With {@code clientProperties} (TLS, SASL) added to the producer's configuration. */
+  public KafkaEventPublisher(String bootstrapServers, String topic, Duration maxBlock, int queueCapacity,
+      Map<String, String> clientProperties) {
     this.topic = topic;
-    this.producer = new NonBlockingProducer(bootstrapServers, "meridian-events", maxBlock, queueCapacity);
+    this.producer = new NonBlockingProducer(bootstrapServers, "meridian-events", maxBlock, queueCapacity, clientProperties);
   }
 
   public static KafkaEventPublisher create(String bootstrapServers) {
-    return new KafkaEventPublisher(bootstrapServers, KafkaTopics.EVENTS, DEFAULT_MAX_BLOCK, DEFAULT_QUEUE_CAPACITY);
+    return create(bootstrapServers, Map.of());
+  }
+
+  public static KafkaEventPublisher create(String bootstrapServers, Map<String, String> clientProperties) {
+    return new KafkaEventPublisher(bootstrapServers, KafkaTopics.EVENTS, DEFAULT_MAX_BLOCK, DEFAULT_QUEUE_CAPACITY,
+        clientProperties);
   }
 
   /** Completes with the event's position once Kafka acknowledged it; fails with {@link EventLogException}. */
@@ -43,7 +54,12 @@ public final class KafkaEventPublisher implements AutoCloseable {
    * encoding it again.
    */
   public CompletableFuture<LogPosition> send(String repositoryKey, byte[] encodedEvent) {
-    return producer.send(topic, repositoryKey, encodedEvent, Map.of());
+    return send(repositoryKey, encodedEvent, Map.of());
+  }
+
+  /** As {@link #send(String, byte[])}, with record headers (the event's signature). */
+  public CompletableFuture<LogPosition> send(String repositoryKey, byte[] encodedEvent, Map<String, String> headers) {
+    return producer.send(topic, repositoryKey, encodedEvent, headers);
   }
 
   @Override

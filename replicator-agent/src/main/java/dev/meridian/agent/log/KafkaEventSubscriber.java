@@ -47,17 +47,28 @@ public final class KafkaEventSubscriber implements AutoCloseable {
 
   /** Where to read, as whom, and how long one poll may wait. */
   public record Settings(
-      String bootstrapServers, String topic, String groupId, Duration pollTimeout, Duration retryPause) {
+      String bootstrapServers, String topic, String groupId, Duration pollTimeout, Duration retryPause,
+      Map<String, String> clientProperties) {
     public Settings {
       requireNonNull(bootstrapServers, "bootstrapServers");
       requireNonNull(topic, "topic");
       requireNonNull(groupId, "groupId");
       requireNonNull(pollTimeout, "pollTimeout");
       requireNonNull(retryPause, "retryPause");
+      clientProperties = KafkaClientProperties.validate(clientProperties);
+    }
+
+    public Settings(String bootstrapServers, String topic, String groupId, Duration pollTimeout, Duration retryPause) {
+      this(bootstrapServers, topic, groupId, pollTimeout, retryPause, Map.of());
     }
 
     public static Settings of(String bootstrapServers, String topic, String groupId) {
       return new Settings(bootstrapServers, topic, groupId, Duration.ofMillis(500), Duration.ofSeconds(1));
+    }
+
+    /** The same with {@code properties} (TLS, SASL) added to the consumer's configuration. */
+    public Settings withClientProperties(Map<String, String> properties) {
+      return new Settings(bootstrapServers, topic, groupId, pollTimeout, retryPause, properties);
     }
   }
 
@@ -180,7 +191,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
         r.value() == null ? new byte[0] : r.value(), headers, r.timestamp());
   }
 
-  private static Properties consumerProperties(Settings s) {
+  static Properties consumerProperties(Settings s) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId());
@@ -189,7 +200,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a position retention deleted
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return props;
+    return KafkaClientProperties.apply(props, s.clientProperties());
   }
 
   /** Stops the poll loop (waking a poll in progress), waits for it, and closes the consumer. */

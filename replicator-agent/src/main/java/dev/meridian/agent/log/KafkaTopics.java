@@ -38,10 +38,19 @@ public final class KafkaTopics implements AutoCloseable {
   private final Admin admin;
 
   public KafkaTopics(String bootstrapServers) {
+    this(bootstrapServers, Map.of());
+  }
+
+  /** With {@code clientProperties} (TLS, SASL) added to the admin client's configuration. */
+  public KafkaTopics(String bootstrapServers, Map<String, String> clientProperties) {
+    this.admin = Admin.create(adminProperties(bootstrapServers, clientProperties));
+  }
+
+  static Properties adminProperties(String bootstrapServers, Map<String, String> clientProperties) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "meridian-topics");
-    this.admin = Admin.create(props);
+    return KafkaClientProperties.apply(props, clientProperties);
   }
 
   /** Ensures {@link #EVENTS} and {@link #DEAD_LETTERS} exist and are ready. */

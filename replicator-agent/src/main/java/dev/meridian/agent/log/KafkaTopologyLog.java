@@ -52,6 +52,7 @@ public final class KafkaTopologyLog implements AutoCloseable {
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread thread;
   private final Object progress = new Object();
+  private final Map<String, String> clientProperties;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile long nextOffset = -1;
   private volatile String lastError;
@@ -61,10 +62,17 @@ public final class KafkaTopologyLog implements AutoCloseable {
    * @param replicationFactor of the topic, when this reader creates it
    */
   public KafkaTopologyLog(LiveTopology live, boolean seed, short replicationFactor) {
+    this(live, seed, replicationFactor, Map.of());
+  }
+
+  /** With {@code clientProperties} (TLS, SASL) added to every Kafka client it makes. */
+  public KafkaTopologyLog(LiveTopology live, boolean seed, short replicationFactor, Map<String, String> clientProperties) {
+    this.clientProperties = KafkaClientProperties.validate(clientProperties);
     this.live = requireNonNull(live, "live");
     this.seed = seed;
     this.replicationFactor = replicationFactor;
-    this.producer = new NonBlockingProducer(live.kafkaBootstrap(), "meridian-topology", Duration.ofSeconds(10), 1_000);
+    this.producer = new NonBlockingProducer(live.kafkaBootstrap(), "meridian-topology", Duration.ofSeconds(10), 1_000,
+        this.clientProperties);
     this.thread = new Thread(this::run, "meridian-topology-follower");
     this.thread.setDaemon(true);
   }
@@ -140,11 +148,11 @@ public final class KafkaTopologyLog implements AutoCloseable {
   }
 
   private void follow() {
-    try (KafkaTopics topics = new KafkaTopics(live.kafkaBootstrap())) {
+    try (KafkaTopics topics = new KafkaTopics(live.kafkaBootstrap(), clientProperties)) {
       topics.ensureTopologyTopic(replicationFactor, TOPIC_TIMEOUT);
     }
     TopicPartition partition = new TopicPartition(KafkaTopics.TOPOLOGY, 0);
-    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProperties(live.kafkaBootstrap()));
+    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProperties(live.kafkaBootstrap(), clientProperties));
     consumer = c;
     try {
       if (closing.getCount() == 0) return;
@@ -210,14 +218,14 @@ public final class KafkaTopologyLog implements AutoCloseable {
     });
   }
 
-  private static Properties consumerProperties(String bootstrap) {
+  private static Properties consumerProperties(String bootstrap, Map<String, String> clientProperties) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "meridian-topology-reader");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"); // read from the start every time: nothing to commit
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return props;
+    return KafkaClientProperties.apply(props, clientProperties);
   }
 
   @Override

@@ -33,6 +33,22 @@ final class NonBlockingProducer implements AutoCloseable {
   private final ThreadPoolExecutor sender;
 
   NonBlockingProducer(String bootstrapServers, String clientId, Duration maxBlock, int queueCapacity) {
+    this(bootstrapServers, clientId, maxBlock, queueCapacity, Map.of());
+  }
+
+  NonBlockingProducer(String bootstrapServers, String clientId, Duration maxBlock, int queueCapacity,
+      Map<String, String> clientProperties) {
+    this.producer = new KafkaProducer<>(properties(bootstrapServers, clientId, maxBlock, clientProperties));
+    this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity),
+        r -> {
+          Thread t = new Thread(r, clientId + "-sender-" + THREADS.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** The producer's configuration: Meridian's settings with the operator's {@code clientProperties} over them. */
+  static Properties properties(String bootstrapServers, String clientId, Duration maxBlock, Map<String, String> clientProperties) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -41,13 +57,7 @@ final class NonBlockingProducer implements AutoCloseable {
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(maxBlock.toMillis()));
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    this.producer = new KafkaProducer<>(props);
-    this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity),
-        r -> {
-          Thread t = new Thread(r, clientId + "-sender-" + THREADS.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    return KafkaClientProperties.apply(props, clientProperties);
   }
 
   /** Completes with the record's position once the broker acknowledged it, or with an EventLogException. */

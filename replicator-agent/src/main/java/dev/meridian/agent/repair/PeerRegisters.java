@@ -26,9 +26,11 @@ public final class PeerRegisters {
   private final Duration timeout;
   private final EventCodec codec = new EventCodec();
 
-  public PeerRegisters(Duration timeout) {
+  /** @param tls whose trust https peers are called with */
+  public PeerRegisters(Duration timeout, javax.net.ssl.SSLContext tls) {
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1)
+        .sslContext(tls).build();
   }
 
   public Map<RepositoryName, String> summary(URI peer) {

@@ -8,6 +8,7 @@ import dev.meridian.agent.log.RecordBatchHandler;
 import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.event.EventCodec;
 import dev.meridian.core.event.EventDecodeException;
+import dev.meridian.core.event.EventSigner;
 import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicationEvent;
 import dev.meridian.core.replication.BufferedRegistryState;
@@ -17,6 +18,7 @@ import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * next offset of its partition commit in one batch, so a restart resumes exactly after the last record
  * applied, never re-applying half of one. A record that is not an event this version understands goes to
  * the dead-letter topic with the reason, and replay goes on.
+ *
+ * <p>Only records a fleet member wrote are applied: each must carry a valid {@link EventSigner#HEADER} made
+ * with the fleet key over its key and value. A record without one (written straight to Kafka, or by an agent
+ * from before events were signed) or with a wrong one goes to the dead-letter topic unread, its HLC not even
+ * observed, so write access to Kafka alone cannot change any region.
  */
 public final class EventReplayer implements RecordBatchHandler {
   private static final Logger log = LoggerFactory.getLogger(EventReplayer.class);
@@ -41,6 +48,7 @@ public final class EventReplayer implements RecordBatchHandler {
   private final ReplayListener listener;
   private final ContentGuard guard;
   private final EventCodec codec = new EventCodec();
+  private final EventSigner signer;
   private volatile long applied;
   private volatile long deadLettered;
 
@@ -48,14 +56,15 @@ public final class EventReplayer implements RecordBatchHandler {
    * @param planners makes the planner of one poll over the view it is given: the poll's records are planned
    *     one by one against the state plus what earlier records of the poll wrote
    */
-  public EventReplayer(RegistryState state, Function<RegistryState, ReplayPlanner> planners, Hlc hlc,
+  public EventReplayer(RegistryState state, Function<RegistryState, ReplayPlanner> planners, Hlc hlc, EventSigner signer,
       BiFunction<LogRecord, String, CompletableFuture<?>> deadLetters, Runnable onTransfersPlanned, Runnable onOutboxAppended) {
-    this(state, planners, hlc, deadLetters, onTransfersPlanned, onOutboxAppended, ReplayListener.NONE, new ContentGuard());
+    this(state, planners, hlc, signer, deadLetters, onTransfersPlanned, onOutboxAppended, ReplayListener.NONE, new ContentGuard());
   }
 
-  public EventReplayer(RegistryState state, Function<RegistryState, ReplayPlanner> planners, Hlc hlc,
+  public EventReplayer(RegistryState state, Function<RegistryState, ReplayPlanner> planners, Hlc hlc, EventSigner signer,
       BiFunction<LogRecord, String, CompletableFuture<?>> deadLetters, Runnable onTransfersPlanned, Runnable onOutboxAppended,
       ReplayListener listener, ContentGuard guard) {
+    this.signer = java.util.Objects.requireNonNull(signer, "signer");
     this.listener = listener;
     this.guard = guard;
     this.state = state;
@@ -126,21 +135,31 @@ public final class EventReplayer implements RecordBatchHandler {
 
   /** The record's event, or null after sending a record that is none to the dead-letter topic. */
   private ReplicationEvent decode(LogRecord record) {
+    Optional<String> forged = signer.reject(record.key().orElse(null), record.value(),
+        Optional.ofNullable(record.headers().get(EventSigner.HEADER)));
+    if (forged.isPresent()) {
+      deadLetter(record, forged.get());
+      return null;
+    }
     ReplicationEvent event;
     try {
       event = codec.decode(record.value());
     } catch (EventDecodeException e) {
-      // Durable in the dead-letter topic before the offset moves past it; if that fails the batch is
-      // delivered again.
-      deadLetters.apply(record, e.getMessage()).join();
-      deadLettered++;
-      listener.deadLettered();
-      log.warn("replay.dead_letter topic={} partition={} offset={} reason={}",
-          record.topic(), record.partition(), record.offset(), e.getMessage());
+      deadLetter(record, e.getMessage());
       return null;
     }
     hlc.observe(event.hlc());
     return event;
+  }
+
+  private void deadLetter(LogRecord record, String reason) {
+    // Durable in the dead-letter topic before the offset moves past it; if that fails the batch is
+    // delivered again.
+    deadLetters.apply(record, reason).join();
+    deadLettered++;
+    listener.deadLettered();
+    log.warn("replay.dead_letter topic={} partition={} offset={} reason={}",
+        record.topic(), record.partition(), record.offset(), reason);
   }
 
   /** Records applied since start, dead letters included. */

@@ -20,6 +20,10 @@ import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.event.EventCodec;
 import dev.meridian.core.replication.RegisterRepair;
+import dev.meridian.core.event.EventSigner;
+import dev.meridian.agent.security.FleetKey;
+import dev.meridian.agent.security.SecurityConfig;
+import dev.meridian.agent.security.TrustedCertificates;
 import dev.meridian.core.replication.ReplayPlanner;
 import java.util.function.Function;
 import dev.meridian.core.replication.ReplicaAcks;
@@ -62,6 +66,10 @@ import org.slf4j.LoggerFactory;
  * ({@link RegionMembership}): only an enabled region that is in the fleet does, after its
  * {@link RegionBootstrap} ran; disabling or deleting it stops replay and transfers (the relay keeps shipping
  * its own writes), enabling it again resumes from the offsets stored with the state.
+ *
+ * <p>The relay signs every event it ships with the fleet key and replay applies only signed events
+ * ({@link EventSigner}); Kafka clients get the operator's extra properties (TLS, SASL), and peers are called
+ * over https trusting the configured CA bundle when their URLs say https.
  */
 public final class ReplicationRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicationRuntime.class);
@@ -82,6 +90,7 @@ public final class ReplicationRuntime implements AutoCloseable {
   private volatile boolean bootstrapping;
   private volatile boolean logReady;
   private final RegistryState state;
+  private final Map<String, String> kafkaProperties;
   private final KafkaEventPublisher publisher;
   private final DeadLetterPublisher deadLetters;
   private final OutboxRelay relay;
@@ -108,17 +117,17 @@ public final class ReplicationRuntime implements AutoCloseable {
    * @param state the state every write goes through (replayed writes emit no events, acks append explicitly)
    */
   public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
-      Hlc hlc, Clock clock, TransferConfig transferConfig) {
+      Hlc hlc, Clock clock, TransferConfig transferConfig, FleetKey fleetKey) {
     this(self, topology, rawState, state, blobs, hlc, clock, transferConfig, ReplayListener.NONE, TransferListener.NONE,
-        new ContentGuard(), PrefetchSweeper.Settings.defaults());
+        new ContentGuard(), PrefetchSweeper.Settings.defaults(), fleetKey, SecurityConfig.defaults());
   }
 
   /** With listeners told what replay and transfers do (metrics). */
   public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
       Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
-      ContentGuard guard, PrefetchSweeper.Settings prefetch) {
+      ContentGuard guard, PrefetchSweeper.Settings prefetch, FleetKey fleetKey, SecurityConfig security) {
     this(self, LiveTopology.seeded(topology), rawState, state, blobs, hlc, clock, transferConfig, replayListener,
-        transferListener, guard, prefetch, RegionBootstrap.NONE, SeedFrom.NONE);
+        transferListener, guard, prefetch, RegionBootstrap.NONE, SeedFrom.NONE, fleetKey, security);
   }
 
   /**
@@ -128,7 +137,8 @@ public final class ReplicationRuntime implements AutoCloseable {
    */
   public ReplicationRuntime(RegionId self, LiveTopology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
       Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
-      ContentGuard guard, PrefetchSweeper.Settings prefetch, RegionBootstrap bootstrap, SeedFrom seedFrom) {
+      ContentGuard guard, PrefetchSweeper.Settings prefetch, RegionBootstrap bootstrap, SeedFrom seedFrom,
+      FleetKey fleetKey, SecurityConfig security) {
     this.self = self;
     this.topology = topology;
     this.bootstrap = bootstrap;
@@ -137,11 +147,14 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.blobs = blobs;
     this.hlc = hlc;
     this.state = state;
-    this.topologyLog = new KafkaTopologyLog(topology, true, topology.current().topicReplicationFactor());
-    this.publisher = KafkaEventPublisher.create(topology.kafkaBootstrap());
-    this.deadLetters = DeadLetterPublisher.create(topology.kafkaBootstrap());
-    this.relay = new OutboxRelay(rawState, publisher::send);
-    this.peers = PeerClients.http(topology, self, transferConfig);
+    this.kafkaProperties = security.kafkaProperties();
+    EventSigner signer = new EventSigner(fleetKey.bytes());
+    this.topologyLog = new KafkaTopologyLog(topology, true, topology.current().topicReplicationFactor(), security.kafkaProperties());
+    this.publisher = KafkaEventPublisher.create(topology.kafkaBootstrap(), kafkaProperties);
+    this.deadLetters = DeadLetterPublisher.create(topology.kafkaBootstrap(), kafkaProperties);
+    this.relay = new OutboxRelay(rawState,
+        (key, payload) -> publisher.send(key, payload, Map.of(EventSigner.HEADER, signer.sign(key, payload))));
+    this.peers = PeerClients.http(topology, self, transferConfig, TrustedCertificates.sslContext(security.trustedCa()));
     this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
         hlc, transferConfig.readThroughTimeout(), relay::wake, guard);
@@ -149,14 +162,16 @@ public final class ReplicationRuntime implements AutoCloseable {
     // Read at each event: a filter changed through the replicated topology applies at once.
     Predicate<RepositoryName> admitted = repository -> topology.current().admits(self, repository);
     Function<RegistryState, ReplayPlanner> planners = view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted);
-    this.replayer = new EventReplayer(state, planners, hlc, deadLetters::send, transfers::wake, relay::wake, replayListener, guard);
+    this.replayer = new EventReplayer(state, planners, hlc, signer, deadLetters::send, transfers::wake, relay::wake,
+        replayListener, guard);
     this.registerRepair = new RegisterRepair(state, planners, hlc, guard);
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
     // Whether there are peers to seed from is known only at bootstrap time (a joining region learns the fleet
     // from the log); with none, seeding is abandoned there at once.
     this.seeding = Seeding.decide(state, seedFrom, true, clock);
     this.seeder = new SnapshotSeeder(state, blobs, planners, hlc, guard);
-    this.snapshots = new SnapshotClient(transferConfig.connectTimeout(), transferConfig.readTimeout());
+    this.snapshots = new SnapshotClient(transferConfig.connectTimeout(), transferConfig.readTimeout(),
+        TrustedCertificates.sslContext(security.trustedCa()));
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);
     this.membershipThread = Executors.newSingleThreadExecutor(r -> {
@@ -230,7 +245,8 @@ public final class ReplicationRuntime implements AutoCloseable {
     }
     if (replicate && subscriber == null && logReady && closing.getCount() > 0) {
       subscriber = KafkaEventSubscriber.start(
-          KafkaEventSubscriber.Settings.of(topology.kafkaBootstrap(), KafkaTopics.EVENTS, "meridian-" + self),
+          KafkaEventSubscriber.Settings.of(topology.kafkaBootstrap(), KafkaTopics.EVENTS, "meridian-" + self)
+              .withClientProperties(kafkaProperties),
           startPositions(), this::replayUnlessIsolated);
       log.info("replication.started region={}", self);
     }
@@ -460,7 +476,7 @@ public final class ReplicationRuntime implements AutoCloseable {
   private void connect() {
     Duration backoff = Duration.ofMillis(200);
     while (closing.getCount() > 0) {
-      try (KafkaTopics topics = new KafkaTopics(topology.kafkaBootstrap())) {
+      try (KafkaTopics topics = new KafkaTopics(topology.kafkaBootstrap(), kafkaProperties)) {
         // The fleet's settings (partitions) come from the topology topic when it has them.
         // Waits in short steps, so that while the log is down the status shows why (the reader's last error).
         while (!topologyLog.awaitLoaded(Duration.ofSeconds(1))) {

@@ -20,8 +20,10 @@ public final class SnapshotClient {
   private final HttpClient http;
   private final Duration headersTimeout;
 
-  public SnapshotClient(Duration connectTimeout, Duration headersTimeout) {
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+  /** @param tls whose trust https peers are called with */
+  public SnapshotClient(Duration connectTimeout, Duration headersTimeout, javax.net.ssl.SSLContext tls) {
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+        .sslContext(tls).build();
     this.headersTimeout = headersTimeout;
   }
 

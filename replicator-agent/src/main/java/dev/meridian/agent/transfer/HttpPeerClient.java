@@ -65,11 +65,25 @@ public final class HttpPeerClient implements PeerClient {
 
   /** The client every peer of one agent shares: HTTP/1.1 (peers are plain-http registries), redirects followed. */
   static HttpClient newHttpClient(TransferConfig config) {
+    return newHttpClient(config, defaultTls());
+  }
+
+  /** As {@link #newHttpClient(TransferConfig)}; https peers are trusted per {@code tls}. */
+  static HttpClient newHttpClient(TransferConfig config, javax.net.ssl.SSLContext tls) {
     return HttpClient.newBuilder()
+        .sslContext(tls)
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(config.connectTimeout())
         .followRedirects(HttpClient.Redirect.NORMAL)
         .build();
+  }
+
+  static javax.net.ssl.SSLContext defaultTls() {
+    try {
+      return javax.net.ssl.SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no default TLS context", e);
+    }
   }
 
   @Override

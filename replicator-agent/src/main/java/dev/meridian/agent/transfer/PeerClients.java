@@ -32,7 +32,12 @@ public final class PeerClients implements AutoCloseable {
 
   /** HTTP clients for every region of the fleet but {@code self}, sharing one connection pool. */
   public static PeerClients http(Topology topology, RegionId self, TransferConfig config) {
-    HttpClient http = HttpPeerClient.newHttpClient(config);
+    return http(topology, self, config, HttpPeerClient.defaultTls());
+  }
+
+  /** As {@link #http(Topology, RegionId, TransferConfig)}, calling https peers with {@code tls}'s trust. */
+  public static PeerClients http(Topology topology, RegionId self, TransferConfig config, javax.net.ssl.SSLContext tls) {
+    HttpClient http = HttpPeerClient.newHttpClient(config, tls);
     ReadTimeouts readTimeouts = new ReadTimeouts();
     Map<RegionId, PeerClient> clients = new LinkedHashMap<>();
     for (Region peer : topology.peersOf(self)) {
@@ -46,7 +51,12 @@ public final class PeerClients implements AutoCloseable {
    * region's URL changes; a region no longer in the fleet has none.
    */
   public static PeerClients http(LiveTopology fleet, RegionId self, TransferConfig config) {
-    HttpClient http = HttpPeerClient.newHttpClient(config);
+    return http(fleet, self, config, HttpPeerClient.defaultTls());
+  }
+
+  /** As {@link #http(LiveTopology, RegionId, TransferConfig)}, calling https peers with {@code tls}'s trust. */
+  public static PeerClients http(LiveTopology fleet, RegionId self, TransferConfig config, javax.net.ssl.SSLContext tls) {
+    HttpClient http = HttpPeerClient.newHttpClient(config, tls);
     ReadTimeouts readTimeouts = new ReadTimeouts();
     Map<Region, PeerClient> made = new java.util.concurrent.ConcurrentHashMap<>();
     java.util.function.Function<RegionId, Optional<PeerClient>> lookup = id -> id.equals(self) ? Optional.empty()

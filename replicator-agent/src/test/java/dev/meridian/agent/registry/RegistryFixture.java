@@ -36,6 +36,16 @@ public final class RegistryFixture implements AutoCloseable {
     return state;
   }
 
+  /** The blob store's root directory ({@code blobs/}, {@code uploads/}, {@code tmp/}). */
+  public Path blobsRoot() {
+    return dir.resolve("blobs-root").toAbsolutePath();
+  }
+
+  /** RocksDB's directory. */
+  public Path stateDir() {
+    return dir.resolve("state").toAbsolutePath();
+  }
+
   public FileSystemBlobStore blobs() {
     return blobs;
   }

@@ -39,6 +39,8 @@ import org.awaitility.core.TerminalFailureException;
  */
 public final class AgentProcess {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  /** The fleet key of every agent a test starts ({@code MERIDIAN_FLEET_KEY}), so fleet members accept each other's events. */
+  public static final String TEST_FLEET_KEY = "meridian-integration-tests-fleet-key";
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
   private static final boolean BASELINE = "distribution".equals(System.getProperty("it.registry"));
@@ -194,10 +196,11 @@ public final class AgentProcess {
       logFile = logDir.resolve(region + "-" + starts + ".log");
       List<String> command = BASELINE ? distributionCommand() : agentCommand();
       Files.writeString(logFile, String.join(" ", command) + "\n");
-      process = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      builder.environment().put("MERIDIAN_FLEET_KEY", TEST_FLEET_KEY); // every agent of a test is one fleet
+      process = builder.start();
       LIVE.add(process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start agent " + region, e);

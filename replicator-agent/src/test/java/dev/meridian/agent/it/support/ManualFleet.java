@@ -3,6 +3,8 @@ package dev.meridian.agent.it.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.agent.AgentConfig;
+import dev.meridian.agent.security.FleetKey;
+import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.embedded.EmbeddedKafkaBroker;
 import dev.meridian.agent.transfer.TransferConfig;
@@ -40,6 +42,8 @@ public final class ManualFleet implements AutoCloseable {
   private final Map<String, RegionAgent> agents = new LinkedHashMap<>();
   private final Map<Link, LinkProxy> links = new LinkedHashMap<>();
   private EmbeddedKafkaBroker broker;
+  /** Every region of the fleet signs and checks its events with this key. */
+  private final FleetKey key = FleetKey.random();
 
   private ManualFleet(Path dir, EmbeddedKafkaBroker.Settings brokerSettings) {
     this.dir = dir;
@@ -70,7 +74,8 @@ public final class ManualFleet implements AutoCloseable {
       for (String region : regions) {
         Topology view = shape.apply(fleet.viewOf(region, ports));
         fleet.configs.put(region, new AgentConfig(new RegionId(region), AgentConfig.DEFAULT_BIND, ports.get(region),
-            dir.resolve("regions").resolve(region), Optional.of(view), transfers));
+            dir.resolve("regions").resolve(region), Optional.of(view), transfers)
+            .withSecurity(SecurityConfig.defaults().withFleetKey(fleet.key)));
       }
       for (String region : regions) fleet.startRegion(region);
       return fleet;
@@ -88,6 +93,11 @@ public final class ManualFleet implements AutoCloseable {
       regions.add(new Region(new RegionId(e.getKey()), url, true, RegionMode.READ_WRITE));
     }
     return new Topology("127.0.0.1:" + brokerSettings.port(), Topology.DEFAULT_PARTITIONS, Topology.DEFAULT_REPLICATION_FACTOR, regions);
+  }
+
+  /** The key the fleet's regions sign their events with. */
+  public FleetKey key() {
+    return key;
   }
 
   public String kafkaBootstrap() {

@@ -1,0 +1,76 @@
+package dev.meridian.core.event;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Signs and checks replication records with the fleet key: {@code v1=<hex HMAC-SHA256>} over the record's key
+ * and value, carried in the Kafka record header {@value #HEADER}. Only a holder of the fleet key (a fleet
+ * member) can write a record replay accepts, so write access to Kafka alone cannot inject or delete images.
+ *
+ * <p>The MAC covers the key's length (4 bytes, big-endian; -1 for no key), the key's UTF-8 bytes, then the value,
+ * so no split of one byte string into key and value signs another. Comparison is constant-time. Thread-safe:
+ * each call takes its own {@link Mac}.
+ */
+public final class EventSigner {
+  public static final String HEADER = "meridian.sig";
+  private static final String ALGORITHM = "HmacSHA256";
+  private static final String VERSION = "v1=";
+  private static final int MIN_KEY_BYTES = 16;
+
+  private final SecretKeySpec key;
+
+  /** A signer with {@code fleetKey}, at least 16 bytes. */
+  public EventSigner(byte[] fleetKey) {
+    requireNonNull(fleetKey, "fleetKey");
+    if (fleetKey.length < MIN_KEY_BYTES) {
+      throw new IllegalArgumentException("fleet key too short: " + fleetKey.length + " bytes, at least " + MIN_KEY_BYTES);
+    }
+    this.key = new SecretKeySpec(fleetKey.clone(), ALGORITHM);
+  }
+
+  /** The header value for a record with {@code recordKey} (may be null) and {@code value}. */
+  public String sign(String recordKey, byte[] value) {
+    return VERSION + HexFormat.of().formatHex(mac(recordKey, value));
+  }
+
+  /** Why the record is not one a fleet member wrote, or empty when its signature holds. */
+  public Optional<String> reject(String recordKey, byte[] value, Optional<String> signature) {
+    requireNonNull(signature, "signature");
+    if (signature.isEmpty()) return Optional.of("SIGNATURE_MISSING: no " + HEADER + " header");
+    String text = signature.get();
+    if (!text.startsWith(VERSION)) return Optional.of("SIGNATURE_INVALID: unknown signature scheme");
+    byte[] claimed;
+    try {
+      claimed = HexFormat.of().parseHex(text.substring(VERSION.length()));
+    } catch (IllegalArgumentException e) {
+      return Optional.of("SIGNATURE_INVALID: not hex");
+    }
+    return MessageDigest.isEqual(claimed, mac(recordKey, value))
+        ? Optional.empty()
+        : Optional.of("SIGNATURE_INVALID: not signed with this fleet's key");
+  }
+
+  private byte[] mac(String recordKey, byte[] value) {
+    requireNonNull(value, "value");
+    try {
+      Mac mac = Mac.getInstance(ALGORITHM);
+      mac.init(key);
+      byte[] keyBytes = recordKey == null ? null : recordKey.getBytes(StandardCharsets.UTF_8);
+      mac.update(ByteBuffer.allocate(4).putInt(keyBytes == null ? -1 : keyBytes.length).array());
+      if (keyBytes != null) mac.update(keyBytes);
+      mac.update(value);
+      return mac.doFinal();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e); // every JDK has it
+    }
+  }
+}
