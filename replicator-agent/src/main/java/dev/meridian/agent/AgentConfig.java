@@ -3,6 +3,7 @@ package dev.meridian.agent;
 import static java.util.Objects.requireNonNull;
 
 import dev.meridian.agent.admin.AdminConfig;
+import dev.meridian.agent.lifecycle.LifecycleConfig;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Topology;
@@ -17,7 +18,7 @@ import java.util.Optional;
  */
 public record AgentConfig(
     RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
-    AdminConfig admin) {
+    AdminConfig admin, LifecycleConfig lifecycle) {
   public static final String DEFAULT_BIND = "127.0.0.1";
 
   public AgentConfig {
@@ -29,7 +30,14 @@ public record AgentConfig(
     requireNonNull(fleet, "fleet");
     requireNonNull(transfers, "transfers");
     requireNonNull(admin, "admin");
+    requireNonNull(lifecycle, "lifecycle");
     fleet.ifPresent(t -> t.requireRegion(region));
+  }
+
+  public AgentConfig(
+      RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
+      AdminConfig admin) {
+    this(region, bindAddress, port, dataDir, fleet, transfers, admin, LifecycleConfig.defaults());
   }
 
   public AgentConfig(
@@ -39,7 +47,12 @@ public record AgentConfig(
 
   /** The same with other operator settings. */
   public AgentConfig withAdmin(AdminConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, lifecycle);
+  }
+
+  /** The same with other lifecycle settings (garbage collection). */
+  public AgentConfig withLifecycle(LifecycleConfig settings) {
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, settings);
   }
 
   /** A standalone region. */

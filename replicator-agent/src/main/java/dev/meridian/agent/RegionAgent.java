@@ -10,6 +10,7 @@ import dev.meridian.agent.audit.AuditLog;
 import dev.meridian.agent.http.HttpExtensions;
 import dev.meridian.agent.http.HttpServer;
 import dev.meridian.agent.http.RequestListener;
+import dev.meridian.agent.lifecycle.GarbageCollector;
 import dev.meridian.agent.metrics.AgentMetrics;
 import dev.meridian.topology.Region;
 import java.util.List;
@@ -53,6 +54,7 @@ public final class RegionAgent implements AutoCloseable {
   private final AuditLog audit;
   private final RegionMonitor monitor;
   private final HttpServer server;
+  private final GarbageCollector gc;
 
   private RegionAgent(AgentConfig config) {
     this.config = config;
@@ -64,6 +66,7 @@ public final class RegionAgent implements AutoCloseable {
     AuditLog auditLog = null;
     RegionMonitor watcher = null;
     HttpServer started = null;
+    GarbageCollector collector = null;
     try {
       auditLog = new AuditLog(config.auditLog(), config.region(), clock);
       opened = RocksDbRegistryState.open(config.stateDir());
@@ -84,19 +87,25 @@ public final class RegionAgent implements AutoCloseable {
       boolean readOnly = config.fleet().flatMap(f -> f.region(config.region()))
           .map(r -> r.mode() == RegionMode.READ_ONLY).orElse(false);
       this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> !readOnly);
+      collector = new GarbageCollector(opened, blobs, guard, service::expireUpload, config.lifecycle().gc(), m -> false,
+          clock, metrics.gcListener());
+      GarbageCollector storage = collector;
+      metrics.bindStorage(storage::storage);
       Supplier<ReplicationSample> sampler = member == null ? ReplicationSample::standalone : new ReplicationSampler(member, served);
       watcher = new RegionMonitor(this::identity, sampler, config.admin().stallThreshold(), clock);
       metrics.bindRegion(watcher);
       if (member != null) metrics.bindCircuitBreakers(member.transfers());
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
           new ManifestInspector(config.region().value(), served), new AdminHttpClient(config.admin().fanOutTimeout()),
-          config.admin().fanOutTimeout());
+          config.admin().fanOutTimeout(), Optional.of(collector));
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
           member == null ? ReadThrough.NONE : member.readThrough());
       if (member != null) member.start();
+      collector.start();
     } catch (RuntimeException | Error e) {
+      if (collector != null) collector.close();
       if (member != null) member.close();
       if (watcher != null) watcher.close();
       if (opened != null) opened.close();
@@ -109,6 +118,7 @@ public final class RegionAgent implements AutoCloseable {
     this.replication = Optional.ofNullable(member);
     this.audit = auditLog;
     this.server = started;
+    this.gc = collector;
     this.monitor = watcher.start(config.admin().sampleInterval());
   }
 
@@ -162,6 +172,11 @@ public final class RegionAgent implements AutoCloseable {
     return state;
   }
 
+  /** This region's garbage collector: {@code collect} runs one now. */
+  public GarbageCollector gc() {
+    return gc;
+  }
+
   /** This region's status, as {@code GET /admin/v1/region} answers it. */
   public RegionMonitor monitor() {
     return monitor;
@@ -180,6 +195,7 @@ public final class RegionAgent implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) return;
     try {
       server.close();
+      gc.close();
       replication.ifPresent(ReplicationRuntime::close);
       monitor.close();
       audit.close();

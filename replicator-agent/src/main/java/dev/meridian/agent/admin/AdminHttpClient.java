@@ -38,6 +38,19 @@ public final class AdminHttpClient {
     });
   }
 
+  /** POST {@code base + path + ?query} with an empty body (an admin action), the answer parsed as JSON. */
+  public CompletableFuture<JsonNode> post(String base, String path, Map<String, String> query) {
+    URI uri = URI.create(stripSlash(base) + path + encode(query));
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+      if (response.statusCode() != 200) {
+        throw new AdminCallException(response.statusCode(), errorMessage(response.body()));
+      }
+      return AdminJson.parse(response.body());
+    });
+  }
+
   public CompletableFuture<RegionStatus> region(String base) {
     return get(base, "/admin/v1/region", Map.of()).thenApply(AdminJson::parseRegion);
   }

@@ -9,7 +9,11 @@ import dev.meridian.core.clock.HlcTimestamp;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
+import dev.meridian.agent.lifecycle.GcReport;
+import dev.meridian.core.blob.UploadId;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +59,10 @@ public final class AdminJson {
     n.put("outboxBacklog", s.outboxBacklog());
     n.put("lastError", s.lastError().orElse(null));
     n.put("eventsApplied", s.eventsApplied());
+    ObjectNode storage = n.putObject("storage");
+    storage.put("storedBytes", s.storage().storedBytes());
+    storage.put("reclaimedBytes", s.storage().reclaimedBytes());
+    storage.put("lastCollection", s.storage().lastCollection().map(Instant::toString).orElse(null));
     return n;
   }
 
@@ -69,7 +77,44 @@ public final class AdminJson {
     return new RegionStatus(text(n, "id"), text(n, "url"), RegionState.parse(text(n, "state")), optional(n, "reason"),
         n.path("routingEnabled").asBoolean(true), n.path("lagSeconds").asDouble(0), n.path("pendingTransfers").asLong(0),
         n.path("pendingBytes").asLong(0), n.path("outboxBacklog").asLong(0), optional(n, "lastError"),
-        n.path("eventsApplied").asLong(0));
+        n.path("eventsApplied").asLong(0), parseStorage(n.path("storage")));
+  }
+
+  private static StorageStatus parseStorage(JsonNode n) {
+    if (n.isMissingNode() || n.isNull()) return StorageStatus.UNKNOWN;
+    return new StorageStatus(n.path("storedBytes").asLong(0), n.path("reclaimedBytes").asLong(0),
+        optional(n, "lastCollection").map(Instant::parse));
+  }
+
+  // ---- garbage collection
+
+  public static ObjectNode gc(GcReport r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("dryRun", r.dryRun());
+    n.put("startedAt", r.startedAt().toString());
+    n.put("durationSeconds", r.duration().toMillis() / 1000.0);
+    n.put("blobsScanned", r.blobsScanned());
+    n.put("storedBytes", r.storedBytes());
+    n.put("blobsDeleted", r.blobsDeleted());
+    n.put("blobBytesReclaimed", r.blobBytesReclaimed());
+    n.put("uploadsDeleted", r.uploadsDeleted());
+    n.put("uploadBytesReclaimed", r.uploadBytesReclaimed());
+    ArrayNode blobs = n.putArray("blobs");
+    r.blobs().forEach(d -> blobs.add(d.toString()));
+    ArrayNode uploads = n.putArray("uploads");
+    r.uploads().forEach(u -> uploads.add(u.value()));
+    return n;
+  }
+
+  public static GcReport parseGc(JsonNode n) {
+    List<Digest> blobs = new ArrayList<>();
+    n.path("blobs").forEach(d -> blobs.add(Digest.parse(d.asText())));
+    List<UploadId> uploads = new ArrayList<>();
+    n.path("uploads").forEach(u -> uploads.add(new UploadId(u.asText())));
+    return new GcReport(required(n, "dryRun").asBoolean(), Instant.parse(text(n, "startedAt")),
+        Duration.ofMillis(Math.round(n.path("durationSeconds").asDouble(0) * 1000)), n.path("blobsScanned").asLong(0),
+        n.path("storedBytes").asLong(0), n.path("blobsDeleted").asInt(0), n.path("blobBytesReclaimed").asLong(0),
+        n.path("uploadsDeleted").asInt(0), n.path("uploadBytesReclaimed").asLong(0), blobs, uploads);
   }
 
   public static List<RegionStatus> parseRegions(JsonNode n) {

@@ -7,6 +7,8 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.TagRecord;
+import dev.meridian.agent.lifecycle.GarbageCollector;
+import dev.meridian.agent.lifecycle.GcReport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,7 @@ public final class AdminService {
   private final ManifestInspector inspector;
   private final AdminHttpClient peers;
   private final Duration timeout;
+  private final Optional<GarbageCollector> gc;
 
   /**
    * @param fleet every region, this one included; a standalone agent lists only itself
@@ -41,6 +44,13 @@ public final class AdminService {
    */
   public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
       AdminHttpClient peers, Duration timeout) {
+    this(self, fleet, monitor, inspector, peers, timeout, Optional.empty());
+  }
+
+  /** With this region's garbage collector: its storage shows in the status, and {@link #collectGarbage} runs it. */
+  public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
+      AdminHttpClient peers, Duration timeout, Optional<GarbageCollector> gc) {
+    this.gc = requireNonNull(gc, "gc");
     this.self = requireNonNull(self, "self");
     this.fleet = requireNonNull(fleet, "fleet");
     this.monitor = requireNonNull(monitor, "monitor");
@@ -50,7 +60,13 @@ public final class AdminService {
   }
 
   public RegionStatus region() {
-    return monitor.status();
+    RegionStatus status = monitor.status();
+    return gc.map(g -> status.withStorage(g.storage())).orElse(status);
+  }
+
+  /** Runs garbage collection in this region now. */
+  public GcReport collectGarbage(boolean dryRun) {
+    return gc.orElseThrow(() -> new IllegalStateException("no garbage collector in this agent")).collect(dryRun);
   }
 
   public List<RegionStatus> regions() {

@@ -8,6 +8,7 @@ import java.util.Optional;
  * One region's status as {@code GET /admin/v1/region} reports it (DESIGN.md §8). {@code reason} says why a
  * region is {@code degraded}; {@code lastError} is the latest failure seen, which may be old news.
  *
+ * @param storage what the region stores and garbage collection reclaimed (DESIGN.md §10)
  * @param lagSeconds how long the oldest manifest still pending here has been waiting, measured from the
  *     origin's HLC time of its write; 0 when nothing is pending
  */
@@ -22,7 +23,8 @@ public record RegionStatus(
     long pendingBytes,
     long outboxBacklog,
     Optional<String> lastError,
-    long eventsApplied) {
+    long eventsApplied,
+    StorageStatus storage) {
   public RegionStatus {
     requireNonNull(id, "id");
     requireNonNull(url, "url");
@@ -30,6 +32,21 @@ public record RegionStatus(
     requireNonNull(reason, "reason");
     requireNonNull(lastError, "lastError");
     if (lagSeconds < 0) throw new IllegalArgumentException("lagSeconds < 0: " + lagSeconds);
+    requireNonNull(storage, "storage");
+  }
+
+  /** A status whose storage is not known (yet). */
+  public RegionStatus(String id, String url, RegionState state, Optional<String> reason, boolean routingEnabled,
+      double lagSeconds, long pendingTransfers, long pendingBytes, long outboxBacklog, Optional<String> lastError,
+      long eventsApplied) {
+    this(id, url, state, reason, routingEnabled, lagSeconds, pendingTransfers, pendingBytes, outboxBacklog, lastError,
+        eventsApplied, StorageStatus.UNKNOWN);
+  }
+
+  /** The same status with this storage. */
+  public RegionStatus withStorage(StorageStatus storage) {
+    return new RegionStatus(id, url, state, reason, routingEnabled, lagSeconds, pendingTransfers, pendingBytes,
+        outboxBacklog, lastError, eventsApplied, storage);
   }
 
   /** A region that did not answer: degraded, with why, and nothing else known. */

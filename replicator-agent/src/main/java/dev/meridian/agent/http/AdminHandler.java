@@ -32,6 +32,7 @@ final class AdminHandler {
       case ADMIN_MANIFEST_STATUS -> json(AdminJson.facts(admin().manifestFacts(repository(call), reference(call),
           call.match.queryParam("expect").map(Digest::parse))));
       case ADMIN_REPLICATION_STATUS -> json(AdminJson.report(admin().replicationStatus(repository(call), reference(call))));
+      case ADMIN_GC -> json(AdminJson.gc(admin().collectGarbage(flag(call, "dryRun"))));
       default -> throw new IllegalStateException("not an admin route: " + call.match.route());
     });
   }
@@ -59,6 +60,16 @@ final class AdminHandler {
 
   private static Reference reference(Call call) {
     return Reference.parse(required(call, "reference"));
+  }
+
+  private static boolean flag(Call call, String parameter) {
+    String value = call.match.queryParam(parameter).orElse("false");
+    return switch (value) {
+      case "true", "" -> true;
+      case "false" -> false;
+      default -> throw new RegistryException(OciErrorCode.UNSUPPORTED,
+          "query parameter " + parameter + " must be true or false", value, 400);
+    };
   }
 
   private static String required(Call call, String parameter) {

@@ -23,6 +23,7 @@ public enum Route {
   ADMIN_REGIONS("/admin/v1/regions"),
   ADMIN_MANIFEST_STATUS("/admin/v1/region/manifest-status"),
   ADMIN_REPLICATION_STATUS("/admin/v1/replication/status"),
+  ADMIN_GC("/admin/v1/gc"),
   METRICS("/metrics");
 
   private final String template;

@@ -38,6 +38,7 @@ public final class Router {
         Route.ADMIN_REPLICATION_STATUS, Route.METRICS)) {
       METHODS.put(admin, Set.of("GET"));
     }
+    METHODS.put(Route.ADMIN_GC, Set.of("POST"));
   }
 
   /** The methods a route answers. */
@@ -76,6 +77,8 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_MANIFEST_STATUS));
       case "/admin/v1/replication/status":
         return Optional.of(simple(Route.ADMIN_REPLICATION_STATUS));
+      case "/admin/v1/gc":
+        return Optional.of(simple(Route.ADMIN_GC));
       default:
         break;
     }

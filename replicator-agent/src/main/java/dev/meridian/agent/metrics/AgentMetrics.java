@@ -2,6 +2,8 @@ package dev.meridian.agent.metrics;
 
 import dev.meridian.agent.admin.RegionMonitor;
 import dev.meridian.agent.http.RequestListener;
+import dev.meridian.agent.admin.StorageStatus;
+import dev.meridian.agent.lifecycle.GcListener;
 import dev.meridian.agent.replication.ReplayListener;
 import dev.meridian.agent.transfer.TransferListener;
 import dev.meridian.agent.transfer.TransferWorker;
@@ -36,6 +38,7 @@ public final class AgentMetrics implements AutoCloseable {
   private final JvmGcMetrics gc;
   private final ReplicationMeters replication;
   private final HttpMeters http;
+  private final LifecycleMeters lifecycle;
 
   private AgentMetrics(RegionId region, Clock clock) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -49,6 +52,7 @@ public final class AgentMetrics implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     this.replication = new ReplicationMeters(registry, clock);
     this.http = new HttpMeters(registry);
+    this.lifecycle = new LifecycleMeters(registry);
   }
 
   public static AgentMetrics create(RegionId region, Clock clock) {
@@ -70,6 +74,16 @@ public final class AgentMetrics implements AutoCloseable {
 
   public RequestListener requestListener() {
     return http;
+  }
+
+  public GcListener gcListener() {
+    return lifecycle;
+  }
+
+  /** The region's stored bytes as garbage collection last counted them. */
+  public void bindStorage(java.util.function.Supplier<StorageStatus> storage) {
+    gauge("meridian.storage.stored", "bytes of blobs stored, as the last garbage collection counted them", "bytes",
+        storage, s -> s.get().storedBytes());
   }
 
   /** Gauges of pending work, read from the monitor's latest sample. */

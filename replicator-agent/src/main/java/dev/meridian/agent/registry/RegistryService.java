@@ -50,6 +50,7 @@ public final class RegistryService {
   private final UploadSessions uploads;
   private final ManifestOperations manifests;
   private final BooleanSupplier writable;
+  private final ContentGuard guard;
 
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock) {
     this(blobs, state, hlc, region, clock, new ContentGuard());
@@ -71,8 +72,9 @@ public final class RegistryService {
     this.state = requireNonNull(state, "state");
     this.hlc = requireNonNull(hlc, "hlc");
     this.region = requireNonNull(region, "region");
-    this.uploads = new UploadSessions(blobs, state, clock, this::stamp);
-    this.manifests = new ManifestOperations(blobs, state, this::stamp, requireNonNull(guard, "guard"));
+    this.guard = requireNonNull(guard, "guard");
+    this.uploads = new UploadSessions(blobs, state, clock, this::stamp, guard);
+    this.manifests = new ManifestOperations(blobs, state, this::stamp, guard);
   }
 
   public RegionId region() {
@@ -112,11 +114,13 @@ public final class RegistryService {
   public MountOutcome mount(RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
     requireWritable();
     if (from.isPresent()) {
-      Optional<BlobInfo> source = findLinked(from.get(), digest);
-      if (source.isPresent()) {
-        link(repository, digest);
-        return new MountOutcome.Mounted(source.get());
-      }
+      // Claimed from the presence check to the link, as a manifest push is: garbage collection keeps it.
+      Optional<BlobInfo> mounted = guard.claiming(List.of(digest), () -> {
+        Optional<BlobInfo> source = findLinked(from.get(), digest);
+        source.ifPresent(s -> link(repository, digest));
+        return source;
+      });
+      if (mounted.isPresent()) return new MountOutcome.Mounted(mounted.get());
     }
     return new MountOutcome.Started(uploads.start(repository));
   }
@@ -151,6 +155,11 @@ public final class RegistryService {
 
   public void cancelUpload(RepositoryName repository, String uploadId) {
     uploads.cancel(repository, uploadId);
+  }
+
+  /** Ends an abandoned upload session (garbage collection); false if a request is writing to it right now. */
+  public boolean expireUpload(dev.meridian.core.blob.UploadId id) {
+    return uploads.expire(id);
   }
 
   // ---- blobs

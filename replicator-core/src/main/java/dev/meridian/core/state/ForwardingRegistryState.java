@@ -124,6 +124,11 @@ public abstract class ForwardingRegistryState implements RegistryState {
   }
 
   @Override
+  public void forEachBlobLink(java.util.function.Consumer<BlobLinkRecord> visitor) {
+    delegate.forEachBlobLink(visitor);
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

@@ -85,6 +85,9 @@ public interface RegistryState extends AutoCloseable {
   /** Visits every manifest register, deleted ones included (a background scan: it may be long). */
   void forEachManifest(java.util.function.Consumer<ManifestRecord> visitor);
 
+  /** Visits every blob link register, unlinked ones included (a background scan: it may be long). */
+  void forEachBlobLink(java.util.function.Consumer<BlobLinkRecord> visitor);
+
   @Override
   void close();
 }

@@ -326,6 +326,17 @@ public final class RocksDbRegistryState implements RegistryState {
     });
   }
 
+  @Override
+  public void forEachBlobLink(java.util.function.Consumer<BlobLinkRecord> visitor) {
+    rocks.scan(Family.BLOB_LINKS, new byte[0], new byte[0], (key, value) -> {
+      String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
+      RepositoryName repository = new RepositoryName(parts[0]);
+      Digest digest = Digest.parse(parts[1]);
+      visitor.accept(StateCodec.decodeBlobLink(repository, digest, value));
+      return true;
+    });
+  }
+
   /** Releases every native handle; later calls throw {@link IllegalStateException}. Idempotent. */
   @Override
   public void close() {
