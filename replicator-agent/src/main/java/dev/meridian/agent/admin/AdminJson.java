@@ -11,6 +11,7 @@ import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.agent.lifecycle.GcReport;
 import dev.meridian.core.blob.UploadId;
+import dev.meridian.core.state.LockRecord;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +85,19 @@ public final class AdminJson {
     if (n.isMissingNode() || n.isNull()) return StorageStatus.UNKNOWN;
     return new StorageStatus(n.path("storedBytes").asLong(0), n.path("reclaimedBytes").asLong(0),
         optional(n, "lastCollection").map(Instant::parse));
+  }
+
+  // ---- locks
+
+  public static ObjectNode lock(LockRecord l) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("repository", l.repository().value());
+    n.put("reference", l.reference().map(Object::toString).orElse(null));
+    n.put("writeEnabled", l.writeEnabled());
+    n.put("deleteEnabled", l.deleteEnabled());
+    n.put("hlc", l.stamp().hlc().toString());
+    n.put("origin", l.stamp().origin().value());
+    return n;
   }
 
   // ---- garbage collection

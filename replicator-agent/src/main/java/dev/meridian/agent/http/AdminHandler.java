@@ -8,6 +8,10 @@ import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import dev.meridian.agent.registry.RegistryService;
+import dev.meridian.core.clock.HlcTimestamp;
+import dev.meridian.core.clock.Stamp;
+import dev.meridian.core.state.LockRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -19,9 +23,11 @@ final class AdminHandler {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpExtensions extensions;
+  private final RegistryService service;
 
-  AdminHandler(HttpExtensions extensions) {
+  AdminHandler(HttpExtensions extensions, RegistryService service) {
     this.extensions = extensions;
+    this.service = service;
   }
 
   Exchange exchange(Call call) {
@@ -32,6 +38,7 @@ final class AdminHandler {
       case ADMIN_MANIFEST_STATUS -> json(AdminJson.facts(admin().manifestFacts(repository(call), reference(call),
           call.match.queryParam("expect").map(Digest::parse))));
       case ADMIN_REPLICATION_STATUS -> json(AdminJson.report(admin().replicationStatus(repository(call), reference(call))));
+      case ADMIN_LOCK -> json(AdminJson.lock(lock(call)));
       case ADMIN_GC -> json(AdminJson.gc(admin().collectGarbage(flag(call, "dryRun"))));
       default -> throw new IllegalStateException("not an admin route: " + call.match.route());
     });
@@ -60,6 +67,22 @@ final class AdminHandler {
 
   private static Reference reference(Call call) {
     return Reference.parse(required(call, "reference"));
+  }
+
+  /** GET reads the lock (enabled flags when none was set); POST changes the flags given. */
+  private LockRecord lock(Call call) {
+    RepositoryName repository = repository(call);
+    Optional<Reference> reference = call.match.queryParam("reference").filter(v -> !v.isEmpty()).map(Reference::parse);
+    if (call.request.method().name().equals("GET")) {
+      return service.locks().find(repository, reference).orElse(new LockRecord(repository, reference, true, true,
+          new Stamp(HlcTimestamp.ZERO, service.region())));
+    }
+    Optional<Boolean> write = call.match.queryParam("writeEnabled").map(v -> flag(call, "writeEnabled"));
+    Optional<Boolean> delete = call.match.queryParam("deleteEnabled").map(v -> flag(call, "deleteEnabled"));
+    if (write.isEmpty() && delete.isEmpty()) {
+      throw new RegistryException(OciErrorCode.UNSUPPORTED, "give writeEnabled or deleteEnabled", null, 400);
+    }
+    return service.updateLock(repository, reference, write, delete);
   }
 
   private static boolean flag(Call call, String parameter) {

@@ -27,7 +27,7 @@ final class Handlers {
   }
 
   Handlers(RegistryService service, BooleanSupplier serving, HttpExtensions extensions, ReadThrough readThrough) {
-    this.admin = new AdminHandler(extensions);
+    this.admin = new AdminHandler(extensions, service);
     this.probes = new ProbeHandler(service, serving);
     this.manifests = new ManifestHandler(service, readThrough);
     this.blobs = new BlobHandler(service, readThrough);
@@ -42,7 +42,7 @@ final class Handlers {
       case MANIFEST -> manifests.exchange(call);
       case BLOB -> blobs.exchange(call);
       case UPLOAD_START, UPLOAD -> uploads.exchange(call);
-      case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_GC, METRICS -> admin.exchange(call);
+      case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_GC, ADMIN_LOCK, METRICS -> admin.exchange(call);
     };
   }
 

@@ -24,6 +24,7 @@ public enum Route {
   ADMIN_MANIFEST_STATUS("/admin/v1/region/manifest-status"),
   ADMIN_REPLICATION_STATUS("/admin/v1/replication/status"),
   ADMIN_GC("/admin/v1/gc"),
+  ADMIN_LOCK("/admin/v1/lock"),
   METRICS("/metrics");
 
   private final String template;

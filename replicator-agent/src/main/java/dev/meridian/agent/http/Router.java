@@ -39,6 +39,7 @@ public final class Router {
       METHODS.put(admin, Set.of("GET"));
     }
     METHODS.put(Route.ADMIN_GC, Set.of("POST"));
+    METHODS.put(Route.ADMIN_LOCK, Set.of("GET", "POST"));
   }
 
   /** The methods a route answers. */
@@ -79,6 +80,8 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_REPLICATION_STATUS));
       case "/admin/v1/gc":
         return Optional.of(simple(Route.ADMIN_GC));
+      case "/admin/v1/lock":
+        return Optional.of(simple(Route.ADMIN_LOCK));
       default:
         break;
     }

@@ -48,8 +48,10 @@ final class ManifestOperations {
   private final Supplier<Stamp> stamps;
   private final ManifestVisibility visibility;
   private final ContentGuard guard;
+  private final Locks locks;
 
-  ManifestOperations(BlobStore blobs, RegistryState state, Supplier<Stamp> stamps, ContentGuard guard) {
+  ManifestOperations(BlobStore blobs, RegistryState state, Supplier<Stamp> stamps, ContentGuard guard, Locks locks) {
+    this.locks = locks;
     this.guard = guard;
     this.blobs = blobs;
     this.state = state;
@@ -146,6 +148,8 @@ final class ManifestOperations {
    */
   void delete(RepositoryName repository, Reference reference) {
     ManifestRecord record = resolve(repository, reference);
+    List<Tag> tags = reference instanceof Reference.TagReference ? List.of() : tagsPointingAt(repository, record.digest());
+    locks.requireDeletable(repository, reference, record.digest(), tags);
     Stamp stamp = stamps.get();
     StateBatch.Builder batch = StateBatch.builder();
     if (reference instanceof Reference.TagReference byTag) {
@@ -153,7 +157,7 @@ final class ManifestOperations {
     } else {
       batch.putManifest(record.deletedAt(stamp));
       batch.putBlobLink(new BlobLinkRecord(repository, record.digest(), false, stamp));
-      for (Tag tag : tagsPointingAt(repository, record.digest())) {
+      for (Tag tag : tags) {
         batch.putTag(new TagRecord(repository, tag, Optional.empty(), stamp));
       }
     }
@@ -161,7 +165,16 @@ final class ManifestOperations {
     log.info("manifest.delete repo={} reference={} digest={}", repository, reference, record.digest());
   }
 
-  private List<Tag> tagsPointingAt(RepositoryName repository, Digest digest) {
+  /** {@code MANIFEST_UNKNOWN} unless the tag is live or the manifest present here. */
+  void requireKnown(RepositoryName repository, Reference reference) {
+    boolean known = reference instanceof Reference.TagReference byTag
+        ? state.findTag(repository, byTag.tag()).filter(t -> !t.isDeleted()).isPresent()
+        : state.findManifest(repository, ((Reference.DigestReference) reference).digest()).filter(ManifestRecord::present).isPresent();
+    if (!known) throw RegistryException.manifestUnknown(reference.toString());
+  }
+
+  /** Live tags of this repository pointing at {@code digest}. */
+  List<Tag> tagsPointingAt(RepositoryName repository, Digest digest) {
     List<Tag> pointing = new ArrayList<>();
     Optional<Tag> last = Optional.empty();
     while (true) {

@@ -21,6 +21,7 @@ import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.LockRecord;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
@@ -51,6 +52,7 @@ public final class RegistryService {
   private final ManifestOperations manifests;
   private final BooleanSupplier writable;
   private final ContentGuard guard;
+  private final Locks locks;
 
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock) {
     this(blobs, state, hlc, region, clock, new ContentGuard());
@@ -74,7 +76,8 @@ public final class RegistryService {
     this.region = requireNonNull(region, "region");
     this.guard = requireNonNull(guard, "guard");
     this.uploads = new UploadSessions(blobs, state, clock, this::stamp, guard);
-    this.manifests = new ManifestOperations(blobs, state, this::stamp, guard);
+    this.locks = new Locks(state);
+    this.manifests = new ManifestOperations(blobs, state, this::stamp, guard, locks);
   }
 
   public RegionId region() {
@@ -107,12 +110,14 @@ public final class RegistryService {
 
   public UploadStatus startUpload(RepositoryName repository) {
     requireWritable();
+    locks.requireRepositoryWritable(repository);
     return uploads.start(repository);
   }
 
   /** Links the blob from {@code from} if that repository has it linked, else starts an ordinary upload. */
   public MountOutcome mount(RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
     requireWritable();
+    locks.requireRepositoryWritable(repository);
     if (from.isPresent()) {
       // Claimed from the presence check to the link, as a manifest push is: garbage collection keeps it.
       Optional<BlobInfo> mounted = guard.claiming(List.of(digest), () -> {
@@ -178,6 +183,7 @@ public final class RegistryService {
   /** Unlinks the blob from this repository; the bytes stay for other repositories (and garbage collection). */
   public void deleteBlob(RepositoryName repository, Digest digest) {
     requireWritable();
+    locks.requireRepositoryDeletable(repository);
     boolean linked = state.findBlobLink(repository, digest).map(BlobLinkRecord::linked).orElse(false);
     if (!linked) throw RegistryException.blobUnknown(digest);
     state.apply(StateBatch.of(new StateWrite.PutBlobLink(new BlobLinkRecord(repository, digest, false, stamp()))));
@@ -196,6 +202,7 @@ public final class RegistryService {
 
   public PutManifestResult putManifest(RepositoryName repository, Reference reference, MediaType contentType, byte[] body) {
     requireWritable();
+    locks.requireManifestWritable(repository, reference);
     return manifests.put(repository, reference, contentType, body);
   }
 
@@ -207,6 +214,29 @@ public final class RegistryService {
   public void deleteManifest(RepositoryName repository, Reference reference) {
     requireWritable();
     manifests.delete(repository, reference);
+  }
+
+  /** The lock rules over this region's registers: what is locked, for purge and retention too. */
+  public Locks locks() {
+    return locks;
+  }
+
+  /**
+   * Sets the lock of a repository ({@code reference} empty), a tag or a manifest: the flags given change, the
+   * other keeps its value. The register replicates like any write. {@code NAME_UNKNOWN} or
+   * {@code MANIFEST_UNKNOWN} if there is nothing to lock.
+   */
+  public LockRecord updateLock(RepositoryName repository, Optional<Reference> reference, Optional<Boolean> writeEnabled,
+      Optional<Boolean> deleteEnabled) {
+    requireWritable();
+    if (!state.repositoryExists(repository)) throw RegistryException.nameUnknown(repository.value());
+    reference.ifPresent(r -> manifests.requireKnown(repository, r));
+    Optional<LockRecord> current = locks.find(repository, reference);
+    LockRecord lock = new LockRecord(repository, reference,
+        writeEnabled.orElse(current.map(LockRecord::writeEnabled).orElse(true)),
+        deleteEnabled.orElse(current.map(LockRecord::deleteEnabled).orElse(true)), stamp());
+    state.apply(StateBatch.of(new StateWrite.PutLock(lock)));
+    return lock;
   }
 
   public List<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType) {

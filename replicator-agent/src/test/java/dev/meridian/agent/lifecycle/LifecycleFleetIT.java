@@ -122,4 +122,60 @@ class LifecycleFleetIT {
     String table = cli("status", "--registry", regions.get(0).http().uri("/").toString());
     assertThat(table).contains("RECLAIMED");
   }
+
+  private static String lockOf(RegionClient region, String query) {
+    var response = region.http().get("/admin/v1/lock?" + query);
+    assertThat(response.statusCode()).as(RegistryHttp.describe(response)).isEqualTo(200);
+    return new String(response.body());
+  }
+
+  @Test
+  void aLockSetInOneRegionHoldsInEveryRegionAndAnUnlockReleasesIt() {
+    String repo = "locks/app";
+    RegionClient a = regions.get(0);
+    byte[] first = push(a, repo, "prod", randomBytes(200, 300), List.of(randomBytes(201, 5000)));
+    Digest locked = digest(first);
+    CONVERGENCE.awaitEvery(regions, r -> assertThat(r.resolve(repo, "prod")).as("%s", r).contains(locked));
+
+    String out = cli("repository", "update", "--registry", a.http().uri("/").toString(), "--image", repo + ":prod",
+        "--write-enabled", "false", "--delete-enabled", "false");
+    assertThat(out).contains(repo + ":prod writeEnabled=false deleteEnabled=false");
+
+    CONVERGENCE.awaitEvery(regions, r -> assertThat(lockOf(r, "repository=" + repo + "&reference=prod"))
+        .as("%s", r).contains("\"writeEnabled\" : false"));
+    byte[] other = TestImages.manifest(randomBytes(202, 300), List.of(randomBytes(201, 5000)));
+    for (RegionClient region : regions) {
+      region.http().pushBlob(repo, randomBytes(202, 300));
+      region.http().pushBlob(repo, randomBytes(201, 5000));
+      var moved = region.http().putManifest(repo, "prod", other, TestImages.OCI_MANIFEST);
+      assertThat(moved.statusCode()).as("%s: %s", region, RegistryHttp.describe(moved)).isEqualTo(403);
+      assertThat(RegistryHttp.errorCodes(moved)).containsExactly("DENIED");
+      for (String reference : List.of("prod", locked.toString())) {
+        var deleted = region.http().send("DELETE", "/v2/" + repo + "/manifests/" + reference,
+            java.net.http.HttpRequest.BodyPublishers.noBody());
+        assertThat(deleted.statusCode()).as("DELETE %s in %s", reference, region).isEqualTo(403);
+      }
+      assertThat(region.resolve(repo, "prod")).contains(locked);
+      // Another tag of the repository is not locked.
+      assertThat(region.http().putManifest(repo, "dev-" + region.name().replaceAll("[^a-z0-9]", ""), other,
+          TestImages.OCI_MANIFEST).statusCode()).isEqualTo(201);
+    }
+
+    // A lock and an unlock racing in two regions end the same everywhere.
+    cli("repository", "update", "--registry", regions.get(1).http().uri("/").toString(), "--image", repo + ":prod",
+        "--delete-enabled", "true");
+    cli("repository", "update", "--registry", regions.get(2).http().uri("/").toString(), "--image", repo + ":prod",
+        "--delete-enabled", "false");
+    CONVERGENCE.await(() -> {
+      List<String> seen = regions.stream().map(r -> lockOf(r, "repository=" + repo + "&reference=prod")).distinct().toList();
+      assertThat(seen).hasSize(1);
+    });
+
+    cli("repository", "update", "--registry", a.http().uri("/").toString(), "--image", repo + ":prod",
+        "--write-enabled", "true", "--delete-enabled", "true");
+    CONVERGENCE.awaitEvery(regions, r -> assertThat(lockOf(r, "repository=" + repo + "&reference=prod"))
+        .as("%s", r).contains("\"writeEnabled\" : true").contains("\"deleteEnabled\" : true"));
+    var moved = regions.get(2).http().putManifest(repo, "prod", other, TestImages.OCI_MANIFEST);
+    assertThat(moved.statusCode()).as(RegistryHttp.describe(moved)).isEqualTo(201);
+  }
 }

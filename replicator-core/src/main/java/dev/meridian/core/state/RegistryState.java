@@ -33,6 +33,9 @@ public interface RegistryState extends AutoCloseable {
   /** The manifest register, deleted ones included. */
   Optional<ManifestRecord> findManifest(RepositoryName repository, Digest digest);
 
+  /** The lock register of the repository ({@code reference} empty), a tag or a manifest. */
+  Optional<LockRecord> findLock(RepositoryName repository, Optional<dev.meridian.core.oci.Reference> reference);
+
   Optional<BlobLinkRecord> findBlobLink(RepositoryName repository, Digest digest);
 
   /** Present manifests of this repository whose {@code subject} is {@code subject}, by digest. */

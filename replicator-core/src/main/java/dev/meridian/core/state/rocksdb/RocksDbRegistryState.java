@@ -72,6 +72,8 @@ import org.slf4j.LoggerFactory;
  * replicas       repository 0x00 digest 0x00 region           empty: that region holds the manifest completely
  * prefetched     repository 0x00 digest                       fetched-at epoch millis (8 bytes, big-endian): a blob
  *                                                              copied ahead of any manifest, until claimed or reclaimed
+ * locks          repository 0x00 scope                        {"writeEnabled":bool,"deleteEnabled":bool, hlc, origin};
+ *                                                              scope: "" (the repository), "tag:NAME", "digest:ALG:HEX"
  * </pre>
  *
  * <p>Writes are serialized by one lock (merging reads the current register, so two writers must not
@@ -324,6 +326,13 @@ public final class RocksDbRegistryState implements RegistryState {
       visitor.accept(StateCodec.decodeManifest(repository, digest, value));
       return true;
     });
+  }
+
+  @Override
+  public Optional<dev.meridian.core.state.LockRecord> findLock(RepositoryName repository,
+      Optional<dev.meridian.core.oci.Reference> reference) {
+    return rocks.get(Family.LOCKS, inRepository(repository, dev.meridian.core.state.LockRecord.scope(reference)))
+        .map(v -> StateCodec.decodeLock(repository, reference, v));
   }
 
   @Override
