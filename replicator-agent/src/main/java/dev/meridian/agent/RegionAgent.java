@@ -11,6 +11,9 @@ import dev.meridian.agent.http.HttpExtensions;
 import dev.meridian.agent.http.HttpServer;
 import dev.meridian.agent.http.RequestListener;
 import dev.meridian.agent.lifecycle.GarbageCollector;
+import dev.meridian.agent.lifecycle.Lifecycle;
+import dev.meridian.agent.lifecycle.Purger;
+import dev.meridian.agent.lifecycle.RetentionRunner;
 import dev.meridian.agent.metrics.AgentMetrics;
 import dev.meridian.topology.Region;
 import java.util.List;
@@ -55,6 +58,7 @@ public final class RegionAgent implements AutoCloseable {
   private final RegionMonitor monitor;
   private final HttpServer server;
   private final GarbageCollector gc;
+  private final RetentionRunner retention;
 
   private RegionAgent(AgentConfig config) {
     this.config = config;
@@ -67,6 +71,7 @@ public final class RegionAgent implements AutoCloseable {
     RegionMonitor watcher = null;
     HttpServer started = null;
     GarbageCollector collector = null;
+    RetentionRunner retainer = null;
     try {
       auditLog = new AuditLog(config.auditLog(), config.region(), clock);
       opened = RocksDbRegistryState.open(config.stateDir());
@@ -91,20 +96,25 @@ public final class RegionAgent implements AutoCloseable {
           clock, metrics.gcListener());
       GarbageCollector storage = collector;
       metrics.bindStorage(storage::storage);
+      Purger purger = new Purger(opened, service, clock);
+      retainer = new RetentionRunner(config.region(), RetentionRunner.owner(config.fleet(), config.region()),
+          config.lifecycle().retention(), purger);
       Supplier<ReplicationSample> sampler = member == null ? ReplicationSample::standalone : new ReplicationSampler(member, served);
       watcher = new RegionMonitor(this::identity, sampler, config.admin().stallThreshold(), clock);
       metrics.bindRegion(watcher);
       if (member != null) metrics.bindCircuitBreakers(member.transfers());
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
           new ManifestInspector(config.region().value(), served), new AdminHttpClient(config.admin().fanOutTimeout()),
-          config.admin().fanOutTimeout(), Optional.of(collector));
+          config.admin().fanOutTimeout(), Optional.of(new Lifecycle(collector, purger, retainer)));
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
           member == null ? ReadThrough.NONE : member.readThrough());
       if (member != null) member.start();
       collector.start();
+      retainer.start(config.lifecycle().retentionInterval());
     } catch (RuntimeException | Error e) {
+      if (retainer != null) retainer.close();
       if (collector != null) collector.close();
       if (member != null) member.close();
       if (watcher != null) watcher.close();
@@ -119,6 +129,7 @@ public final class RegionAgent implements AutoCloseable {
     this.audit = auditLog;
     this.server = started;
     this.gc = collector;
+    this.retention = retainer;
     this.monitor = watcher.start(config.admin().sampleInterval());
   }
 
@@ -177,6 +188,11 @@ public final class RegionAgent implements AutoCloseable {
     return gc;
   }
 
+  /** Retention of untagged manifests: runs only in the fleet's owner region. */
+  public RetentionRunner retention() {
+    return retention;
+  }
+
   /** This region's status, as {@code GET /admin/v1/region} answers it. */
   public RegionMonitor monitor() {
     return monitor;
@@ -196,6 +212,7 @@ public final class RegionAgent implements AutoCloseable {
     try {
       server.close();
       gc.close();
+      retention.close();
       replication.ifPresent(ReplicationRuntime::close);
       monitor.close();
       audit.close();

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +41,15 @@ public final class AdminHttpClient {
 
   /** POST {@code base + path + ?query} with an empty body (an admin action), the answer parsed as JSON. */
   public CompletableFuture<JsonNode> post(String base, String path, Map<String, String> query) {
-    URI uri = URI.create(stripSlash(base) + path + encode(query));
+    return post(base, path, List.copyOf(new java.util.TreeMap<>(query).entrySet()));
+  }
+
+  /** The same with a query whose parameters may repeat. */
+  public CompletableFuture<JsonNode> post(String base, String path, List<Map.Entry<String, String>> query) {
+    StringJoiner joined = new StringJoiner("&", "?", "");
+    query.forEach(e -> joined.add(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)));
+    URI uri = URI.create(stripSlash(base) + path + (query.isEmpty() ? "" : joined.toString()));
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.noBody()).build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {

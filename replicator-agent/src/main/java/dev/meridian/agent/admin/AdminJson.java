@@ -10,6 +10,8 @@ import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.agent.lifecycle.GcReport;
+import dev.meridian.agent.lifecycle.PurgeAction;
+import dev.meridian.agent.lifecycle.Purger;
 import dev.meridian.core.blob.UploadId;
 import dev.meridian.core.state.LockRecord;
 import java.io.IOException;
@@ -97,6 +99,27 @@ public final class AdminJson {
     n.put("deleteEnabled", l.deleteEnabled());
     n.put("hlc", l.stamp().hlc().toString());
     n.put("origin", l.stamp().origin().value());
+    return n;
+  }
+
+  // ---- purge and retention
+
+  public static ObjectNode purge(Purger.Report r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("dryRun", r.dryRun());
+    ArrayNode deleted = n.putArray("deleted");
+    r.deleted().forEach(a -> deleted.add(action(a)));
+    ArrayNode locked = n.putArray("locked");
+    r.locked().forEach(a -> locked.add(action(a)));
+    return n;
+  }
+
+  private static ObjectNode action(PurgeAction a) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("kind", a.kind().wireName());
+    n.put("image", a.image());
+    n.put("digest", a.digest().toString());
+    n.put("lastUpdated", a.lastUpdated().toString());
     return n;
   }
 

@@ -7,7 +7,8 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.TagRecord;
-import dev.meridian.agent.lifecycle.GarbageCollector;
+import dev.meridian.agent.lifecycle.Lifecycle;
+import dev.meridian.agent.lifecycle.Purger;
 import dev.meridian.agent.lifecycle.GcReport;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class AdminService {
   private final ManifestInspector inspector;
   private final AdminHttpClient peers;
   private final Duration timeout;
-  private final Optional<GarbageCollector> gc;
+  private final Optional<Lifecycle> lifecycle;
 
   /**
    * @param fleet every region, this one included; a standalone agent lists only itself
@@ -47,10 +48,10 @@ public final class AdminService {
     this(self, fleet, monitor, inspector, peers, timeout, Optional.empty());
   }
 
-  /** With this region's garbage collector: its storage shows in the status, and {@link #collectGarbage} runs it. */
+  /** With this region's lifecycle: storage shows in the status; garbage collection, purge and retention run. */
   public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
-      AdminHttpClient peers, Duration timeout, Optional<GarbageCollector> gc) {
-    this.gc = requireNonNull(gc, "gc");
+      AdminHttpClient peers, Duration timeout, Optional<Lifecycle> lifecycle) {
+    this.lifecycle = requireNonNull(lifecycle, "lifecycle");
     this.self = requireNonNull(self, "self");
     this.fleet = requireNonNull(fleet, "fleet");
     this.monitor = requireNonNull(monitor, "monitor");
@@ -61,12 +62,26 @@ public final class AdminService {
 
   public RegionStatus region() {
     RegionStatus status = monitor.status();
-    return gc.map(g -> status.withStorage(g.storage())).orElse(status);
+    return lifecycle.map(l -> status.withStorage(l.gc().storage())).orElse(status);
   }
 
   /** Runs garbage collection in this region now. */
   public GcReport collectGarbage(boolean dryRun) {
-    return gc.orElseThrow(() -> new IllegalStateException("no garbage collector in this agent")).collect(dryRun);
+    return lifecycle().gc().collect(dryRun);
+  }
+
+  /** Purges images from here; the deletes replicate. */
+  public Purger.Report purge(Purger.Request request) {
+    return lifecycle().purger().purge(request);
+  }
+
+  /** Applies the retention policy now, in the region that owns it. */
+  public Purger.Report retention(boolean dryRun) {
+    return lifecycle().retention().runNow(dryRun);
+  }
+
+  private Lifecycle lifecycle() {
+    return lifecycle.orElseThrow(() -> new IllegalStateException("no lifecycle in this agent"));
   }
 
   public List<RegionStatus> regions() {

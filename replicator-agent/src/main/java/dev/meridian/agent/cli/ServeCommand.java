@@ -6,6 +6,8 @@ import dev.meridian.topology.TopologyLoader;
 import picocli.CommandLine;
 
 import dev.meridian.agent.AgentConfig;
+import dev.meridian.agent.lifecycle.GarbageCollector;
+import dev.meridian.agent.lifecycle.RetentionPolicy;
 import dev.meridian.agent.RegionAgent;
 import dev.meridian.core.clock.RegionId;
 import java.nio.file.Path;
@@ -45,6 +47,25 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Work pending and no progress for this long marks the region degraded (default: ${DEFAULT-VALUE}).")
   java.time.Duration stallThreshold;
 
+  @Option(names = "--gc-grace", defaultValue = "1h", converter = DurationArgument.class,
+      description = "Blobs stored or linked more recently are never collected (default: ${DEFAULT-VALUE}).")
+  java.time.Duration gcGrace;
+
+  @Option(names = "--gc-interval", defaultValue = "1h", converter = DurationArgument.class,
+      description = "How often garbage collection runs (default: ${DEFAULT-VALUE}).")
+  java.time.Duration gcInterval;
+
+  @Option(names = "--upload-grace", defaultValue = "24h", converter = DurationArgument.class,
+      description = "An upload session idle this long is abandoned and deleted (default: ${DEFAULT-VALUE}).")
+  java.time.Duration uploadGrace;
+
+  @Option(names = "--retention-untagged", description = "Days (0-365) an untagged manifest is kept; off by default. "
+      + "Applied for the whole fleet by its first read-write region only.")
+  Integer retentionUntagged;
+
+  @Option(names = "--retention", description = "REPO_REGEX=DAYS: retention of untagged manifests for matching repositories (repeatable; the first match wins).")
+  java.util.List<String> retentionRules = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
@@ -60,6 +81,16 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (stallThreshold.isZero()) throw new CommandLine.ParameterException(spec.commandLine(), "--stall-threshold must be positive");
     config = config.withAdmin(config.admin().withStallThreshold(stallThreshold));
+    if (gcInterval.isZero()) throw new CommandLine.ParameterException(spec.commandLine(), "--gc-interval must be positive");
+    RetentionPolicy retention;
+    try {
+      retention = new RetentionPolicy(java.util.Optional.ofNullable(retentionUntagged),
+          retentionRules.stream().map(RetentionPolicy.Rule::parse).toList());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    config = config.withLifecycle(config.lifecycle()
+        .withGc(new GarbageCollector.Settings(gcGrace, uploadGrace, gcInterval)).withRetention(retention));
     RegionAgent agent = RegionAgent.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -12,7 +12,11 @@ import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.core.clock.HlcTimestamp;
 import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.state.LockRecord;
+import dev.meridian.agent.lifecycle.PurgeFilter;
+import dev.meridian.agent.lifecycle.Purger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,6 +42,8 @@ final class AdminHandler {
       case ADMIN_MANIFEST_STATUS -> json(AdminJson.facts(admin().manifestFacts(repository(call), reference(call),
           call.match.queryParam("expect").map(Digest::parse))));
       case ADMIN_REPLICATION_STATUS -> json(AdminJson.report(admin().replicationStatus(repository(call), reference(call))));
+      case ADMIN_PURGE -> json(AdminJson.purge(admin().purge(purgeRequest(call))));
+      case ADMIN_RETENTION -> json(AdminJson.purge(retention(call)));
       case ADMIN_LOCK -> json(AdminJson.lock(lock(call)));
       case ADMIN_GC -> json(AdminJson.gc(admin().collectGarbage(flag(call, "dryRun"))));
       default -> throw new IllegalStateException("not an admin route: " + call.match.route());
@@ -67,6 +73,25 @@ final class AdminHandler {
 
   private static Reference reference(Call call) {
     return Reference.parse(required(call, "reference"));
+  }
+
+  private static Purger.Request purgeRequest(Call call) {
+    try {
+      List<PurgeFilter> filters = call.match.queryParams("filter").stream().map(PurgeFilter::parse).toList();
+      long ago = Long.parseLong(call.match.queryParam("agoSeconds").orElse("0"));
+      int keep = Integer.parseInt(call.match.queryParam("keep").orElse("0"));
+      return new Purger.Request(filters, Duration.ofSeconds(ago), keep, flag(call, "untagged"), flag(call, "dryRun"));
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(OciErrorCode.UNSUPPORTED, e.getMessage(), null, 400);
+    }
+  }
+
+  private Purger.Report retention(Call call) {
+    try {
+      return admin().retention(flag(call, "dryRun"));
+    } catch (IllegalStateException e) {
+      throw new RegistryException(OciErrorCode.UNSUPPORTED, e.getMessage(), null, 409);
+    }
   }
 
   /** GET reads the lock (enabled flags when none was set); POST changes the flags given. */

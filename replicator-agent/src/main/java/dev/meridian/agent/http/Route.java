@@ -25,6 +25,8 @@ public enum Route {
   ADMIN_REPLICATION_STATUS("/admin/v1/replication/status"),
   ADMIN_GC("/admin/v1/gc"),
   ADMIN_LOCK("/admin/v1/lock"),
+  ADMIN_PURGE("/admin/v1/purge"),
+  ADMIN_RETENTION("/admin/v1/retention"),
   METRICS("/metrics");
 
   private final String template;

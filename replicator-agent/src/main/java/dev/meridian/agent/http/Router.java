@@ -40,6 +40,8 @@ public final class Router {
     }
     METHODS.put(Route.ADMIN_GC, Set.of("POST"));
     METHODS.put(Route.ADMIN_LOCK, Set.of("GET", "POST"));
+    METHODS.put(Route.ADMIN_PURGE, Set.of("POST"));
+    METHODS.put(Route.ADMIN_RETENTION, Set.of("POST"));
   }
 
   /** The methods a route answers. */
@@ -82,6 +84,10 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_GC));
       case "/admin/v1/lock":
         return Optional.of(simple(Route.ADMIN_LOCK));
+      case "/admin/v1/purge":
+        return Optional.of(simple(Route.ADMIN_PURGE));
+      case "/admin/v1/retention":
+        return Optional.of(simple(Route.ADMIN_RETENTION));
       default:
         break;
     }

@@ -2,21 +2,34 @@ package dev.meridian.agent.lifecycle;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
+
 /**
  * Settings of image lifecycle in one region (DESIGN.md §10).
  *
  * @param gc garbage collection of blobs and abandoned uploads
+ * @param retention retention of untagged manifests; only the fleet's owner region's policy is applied
+ * @param retentionInterval how often the owner applies it
  */
-public record LifecycleConfig(GarbageCollector.Settings gc) {
+public record LifecycleConfig(GarbageCollector.Settings gc, RetentionPolicy retention, Duration retentionInterval) {
   public LifecycleConfig {
     requireNonNull(gc, "gc");
+    requireNonNull(retention, "retention");
+    requireNonNull(retentionInterval, "retentionInterval");
+    if (retentionInterval.isNegative() || retentionInterval.isZero()) {
+      throw new IllegalArgumentException("retention interval must be positive: " + retentionInterval);
+    }
   }
 
   public static LifecycleConfig defaults() {
-    return new LifecycleConfig(GarbageCollector.Settings.defaults());
+    return new LifecycleConfig(GarbageCollector.Settings.defaults(), RetentionPolicy.OFF, Duration.ofHours(1));
   }
 
   public LifecycleConfig withGc(GarbageCollector.Settings settings) {
-    return new LifecycleConfig(settings);
+    return new LifecycleConfig(settings, retention, retentionInterval);
+  }
+
+  public LifecycleConfig withRetention(RetentionPolicy policy) {
+    return new LifecycleConfig(gc, policy, retentionInterval);
   }
 }

@@ -37,6 +37,10 @@ class LifecycleFleetIT {
   private static final GarbageCollector.Settings NO_GRACE =
       new GarbageCollector.Settings(Duration.ZERO, Duration.ofHours(1), Duration.ofDays(1));
 
+  /** Untagged manifests of {@code retain/...} go at once; applied (by region a, the owner) only when a test asks. */
+  private static final RetentionPolicy RETAIN_NONE =
+      new RetentionPolicy(java.util.Optional.empty(), List.of(RetentionPolicy.Rule.parse("retain/.*=0")));
+
   private static LocalFleet fleet;
   private static List<RegionClient> regions;
 
@@ -45,7 +49,7 @@ class LifecycleFleetIT {
     Agents.deleteRecursively(RUN_DIR);
     fleet = LocalFleet.start(new LocalFleet.Settings(List.of(new RegionId("a"), new RegionId("b"), new RegionId("c")),
             FreePort.consecutive(3), FreePort.consecutive(2), RUN_DIR.resolve("fleet")), Duration.ofSeconds(60),
-        config -> config.withLifecycle(config.lifecycle().withGc(NO_GRACE)));
+        config -> config.withLifecycle(config.lifecycle().withGc(NO_GRACE).withRetention(RETAIN_NONE)));
     regions = fleet.agents().stream().map(RegionClient::of).toList();
   }
 
@@ -177,5 +181,81 @@ class LifecycleFleetIT {
         .as("%s", r).contains("\"writeEnabled\" : true").contains("\"deleteEnabled\" : true"));
     var moved = regions.get(2).http().putManifest(repo, "prod", other, TestImages.OCI_MANIFEST);
     assertThat(moved.statusCode()).as(RegistryHttp.describe(moved)).isEqualTo(201);
+  }
+
+  @Test
+  void anImagePushedManyTimesUnderOneTagLeavesStorageBoundedInEveryRegionAfterRetentionAndGc() {
+    String repo = "retain/app";
+    RegionClient b = regions.get(1);
+    List<Digest> versions = new java.util.ArrayList<>();
+    List<Digest> layers = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      byte[] layer = randomBytes(300 + i, 50_000);
+      layers.add(digest(layer));
+      versions.add(digest(push(regions.get(i % 2 + 1), repo, "latest", randomBytes(310 + i, 200), List.of(layer))));
+    }
+    byte[] pinnedLayer = randomBytes(320, 30_000);
+    Digest pinned = digest(push(b, repo, "pinned", randomBytes(321, 200), List.of(pinnedLayer)));
+    cli("repository", "update", "--registry", b.http().uri("/").toString(), "--image", repo + "@" + pinned,
+        "--delete-enabled", "false");
+    push(b, repo, "pinned", randomBytes(322, 200), List.of(randomBytes(323, 1000)));
+    Digest latest = versions.get(4);
+    CONVERGENCE.awaitEvery(regions, r -> {
+      assertThat(r.resolve(repo, "latest")).as("%s", r).contains(latest);
+      assertThat(lockOf(r, "repository=" + repo + "&reference=" + pinned)).as("%s", r).contains("\"deleteEnabled\" : false");
+    });
+
+    var refused = b.http().send("POST", "/admin/v1/retention", java.net.http.HttpRequest.BodyPublishers.noBody());
+    assertThat(refused.statusCode()).as("retention outside the owner region").isEqualTo(409);
+    var applied = regions.get(0).http().send("POST", "/admin/v1/retention", java.net.http.HttpRequest.BodyPublishers.noBody());
+    assertThat(applied.statusCode()).as(RegistryHttp.describe(applied)).isEqualTo(200);
+    String report = new String(applied.body());
+    for (Digest old : versions.subList(0, 4)) assertThat(report).contains(repo + "@" + old);
+    assertThat(report).contains("\"locked\"").contains(pinned.toString());
+
+    CONVERGENCE.awaitEvery(regions, r -> {
+      for (Digest old : versions.subList(0, 4)) assertThat(r.resolve(repo, old.toString())).as("%s %s", r, old).isEmpty();
+      assertThat(r.resolve(repo, pinned.toString())).as("locked, untagged %s", r).contains(pinned);
+    });
+    for (int i = 0; i < regions.size(); i++) {
+      RegionAgent agent = fleet.agents().get(i);
+      GcReport gc = agent.gc().collect(false);
+      for (Digest old : layers.subList(0, 4)) assertThat(stored(agent, old)).as("%s in %s", old, regions.get(i)).isFalse();
+      assertThat(stored(agent, layers.get(4))).isTrue();
+      assertThat(stored(agent, digest(pinnedLayer))).isTrue();
+      // Storage holds the current image, not the history of the tag.
+      assertThat(gc.storedBytes()).as("stored in %s", regions.get(i)).isLessThan(5 * 50_000);
+      assertThat(regions.get(i).servesBlob(repo, layers.get(4))).isTrue();
+    }
+  }
+
+  @Test
+  void purgeDeletesOldTagsBeyondTheKeptOnesInEveryRegionAndSparesLockedImages() {
+    String repo = "purge/app";
+    RegionClient a = regions.get(0);
+    Digest v1 = digest(push(a, repo, "v1", randomBytes(400, 200), List.of(randomBytes(401, 2000))));
+    Digest v2 = digest(push(a, repo, "v2", randomBytes(402, 200), List.of(randomBytes(403, 2000))));
+    Digest v3 = digest(push(a, repo, "v3", randomBytes(404, 200), List.of(randomBytes(405, 2000))));
+    cli("repository", "update", "--registry", a.http().uri("/").toString(), "--image", repo + ":v1", "--write-enabled", "false");
+    CONVERGENCE.awaitEvery(regions, r -> {
+      assertThat(r.resolve(repo, "v3")).as("%s", r).contains(v3);
+      assertThat(lockOf(r, "repository=" + repo + "&reference=v1")).as("%s", r).contains("\"writeEnabled\" : false");
+    });
+    String registry = regions.get(2).http().uri("/").toString();
+
+    String dry = cli("purge", "--registry", registry, "--filter", "purge/.*:v.*", "--ago", "0", "--keep", "1", "--dry-run");
+    assertThat(dry).contains("would delete manifest " + repo + "@" + v2).contains("locked, kept " + repo + "@" + v1)
+        .doesNotContain(v3.toString());
+    assertThat(regions.get(2).resolve(repo, "v2")).contains(v2);
+
+    String done = cli("purge", "--registry", registry, "--filter", "purge/.*:v.*", "--ago", "0", "--keep", "1");
+
+    assertThat(done).contains("deleted manifest " + repo + "@" + v2);
+    CONVERGENCE.awaitEvery(regions, r -> {
+      assertThat(r.resolve(repo, "v2")).as("%s", r).isEmpty();
+      assertThat(r.resolve(repo, v2.toString())).as("%s", r).isEmpty();
+      assertThat(r.resolve(repo, "v1")).as("%s", r).contains(v1);
+      assertThat(r.resolve(repo, "v3")).as("%s", r).contains(v3);
+    });
   }
 }
