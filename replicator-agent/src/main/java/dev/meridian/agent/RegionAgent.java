@@ -92,7 +92,8 @@ public final class RegionAgent implements AutoCloseable {
       boolean readOnly = config.fleet().flatMap(f -> f.region(config.region()))
           .map(r -> r.mode() == RegionMode.READ_ONLY).orElse(false);
       this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> !readOnly);
-      collector = new GarbageCollector(opened, blobs, guard, service::expireUpload, config.lifecycle().gc(), m -> false,
+      collector = new GarbageCollector(opened, blobs, guard, service::expireUpload, config.lifecycle().gc(),
+          m -> !config.lifecycle().softDelete().isZero() && m.deletedSince(clock.instant().minus(config.lifecycle().softDelete())),
           clock, metrics.gcListener());
       GarbageCollector storage = collector;
       metrics.bindStorage(storage::storage);
@@ -105,7 +106,7 @@ public final class RegionAgent implements AutoCloseable {
       if (member != null) metrics.bindCircuitBreakers(member.transfers());
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
           new ManifestInspector(config.region().value(), served), new AdminHttpClient(config.admin().fanOutTimeout()),
-          config.admin().fanOutTimeout(), Optional.of(new Lifecycle(collector, purger, retainer)));
+          config.admin().fanOutTimeout(), Optional.of(new Lifecycle(collector, purger, retainer, config.lifecycle().softDelete())));
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,

@@ -14,6 +14,7 @@ import dev.meridian.agent.lifecycle.PurgeAction;
 import dev.meridian.agent.lifecycle.Purger;
 import dev.meridian.core.blob.UploadId;
 import dev.meridian.core.state.LockRecord;
+import dev.meridian.core.state.ManifestRecord;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,6 +100,26 @@ public final class AdminJson {
     n.put("deleteEnabled", l.deleteEnabled());
     n.put("hlc", l.stamp().hlc().toString());
     n.put("origin", l.stamp().origin().value());
+    return n;
+  }
+
+  // ---- soft delete
+
+  public static ObjectNode manifest(ManifestRecord m) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("repository", m.repository().value());
+    n.put("digest", m.digest().toString());
+    n.put("mediaType", m.mediaType().value());
+    n.put("size", m.size());
+    n.put("present", m.present());
+    n.put(m.present() ? "updated" : "deleted", Instant.ofEpochMilli(m.stamp().hlc().physicalMillis()).toString());
+    return n;
+  }
+
+  public static ObjectNode manifests(List<ManifestRecord> list) {
+    ObjectNode n = JSON.createObjectNode();
+    ArrayNode items = n.putArray("manifests");
+    list.forEach(m -> items.add(manifest(m)));
     return n;
   }
 

@@ -80,6 +80,11 @@ public final class AdminService {
     return lifecycle().retention().runNow(dryRun);
   }
 
+  /** How long a deleted manifest stays restorable here (zero: soft delete is off). */
+  public java.time.Duration softDelete() {
+    return lifecycle.map(Lifecycle::softDelete).orElse(java.time.Duration.ZERO);
+  }
+
   private Lifecycle lifecycle() {
     return lifecycle.orElseThrow(() -> new IllegalStateException("no lifecycle in this agent"));
   }

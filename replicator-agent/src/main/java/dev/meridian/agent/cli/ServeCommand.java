@@ -66,6 +66,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--retention", description = "REPO_REGEX=DAYS: retention of untagged manifests for matching repositories (repeatable; the first match wins).")
   java.util.List<String> retentionRules = new java.util.ArrayList<>();
 
+  @Option(names = "--soft-delete-days", defaultValue = "0",
+      description = "Days (0-90) a deleted manifest stays restorable with meridian restore; 0 turns soft delete off (default).")
+  int softDeleteDays;
+
   @Override
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
@@ -91,6 +95,10 @@ public final class ServeCommand implements Callable<Integer> {
     }
     config = config.withLifecycle(config.lifecycle()
         .withGc(new GarbageCollector.Settings(gcGrace, uploadGrace, gcInterval)).withRetention(retention));
+    if (softDeleteDays < 0 || softDeleteDays > 90) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--soft-delete-days must be 0 to 90");
+    }
+    config = config.withLifecycle(config.lifecycle().withSoftDelete(java.time.Duration.ofDays(softDeleteDays)));
     RegionAgent agent = RegionAgent.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -14,6 +14,7 @@ import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.state.LockRecord;
 import dev.meridian.agent.lifecycle.PurgeFilter;
 import dev.meridian.agent.lifecycle.Purger;
+import dev.meridian.core.oci.Tag;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,10 @@ final class AdminHandler {
       case ADMIN_MANIFEST_STATUS -> json(AdminJson.facts(admin().manifestFacts(repository(call), reference(call),
           call.match.queryParam("expect").map(Digest::parse))));
       case ADMIN_REPLICATION_STATUS -> json(AdminJson.report(admin().replicationStatus(repository(call), reference(call))));
+      case ADMIN_RESTORE -> json(AdminJson.manifest(service.restoreManifest(repository(call),
+          Digest.parse(required(call, "digest")), call.match.queryParam("tag").filter(t -> !t.isEmpty()).map(Tag::new),
+          admin().softDelete())));
+      case ADMIN_DELETED -> json(AdminJson.manifests(service.listRestorable(repository(call), admin().softDelete())));
       case ADMIN_PURGE -> json(AdminJson.purge(admin().purge(purgeRequest(call))));
       case ADMIN_RETENTION -> json(AdminJson.purge(retention(call)));
       case ADMIN_LOCK -> json(AdminJson.lock(lock(call)));

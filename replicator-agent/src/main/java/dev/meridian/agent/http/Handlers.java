@@ -42,7 +42,7 @@ final class Handlers {
       case MANIFEST -> manifests.exchange(call);
       case BLOB -> blobs.exchange(call);
       case UPLOAD_START, UPLOAD -> uploads.exchange(call);
-      case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_GC, ADMIN_LOCK, ADMIN_PURGE, ADMIN_RETENTION, METRICS -> admin.exchange(call);
+      case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_GC, ADMIN_LOCK, ADMIN_PURGE, ADMIN_RETENTION, ADMIN_RESTORE, ADMIN_DELETED, METRICS -> admin.exchange(call);
     };
   }
 

@@ -26,6 +26,8 @@ public enum Route {
   ADMIN_GC("/admin/v1/gc"),
   ADMIN_LOCK("/admin/v1/lock"),
   ADMIN_PURGE("/admin/v1/purge"),
+  ADMIN_RESTORE("/admin/v1/restore"),
+  ADMIN_DELETED("/admin/v1/deleted"),
   ADMIN_RETENTION("/admin/v1/retention"),
   METRICS("/metrics");
 

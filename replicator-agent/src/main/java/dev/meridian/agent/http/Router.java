@@ -41,6 +41,8 @@ public final class Router {
     METHODS.put(Route.ADMIN_GC, Set.of("POST"));
     METHODS.put(Route.ADMIN_LOCK, Set.of("GET", "POST"));
     METHODS.put(Route.ADMIN_PURGE, Set.of("POST"));
+    METHODS.put(Route.ADMIN_RESTORE, Set.of("POST"));
+    METHODS.put(Route.ADMIN_DELETED, Set.of("GET"));
     METHODS.put(Route.ADMIN_RETENTION, Set.of("POST"));
   }
 
@@ -86,6 +88,10 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_LOCK));
       case "/admin/v1/purge":
         return Optional.of(simple(Route.ADMIN_PURGE));
+      case "/admin/v1/restore":
+        return Optional.of(simple(Route.ADMIN_RESTORE));
+      case "/admin/v1/deleted":
+        return Optional.of(simple(Route.ADMIN_DELETED));
       case "/admin/v1/retention":
         return Optional.of(simple(Route.ADMIN_RETENTION));
       default:

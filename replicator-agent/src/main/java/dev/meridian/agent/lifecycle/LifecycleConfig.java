@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param gc garbage collection of blobs and abandoned uploads
  * @param retention retention of untagged manifests; only the fleet's owner region's policy is applied
  * @param retentionInterval how often the owner applies it
+ * @param softDelete how long a deleted manifest stays restorable (its content kept); zero: off
  */
-public record LifecycleConfig(GarbageCollector.Settings gc, RetentionPolicy retention, Duration retentionInterval) {
+public record LifecycleConfig(GarbageCollector.Settings gc, RetentionPolicy retention, Duration retentionInterval,
+    Duration softDelete) {
   public LifecycleConfig {
     requireNonNull(gc, "gc");
     requireNonNull(retention, "retention");
@@ -19,17 +21,25 @@ public record LifecycleConfig(GarbageCollector.Settings gc, RetentionPolicy rete
     if (retentionInterval.isNegative() || retentionInterval.isZero()) {
       throw new IllegalArgumentException("retention interval must be positive: " + retentionInterval);
     }
+    requireNonNull(softDelete, "softDelete");
+    if (softDelete.isNegative() || softDelete.compareTo(Duration.ofDays(90)) > 0) {
+      throw new IllegalArgumentException("soft delete retention must be 0 to 90 days: " + softDelete);
+    }
   }
 
   public static LifecycleConfig defaults() {
-    return new LifecycleConfig(GarbageCollector.Settings.defaults(), RetentionPolicy.OFF, Duration.ofHours(1));
+    return new LifecycleConfig(GarbageCollector.Settings.defaults(), RetentionPolicy.OFF, Duration.ofHours(1), Duration.ZERO);
   }
 
   public LifecycleConfig withGc(GarbageCollector.Settings settings) {
-    return new LifecycleConfig(settings, retention, retentionInterval);
+    return new LifecycleConfig(settings, retention, retentionInterval, softDelete);
   }
 
   public LifecycleConfig withRetention(RetentionPolicy policy) {
-    return new LifecycleConfig(gc, policy, retentionInterval);
+    return new LifecycleConfig(gc, policy, retentionInterval, softDelete);
+  }
+
+  public LifecycleConfig withSoftDelete(Duration retention) {
+    return new LifecycleConfig(gc, this.retention, retentionInterval, retention);
   }
 }

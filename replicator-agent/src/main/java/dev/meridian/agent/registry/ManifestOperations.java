@@ -165,6 +165,43 @@ final class ManifestOperations {
     log.info("manifest.delete repo={} reference={} digest={}", repository, reference, record.digest());
   }
 
+  /**
+   * Soft delete's way back: a deleted manifest becomes present again (with a fresh stamp, so the restore
+   * replicates as a {@code manifest.put} and wins over the delete everywhere), optionally tagged. Only within
+   * {@code retention} of its deletion and only while its content is all here; else {@code MANIFEST_UNKNOWN}.
+   */
+  ManifestRecord restore(RepositoryName repository, Digest digest, Optional<Tag> tag, java.time.Duration retention,
+      java.time.Instant now) {
+    ManifestRecord deleted = state.findManifest(repository, digest)
+        .filter(m -> !m.present() && m.size() > 0 && isRestorable(m, retention, now))
+        .orElseThrow(() -> new RegistryException(OciErrorCode.MANIFEST_UNKNOWN,
+            "no deleted manifest " + digest + " in " + repository + " is restorable (soft delete keeps one "
+                + retention.toDays() + " days)", digest.toString(), 404));
+    List<Digest> claims = new ArrayList<>();
+    claims.add(digest);
+    deleted.references().forEach(d -> claims.add(d.digest()));
+    ManifestRecord restored = guard.claiming(claims, () -> {
+      if (blobs.stat(digest).isEmpty()) throw RegistryException.manifestUnknown(digest.toString());
+      for (Descriptor referenced : deleted.references()) requirePresent(repository, referenced);
+      Stamp stamp = stamps.get();
+      ManifestRecord record = new ManifestRecord(repository, digest, deleted.mediaType(), deleted.size(), deleted.references(),
+          deleted.subject(), deleted.artifactType(), deleted.annotations(), true, stamp);
+      StateBatch.Builder batch = StateBatch.builder().putManifest(record);
+      tag.ifPresent(t -> batch.putTag(new TagRecord(repository, t, Optional.of(digest), stamp)));
+      batch.putBlobLink(new BlobLinkRecord(repository, digest, true, stamp));
+      batch.add(new StateWrite.PutReplica(repository, digest, stamp.origin()));
+      state.apply(batch.build());
+      return record;
+    });
+    log.info("manifest.restore repo={} digest={} tag={}", repository, digest, tag.map(Tag::value).orElse(""));
+    return restored;
+  }
+
+  /** A deleted manifest register still within soft delete's retention. */
+  static boolean isRestorable(ManifestRecord m, java.time.Duration retention, java.time.Instant now) {
+    return !retention.isZero() && m.deletedSince(now.minus(retention));
+  }
+
   /** {@code MANIFEST_UNKNOWN} unless the tag is live or the manifest present here. */
   void requireKnown(RepositoryName repository, Reference reference) {
     boolean known = reference instanceof Reference.TagReference byTag

@@ -22,6 +22,7 @@ import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
 import dev.meridian.core.state.LockRecord;
+import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
@@ -53,6 +54,7 @@ public final class RegistryService {
   private final BooleanSupplier writable;
   private final ContentGuard guard;
   private final Locks locks;
+  private final Clock clock;
 
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock) {
     this(blobs, state, hlc, region, clock, new ContentGuard());
@@ -77,6 +79,7 @@ public final class RegistryService {
     this.guard = requireNonNull(guard, "guard");
     this.uploads = new UploadSessions(blobs, state, clock, this::stamp, guard);
     this.locks = new Locks(state);
+    this.clock = requireNonNull(clock, "clock");
     this.manifests = new ManifestOperations(blobs, state, this::stamp, guard, locks);
   }
 
@@ -214,6 +217,28 @@ public final class RegistryService {
   public void deleteManifest(RepositoryName repository, Reference reference) {
     requireWritable();
     manifests.delete(repository, reference);
+  }
+
+  /**
+   * Restores a manifest deleted within {@code retention} (soft delete), optionally under {@code tag}; the restore
+   * replicates. {@code MANIFEST_UNKNOWN} when it is not restorable here.
+   */
+  public ManifestRecord restoreManifest(RepositoryName repository, Digest digest, Optional<Tag> tag,
+      java.time.Duration retention) {
+    requireWritable();
+    locks.requireManifestWritable(repository, tag.<Reference>map(Reference.TagReference::new)
+        .orElse(new Reference.DigestReference(digest)));
+    return manifests.restore(repository, digest, tag, retention, clock.instant());
+  }
+
+  /** Deleted manifests of {@code repository} still restorable within {@code retention}, by digest. */
+  public List<ManifestRecord> listRestorable(RepositoryName repository, java.time.Duration retention) {
+    List<ManifestRecord> found = new java.util.ArrayList<>();
+    java.time.Instant now = clock.instant();
+    state.forEachManifest(m -> {
+      if (m.repository().equals(repository) && m.size() > 0 && ManifestOperations.isRestorable(m, retention, now)) found.add(m);
+    });
+    return found;
   }
 
   /** The lock rules over this region's registers: what is locked, for purge and retention too. */
