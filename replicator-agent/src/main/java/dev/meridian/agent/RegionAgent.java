@@ -14,6 +14,7 @@ import dev.meridian.agent.lifecycle.GarbageCollector;
 import dev.meridian.agent.lifecycle.Lifecycle;
 import dev.meridian.agent.lifecycle.Purger;
 import dev.meridian.agent.lifecycle.RetentionRunner;
+import dev.meridian.agent.lifecycle.StorageUsage;
 import dev.meridian.agent.metrics.AgentMetrics;
 import dev.meridian.topology.Region;
 import java.util.List;
@@ -59,6 +60,7 @@ public final class RegionAgent implements AutoCloseable {
   private final HttpServer server;
   private final GarbageCollector gc;
   private final RetentionRunner retention;
+  private final StorageUsage usage;
 
   private RegionAgent(AgentConfig config) {
     this.config = config;
@@ -72,6 +74,7 @@ public final class RegionAgent implements AutoCloseable {
     HttpServer started = null;
     GarbageCollector collector = null;
     RetentionRunner retainer = null;
+    StorageUsage usage = null;
     try {
       auditLog = new AuditLog(config.auditLog(), config.region(), clock);
       opened = RocksDbRegistryState.open(config.stateDir());
@@ -91,7 +94,8 @@ public final class RegionAgent implements AutoCloseable {
       }
       boolean readOnly = config.fleet().flatMap(f -> f.region(config.region()))
           .map(r -> r.mode() == RegionMode.READ_ONLY).orElse(false);
-      this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> !readOnly);
+      usage = new StorageUsage(opened, config.lifecycle().quota());
+      this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> !readOnly, usage::admit);
       collector = new GarbageCollector(opened, blobs, guard, service::expireUpload, config.lifecycle().gc(),
           m -> !config.lifecycle().softDelete().isZero() && m.deletedSince(clock.instant().minus(config.lifecycle().softDelete())),
           clock, metrics.gcListener());
@@ -106,7 +110,7 @@ public final class RegionAgent implements AutoCloseable {
       if (member != null) metrics.bindCircuitBreakers(member.transfers());
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
           new ManifestInspector(config.region().value(), served), new AdminHttpClient(config.admin().fanOutTimeout()),
-          config.admin().fanOutTimeout(), Optional.of(new Lifecycle(collector, purger, retainer, config.lifecycle().softDelete())));
+          config.admin().fanOutTimeout(), Optional.of(new Lifecycle(collector, purger, retainer, config.lifecycle().softDelete(), usage)));
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
@@ -114,8 +118,10 @@ public final class RegionAgent implements AutoCloseable {
       if (member != null) member.start();
       collector.start();
       retainer.start(config.lifecycle().retentionInterval());
+      usage.start(java.time.Duration.ofSeconds(5));
     } catch (RuntimeException | Error e) {
       if (retainer != null) retainer.close();
+      if (usage != null) usage.close();
       if (collector != null) collector.close();
       if (member != null) member.close();
       if (watcher != null) watcher.close();
@@ -131,6 +137,7 @@ public final class RegionAgent implements AutoCloseable {
     this.server = started;
     this.gc = collector;
     this.retention = retainer;
+    this.usage = usage;
     this.monitor = watcher.start(config.admin().sampleInterval());
   }
 
@@ -214,6 +221,7 @@ public final class RegionAgent implements AutoCloseable {
       server.close();
       gc.close();
       retention.close();
+      usage.close();
       replication.ifPresent(ReplicationRuntime::close);
       monitor.close();
       audit.close();

@@ -67,6 +67,9 @@ public final class AdminJson {
     storage.put("storedBytes", s.storage().storedBytes());
     storage.put("reclaimedBytes", s.storage().reclaimedBytes());
     storage.put("lastCollection", s.storage().lastCollection().map(Instant::toString).orElse(null));
+    storage.put("usedBytes", s.storage().usedBytes());
+    if (s.storage().quotaBytes().isPresent()) storage.put("quotaBytes", s.storage().quotaBytes().get());
+    else storage.putNull("quotaBytes");
     return n;
   }
 
@@ -87,7 +90,8 @@ public final class AdminJson {
   private static StorageStatus parseStorage(JsonNode n) {
     if (n.isMissingNode() || n.isNull()) return StorageStatus.UNKNOWN;
     return new StorageStatus(n.path("storedBytes").asLong(0), n.path("reclaimedBytes").asLong(0),
-        optional(n, "lastCollection").map(Instant::parse));
+        optional(n, "lastCollection").map(Instant::parse), n.path("usedBytes").asLong(0),
+        optional(n, "quotaBytes").map(Long::parseLong));
   }
 
   // ---- locks

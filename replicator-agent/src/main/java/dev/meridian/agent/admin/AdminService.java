@@ -62,7 +62,8 @@ public final class AdminService {
 
   public RegionStatus region() {
     RegionStatus status = monitor.status();
-    return lifecycle.map(l -> status.withStorage(l.gc().storage())).orElse(status);
+    return lifecycle.map(l -> status.withStorage(l.gc().storage()
+        .withUsage(l.usage().registryBytes(), l.usage().policy().registryBytes()))).orElse(status);
   }
 
   /** Runs garbage collection in this region now. */

@@ -8,6 +8,7 @@ import picocli.CommandLine;
 import dev.meridian.agent.AgentConfig;
 import dev.meridian.agent.lifecycle.GarbageCollector;
 import dev.meridian.agent.lifecycle.RetentionPolicy;
+import dev.meridian.agent.lifecycle.QuotaPolicy;
 import dev.meridian.agent.RegionAgent;
 import dev.meridian.core.clock.RegionId;
 import java.nio.file.Path;
@@ -70,6 +71,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Days (0-90) a deleted manifest stays restorable with meridian restore; 0 turns soft delete off (default).")
   int softDeleteDays;
 
+  @Option(names = "--quota", description = "Storage quota of the registry, e.g. 500G: a push beyond it is refused (DENIED).")
+  String quota;
+
+  @Option(names = "--namespace-quota", description = "NAMESPACE=SIZE: storage quota of one namespace (repeatable).")
+  java.util.List<String> namespaceQuotas = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
@@ -99,6 +106,14 @@ public final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--soft-delete-days must be 0 to 90");
     }
     config = config.withLifecycle(config.lifecycle().withSoftDelete(java.time.Duration.ofDays(softDeleteDays)));
+    try {
+      java.util.Map<String, Long> namespaces = new java.util.HashMap<>();
+      namespaceQuotas.stream().map(QuotaPolicy::parseNamespace).forEach(e -> namespaces.put(e.getKey(), e.getValue()));
+      config = config.withLifecycle(config.lifecycle().withQuota(
+          new QuotaPolicy(java.util.Optional.ofNullable(quota).map(QuotaPolicy::parseSize), namespaces)));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     RegionAgent agent = RegionAgent.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

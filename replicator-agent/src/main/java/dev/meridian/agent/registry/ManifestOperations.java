@@ -49,9 +49,12 @@ final class ManifestOperations {
   private final ManifestVisibility visibility;
   private final ContentGuard guard;
   private final Locks locks;
+  private final ManifestAdmission admission;
 
-  ManifestOperations(BlobStore blobs, RegistryState state, Supplier<Stamp> stamps, ContentGuard guard, Locks locks) {
+  ManifestOperations(BlobStore blobs, RegistryState state, Supplier<Stamp> stamps, ContentGuard guard, Locks locks,
+      ManifestAdmission admission) {
     this.locks = locks;
+    this.admission = admission;
     this.guard = guard;
     this.blobs = blobs;
     this.state = state;
@@ -76,6 +79,7 @@ final class ManifestOperations {
       digest = claimed;
     }
     Manifest manifest = ManifestParser.parse(bytes);
+    admission.admit(repository, digest, body.length, manifest.references());
     List<Digest> claims = new ArrayList<>();
     claims.add(digest);
     manifest.references().forEach(d -> claims.add(d.digest()));

@@ -71,6 +71,12 @@ public final class RegistryService {
    */
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard,
       BooleanSupplier writable) {
+    this(blobs, state, hlc, region, clock, guard, writable, ManifestAdmission.ALL);
+  }
+
+  /** With {@code admission} deciding whether each validated manifest push may be stored (quotas). */
+  public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard,
+      BooleanSupplier writable, ManifestAdmission admission) {
     this.writable = requireNonNull(writable, "writable");
     this.blobs = requireNonNull(blobs, "blobs");
     this.state = requireNonNull(state, "state");
@@ -80,7 +86,7 @@ public final class RegistryService {
     this.uploads = new UploadSessions(blobs, state, clock, this::stamp, guard);
     this.locks = new Locks(state);
     this.clock = requireNonNull(clock, "clock");
-    this.manifests = new ManifestOperations(blobs, state, this::stamp, guard, locks);
+    this.manifests = new ManifestOperations(blobs, state, this::stamp, guard, locks, requireNonNull(admission, "admission"));
   }
 
   public RegionId region() {

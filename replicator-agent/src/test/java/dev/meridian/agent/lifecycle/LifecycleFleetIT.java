@@ -118,7 +118,7 @@ class LifecycleFleetIT {
       assertThat(region.servesBlob(repo, digest(newLayer))).as("%s", region).isTrue();
       assertThat(region.resolve(repo, "stable")).contains(current);
       String status = new String(region.http().get("/admin/v1/region").body());
-      assertThat(status).contains("\"reclaimedBytes\"");
+      assertThat(status).contains("\"reclaimedBytes\"").contains("\"usedBytes\"");
       assertThat(agent.gc().storage().reclaimedBytes()).isGreaterThanOrEqualTo(30_000 + 300);
       String metrics = new String(region.http().get("/metrics").body());
       assertThat(metrics).containsPattern("meridian_gc_reclaimed_bytes_total\\{kind=\"blob\",region=\"" + agent.config().region() + "\"} [1-9]");
