@@ -6,6 +6,7 @@ import dev.meridian.agent.admin.AdminConfig;
 import dev.meridian.agent.replication.SeedFrom;
 import dev.meridian.agent.repair.RepairConfig;
 import dev.meridian.agent.security.SecurityConfig;
+import dev.meridian.agent.lifecycle.LifecycleConfig;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Topology;
@@ -25,7 +26,8 @@ public record AgentConfig(
     AdminConfig admin,
     SeedFrom seed,
     RepairConfig repair,
-    SecurityConfig security) {
+    SecurityConfig security,
+    LifecycleConfig lifecycle) {
   public static final String DEFAULT_BIND = "127.0.0.1";
 
   public AgentConfig {
@@ -40,6 +42,7 @@ public record AgentConfig(
     requireNonNull(seed, "seed");
     requireNonNull(repair, "repair");
     requireNonNull(security, "security");
+    requireNonNull(lifecycle, "lifecycle");
     seed.region().ifPresent(peer -> {
       if (peer.equals(region)) throw new IllegalArgumentException("a region cannot seed from itself: " + peer);
       fleet.ifPresent(t -> {
@@ -54,6 +57,12 @@ public record AgentConfig(
 
   public AgentConfig(
       RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
+      AdminConfig admin, SeedFrom seed, RepairConfig repair, SecurityConfig security) {
+    this(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, security, LifecycleConfig.defaults());
+  }
+
+  public AgentConfig(
+      RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
       AdminConfig admin, SeedFrom seed, RepairConfig repair) {
     this(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, SecurityConfig.defaults());
   }
@@ -62,6 +71,13 @@ public record AgentConfig(
       RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
       AdminConfig admin, SecurityConfig security) {
     this(region, bindAddress, port, dataDir, fleet, transfers, admin, SeedFrom.AUTO, RepairConfig.defaults(), security);
+  }
+
+  public AgentConfig(
+      RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
+      AdminConfig admin, LifecycleConfig lifecycle) {
+    this(region, bindAddress, port, dataDir, fleet, transfers, admin, SeedFrom.AUTO, RepairConfig.defaults(),
+        SecurityConfig.defaults(), lifecycle);
   }
 
   public AgentConfig(
@@ -83,22 +99,27 @@ public record AgentConfig(
 
   /** The same with other operator settings. */
   public AgentConfig withAdmin(AdminConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, seed, repair, security);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, seed, repair, security, lifecycle);
   }
 
   /** The same, seeding from {@code from} when the state is empty. */
   public AgentConfig withSeed(SeedFrom from) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, from, repair, security);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, from, repair, security, lifecycle);
   }
 
   /** The same with other scrubber and anti-entropy settings. */
   public AgentConfig withRepair(RepairConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, settings, security);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, settings, security, lifecycle);
   }
 
   /** The same with other transport and abuse settings. */
   public AgentConfig withSecurity(SecurityConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, settings);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, settings, lifecycle);
+  }
+
+  /** The same with other lifecycle settings (garbage collection, retention, soft delete, quotas). */
+  public AgentConfig withLifecycle(LifecycleConfig settings) {
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, security, settings);
   }
 
   /** Where register snapshots served to joining regions are written (each unlinked once open). */

@@ -12,6 +12,11 @@ import dev.meridian.agent.audit.AuditLog;
 import dev.meridian.agent.http.HttpExtensions;
 import dev.meridian.agent.http.HttpServer;
 import dev.meridian.agent.http.RequestListener;
+import dev.meridian.agent.lifecycle.GarbageCollector;
+import dev.meridian.agent.lifecycle.Lifecycle;
+import dev.meridian.agent.lifecycle.Purger;
+import dev.meridian.agent.lifecycle.RetentionRunner;
+import dev.meridian.agent.lifecycle.StorageUsage;
 import dev.meridian.agent.metrics.AgentMetrics;
 import dev.meridian.agent.admin.RegionState;
 import dev.meridian.agent.admin.ReplicationAdmin;
@@ -76,6 +81,9 @@ public final class RegionAgent implements AutoCloseable {
   private final HttpServer server;
   private final Scrubber scrubber;
   private final Optional<AntiEntropy> antiEntropy;
+  private final GarbageCollector gc;
+  private final RetentionRunner retention;
+  private final StorageUsage usage;
 
   private final Optional<LiveTopology> topology;
 
@@ -91,6 +99,9 @@ public final class RegionAgent implements AutoCloseable {
     HttpServer started = null;
     Scrubber scrub = null;
     AntiEntropy entropy = null;
+    GarbageCollector collector = null;
+    RetentionRunner retainer = null;
+    StorageUsage usage = null;
     try {
       auditLog = new AuditLog(config.auditLog(), config.region(), clock);
       opened = RocksDbRegistryState.open(config.stateDir());
@@ -115,9 +126,20 @@ public final class RegionAgent implements AutoCloseable {
       Predicate<RepositoryName> admitted = repository -> topology.map(t -> t.current())
           .flatMap(t -> t.region(config.region()))
           .map(r -> r.repositories().admits(repository)).orElse(true);
+      usage = new StorageUsage(opened, config.lifecycle().quota());
       this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> topology
           .flatMap(t -> t.replica(config.region())).map(r -> r.region().mode() != RegionMode.READ_ONLY).orElse(true),
-          admitted);
+          admitted, usage::admit);
+      collector = new GarbageCollector(opened, blobs, guard, service::expireUpload, config.lifecycle().gc(),
+          m -> !config.lifecycle().softDelete().isZero() && m.deletedSince(clock.instant().minus(config.lifecycle().softDelete())),
+          clock, metrics.gcListener());
+      GarbageCollector storage = collector;
+      metrics.bindStorage(storage::storage);
+      Purger purger = new Purger(opened, service, clock);
+      // The owner is read at each run: the first enabled read-write region of the topology as it is then.
+      retainer = new RetentionRunner(config.region(),
+          () -> RetentionRunner.owner(topology.map(LiveTopology::active), config.region()),
+          config.lifecycle().retention(), purger);
       Supplier<ReplicationSample> sampler = member == null ? ReplicationSample::standalone : new ReplicationSampler(member, served);
       watcher = new RegionMonitor(this::identity, sampler, config.admin().stallThreshold(), clock);
       metrics.bindRegion(watcher);
@@ -130,7 +152,8 @@ public final class RegionAgent implements AutoCloseable {
           new AdminHttpClient(config.admin().fanOutTimeout(), outgoingTls),
           config.admin().fanOutTimeout(), Optional.of(new SnapshotExport(config.region(), opened, config.snapshotsDir())),
           replications, () -> runtime == null || inFleet(runtime.membership()),
-          member == null ? RegionIsolation.NONE : new FleetMemberIsolation(member, served));
+          member == null ? RegionIsolation.NONE : new FleetMemberIsolation(member, served),
+          Optional.of(new Lifecycle(collector, purger, retainer, config.lifecycle().softDelete(), usage)));
       Runnable wakeTransfers = member == null ? () -> {} : member.transfers()::wake;
       scrub = new Scrubber(blobs, served, guard, clock, config.repair().scrubBytesPerSecond(), config.repair().scrubInterval(),
           ScrubListener.all(metrics.scrubListener(), auditLog), wakeTransfers);
@@ -147,7 +170,13 @@ public final class RegionAgent implements AutoCloseable {
       if (member != null) member.start();
       scrub.start();
       if (entropy != null) entropy.start();
+      collector.start();
+      retainer.start(config.lifecycle().retentionInterval());
+      usage.start(java.time.Duration.ofSeconds(5));
     } catch (RuntimeException | Error e) {
+      if (retainer != null) retainer.close();
+      if (usage != null) usage.close();
+      if (collector != null) collector.close();
       if (entropy != null) entropy.close();
       if (scrub != null) scrub.close();
       if (member != null) member.close();
@@ -164,6 +193,9 @@ public final class RegionAgent implements AutoCloseable {
     this.replication = Optional.ofNullable(member);
     this.audit = auditLog;
     this.server = started;
+    this.gc = collector;
+    this.retention = retainer;
+    this.usage = usage;
     this.monitor = watcher.start(config.admin().sampleInterval());
   }
 
@@ -270,6 +302,16 @@ public final class RegionAgent implements AutoCloseable {
     return state;
   }
 
+  /** This region's garbage collector: {@code collect} runs one now. */
+  public GarbageCollector gc() {
+    return gc;
+  }
+
+  /** Retention of untagged manifests: runs only in the fleet's owner region. */
+  public RetentionRunner retention() {
+    return retention;
+  }
+
   /** This region's status, as {@code GET /admin/v1/region} answers it. */
   public RegionMonitor monitor() {
     return monitor;
@@ -295,6 +337,9 @@ public final class RegionAgent implements AutoCloseable {
       server.close();
       antiEntropy.ifPresent(AntiEntropy::close);
       scrubber.close();
+      gc.close();
+      retention.close();
+      usage.close();
       replication.ifPresent(ReplicationRuntime::close);
       monitor.close();
       audit.close();

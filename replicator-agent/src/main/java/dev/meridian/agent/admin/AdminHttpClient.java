@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +58,27 @@ public final class AdminHttpClient {
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
       if (response.statusCode() / 100 != 2) throw new AdminCallException(response.statusCode(), errorMessage(response.body()));
       return response.body().length == 0 ? AdminJson.parse("{}".getBytes(StandardCharsets.UTF_8)) : AdminJson.parse(response.body());
+    });
+  }
+
+  /** POST {@code base + path + ?query} with an empty body (an admin action), the answer parsed as JSON. */
+  public CompletableFuture<JsonNode> post(String base, String path, Map<String, String> query) {
+    return post(base, path, List.copyOf(new java.util.TreeMap<>(query).entrySet()));
+  }
+
+  /** The same with a query whose parameters may repeat. */
+  public CompletableFuture<JsonNode> post(String base, String path, List<Map.Entry<String, String>> query) {
+    StringJoiner joined = new StringJoiner("&", "?", "");
+    query.forEach(e -> joined.add(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)));
+    URI uri = URI.create(stripSlash(base) + path + (query.isEmpty() ? "" : joined.toString()));
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+      if (response.statusCode() != 200) {
+        throw new AdminCallException(response.statusCode(), errorMessage(response.body()));
+      }
+      return AdminJson.parse(response.body());
     });
   }
 

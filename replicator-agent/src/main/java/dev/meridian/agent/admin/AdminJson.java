@@ -9,7 +9,15 @@ import dev.meridian.core.clock.HlcTimestamp;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
+import dev.meridian.agent.lifecycle.GcReport;
+import dev.meridian.agent.lifecycle.PurgeAction;
+import dev.meridian.agent.lifecycle.Purger;
+import dev.meridian.core.blob.UploadId;
+import dev.meridian.core.state.LockRecord;
+import dev.meridian.core.state.ManifestRecord;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import dev.meridian.agent.replication.CreationProgress;
@@ -62,6 +70,13 @@ public final class AdminJson {
     n.put("bytesRemaining", s.creation().map(CreationProgress::bytesRemaining).orElse(null));
     OptionalLong eta = s.creation().map(CreationProgress::etaSeconds).orElse(OptionalLong.empty());
     n.put("etaSeconds", eta.isPresent() ? eta.getAsLong() : null);
+    ObjectNode storage = n.putObject("storage");
+    storage.put("storedBytes", s.storage().storedBytes());
+    storage.put("reclaimedBytes", s.storage().reclaimedBytes());
+    storage.put("lastCollection", s.storage().lastCollection().map(Instant::toString).orElse(null));
+    storage.put("usedBytes", s.storage().usedBytes());
+    if (s.storage().quotaBytes().isPresent()) storage.put("quotaBytes", s.storage().quotaBytes().get());
+    else storage.putNull("quotaBytes");
     return n;
   }
 
@@ -76,7 +91,7 @@ public final class AdminJson {
     return new RegionStatus(text(n, "id"), text(n, "url"), RegionState.parse(text(n, "state")), optional(n, "reason"),
         n.path("routingEnabled").asBoolean(true), n.path("lagSeconds").asDouble(0), n.path("pendingTransfers").asLong(0),
         n.path("pendingBytes").asLong(0), n.path("outboxBacklog").asLong(0), optional(n, "lastError"),
-        n.path("eventsApplied").asLong(0), creation(n));
+        n.path("eventsApplied").asLong(0), creation(n), parseStorage(n.path("storage")));
   }
 
   private static Optional<CreationProgress> creation(JsonNode n) {
@@ -85,6 +100,98 @@ public final class AdminJson {
     JsonNode eta = n.get("etaSeconds");
     return Optional.of(new CreationProgress(false, manifests.asLong(), n.path("bytesRemaining").asLong(0),
         eta == null || eta.isNull() ? OptionalLong.empty() : OptionalLong.of(eta.asLong())));
+  }
+
+  private static StorageStatus parseStorage(JsonNode n) {
+    if (n.isMissingNode() || n.isNull()) return StorageStatus.UNKNOWN;
+    return new StorageStatus(n.path("storedBytes").asLong(0), n.path("reclaimedBytes").asLong(0),
+        optional(n, "lastCollection").map(Instant::parse), n.path("usedBytes").asLong(0),
+        optional(n, "quotaBytes").map(Long::parseLong));
+  }
+
+  // ---- locks
+
+  public static ObjectNode lock(LockRecord l) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("repository", l.repository().value());
+    n.put("reference", l.reference().map(Object::toString).orElse(null));
+    n.put("writeEnabled", l.writeEnabled());
+    n.put("deleteEnabled", l.deleteEnabled());
+    n.put("hlc", l.stamp().hlc().toString());
+    n.put("origin", l.stamp().origin().value());
+    return n;
+  }
+
+  // ---- soft delete
+
+  public static ObjectNode manifest(ManifestRecord m) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("repository", m.repository().value());
+    n.put("digest", m.digest().toString());
+    n.put("mediaType", m.mediaType().value());
+    n.put("size", m.size());
+    n.put("present", m.present());
+    n.put(m.present() ? "updated" : "deleted", Instant.ofEpochMilli(m.stamp().hlc().physicalMillis()).toString());
+    return n;
+  }
+
+  public static ObjectNode manifests(List<ManifestRecord> list) {
+    ObjectNode n = JSON.createObjectNode();
+    ArrayNode items = n.putArray("manifests");
+    list.forEach(m -> items.add(manifest(m)));
+    return n;
+  }
+
+  // ---- purge and retention
+
+  public static ObjectNode purge(Purger.Report r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("dryRun", r.dryRun());
+    ArrayNode deleted = n.putArray("deleted");
+    r.deleted().forEach(a -> deleted.add(action(a)));
+    ArrayNode locked = n.putArray("locked");
+    r.locked().forEach(a -> locked.add(action(a)));
+    return n;
+  }
+
+  private static ObjectNode action(PurgeAction a) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("kind", a.kind().wireName());
+    n.put("image", a.image());
+    n.put("digest", a.digest().toString());
+    n.put("lastUpdated", a.lastUpdated().toString());
+    return n;
+  }
+
+  // ---- garbage collection
+
+  public static ObjectNode gc(GcReport r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("dryRun", r.dryRun());
+    n.put("startedAt", r.startedAt().toString());
+    n.put("durationSeconds", r.duration().toMillis() / 1000.0);
+    n.put("blobsScanned", r.blobsScanned());
+    n.put("storedBytes", r.storedBytes());
+    n.put("blobsDeleted", r.blobsDeleted());
+    n.put("blobBytesReclaimed", r.blobBytesReclaimed());
+    n.put("uploadsDeleted", r.uploadsDeleted());
+    n.put("uploadBytesReclaimed", r.uploadBytesReclaimed());
+    ArrayNode blobs = n.putArray("blobs");
+    r.blobs().forEach(d -> blobs.add(d.toString()));
+    ArrayNode uploads = n.putArray("uploads");
+    r.uploads().forEach(u -> uploads.add(u.value()));
+    return n;
+  }
+
+  public static GcReport parseGc(JsonNode n) {
+    List<Digest> blobs = new ArrayList<>();
+    n.path("blobs").forEach(d -> blobs.add(Digest.parse(d.asText())));
+    List<UploadId> uploads = new ArrayList<>();
+    n.path("uploads").forEach(u -> uploads.add(new UploadId(u.asText())));
+    return new GcReport(required(n, "dryRun").asBoolean(), Instant.parse(text(n, "startedAt")),
+        Duration.ofMillis(Math.round(n.path("durationSeconds").asDouble(0) * 1000)), n.path("blobsScanned").asLong(0),
+        n.path("storedBytes").asLong(0), n.path("blobsDeleted").asInt(0), n.path("blobBytesReclaimed").asLong(0),
+        n.path("uploadsDeleted").asInt(0), n.path("uploadBytesReclaimed").asLong(0), blobs, uploads);
   }
 
   public static List<RegionStatus> parseRegions(JsonNode n) {

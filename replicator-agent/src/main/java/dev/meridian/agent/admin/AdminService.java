@@ -8,6 +8,9 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.TagRecord;
+import dev.meridian.agent.lifecycle.Lifecycle;
+import dev.meridian.agent.lifecycle.Purger;
+import dev.meridian.agent.lifecycle.GcReport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +53,7 @@ public final class AdminService {
   private final Optional<ReplicationAdmin> replications;
   private final java.util.function.BooleanSupplier inFleet;
   private final RegionIsolation isolation;
+  private final Optional<Lifecycle> lifecycle;
 
   /**
    * @param fleet every region, this one included; a standalone agent lists only itself
@@ -58,24 +62,27 @@ public final class AdminService {
   public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
       AdminHttpClient peers, Duration timeout) {
     this(self, fleet, monitor, inspector, peers, timeout, Optional.empty(), Optional.empty(), () -> true,
-        RegionIsolation.NONE);
+        RegionIsolation.NONE, Optional.empty());
   }
 
   /**
    * With this region's register snapshot served to regions joining the fleet, the fleet's regions managed here
    * ({@code /admin/v1/replications}), whether this region is in the fleet now (a region not created yet, or
-   * deleted, is not ready: {@code /readyz} answers 503), and a way to cut this region off from the fleet
-   * (failover drills).
+   * deleted, is not ready: {@code /readyz} answers 503), a way to cut this region off from the fleet
+   * (failover drills), and its lifecycle (storage shows in the status; garbage collection, purge and retention
+   * run).
    *
    * @param snapshots writes this region's register snapshot, for regions joining the fleet
    */
   public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
       AdminHttpClient peers, Duration timeout, Optional<Supplier<BlobContent>> snapshots,
-      Optional<ReplicationAdmin> replications, java.util.function.BooleanSupplier inFleet, RegionIsolation isolation) {
+      Optional<ReplicationAdmin> replications, java.util.function.BooleanSupplier inFleet, RegionIsolation isolation,
+      Optional<Lifecycle> lifecycle) {
     this.snapshots = requireNonNull(snapshots, "snapshots");
     this.replications = requireNonNull(replications, "replications");
     this.inFleet = requireNonNull(inFleet, "inFleet");
     this.isolation = requireNonNull(isolation, "isolation");
+    this.lifecycle = requireNonNull(lifecycle, "lifecycle");
     this.self = requireNonNull(self, "self");
     this.fleet = requireNonNull(fleet, "fleet");
     this.monitor = requireNonNull(monitor, "monitor");
@@ -109,7 +116,33 @@ public final class AdminService {
   }
 
   public RegionStatus region() {
-    return monitor.status();
+    RegionStatus status = monitor.status();
+    return lifecycle.map(l -> status.withStorage(l.gc().storage()
+        .withUsage(l.usage().registryBytes(), l.usage().policy().registryBytes()))).orElse(status);
+  }
+
+  /** Runs garbage collection in this region now. */
+  public GcReport collectGarbage(boolean dryRun) {
+    return lifecycle().gc().collect(dryRun);
+  }
+
+  /** Purges images from here; the deletes replicate. */
+  public Purger.Report purge(Purger.Request request) {
+    return lifecycle().purger().purge(request);
+  }
+
+  /** Applies the retention policy now, in the region that owns it. */
+  public Purger.Report retention(boolean dryRun) {
+    return lifecycle().retention().runNow(dryRun);
+  }
+
+  /** How long a deleted manifest stays restorable here (zero: soft delete is off). */
+  public java.time.Duration softDelete() {
+    return lifecycle.map(Lifecycle::softDelete).orElse(java.time.Duration.ZERO);
+  }
+
+  private Lifecycle lifecycle() {
+    return lifecycle.orElseThrow(() -> new IllegalStateException("no lifecycle in this agent"));
   }
 
   public List<RegionStatus> regions() {

@@ -6,9 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Durations on the command line: {@code 500ms}, {@code 60s}, {@code 2m}, {@code 1h}, a bare number of seconds, or ISO-8601 ({@code PT1M}). */
+/** Durations on the command line: {@code 500ms}, {@code 60s}, {@code 2m}, {@code 1h}, {@code 30d}, a bare number of seconds, or ISO-8601 ({@code PT1M}). */
 final class DurationArgument implements CommandLine.ITypeConverter<Duration> {
-  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)?");
+  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
   @Override
   public Duration convert(String value) {
@@ -35,6 +35,7 @@ final class DurationArgument implements CommandLine.ITypeConverter<Duration> {
         case "ms" -> Duration.ofMillis(n);
         case "m" -> Duration.ofMinutes(n);
         case "h" -> Duration.ofHours(n);
+        case "d" -> Duration.ofDays(n);
         default -> Duration.ofSeconds(n);
       };
     } else {

@@ -8,7 +8,7 @@ import java.util.Locale;
 /** The fleet as an aligned text table, one region per row: what {@code meridian status} prints. Pure. */
 final class FleetTable {
   private static final List<String> HEADER =
-      List.of("REGION", "STATE", "ROUTING", "LAG", "PENDING", "PENDING-BYTES", "OUTBOX", "APPLIED", "URL", "NOTE");
+      List.of("REGION", "STATE", "ROUTING", "LAG", "PENDING", "PENDING-BYTES", "OUTBOX", "APPLIED", "STORED", "RECLAIMED", "USED", "URL", "NOTE");
 
   private FleetTable() {}
 
@@ -18,7 +18,9 @@ final class FleetTable {
     for (RegionStatus r : regions) {
       rows.add(List.of(r.id(), r.state().wireName(), r.routingEnabled() ? "on" : "off",
           String.format(Locale.ROOT, "%.1fs", r.lagSeconds()), String.valueOf(r.pendingTransfers()), bytes(r.pendingBytes()),
-          String.valueOf(r.outboxBacklog()), String.valueOf(r.eventsApplied()), r.url(), note(r)));
+          String.valueOf(r.outboxBacklog()), String.valueOf(r.eventsApplied()), bytes(r.storage().storedBytes()),
+          bytes(r.storage().reclaimedBytes()),
+          bytes(r.storage().usedBytes()) + r.storage().quotaBytes().map(q -> "/" + bytes(q)).orElse(""), r.url(), note(r)));
     }
     int[] widths = new int[HEADER.size()];
     for (List<String> row : rows) {

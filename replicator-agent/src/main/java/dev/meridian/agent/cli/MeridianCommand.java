@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "meridian 0.1.0",
     description = "An open geo-replicated OCI container registry.",
-    subcommands = {UpCommand.class, ServeCommand.class, BrokerCommand.class, StatusCommand.class, WaitCommand.class, FrontDoorCommand.class, TopologyCommand.class,
-        ReplicationCommand.class, DrillCommand.class})
+    subcommands = {UpCommand.class, ServeCommand.class, BrokerCommand.class, StatusCommand.class, WaitCommand.class,
+        FrontDoorCommand.class, TopologyCommand.class, ReplicationCommand.class, DrillCommand.class, GcCommand.class,
+        RepositoryCommand.class, PurgeCommand.class, RestoreCommand.class})
 public final class MeridianCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

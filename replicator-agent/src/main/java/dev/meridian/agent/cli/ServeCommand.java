@@ -6,6 +6,9 @@ import dev.meridian.topology.TopologyLoader;
 import picocli.CommandLine;
 
 import dev.meridian.agent.AgentConfig;
+import dev.meridian.agent.lifecycle.GarbageCollector;
+import dev.meridian.agent.lifecycle.RetentionPolicy;
+import dev.meridian.agent.lifecycle.QuotaPolicy;
 import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.replication.SeedFrom;
 import dev.meridian.agent.repair.RepairConfig;
@@ -120,6 +123,35 @@ public final class ServeCommand implements Callable<Integer> {
       description = "A connection with nothing read or written for this long is closed (default: ${DEFAULT-VALUE}).")
   Duration idleTimeout;
 
+  @Option(names = "--gc-grace", defaultValue = "1h", converter = DurationArgument.class,
+      description = "Blobs stored or linked more recently are never collected (default: ${DEFAULT-VALUE}).")
+  java.time.Duration gcGrace;
+
+  @Option(names = "--gc-interval", defaultValue = "1h", converter = DurationArgument.class,
+      description = "How often garbage collection runs (default: ${DEFAULT-VALUE}).")
+  java.time.Duration gcInterval;
+
+  @Option(names = "--upload-grace", defaultValue = "24h", converter = DurationArgument.class,
+      description = "An upload session idle this long is abandoned and deleted (default: ${DEFAULT-VALUE}).")
+  java.time.Duration uploadGrace;
+
+  @Option(names = "--retention-untagged", description = "Days (0-365) an untagged manifest is kept; off by default. "
+      + "Applied for the whole fleet by its first read-write region only.")
+  Integer retentionUntagged;
+
+  @Option(names = "--retention", description = "REPO_REGEX=DAYS: retention of untagged manifests for matching repositories (repeatable; the first match wins).")
+  java.util.List<String> retentionRules = new java.util.ArrayList<>();
+
+  @Option(names = "--soft-delete-days", defaultValue = "0",
+      description = "Days (0-90) a deleted manifest stays restorable with meridian restore; 0 turns soft delete off (default).")
+  int softDeleteDays;
+
+  @Option(names = "--quota", description = "Storage quota of the registry, e.g. 500G: a push beyond it is refused (DENIED).")
+  String quota;
+
+  @Option(names = "--namespace-quota", description = "NAMESPACE=SIZE: storage quota of one namespace (repeatable).")
+  java.util.List<String> namespaceQuotas = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
@@ -147,6 +179,28 @@ public final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--scrub-interval and --anti-entropy-interval must be positive");
     }
     config = config.withRepair(new RepairConfig(scrubRate, scrubInterval, antiEntropyInterval));
+    if (gcInterval.isZero()) throw new CommandLine.ParameterException(spec.commandLine(), "--gc-interval must be positive");
+    RetentionPolicy retention;
+    try {
+      retention = new RetentionPolicy(java.util.Optional.ofNullable(retentionUntagged),
+          retentionRules.stream().map(RetentionPolicy.Rule::parse).toList());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    config = config.withLifecycle(config.lifecycle()
+        .withGc(new GarbageCollector.Settings(gcGrace, uploadGrace, gcInterval)).withRetention(retention));
+    if (softDeleteDays < 0 || softDeleteDays > 90) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--soft-delete-days must be 0 to 90");
+    }
+    config = config.withLifecycle(config.lifecycle().withSoftDelete(java.time.Duration.ofDays(softDeleteDays)));
+    try {
+      java.util.Map<String, Long> namespaces = new java.util.HashMap<>();
+      namespaceQuotas.stream().map(QuotaPolicy::parseNamespace).forEach(e -> namespaces.put(e.getKey(), e.getValue()));
+      config = config.withLifecycle(config.lifecycle().withQuota(
+          new QuotaPolicy(java.util.Optional.ofNullable(quota).map(QuotaPolicy::parseSize), namespaces)));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     java.time.Clock clock = clockOffset.isZero() ? java.time.Clock.systemUTC() : java.time.Clock.offset(java.time.Clock.systemUTC(), clockOffset);
     if (!clockOffset.isZero()) System.err.println("meridian serve: clock offset " + clockOffset.toMillis() + " ms (diagnostic: for drills and tests)");
     RegionAgent agent = RegionAgent.start(config, clock);

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A whole fleet in one process: the embedded KRaft broker, one agent per region, region i on
@@ -65,6 +66,12 @@ public final class LocalFleet implements AutoCloseable {
 
   /** Starts the broker and every region; returns once each region serves and replicates. */
   public static LocalFleet start(Settings settings, Duration readyTimeout) throws InterruptedException {
+    return start(settings, readyTimeout, UnaryOperator.identity());
+  }
+
+  /** The same, with each region's configuration adjusted by {@code configure} (e.g. shorter lifecycle periods). */
+  public static LocalFleet start(Settings settings, Duration readyTimeout, UnaryOperator<AgentConfig> configure)
+      throws InterruptedException {
     Path data = settings.dataDir().toAbsolutePath();
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
         new EmbeddedKafkaBroker.Settings(data.resolve("kafka"), settings.kafkaPort(), settings.kafkaPort() + 1, false));
@@ -80,9 +87,9 @@ public final class LocalFleet implements AutoCloseable {
       // One key for the whole fleet (DATA/fleet-key, made on the first run): every region signs and checks with it.
       FleetKey key = FleetKey.fromFile(data.resolve(FleetKey.FILE));
       for (Region region : regions) {
-        agents.add(RegionAgent.start(AgentConfig.member(region.id(), AgentConfig.DEFAULT_BIND, region.url().getPort(),
-            data.resolve("regions").resolve(region.id().value()), topology)
-            .withSecurity(SecurityConfig.defaults().withFleetKey(key))));
+        agents.add(RegionAgent.start(configure.apply(AgentConfig.member(region.id(), AgentConfig.DEFAULT_BIND,
+            region.url().getPort(), data.resolve("regions").resolve(region.id().value()), topology)
+            .withSecurity(SecurityConfig.defaults().withFleetKey(key)))));
       }
       for (RegionAgent agent : agents) {
         if (!agent.replication().orElseThrow().awaitConnected(readyTimeout)) {

@@ -16,7 +16,16 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import dev.meridian.agent.registry.RegistryService;
+import dev.meridian.core.clock.HlcTimestamp;
+import dev.meridian.core.clock.Stamp;
+import dev.meridian.core.state.LockRecord;
+import dev.meridian.agent.lifecycle.PurgeFilter;
+import dev.meridian.agent.lifecycle.Purger;
+import dev.meridian.core.oci.Tag;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,11 +41,13 @@ final class AdminHandler {
 
   private final HttpExtensions extensions;
   private final ReplicationRoutes replications;
+  private final RegistryService service;
 
-  AdminHandler(HttpExtensions extensions) {
+  AdminHandler(HttpExtensions extensions, RegistryService service) {
     this.extensions = extensions;
     this.replications = new ReplicationRoutes(() -> admin().replications()
         .orElseThrow(() -> notServed("managing replications (this agent does not follow a fleet's topology)")));
+    this.service = service;
   }
 
   Exchange exchange(Call call) {
@@ -60,6 +71,14 @@ final class AdminHandler {
       case ADMIN_ANTI_ENTROPY_REPOSITORY -> new Reply.Full(Responses.bytes(HttpResponseStatus.OK, NDJSON,
           RepairJson.registers(repair().registers(Handlers.repository(call)))));
       case ADMIN_ISOLATION -> isolation(call);
+      case ADMIN_RESTORE -> json(AdminJson.manifest(service.restoreManifest(repository(call),
+          Digest.parse(required(call, "digest")), call.match.queryParam("tag").filter(t -> !t.isEmpty()).map(Tag::new),
+          admin().softDelete())));
+      case ADMIN_DELETED -> json(AdminJson.manifests(service.listRestorable(repository(call), admin().softDelete())));
+      case ADMIN_PURGE -> json(AdminJson.purge(admin().purge(purgeRequest(call))));
+      case ADMIN_RETENTION -> json(AdminJson.purge(retention(call)));
+      case ADMIN_LOCK -> json(AdminJson.lock(lock(call)));
+      case ADMIN_GC -> json(AdminJson.gc(admin().collectGarbage(flag(call, "dryRun"))));
       default -> throw new IllegalStateException("not an admin route: " + call.match.route());
     });
   }
@@ -121,6 +140,51 @@ final class AdminHandler {
 
   private static Reference reference(Call call) {
     return Reference.parse(required(call, "reference"));
+  }
+
+  private static Purger.Request purgeRequest(Call call) {
+    try {
+      List<PurgeFilter> filters = call.match.queryParams("filter").stream().map(PurgeFilter::parse).toList();
+      long ago = Long.parseLong(call.match.queryParam("agoSeconds").orElse("0"));
+      int keep = Integer.parseInt(call.match.queryParam("keep").orElse("0"));
+      return new Purger.Request(filters, Duration.ofSeconds(ago), keep, flag(call, "untagged"), flag(call, "dryRun"));
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(OciErrorCode.UNSUPPORTED, e.getMessage(), null, 400);
+    }
+  }
+
+  private Purger.Report retention(Call call) {
+    try {
+      return admin().retention(flag(call, "dryRun"));
+    } catch (IllegalStateException e) {
+      throw new RegistryException(OciErrorCode.UNSUPPORTED, e.getMessage(), null, 409);
+    }
+  }
+
+  /** GET reads the lock (enabled flags when none was set); POST changes the flags given. */
+  private LockRecord lock(Call call) {
+    RepositoryName repository = repository(call);
+    Optional<Reference> reference = call.match.queryParam("reference").filter(v -> !v.isEmpty()).map(Reference::parse);
+    if (call.request.method().name().equals("GET")) {
+      return service.locks().find(repository, reference).orElse(new LockRecord(repository, reference, true, true,
+          new Stamp(HlcTimestamp.ZERO, service.region())));
+    }
+    Optional<Boolean> write = call.match.queryParam("writeEnabled").map(v -> flag(call, "writeEnabled"));
+    Optional<Boolean> delete = call.match.queryParam("deleteEnabled").map(v -> flag(call, "deleteEnabled"));
+    if (write.isEmpty() && delete.isEmpty()) {
+      throw new RegistryException(OciErrorCode.UNSUPPORTED, "give writeEnabled or deleteEnabled", null, 400);
+    }
+    return service.updateLock(repository, reference, write, delete);
+  }
+
+  private static boolean flag(Call call, String parameter) {
+    String value = call.match.queryParam(parameter).orElse("false");
+    return switch (value) {
+      case "true", "" -> true;
+      case "false" -> false;
+      default -> throw new RegistryException(OciErrorCode.UNSUPPORTED,
+          "query parameter " + parameter + " must be true or false", value, 400);
+    };
   }
 
   private static String required(Call call, String parameter) {

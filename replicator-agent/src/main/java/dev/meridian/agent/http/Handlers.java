@@ -28,7 +28,7 @@ final class Handlers {
   }
 
   Handlers(RegistryService service, BooleanSupplier serving, HttpExtensions extensions, ReadThrough readThrough) {
-    this.admin = new AdminHandler(extensions);
+    this.admin = new AdminHandler(extensions, service);
     this.isolated = () -> extensions.admin().map(a -> a.isolation().isolated()).orElse(false);
     // A region not in the fleet (not created yet, or deleted) is not ready: the front door routes elsewhere.
     this.probes = new ProbeHandler(service,
@@ -54,6 +54,7 @@ final class Handlers {
       case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_SNAPSHOT, METRICS,
           ADMIN_REPLICATIONS, ADMIN_REPLICATION, ADMIN_ISOLATION -> admin.exchange(call);
       case ADMIN_SCRUB, ADMIN_ANTI_ENTROPY, ADMIN_ANTI_ENTROPY_SUMMARY, ADMIN_ANTI_ENTROPY_REPOSITORY -> admin.exchange(call);
+      case ADMIN_GC, ADMIN_LOCK, ADMIN_PURGE, ADMIN_RETENTION, ADMIN_RESTORE, ADMIN_DELETED -> admin.exchange(call);
     };
   }
 

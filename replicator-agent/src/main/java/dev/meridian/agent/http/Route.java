@@ -31,6 +31,12 @@ public enum Route {
   ADMIN_ANTI_ENTROPY_SUMMARY("/admin/v1/antientropy/summary"),
   ADMIN_ANTI_ENTROPY_REPOSITORY("/admin/v1/antientropy/repository/{name}"),
   ADMIN_ISOLATION("/admin/v1/region/isolation"),
+  ADMIN_GC("/admin/v1/gc"),
+  ADMIN_LOCK("/admin/v1/lock"),
+  ADMIN_PURGE("/admin/v1/purge"),
+  ADMIN_RESTORE("/admin/v1/restore"),
+  ADMIN_DELETED("/admin/v1/deleted"),
+  ADMIN_RETENTION("/admin/v1/retention"),
   METRICS("/metrics");
 
   private final String template;

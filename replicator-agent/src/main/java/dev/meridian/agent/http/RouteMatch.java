@@ -26,6 +26,11 @@ public record RouteMatch(Route route, Optional<String> name, Optional<String> pa
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
+  /** Every value of a query parameter, in order. */
+  public List<String> queryParams(String key) {
+    return query.getOrDefault(key, List.of());
+  }
+
   /** The name; only routes under {@code /v2/<name>/} have one. */
   public String requireName() {
     return name.orElseThrow(() -> new IllegalStateException(route + " has no name"));

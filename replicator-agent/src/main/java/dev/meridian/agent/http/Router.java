@@ -46,6 +46,12 @@ public final class Router {
     METHODS.put(Route.ADMIN_ANTI_ENTROPY_SUMMARY, Set.of("GET"));
     METHODS.put(Route.ADMIN_ANTI_ENTROPY_REPOSITORY, Set.of("GET"));
     METHODS.put(Route.ADMIN_ISOLATION, Set.of("GET", "POST"));
+    METHODS.put(Route.ADMIN_GC, Set.of("POST"));
+    METHODS.put(Route.ADMIN_LOCK, Set.of("GET", "POST"));
+    METHODS.put(Route.ADMIN_PURGE, Set.of("POST"));
+    METHODS.put(Route.ADMIN_RESTORE, Set.of("POST"));
+    METHODS.put(Route.ADMIN_DELETED, Set.of("GET"));
+    METHODS.put(Route.ADMIN_RETENTION, Set.of("POST"));
   }
 
   /** The methods a route answers. */
@@ -96,6 +102,18 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_ANTI_ENTROPY_SUMMARY));
       case "/admin/v1/region/isolation":
         return Optional.of(simple(Route.ADMIN_ISOLATION));
+      case "/admin/v1/gc":
+        return Optional.of(simple(Route.ADMIN_GC));
+      case "/admin/v1/lock":
+        return Optional.of(simple(Route.ADMIN_LOCK));
+      case "/admin/v1/purge":
+        return Optional.of(simple(Route.ADMIN_PURGE));
+      case "/admin/v1/restore":
+        return Optional.of(simple(Route.ADMIN_RESTORE));
+      case "/admin/v1/deleted":
+        return Optional.of(simple(Route.ADMIN_DELETED));
+      case "/admin/v1/retention":
+        return Optional.of(simple(Route.ADMIN_RETENTION));
       default:
         break;
     }

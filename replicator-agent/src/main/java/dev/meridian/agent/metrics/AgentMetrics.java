@@ -2,6 +2,8 @@ package dev.meridian.agent.metrics;
 
 import dev.meridian.agent.admin.RegionMonitor;
 import dev.meridian.agent.http.RequestListener;
+import dev.meridian.agent.admin.StorageStatus;
+import dev.meridian.agent.lifecycle.GcListener;
 import dev.meridian.agent.replication.ReplayListener;
 import dev.meridian.agent.transfer.TransferListener;
 import dev.meridian.agent.transfer.TransferWorker;
@@ -37,6 +39,7 @@ public final class AgentMetrics implements AutoCloseable {
   private final ReplicationMeters replication;
   private final HttpMeters http;
   private final RepairMeters repair;
+  private final LifecycleMeters lifecycle;
 
   private AgentMetrics(RegionId region, Clock clock) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -51,6 +54,7 @@ public final class AgentMetrics implements AutoCloseable {
     this.replication = new ReplicationMeters(registry, clock);
     this.http = new HttpMeters(registry);
     this.repair = new RepairMeters(registry);
+    this.lifecycle = new LifecycleMeters(registry);
   }
 
   public static AgentMetrics create(RegionId region, Clock clock) {
@@ -80,6 +84,16 @@ public final class AgentMetrics implements AutoCloseable {
 
   public dev.meridian.agent.repair.AntiEntropyListener antiEntropyListener() {
     return repair;
+  }
+
+  public GcListener gcListener() {
+    return lifecycle;
+  }
+
+  /** The region's stored bytes as garbage collection last counted them. */
+  public void bindStorage(java.util.function.Supplier<StorageStatus> storage) {
+    gauge("meridian.storage.stored", "bytes of blobs stored, as the last garbage collection counted them", "bytes",
+        storage, s -> s.get().storedBytes());
   }
 
   /** Gauges of pending work, read from the monitor's latest sample. */

@@ -48,8 +48,13 @@ final class ManifestOperations {
   private final Supplier<Stamp> stamps;
   private final ManifestVisibility visibility;
   private final ContentGuard guard;
+  private final Locks locks;
+  private final ManifestAdmission admission;
 
-  ManifestOperations(BlobStore blobs, RegistryState state, Supplier<Stamp> stamps, ContentGuard guard) {
+  ManifestOperations(BlobStore blobs, RegistryState state, Supplier<Stamp> stamps, ContentGuard guard, Locks locks,
+      ManifestAdmission admission) {
+    this.locks = locks;
+    this.admission = admission;
     this.guard = guard;
     this.blobs = blobs;
     this.state = state;
@@ -74,6 +79,7 @@ final class ManifestOperations {
       digest = claimed;
     }
     Manifest manifest = ManifestParser.parse(bytes);
+    admission.admit(repository, digest, body.length, manifest.references());
     List<Digest> claims = new ArrayList<>();
     claims.add(digest);
     manifest.references().forEach(d -> claims.add(d.digest()));
@@ -146,6 +152,8 @@ final class ManifestOperations {
    */
   void delete(RepositoryName repository, Reference reference) {
     ManifestRecord record = resolve(repository, reference);
+    List<Tag> tags = reference instanceof Reference.TagReference ? List.of() : tagsPointingAt(repository, record.digest());
+    locks.requireDeletable(repository, reference, record.digest(), tags);
     Stamp stamp = stamps.get();
     StateBatch.Builder batch = StateBatch.builder();
     if (reference instanceof Reference.TagReference byTag) {
@@ -153,7 +161,7 @@ final class ManifestOperations {
     } else {
       batch.putManifest(record.deletedAt(stamp));
       batch.putBlobLink(new BlobLinkRecord(repository, record.digest(), false, stamp));
-      for (Tag tag : tagsPointingAt(repository, record.digest())) {
+      for (Tag tag : tags) {
         batch.putTag(new TagRecord(repository, tag, Optional.empty(), stamp));
       }
     }
@@ -161,7 +169,53 @@ final class ManifestOperations {
     log.info("manifest.delete repo={} reference={} digest={}", repository, reference, record.digest());
   }
 
-  private List<Tag> tagsPointingAt(RepositoryName repository, Digest digest) {
+  /**
+   * Soft delete's way back: a deleted manifest becomes present again (with a fresh stamp, so the restore
+   * replicates as a {@code manifest.put} and wins over the delete everywhere), optionally tagged. Only within
+   * {@code retention} of its deletion and only while its content is all here; else {@code MANIFEST_UNKNOWN}.
+   */
+  ManifestRecord restore(RepositoryName repository, Digest digest, Optional<Tag> tag, java.time.Duration retention,
+      java.time.Instant now) {
+    ManifestRecord deleted = state.findManifest(repository, digest)
+        .filter(m -> !m.present() && m.size() > 0 && isRestorable(m, retention, now))
+        .orElseThrow(() -> new RegistryException(OciErrorCode.MANIFEST_UNKNOWN,
+            "no deleted manifest " + digest + " in " + repository + " is restorable (soft delete keeps one "
+                + retention.toDays() + " days)", digest.toString(), 404));
+    List<Digest> claims = new ArrayList<>();
+    claims.add(digest);
+    deleted.references().forEach(d -> claims.add(d.digest()));
+    ManifestRecord restored = guard.claiming(claims, () -> {
+      if (blobs.stat(digest).isEmpty()) throw RegistryException.manifestUnknown(digest.toString());
+      for (Descriptor referenced : deleted.references()) requirePresent(repository, referenced);
+      Stamp stamp = stamps.get();
+      ManifestRecord record = new ManifestRecord(repository, digest, deleted.mediaType(), deleted.size(), deleted.references(),
+          deleted.subject(), deleted.artifactType(), deleted.annotations(), true, stamp);
+      StateBatch.Builder batch = StateBatch.builder().putManifest(record);
+      tag.ifPresent(t -> batch.putTag(new TagRecord(repository, t, Optional.of(digest), stamp)));
+      batch.putBlobLink(new BlobLinkRecord(repository, digest, true, stamp));
+      batch.add(new StateWrite.PutReplica(repository, digest, stamp.origin()));
+      state.apply(batch.build());
+      return record;
+    });
+    log.info("manifest.restore repo={} digest={} tag={}", repository, digest, tag.map(Tag::value).orElse(""));
+    return restored;
+  }
+
+  /** A deleted manifest register still within soft delete's retention. */
+  static boolean isRestorable(ManifestRecord m, java.time.Duration retention, java.time.Instant now) {
+    return !retention.isZero() && m.deletedSince(now.minus(retention));
+  }
+
+  /** {@code MANIFEST_UNKNOWN} unless the tag is live or the manifest present here. */
+  void requireKnown(RepositoryName repository, Reference reference) {
+    boolean known = reference instanceof Reference.TagReference byTag
+        ? state.findTag(repository, byTag.tag()).filter(t -> !t.isDeleted()).isPresent()
+        : state.findManifest(repository, ((Reference.DigestReference) reference).digest()).filter(ManifestRecord::present).isPresent();
+    if (!known) throw RegistryException.manifestUnknown(reference.toString());
+  }
+
+  /** Live tags of this repository pointing at {@code digest}. */
+  List<Tag> tagsPointingAt(RepositoryName repository, Digest digest) {
     List<Tag> pointing = new ArrayList<>();
     Optional<Tag> last = Optional.empty();
     while (true) {

@@ -22,6 +22,8 @@ import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.LockRecord;
+import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
@@ -52,6 +54,9 @@ public final class RegistryService {
   private final ManifestOperations manifests;
   private final BooleanSupplier writable;
   private final Predicate<RepositoryName> admitted;
+  private final ContentGuard guard;
+  private final Locks locks;
+  private final Clock clock;
 
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock) {
     this(blobs, state, hlc, region, clock, new ContentGuard());
@@ -68,7 +73,7 @@ public final class RegistryService {
    */
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard,
       BooleanSupplier writable) {
-    this(blobs, state, hlc, region, clock, guard, writable, repository -> true);
+    this(blobs, state, hlc, region, clock, guard, writable, repository -> true, ManifestAdmission.ALL);
   }
 
   /**
@@ -79,14 +84,29 @@ public final class RegistryService {
    */
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard,
       BooleanSupplier writable, Predicate<RepositoryName> admitted) {
+    this(blobs, state, hlc, region, clock, guard, writable, admitted, ManifestAdmission.ALL);
+  }
+
+  /** With {@code admission} deciding whether each validated manifest push may be stored (quotas). */
+  public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard,
+      BooleanSupplier writable, ManifestAdmission admission) {
+    this(blobs, state, hlc, region, clock, guard, writable, repository -> true, admission);
+  }
+
+  /** With both the topology filter and the admission of manifest pushes. */
+  public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard,
+      BooleanSupplier writable, Predicate<RepositoryName> admitted, ManifestAdmission admission) {
     this.admitted = requireNonNull(admitted, "admitted");
     this.writable = requireNonNull(writable, "writable");
     this.blobs = requireNonNull(blobs, "blobs");
     this.state = requireNonNull(state, "state");
     this.hlc = requireNonNull(hlc, "hlc");
     this.region = requireNonNull(region, "region");
-    this.uploads = new UploadSessions(blobs, state, clock, this::stamp);
-    this.manifests = new ManifestOperations(blobs, state, this::stamp, requireNonNull(guard, "guard"));
+    this.guard = requireNonNull(guard, "guard");
+    this.uploads = new UploadSessions(blobs, state, clock, this::stamp, guard);
+    this.locks = new Locks(state);
+    this.clock = requireNonNull(clock, "clock");
+    this.manifests = new ManifestOperations(blobs, state, this::stamp, guard, locks, requireNonNull(admission, "admission"));
   }
 
   public RegionId region() {
@@ -123,18 +143,22 @@ public final class RegistryService {
 
   public UploadStatus startUpload(RepositoryName repository) {
     requireWritable(repository);
+    locks.requireRepositoryWritable(repository);
     return uploads.start(repository);
   }
 
   /** Links the blob from {@code from} if that repository has it linked, else starts an ordinary upload. */
   public MountOutcome mount(RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
     requireWritable(repository);
+    locks.requireRepositoryWritable(repository);
     if (from.isPresent()) {
-      Optional<BlobInfo> source = findLinked(from.get(), digest);
-      if (source.isPresent()) {
-        link(repository, digest);
-        return new MountOutcome.Mounted(source.get());
-      }
+      // Claimed from the presence check to the link, as a manifest push is: garbage collection keeps it.
+      Optional<BlobInfo> mounted = guard.claiming(List.of(digest), () -> {
+        Optional<BlobInfo> source = findLinked(from.get(), digest);
+        source.ifPresent(s -> link(repository, digest));
+        return source;
+      });
+      if (mounted.isPresent()) return new MountOutcome.Mounted(mounted.get());
     }
     return new MountOutcome.Started(uploads.start(repository));
   }
@@ -171,6 +195,11 @@ public final class RegistryService {
     uploads.cancel(repository, uploadId);
   }
 
+  /** Ends an abandoned upload session (garbage collection); false if a request is writing to it right now. */
+  public boolean expireUpload(dev.meridian.core.blob.UploadId id) {
+    return uploads.expire(id);
+  }
+
   // ---- blobs
 
   /** The blob's info if it is linked in this repository and stored; else {@code BLOB_UNKNOWN}. */
@@ -187,6 +216,7 @@ public final class RegistryService {
   /** Unlinks the blob from this repository; the bytes stay for other repositories (and garbage collection). */
   public void deleteBlob(RepositoryName repository, Digest digest) {
     requireWritable(repository);
+    locks.requireRepositoryDeletable(repository);
     boolean linked = state.findBlobLink(repository, digest).map(BlobLinkRecord::linked).orElse(false);
     if (!linked) throw RegistryException.blobUnknown(digest);
     state.apply(StateBatch.of(new StateWrite.PutBlobLink(new BlobLinkRecord(repository, digest, false, stamp()))));
@@ -205,6 +235,7 @@ public final class RegistryService {
 
   public PutManifestResult putManifest(RepositoryName repository, Reference reference, MediaType contentType, byte[] body) {
     requireWritable(repository);
+    locks.requireManifestWritable(repository, reference);
     return manifests.put(repository, reference, contentType, body);
   }
 
@@ -216,6 +247,51 @@ public final class RegistryService {
   public void deleteManifest(RepositoryName repository, Reference reference) {
     requireWritable(repository);
     manifests.delete(repository, reference);
+  }
+
+  /**
+   * Restores a manifest deleted within {@code retention} (soft delete), optionally under {@code tag}; the restore
+   * replicates. {@code MANIFEST_UNKNOWN} when it is not restorable here.
+   */
+  public ManifestRecord restoreManifest(RepositoryName repository, Digest digest, Optional<Tag> tag,
+      java.time.Duration retention) {
+    requireWritable(repository);
+    locks.requireManifestWritable(repository, tag.<Reference>map(Reference.TagReference::new)
+        .orElse(new Reference.DigestReference(digest)));
+    return manifests.restore(repository, digest, tag, retention, clock.instant());
+  }
+
+  /** Deleted manifests of {@code repository} still restorable within {@code retention}, by digest. */
+  public List<ManifestRecord> listRestorable(RepositoryName repository, java.time.Duration retention) {
+    List<ManifestRecord> found = new java.util.ArrayList<>();
+    java.time.Instant now = clock.instant();
+    state.forEachManifest(m -> {
+      if (m.repository().equals(repository) && m.size() > 0 && ManifestOperations.isRestorable(m, retention, now)) found.add(m);
+    });
+    return found;
+  }
+
+  /** The lock rules over this region's registers: what is locked, for purge and retention too. */
+  public Locks locks() {
+    return locks;
+  }
+
+  /**
+   * Sets the lock of a repository ({@code reference} empty), a tag or a manifest: the flags given change, the
+   * other keeps its value. The register replicates like any write. {@code NAME_UNKNOWN} or
+   * {@code MANIFEST_UNKNOWN} if there is nothing to lock.
+   */
+  public LockRecord updateLock(RepositoryName repository, Optional<Reference> reference, Optional<Boolean> writeEnabled,
+      Optional<Boolean> deleteEnabled) {
+    requireWritable(repository);
+    if (!state.repositoryExists(repository)) throw RegistryException.nameUnknown(repository.value());
+    reference.ifPresent(r -> manifests.requireKnown(repository, r));
+    Optional<LockRecord> current = locks.find(repository, reference);
+    LockRecord lock = new LockRecord(repository, reference,
+        writeEnabled.orElse(current.map(LockRecord::writeEnabled).orElse(true)),
+        deleteEnabled.orElse(current.map(LockRecord::deleteEnabled).orElse(true)), stamp());
+    state.apply(StateBatch.of(new StateWrite.PutLock(lock)));
+    return lock;
   }
 
   public List<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType) {

@@ -14,7 +14,9 @@ import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.UploadSession;
+import dev.meridian.core.replication.ContentGuard;
 import java.time.Clock;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -35,12 +37,14 @@ final class UploadSessions {
   private final RegistryState state;
   private final Clock clock;
   private final Supplier<Stamp> stamps;
+  private final ContentGuard guard;
   private final ConcurrentMap<UploadId, Open> open = new ConcurrentHashMap<>();
 
   /** An open session: the store's handle, the bytes appended so far, and whether a request holds it. */
   private record Open(BlobUpload upload, AtomicLong offset, AtomicBoolean held) {}
 
-  UploadSessions(BlobStore blobs, RegistryState state, Clock clock, Supplier<Stamp> stamps) {
+  UploadSessions(BlobStore blobs, RegistryState state, Clock clock, Supplier<Stamp> stamps, ContentGuard guard) {
+    this.guard = guard;
     this.blobs = blobs;
     this.state = state;
     this.clock = clock;
@@ -89,22 +93,29 @@ final class UploadSessions {
     writer.release();
   }
 
-  /** Verifies and publishes the blob, then links it and forgets the session in one batch. */
+  /**
+   * Verifies and publishes the blob, then links it and forgets the session in one batch. The blob is claimed
+   * from publish to link, so garbage collection cannot delete an old identical blob in between: after the
+   * link, its fresh stamp keeps the blob for the grace period the client has to push its manifest.
+   */
   BlobInfo complete(UploadWriter writer, Digest digest) {
     UploadId id = writer.id();
-    BlobInfo info;
-    try {
-      info = writer.upload().commit(digest);
-    } catch (RegistryException e) {
-      // The store discarded the session (digest mismatch): forget it here too.
-      forget(id);
-      throw e;
-    } finally {
-      writer.release();
-    }
-    state.apply(StateBatch.of(
-        new StateWrite.PutBlobLink(new BlobLinkRecord(writer.repository(), info.digest(), true, stamps.get())),
-        new StateWrite.DeleteUpload(id)));
+    BlobInfo info = guard.claiming(List.of(digest), () -> {
+      BlobInfo published;
+      try {
+        published = writer.upload().commit(digest);
+      } catch (RegistryException e) {
+        // The store discarded the session (digest mismatch): forget it here too.
+        forget(id);
+        throw e;
+      } finally {
+        writer.release();
+      }
+      state.apply(StateBatch.of(
+          new StateWrite.PutBlobLink(new BlobLinkRecord(writer.repository(), published.digest(), true, stamps.get())),
+          new StateWrite.DeleteUpload(id)));
+      return published;
+    });
     open.remove(id);
     log.info("blob.put repo={} digest={} size_bytes={} upload={}", writer.repository(), info.digest(), info.size(), id);
     return info;
@@ -117,6 +128,25 @@ final class UploadSessions {
     }
     session.upload().cancel();
     forget(session.upload().id());
+  }
+
+  /**
+   * Ends an abandoned session (garbage collection): its bytes and its record go. False if a request is
+   * writing to it right now; the session then lives on.
+   */
+  boolean expire(UploadId id) {
+    Open session = open.computeIfAbsent(id, key -> blobs.findUpload(key)
+        .map(u -> new Open(u, new AtomicLong(u.size()), new AtomicBoolean()))
+        .orElse(null));
+    if (session == null) {
+      forget(id);
+      return false;
+    }
+    if (!session.held().compareAndSet(false, true)) return false;
+    session.upload().cancel();
+    forget(id);
+    log.info("upload.expired upload={} size_bytes={}", id, session.offset().get());
+    return true;
   }
 
   private void forget(UploadId id) {

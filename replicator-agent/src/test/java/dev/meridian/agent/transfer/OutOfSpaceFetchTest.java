@@ -90,6 +90,8 @@ class OutOfSpaceFetchTest {
     @Override public boolean delete(Digest digest) { return delegate.delete(digest); }
     @Override public void forEach(Consumer<BlobInfo> visitor) { delegate.forEach(visitor); }
     @Override public boolean quarantine(Digest digest) { return delegate.quarantine(digest); }
+    @Override public Optional<java.time.Instant> lastModified(Digest digest) { return delegate.lastModified(digest); }
+    @Override public void forEachUpload(Consumer<dev.meridian.core.blob.UploadInfo> visitor) { delegate.forEachUpload(visitor); }
 
     private final class Limited implements BlobUpload {
       private final BlobUpload upload;

@@ -2,6 +2,7 @@ package dev.meridian.core.blob;
 
 import dev.meridian.core.digest.Digest;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -40,4 +41,13 @@ public interface BlobStore {
 
   /** Visits every stored blob (for scrubbing and garbage collection). */
   void forEach(Consumer<BlobInfo> visitor);
+
+  /**
+   * When the blob was stored (the last time its bytes were written, not read); empty if absent. Garbage
+   * collection keeps blobs younger than its grace period whatever references them.
+   */
+  Optional<Instant> lastModified(Digest digest);
+
+  /** Visits every upload session on disk, open or not (for reclaiming abandoned ones). */
+  void forEachUpload(Consumer<UploadInfo> visitor);
 }

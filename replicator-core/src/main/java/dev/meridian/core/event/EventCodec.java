@@ -77,6 +77,10 @@ public final class EventCodec {
     } else if (event instanceof ReplicaAck e) {
       node.put("digest", e.digest().toString());
       node.put("region", e.region().value());
+    } else if (event instanceof LockPut e) {
+      e.reference().ifPresent(r -> node.put("reference", r.toString()));
+      node.put("writeEnabled", e.writeEnabled());
+      node.put("deleteEnabled", e.deleteEnabled());
     } else {
       throw new IllegalArgumentException("no encoding for " + event.getClass()); // unreachable: sealed
     }
@@ -107,6 +111,9 @@ public final class EventCodec {
       case BLOB_UNLINK -> new BlobUnlink(id, origin, hlc, repository, digest(fields));
       case REPLICA_ACK -> new ReplicaAck(
           id, origin, hlc, repository, digest(fields), fields.require("region", RegionId::new));
+      case LOCK_PUT -> new LockPut(id, origin, hlc, repository,
+          fields.optional("reference", dev.meridian.core.oci.Reference::parse),
+          fields.requireBoolean("writeEnabled"), fields.requireBoolean("deleteEnabled"));
     });
   }
 

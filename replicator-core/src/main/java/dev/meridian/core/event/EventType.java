@@ -10,7 +10,8 @@ public enum EventType {
   TAG_DELETE("tag.delete"),
   MANIFEST_DELETE("manifest.delete"),
   BLOB_UNLINK("blob.unlink"),
-  REPLICA_ACK("replica.ack");
+  REPLICA_ACK("replica.ack"),
+  LOCK_PUT("lock.put");
 
   private final String wireName;
 

@@ -73,6 +73,12 @@ final class JsonFields {
     return value.longValue();
   }
 
+  boolean requireBoolean(String field) {
+    JsonNode value = require(field);
+    if (!value.isBoolean()) throw invalid(name(field), "not true or false");
+    return value.booleanValue();
+  }
+
   List<JsonNode> requireArray(String field) {
     JsonNode value = require(field);
     if (!value.isArray()) throw invalid(name(field), "not a JSON array");

@@ -44,6 +44,10 @@ public final class LocalChangeEvents {
         events.add(manifestEvent(w.manifest()));
       } else if (write instanceof StateWrite.PutBlobLink w && isOwn(w.link().stamp().origin())) {
         events.add(blobEvent(w.link()));
+      } else if (write instanceof StateWrite.PutLock w && isOwn(w.lock().stamp().origin())) {
+        var l = w.lock();
+        events.add(new dev.meridian.core.event.LockPut(ids.get(), self, l.stamp().hlc(), l.repository(), l.reference(),
+            l.writeEnabled(), l.deleteEnabled()));
       }
     }
     return events;

@@ -105,6 +105,9 @@ public final class ReplayPlanner {
     } else if (event instanceof BlobUnlink e) {
       writes.add(new StateWrite.PutBlobLink(new BlobLinkRecord(e.repository(), e.digest(), false, e.stamp())));
       if (linkWins(e.repository(), e.digest(), e.stamp())) dropJob(e.repository(), e.digest(), TransferJob.Kind.BLOB, writes);
+    } else if (event instanceof dev.meridian.core.event.LockPut e) {
+      writes.add(new StateWrite.PutLock(new dev.meridian.core.state.LockRecord(e.repository(), e.reference(),
+          e.writeEnabled(), e.deleteEnabled(), e.stamp())));
     } else if (event instanceof ReplicaAck e) {
       if (!e.region().equals(self)) writes.add(new StateWrite.PutReplica(e.repository(), e.digest(), e.region()));
     }

@@ -124,6 +124,16 @@ public abstract class ForwardingRegistryState implements RegistryState {
   }
 
   @Override
+  public Optional<LockRecord> findLock(RepositoryName repository, Optional<dev.meridian.core.oci.Reference> reference) {
+    return delegate.findLock(repository, reference);
+  }
+
+  @Override
+  public void forEachBlobLink(java.util.function.Consumer<BlobLinkRecord> visitor) {
+    delegate.forEachBlobLink(visitor);
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

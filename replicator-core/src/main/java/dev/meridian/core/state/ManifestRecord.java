@@ -43,6 +43,11 @@ public record ManifestRecord(
     return new Descriptor(mediaType, digest, size, artifactType, annotations, Optional.empty());
   }
 
+  /** Whether this register is a deletion made at or after {@code since} (by its HLC wall time): soft delete. */
+  public boolean deletedSince(java.time.Instant since) {
+    return !present && stamp.hlc().physicalMillis() >= since.toEpochMilli();
+  }
+
   /** This register as deleted at {@code at}; metadata is kept so a late referrer query can still explain it. */
   public ManifestRecord deletedAt(Stamp at) {
     return new ManifestRecord(repository, digest, mediaType, size, references, subject, artifactType, annotations, false, at);

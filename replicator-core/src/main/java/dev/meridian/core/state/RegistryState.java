@@ -33,6 +33,9 @@ public interface RegistryState extends AutoCloseable {
   /** The manifest register, deleted ones included. */
   Optional<ManifestRecord> findManifest(RepositoryName repository, Digest digest);
 
+  /** The lock register of the repository ({@code reference} empty), a tag or a manifest. */
+  Optional<LockRecord> findLock(RepositoryName repository, Optional<dev.meridian.core.oci.Reference> reference);
+
   Optional<BlobLinkRecord> findBlobLink(RepositoryName repository, Digest digest);
 
   /** Present manifests of this repository whose {@code subject} is {@code subject}, by digest. */
@@ -90,6 +93,8 @@ public interface RegistryState extends AutoCloseable {
    * compares and sends these). The three kinds are read one after the other, not as one snapshot.
    */
   RepositoryRegisters repositoryRegisters(RepositoryName repository);
+  /** Visits every blob link register, unlinked ones included (a background scan: it may be long). */
+  void forEachBlobLink(java.util.function.Consumer<BlobLinkRecord> visitor);
 
   @Override
   void close();

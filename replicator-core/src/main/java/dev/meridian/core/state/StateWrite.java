@@ -29,6 +29,13 @@ public sealed interface StateWrite {
     }
   }
 
+  /** Merge a lock register (repository, tag or manifest). */
+  record PutLock(LockRecord lock) implements StateWrite {
+    public PutLock {
+      requireNonNull(lock, "lock");
+    }
+  }
+
   /** Merge a blob link register. */
   record PutBlobLink(BlobLinkRecord link) implements StateWrite {
     public PutBlobLink {

@@ -24,7 +24,7 @@ public final class EventArbitraries {
 
   public static Arbitrary<ReplicationEvent> events() {
     return Arbitraries.oneOf(
-        blobPuts(), manifestPuts(), tagPuts(), tagDeletes(), manifestDeletes(), blobUnlinks(), replicaAcks());
+        blobPuts(), manifestPuts(), tagPuts(), tagDeletes(), manifestDeletes(), blobUnlinks(), replicaAcks(), lockPuts());
   }
 
   /** The common fields of an event, generated together. */
@@ -77,6 +77,15 @@ public final class EventArbitraries {
   public static Arbitrary<ReplicaAck> replicaAcks() {
     return Combinators.combine(common(), digests(), regions())
         .as((c, digest, region) -> new ReplicaAck(c.id(), c.origin(), c.hlc(), c.repository(), digest, region));
+  }
+
+  public static Arbitrary<LockPut> lockPuts() {
+    Arbitrary<java.util.Optional<dev.meridian.core.oci.Reference>> references = Arbitraries.oneOf(
+        Arbitraries.just(java.util.Optional.empty()),
+        tags().map(t -> java.util.Optional.of(new dev.meridian.core.oci.Reference.TagReference(t))),
+        digests().map(d -> java.util.Optional.of(new dev.meridian.core.oci.Reference.DigestReference(d))));
+    return Combinators.combine(common(), references, Arbitraries.of(true, false), Arbitraries.of(true, false))
+        .as((c, reference, write, delete) -> new LockPut(c.id(), c.origin(), c.hlc(), c.repository(), reference, write, delete));
   }
 
   public static Arbitrary<String> ids() {

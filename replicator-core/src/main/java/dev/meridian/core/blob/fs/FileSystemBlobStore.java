@@ -25,7 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.List;
+import dev.meridian.core.blob.UploadInfo;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -271,6 +273,39 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
         }
         visitor.accept(new BlobInfo(digest.get(), size));
       }
+    }
+  }
+
+  @Override
+  public Optional<Instant> lastModified(Digest digest) {
+    try {
+      return Optional.of(Files.getLastModifiedTime(paths.blob(digest)).toInstant());
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw FileOps.unchecked("stat " + digest, e);
+    }
+  }
+
+  @Override
+  public void forEachUpload(Consumer<UploadInfo> visitor) {
+    try (DirectoryStream<Path> sessions = Files.newDirectoryStream(paths.uploadsDir())) {
+      for (Path session : sessions) {
+        UploadId id;
+        try {
+          id = new UploadId(session.getFileName().toString());
+        } catch (RegistryException notAnId) {
+          continue; // not a session this store made
+        }
+        Path data = BlobPaths.dataIn(session);
+        try {
+          visitor.accept(new UploadInfo(id, Files.size(data), Files.getLastModifiedTime(data).toInstant()));
+        } catch (NoSuchFileException endedMeanwhile) {
+          // committed or cancelled while listing
+        }
+      }
+    } catch (IOException e) {
+      throw FileOps.unchecked("listing upload sessions", e);
     }
   }
 

@@ -16,7 +16,8 @@ enum Family {
   TRANSFERS("transfers"),
   TAG_FALLBACK("tag_fallback"),
   REPLICAS("replicas"),
-  PREFETCHED("prefetched");
+  PREFETCHED("prefetched"),
+  LOCKS("locks");
 
   private final String familyName;
 

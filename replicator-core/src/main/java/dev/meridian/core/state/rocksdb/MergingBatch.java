@@ -55,6 +55,8 @@ final class MergingBatch {
       putManifest(w.manifest());
     } else if (write instanceof StateWrite.PutBlobLink w) {
       putBlobLink(w.link());
+    } else if (write instanceof StateWrite.PutLock w) {
+      putLock(w.lock());
     } else if (write instanceof StateWrite.PutUpload w) {
       put(Family.UPLOADS, utf8(w.session().id().value()), StateCodec.encodeUpload(w.session()));
     } else if (write instanceof StateWrite.DeleteUpload w) {
@@ -109,6 +111,16 @@ final class MergingBatch {
         get(Family.BLOB_LINKS, key).map(v -> StateCodec.decodeBlobLink(link.repository(), link.digest(), v));
     touchRepository(link.repository());
     if (wins(link.stamp(), current, BlobLinkRecord::stamp)) put(Family.BLOB_LINKS, key, StateCodec.encodeBlobLink(link));
+  }
+
+  private void putLock(dev.meridian.core.state.LockRecord lock) throws RocksDBException {
+    byte[] key = inRepository(lock.repository(), lock.scope());
+    Optional<dev.meridian.core.state.LockRecord> current =
+        get(Family.LOCKS, key).map(v -> StateCodec.decodeLock(lock.repository(), lock.reference(), v));
+    touchRepository(lock.repository());
+    if (wins(lock.stamp(), current, dev.meridian.core.state.LockRecord::stamp)) {
+      put(Family.LOCKS, key, StateCodec.encodeLock(lock));
+    }
   }
 
   /** Also keeps the referrers index equal to what the winning register says. */

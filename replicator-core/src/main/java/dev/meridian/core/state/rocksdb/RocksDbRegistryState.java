@@ -76,6 +76,8 @@ import org.slf4j.LoggerFactory;
  * replicas       repository 0x00 digest 0x00 region           empty: that region holds the manifest completely
  * prefetched     repository 0x00 digest                       fetched-at epoch millis (8 bytes, big-endian): a blob
  *                                                              copied ahead of any manifest, until claimed or reclaimed
+ * locks          repository 0x00 scope                        {"writeEnabled":bool,"deleteEnabled":bool, hlc, origin};
+ *                                                              scope: "" (the repository), "tag:NAME", "digest:ALG:HEX"
  * </pre>
  *
  * <p>Writes are serialized by one lock (merging reads the current register, so two writers must not
@@ -379,6 +381,24 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
     rocks.scan(Family.BLOB_LINKS, prefix, prefix,
         (key, value) -> links.add(StateCodec.decodeBlobLink(repository, Digest.parse(StateKeys.suffix(key, prefix)), value)));
     return new RepositoryRegisters(repository, tags, manifests, links);
+  }
+
+  @Override
+  public Optional<dev.meridian.core.state.LockRecord> findLock(RepositoryName repository,
+      Optional<dev.meridian.core.oci.Reference> reference) {
+    return rocks.get(Family.LOCKS, inRepository(repository, dev.meridian.core.state.LockRecord.scope(reference)))
+        .map(v -> StateCodec.decodeLock(repository, reference, v));
+  }
+
+  @Override
+  public void forEachBlobLink(java.util.function.Consumer<BlobLinkRecord> visitor) {
+    rocks.scan(Family.BLOB_LINKS, new byte[0], new byte[0], (key, value) -> {
+      String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
+      RepositoryName repository = new RepositoryName(parts[0]);
+      Digest digest = Digest.parse(parts[1]);
+      visitor.accept(StateCodec.decodeBlobLink(repository, digest, value));
+      return true;
+    });
   }
 
   /** Releases every native handle; later calls throw {@link IllegalStateException}. Idempotent. */

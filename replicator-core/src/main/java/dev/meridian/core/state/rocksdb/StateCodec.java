@@ -15,6 +15,7 @@ import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.LockRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.StateStoreException;
 import dev.meridian.core.state.TagRecord;
@@ -103,6 +104,19 @@ final class StateCodec {
 
   static BlobLinkRecord decodeBlobLink(RepositoryName repository, Digest digest, byte[] value) {
     return decode(value, node -> new BlobLinkRecord(repository, digest, node.get("linked").asBoolean(), stamp(node)));
+  }
+
+  static byte[] encodeLock(LockRecord lock) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("writeEnabled", lock.writeEnabled());
+    node.put("deleteEnabled", lock.deleteEnabled());
+    putStamp(node, lock.stamp());
+    return bytes(node);
+  }
+
+  static LockRecord decodeLock(RepositoryName repository, Optional<dev.meridian.core.oci.Reference> reference, byte[] value) {
+    return decode(value, node -> new LockRecord(repository, reference, node.get("writeEnabled").asBoolean(),
+        node.get("deleteEnabled").asBoolean(), stamp(node)));
   }
 
   static byte[] encodeUpload(UploadSession session) {
