@@ -11,6 +11,9 @@ import dev.meridian.agent.http.HttpExtensions;
 import dev.meridian.agent.http.HttpServer;
 import dev.meridian.agent.http.RequestListener;
 import dev.meridian.agent.metrics.AgentMetrics;
+import dev.meridian.agent.security.InMemoryCredentialStore;
+import dev.meridian.agent.security.RegistrySecurity;
+import dev.meridian.agent.security.SecuritySettings;
 import dev.meridian.topology.Region;
 import java.util.List;
 import java.util.function.Supplier;
@@ -64,8 +67,11 @@ public final class RegionAgent implements AutoCloseable {
     AuditLog auditLog = null;
     RegionMonitor watcher = null;
     HttpServer started = null;
+    RegistrySecurity security;
     try {
       auditLog = new AuditLog(config.auditLog(), config.region(), clock);
+      SecuritySettings securitySettings = config.security().orElseGet(() -> SecuritySettings.resolve(config.dataDir(), System.getenv()));
+      security = new RegistrySecurity(securitySettings, new InMemoryCredentialStore(), clock);
       opened = RocksDbRegistryState.open(config.stateDir());
       Hlc hlc = new Hlc(clock);
       ContentGuard guard = new ContentGuard(); // pushes, replay and the prefetch sweeper share it
@@ -78,7 +84,8 @@ public final class RegionAgent implements AutoCloseable {
                 digest -> blobs.stat(digest).map(BlobInfo::size).orElse(0L)),
             new EventCodec(), () -> wake[0].run());
         member = new ReplicationRuntime(config.region(), config.fleet().get(), opened, served, blobs, hlc, clock,
-            config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults());
+            config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults(),
+            Optional.of(security.fleetAuthorization()));
         wake[0] = member::outboxAppended;
       }
       boolean readOnly = config.fleet().flatMap(f -> f.region(config.region()))
@@ -89,10 +96,11 @@ public final class RegionAgent implements AutoCloseable {
       metrics.bindRegion(watcher);
       if (member != null) metrics.bindCircuitBreakers(member.transfers());
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
-          new ManifestInspector(config.region().value(), served), new AdminHttpClient(config.admin().fanOutTimeout()),
+          new ManifestInspector(config.region().value(), served),
+          new AdminHttpClient(config.admin().fanOutTimeout(), Optional.of(security.fleetAuthorization())),
           config.admin().fanOutTimeout());
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
-          RequestListener.all(metrics.requestListener(), auditLog));
+          RequestListener.all(metrics.requestListener(), auditLog)).secured(security, auditLog);
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
           member == null ? ReadThrough.NONE : member.readThrough());
       if (member != null) member.start();

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "meridian 0.1.0",
     description = "An open geo-replicated OCI container registry.",
-    subcommands = {UpCommand.class, ServeCommand.class, BrokerCommand.class, StatusCommand.class, WaitCommand.class, FrontDoorCommand.class, TopologyCommand.class})
+    subcommands = {UpCommand.class, ServeCommand.class, BrokerCommand.class, StatusCommand.class, WaitCommand.class, FrontDoorCommand.class,
+        TopologyCommand.class, TokenCommand.class})
 public final class MeridianCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -6,6 +6,7 @@ import dev.meridian.agent.AgentConfig;
 import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.frontdoor.FrontDoor;
 import dev.meridian.agent.frontdoor.FrontDoorConfig;
+import dev.meridian.agent.security.SecuritySettings;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Region;
 import dev.meridian.topology.RegionMode;
@@ -27,6 +28,8 @@ import java.util.List;
  *
  * <pre>
  * DATA/fleet.yaml            the fleet file, written at every start (usable by `serve --fleet`)
+ * DATA/admin-password        the admin's password, unless MERIDIAN_ADMIN_PASSWORD gives it (mode 0600)
+ * DATA/fleet-key             the fleet key every region shares, unless MERIDIAN_FLEET_KEY gives it (mode 0600)
  * DATA/kafka/                the broker's log
  * DATA/regions/REGION/       each region's blobs and state
  * </pre>
@@ -48,16 +51,28 @@ public final class LocalFleet implements AutoCloseable {
   private final Topology topology;
   private final List<RegionAgent> agents;
   private final FrontDoor frontDoor;
+  private final SecuritySettings security;
 
-  private LocalFleet(EmbeddedKafkaBroker broker, Topology topology, List<RegionAgent> agents, FrontDoor frontDoor) {
+  private LocalFleet(EmbeddedKafkaBroker broker, Topology topology, List<RegionAgent> agents, FrontDoor frontDoor,
+      SecuritySettings security) {
+    this.security = security;
     this.broker = broker;
     this.topology = topology;
     this.agents = agents;
     this.frontDoor = frontDoor;
   }
 
-  /** Starts the broker and every region; returns once each region serves and replicates. */
+  /**
+   * Starts the broker and every region; returns once each region serves and replicates. Every region shares one
+   * admin password and one fleet key: from the environment ({@code MERIDIAN_ADMIN_PASSWORD}, {@code MERIDIAN_FLEET_KEY})
+   * or else {@code DATA/admin-password} and {@code DATA/fleet-key} (made if missing).
+   */
   public static LocalFleet start(Settings settings, Duration readyTimeout) throws InterruptedException {
+    return start(settings, readyTimeout, SecuritySettings.resolve(settings.dataDir().toAbsolutePath(), System.getenv()));
+  }
+
+  /** As {@link #start(Settings, Duration)}, every region with {@code security}. */
+  public static LocalFleet start(Settings settings, Duration readyTimeout, SecuritySettings security) throws InterruptedException {
     Path data = settings.dataDir().toAbsolutePath();
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
         new EmbeddedKafkaBroker.Settings(data.resolve("kafka"), settings.kafkaPort(), settings.kafkaPort() + 1, false));
@@ -72,7 +87,7 @@ public final class LocalFleet implements AutoCloseable {
       writeFleetFile(data.resolve("fleet.yaml"), topology);
       for (Region region : regions) {
         agents.add(RegionAgent.start(AgentConfig.member(region.id(), AgentConfig.DEFAULT_BIND, region.url().getPort(),
-            data.resolve("regions").resolve(region.id().value()), topology)));
+            data.resolve("regions").resolve(region.id().value()), topology).withSecurity(security)));
       }
       for (RegionAgent agent : agents) {
         if (!agent.replication().orElseThrow().awaitConnected(readyTimeout)) {
@@ -80,7 +95,7 @@ public final class LocalFleet implements AutoCloseable {
         }
       }
       FrontDoor door = FrontDoor.start(FrontDoorConfig.of(topology, AgentConfig.DEFAULT_BIND, settings.basePort() - 1));
-      return new LocalFleet(broker, topology, List.copyOf(agents), door);
+      return new LocalFleet(broker, topology, List.copyOf(agents), door, security);
     } catch (RuntimeException | InterruptedException e) {
       agents.forEach(RegionAgent::close);
       broker.close();
@@ -112,6 +127,11 @@ public final class LocalFleet implements AutoCloseable {
 
   public List<RegionAgent> agents() {
     return agents;
+  }
+
+  /** The security every region shares: its admin password is the one clients log in with as {@code admin}. */
+  public SecuritySettings security() {
+    return security;
   }
 
   /** The global endpoint in front of every region. */

@@ -17,6 +17,8 @@ final class Handlers {
   private final UploadHandler uploads;
   private final ListingHandler listings;
   private final AdminHandler admin;
+  private final TokenHandler tokens;
+  private final CredentialHandler credentials;
 
   Handlers(RegistryService service, BooleanSupplier serving) {
     this(service, serving, HttpExtensions.none());
@@ -33,6 +35,8 @@ final class Handlers {
     this.blobs = new BlobHandler(service, readThrough);
     this.uploads = new UploadHandler(service);
     this.listings = new ListingHandler(service);
+    this.tokens = extensions.security().map(s -> new TokenHandler(s.policy(), extensions.audit())).orElse(null);
+    this.credentials = extensions.security().map(CredentialHandler::new).orElse(null);
   }
 
   Exchange exchangeFor(Call call) {
@@ -43,7 +47,13 @@ final class Handlers {
       case BLOB -> blobs.exchange(call);
       case UPLOAD_START, UPLOAD -> uploads.exchange(call);
       case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, METRICS -> admin.exchange(call);
+      case TOKEN -> tokens == null ? notServed(call, "the token endpoint") : tokens.exchange(call);
+      case ADMIN_TOKENS, ADMIN_TOKEN -> credentials == null ? notServed(call, "token management") : credentials.exchange(call);
     };
+  }
+
+  private static Exchange notServed(Call call, String what) {
+    return BufferedExchange.refusing(call, new RegistryException(OciErrorCode.UNSUPPORTED, what + " is not served by this agent", null, 404));
   }
 
   /** The request's repository; {@code NAME_INVALID} if the name breaks the grammar. */

@@ -60,6 +60,7 @@ public final class HttpServer implements AutoCloseable {
     this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("meridian-blocking-"));
     Router router = new Router();
     Handlers handlers = new Handlers(service, serving::get, extensions, readThrough);
+    AccessGuard guard = extensions.security().map(s -> new AccessGuard(s.policy(), extensions.audit())).orElse(null);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(channelType)
@@ -71,7 +72,7 @@ public final class HttpServer implements AutoCloseable {
             channel.pipeline()
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
                 .addLast("observer", new RequestObserver(router, extensions.listener()))
-                .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking));
+                .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking, guard));
           }
         });
     ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();

@@ -30,6 +30,7 @@ public final class OciErrorResponder {
     if (cause instanceof RegistryException e) {
       FullHttpResponse response = error(HttpResponseStatus.valueOf(e.httpStatus()), e.code().name(), e.getMessage(), e.detail());
       if (e instanceof UploadRangeException range) UploadHandler.addUploadHeaders(response, range.status());
+      if (e instanceof ChallengeException challenge) response.headers().set("WWW-Authenticate", challenge.challenge());
       return response;
     }
     log.error("request failed unexpectedly", cause);

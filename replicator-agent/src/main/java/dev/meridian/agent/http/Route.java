@@ -1,8 +1,8 @@
 package dev.meridian.agent.http;
 
 /**
- * The routes of the OCI distribution API (v1.1) plus the health probes, the admin API and the metrics,
- * each with its template. The
+ * The routes of the OCI distribution API (v1.1) plus the health probes, the admin API, the metrics and the
+ * registry token endpoint, each with its template. The
  * template doubles as a low-cardinality label for logs and metrics.
  *
  * <p>See <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#endpoints">the
@@ -23,7 +23,10 @@ public enum Route {
   ADMIN_REGIONS("/admin/v1/regions"),
   ADMIN_MANIFEST_STATUS("/admin/v1/region/manifest-status"),
   ADMIN_REPLICATION_STATUS("/admin/v1/replication/status"),
-  METRICS("/metrics");
+  METRICS("/metrics"),
+  TOKEN("/auth/token"),
+  ADMIN_TOKENS("/admin/v1/tokens"),
+  ADMIN_TOKEN("/admin/v1/tokens/{name}");
 
   private final String template;
 

@@ -38,6 +38,9 @@ public final class Router {
         Route.ADMIN_REPLICATION_STATUS, Route.METRICS)) {
       METHODS.put(admin, Set.of("GET"));
     }
+    METHODS.put(Route.TOKEN, Set.of("GET", "POST"));
+    METHODS.put(Route.ADMIN_TOKENS, Set.of("GET", "POST"));
+    METHODS.put(Route.ADMIN_TOKEN, Set.of("GET", "DELETE"));
   }
 
   /** The methods a route answers. */
@@ -76,7 +79,15 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_MANIFEST_STATUS));
       case "/admin/v1/replication/status":
         return Optional.of(simple(Route.ADMIN_REPLICATION_STATUS));
+      case "/auth/token":
+        return Optional.of(simple(Route.TOKEN));
+      case "/admin/v1/tokens", "/admin/v1/tokens/":
+        return Optional.of(simple(Route.ADMIN_TOKENS));
       default:
+        if (rawPath.startsWith("/admin/v1/tokens/") && rawPath.indexOf('/', "/admin/v1/tokens/".length()) < 0) {
+          String name = decodePath(rawPath.substring("/admin/v1/tokens/".length()));
+          return Optional.of(new RouteMatch(Route.ADMIN_TOKEN, Optional.empty(), Optional.of(name), Map.of()));
+        }
         break;
     }
     if (!rawPath.startsWith("/v2/")) return Optional.empty();

@@ -77,13 +77,21 @@ public final class ReplicationRuntime implements AutoCloseable {
   public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
       Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
       ContentGuard guard, PrefetchSweeper.Settings prefetch) {
+    this(self, topology, rawState, state, blobs, hlc, clock, transferConfig, replayListener, transferListener, guard, prefetch,
+        Optional.empty());
+  }
+
+  /** With {@code peerAuthorization}, the {@code Authorization} header (the fleet credential) sent with every request to a peer. */
+  public ReplicationRuntime(RegionId self, Topology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
+      Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
+      ContentGuard guard, PrefetchSweeper.Settings prefetch, Optional<String> peerAuthorization) {
     this.self = self;
     this.topology = topology;
     this.state = state;
     this.publisher = KafkaEventPublisher.create(topology.kafkaBootstrap());
     this.deadLetters = DeadLetterPublisher.create(topology.kafkaBootstrap());
     this.relay = new OutboxRelay(rawState, publisher::send);
-    this.peers = PeerClients.http(topology, self, transferConfig);
+    this.peers = PeerClients.http(topology, self, transferConfig, peerAuthorization);
     this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
         hlc, transferConfig.readThroughTimeout(), relay::wake, guard);

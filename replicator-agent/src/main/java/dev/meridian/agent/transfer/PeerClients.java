@@ -23,11 +23,16 @@ public final class PeerClients implements AutoCloseable {
 
   /** HTTP clients for every region of the fleet but {@code self}, sharing one connection pool. */
   public static PeerClients http(Topology topology, RegionId self, TransferConfig config) {
+    return http(topology, self, config, Optional.empty());
+  }
+
+  /** As {@link #http(Topology, RegionId, TransferConfig)}, each request carrying {@code authorization} (the fleet credential). */
+  public static PeerClients http(Topology topology, RegionId self, TransferConfig config, Optional<String> authorization) {
     HttpClient http = HttpPeerClient.newHttpClient(config);
     ReadTimeouts readTimeouts = new ReadTimeouts();
     Map<RegionId, PeerClient> clients = new LinkedHashMap<>();
     for (Region peer : topology.peersOf(self)) {
-      clients.put(peer.id(), new HttpPeerClient(peer, http, config.readTimeout(), readTimeouts));
+      clients.put(peer.id(), new HttpPeerClient(peer, http, config.readTimeout(), readTimeouts, authorization));
     }
     return new PeerClients(clients, readTimeouts, readTimeouts::abortAll);
   }

@@ -1,5 +1,6 @@
 package dev.meridian.agent.transfer;
 
+import dev.meridian.agent.it.support.TestCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -143,19 +144,19 @@ class RegionAgentPeerTest {
   }
 
   private void pushBlob(Digest digest, byte[] bytes) throws IOException, InterruptedException {
-    HttpResponse<Void> started = http.send(HttpRequest.newBuilder(uri("/v2/" + REPO + "/blobs/uploads/"))
+    HttpResponse<Void> started = http.send(HttpRequest.newBuilder(uri("/v2/" + REPO + "/blobs/uploads/")).header("Authorization", TestCredentials.authorization())
         .POST(BodyPublishers.noBody()).build(), BodyHandlers.discarding());
     assertThat(started.statusCode()).isEqualTo(202);
     URI location = uri("").resolve(started.headers().firstValue("Location").orElseThrow());
     String separator = location.getRawQuery() == null ? "?" : "&";
-    HttpResponse<Void> put = http.send(HttpRequest.newBuilder(URI.create(location + separator + "digest=" + digest))
+    HttpResponse<Void> put = http.send(HttpRequest.newBuilder(URI.create(location + separator + "digest=" + digest)).header("Authorization", TestCredentials.authorization())
         .header("Content-Type", "application/octet-stream")
         .PUT(BodyPublishers.ofByteArray(bytes)).build(), BodyHandlers.discarding());
     assertThat(put.statusCode()).isEqualTo(201);
   }
 
   private void pushManifest(String reference, MediaType mediaType, byte[] bytes) throws IOException, InterruptedException {
-    HttpResponse<String> put = http.send(HttpRequest.newBuilder(uri("/v2/" + REPO + "/manifests/" + reference))
+    HttpResponse<String> put = http.send(HttpRequest.newBuilder(uri("/v2/" + REPO + "/manifests/" + reference)).header("Authorization", TestCredentials.authorization())
         .header("Content-Type", mediaType.value())
         .PUT(BodyPublishers.ofByteArray(bytes)).build(), BodyHandlers.ofString());
     assertThat(put.statusCode()).as(put.body()).isEqualTo(201);

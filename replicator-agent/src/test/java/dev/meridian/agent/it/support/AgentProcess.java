@@ -194,10 +194,11 @@ public final class AgentProcess {
       logFile = logDir.resolve(region + "-" + starts + ".log");
       List<String> command = BASELINE ? distributionCommand() : agentCommand();
       Files.writeString(logFile, String.join(" ", command) + "\n");
-      process = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      builder.environment().putAll(TestCredentials.environment()); // every region of a test fleet: one admin, one fleet key
+      process = builder.start();
       LIVE.add(process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start agent " + region, e);
