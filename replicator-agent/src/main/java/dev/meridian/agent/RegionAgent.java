@@ -11,7 +11,8 @@ import dev.meridian.agent.http.HttpExtensions;
 import dev.meridian.agent.http.HttpServer;
 import dev.meridian.agent.http.RequestListener;
 import dev.meridian.agent.metrics.AgentMetrics;
-import dev.meridian.agent.security.InMemoryCredentialStore;
+import dev.meridian.agent.security.FleetCredential;
+import dev.meridian.agent.security.ReplicatedCredentialStore;
 import dev.meridian.agent.security.RegistrySecurity;
 import dev.meridian.agent.security.SecuritySettings;
 import dev.meridian.topology.Region;
@@ -68,15 +69,17 @@ public final class RegionAgent implements AutoCloseable {
     RegionMonitor watcher = null;
     HttpServer started = null;
     RegistrySecurity security;
+    Optional<String> peerAuthorization = Optional.empty();
     try {
       auditLog = new AuditLog(config.auditLog(), config.region(), clock);
       SecuritySettings securitySettings = config.security().orElseGet(() -> SecuritySettings.resolve(config.dataDir(), System.getenv()));
-      security = new RegistrySecurity(securitySettings, new InMemoryCredentialStore(), clock);
       opened = RocksDbRegistryState.open(config.stateDir());
       Hlc hlc = new Hlc(clock);
       ContentGuard guard = new ContentGuard(); // pushes, replay and the prefetch sweeper share it
       RegistryState served = opened;
       if (config.fleet().isPresent()) {
+        // The fleet credential goes with every request to a peer; resolved before anything depends on it.
+        peerAuthorization = Optional.of(FleetCredential.authorization(securitySettings.fleetKey()));
         // Local writes commit with their events (the outbox); the relay is woken after each such commit.
         Runnable[] wake = {() -> {}};
         served = new OutboxingRegistryState(opened,
@@ -85,12 +88,13 @@ public final class RegionAgent implements AutoCloseable {
             new EventCodec(), () -> wake[0].run());
         member = new ReplicationRuntime(config.region(), config.fleet().get(), opened, served, blobs, hlc, clock,
             config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults(),
-            Optional.of(security.fleetAuthorization()));
+            peerAuthorization);
         wake[0] = member::outboxAppended;
       }
       boolean readOnly = config.fleet().flatMap(f -> f.region(config.region()))
           .map(r -> r.mode() == RegionMode.READ_ONLY).orElse(false);
       this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> !readOnly);
+      security = new RegistrySecurity(securitySettings, new ReplicatedCredentialStore(served, hlc, config.region()), clock);
       Supplier<ReplicationSample> sampler = member == null ? ReplicationSample::standalone : new ReplicationSampler(member, served);
       watcher = new RegionMonitor(this::identity, sampler, config.admin().stallThreshold(), clock);
       metrics.bindRegion(watcher);

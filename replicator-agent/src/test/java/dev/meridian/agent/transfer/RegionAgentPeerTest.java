@@ -78,7 +78,7 @@ class RegionAgentPeerTest {
 
   @Test
   void anIndexPushedToARealAgentIsCopiedCompletelyResumingAPartlyHeldLayerWithRange() throws Exception {
-    east = RegionAgent.start(new AgentConfig(EAST, "127.0.0.1", 0, dir.resolve("east")));
+    east = RegionAgent.start(new AgentConfig(EAST, "127.0.0.1", 0, dir.resolve("east")).withSecurity(TestCredentials.settings()));
     TestImages.Image amd64 = TestImages.image(1, 3_000_000);
     TestImages.Image arm64 = TestImages.image(2, 2_000_000);
     TestImages.Image index = TestImages.index(List.of(amd64, arm64));
@@ -98,7 +98,9 @@ class RegionAgentPeerTest {
     Topology topology = new Topology("127.0.0.1:9092", 1, (short) 1,
         List.of(Region.of("asia", "http://127.0.0.1:1"), Region.of("eastus", east.url())));
     TransferConfig config = TransferConfig.builder().scanInterval(Duration.ofMillis(200)).build();
-    httpPeers = PeerClients.http(topology, ASIA, config);
+    // A peer serves internal requests only to the fleet credential.
+    httpPeers = PeerClients.http(topology, ASIA, config,
+        Optional.of(dev.meridian.agent.security.FleetCredential.authorization(TestCredentials.FLEET_KEY)));
     PeerClient agent = httpPeers.forRegion(EAST).orElseThrow();
     List<String> blobOpens = new CopyOnWriteArrayList<>();
     PeerClient recording = new PeerClient() {

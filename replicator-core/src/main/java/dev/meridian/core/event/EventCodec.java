@@ -77,6 +77,11 @@ public final class EventCodec {
     } else if (event instanceof ReplicaAck e) {
       node.put("digest", e.digest().toString());
       node.put("region", e.region().value());
+    } else if (event instanceof CredentialPut e) {
+      node.put("name", e.name());
+      node.put("credential", e.value());
+    } else if (event instanceof CredentialDelete e) {
+      node.put("name", e.name());
     } else {
       throw new IllegalArgumentException("no encoding for " + event.getClass()); // unreachable: sealed
     }
@@ -107,6 +112,8 @@ public final class EventCodec {
       case BLOB_UNLINK -> new BlobUnlink(id, origin, hlc, repository, digest(fields));
       case REPLICA_ACK -> new ReplicaAck(
           id, origin, hlc, repository, digest(fields), fields.require("region", RegionId::new));
+      case CREDENTIAL_PUT -> new CredentialPut(id, origin, hlc, fields.requireText("name"), fields.requireText("credential"));
+      case CREDENTIAL_DELETE -> new CredentialDelete(id, origin, hlc, fields.requireText("name"));
     });
   }
 

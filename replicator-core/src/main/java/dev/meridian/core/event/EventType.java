@@ -10,7 +10,9 @@ public enum EventType {
   TAG_DELETE("tag.delete"),
   MANIFEST_DELETE("manifest.delete"),
   BLOB_UNLINK("blob.unlink"),
-  REPLICA_ACK("replica.ack");
+  REPLICA_ACK("replica.ack"),
+  CREDENTIAL_PUT("credential.put"),
+  CREDENTIAL_DELETE("credential.delete");
 
   private final String wireName;
 

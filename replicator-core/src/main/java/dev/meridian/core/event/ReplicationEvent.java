@@ -14,7 +14,7 @@ import dev.meridian.core.oci.RepositoryName;
  * delivery, but correctness never depends on it because every apply is idempotent.
  */
 public sealed interface ReplicationEvent
-    permits BlobPut, ManifestPut, TagPut, TagDelete, ManifestDelete, BlobUnlink, ReplicaAck {
+    permits BlobPut, ManifestPut, TagPut, TagDelete, ManifestDelete, BlobUnlink, ReplicaAck, CredentialPut, CredentialDelete {
 
   String id();
 

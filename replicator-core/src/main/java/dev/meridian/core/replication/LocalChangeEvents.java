@@ -9,7 +9,10 @@ import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicationEvent;
 import dev.meridian.core.event.TagDelete;
 import dev.meridian.core.event.TagPut;
+import dev.meridian.core.event.CredentialDelete;
+import dev.meridian.core.event.CredentialPut;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.CredentialRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
@@ -44,6 +47,10 @@ public final class LocalChangeEvents {
         events.add(manifestEvent(w.manifest()));
       } else if (write instanceof StateWrite.PutBlobLink w && isOwn(w.link().stamp().origin())) {
         events.add(blobEvent(w.link()));
+      } else if (write instanceof StateWrite.PutCredential w && isOwn(w.credential().stamp().origin())) {
+        CredentialRecord c = w.credential();
+        events.add(c.value().<ReplicationEvent>map(v -> new CredentialPut(ids.get(), self, c.stamp().hlc(), c.name(), v))
+            .orElseGet(() -> new CredentialDelete(ids.get(), self, c.stamp().hlc(), c.name())));
       }
     }
     return events;

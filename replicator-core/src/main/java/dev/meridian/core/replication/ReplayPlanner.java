@@ -6,6 +6,8 @@ import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.event.BlobPut;
 import dev.meridian.core.event.BlobUnlink;
+import dev.meridian.core.event.CredentialDelete;
+import dev.meridian.core.event.CredentialPut;
 import dev.meridian.core.event.ManifestDelete;
 import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicaAck;
@@ -16,6 +18,7 @@ import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.CredentialRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegisterMerge;
 import dev.meridian.core.state.RegistryState;
@@ -79,6 +82,10 @@ public final class ReplayPlanner {
     } else if (event instanceof BlobUnlink e) {
       writes.add(new StateWrite.PutBlobLink(new BlobLinkRecord(e.repository(), e.digest(), false, e.stamp())));
       if (linkWins(e.repository(), e.digest(), e.stamp())) dropJob(e.repository(), e.digest(), TransferJob.Kind.BLOB, writes);
+    } else if (event instanceof CredentialPut e) {
+      writes.add(new StateWrite.PutCredential(new CredentialRecord(e.name(), Optional.of(e.value()), e.stamp())));
+    } else if (event instanceof CredentialDelete e) {
+      writes.add(new StateWrite.PutCredential(new CredentialRecord(e.name(), Optional.empty(), e.stamp())));
     } else if (event instanceof ReplicaAck e) {
       if (!e.region().equals(self)) writes.add(new StateWrite.PutReplica(e.repository(), e.digest(), e.region()));
     }

@@ -16,7 +16,8 @@ enum Family {
   TRANSFERS("transfers"),
   TAG_FALLBACK("tag_fallback"),
   REPLICAS("replicas"),
-  PREFETCHED("prefetched");
+  PREFETCHED("prefetched"),
+  CREDENTIALS("credentials");
 
   private final String familyName;
 
