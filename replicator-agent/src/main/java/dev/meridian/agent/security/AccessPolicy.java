@@ -51,7 +51,10 @@ public final class AccessPolicy {
   public AccessDecision decide(AccessRequest request, Optional<String> authorization) {
     if (authorization.isEmpty() || authorization.get().isBlank()) {
       Principal nobody = Principal.anonymous(anonymous);
-      if (!request.internal() && allowedBy(nobody.scopes(), request.needs())) return new AccessDecision.Allowed(nobody);
+      // GET /v2/ answers 401 to anonymous callers even where anonymous pull is allowed: that challenge is how
+      // clients learn where the token endpoint is (an anonymous token then serves the pull).
+      boolean signInNeeded = request.needs().stream().anyMatch(n -> n instanceof SignedInNeed);
+      if (!request.internal() && !signInNeeded && allowedBy(nobody.scopes(), request.needs())) return new AccessDecision.Allowed(nobody);
       return unauthorized("authentication required", request, false, Principal.ANONYMOUS_NAME);
     }
     String header = authorization.get().trim();

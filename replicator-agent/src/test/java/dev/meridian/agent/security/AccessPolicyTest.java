@@ -58,6 +58,14 @@ class AccessPolicyTest {
   }
 
   @Test
+  void theBaseEndpointChallengesAnonymousCallersSoClientsLearnTheTokenEndpoint() {
+    assertThat(policy.decide(AccessRequest.of(new AccessRequest.SignedInNeed()), Optional.empty()))
+        .isInstanceOf(AccessDecision.Unauthorized.class);
+    assertThat(policy.decide(AccessRequest.of(new AccessRequest.SignedInNeed()), basic("ci", "ci-secret")))
+        .isInstanceOf(AccessDecision.Allowed.class);
+  }
+
+  @Test
   void aWrongPasswordIsUnauthorizedAndMarkedAsRejected() {
     var decision = policy.decide(AccessRequest.repository("team-a/app", Action.PULL), basic("ci", "wrong"));
     assertThat(decision).isInstanceOfSatisfying(AccessDecision.Unauthorized.class, u -> assertThat(u.credentialsRejected()).isTrue());
