@@ -40,10 +40,11 @@ public final class ChildProcess implements AutoCloseable {
     try {
       Files.createDirectories(log.getParent());
       Files.writeString(log, String.join(" ", command) + "\n");
-      Process process = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(BenchCredentials.environment()); // Meridian processes: one admin, one fleet key
+      Process process = builder.start();
       LIVE.add(process);
       return new ChildProcess(name, process, log);
     } catch (IOException e) {

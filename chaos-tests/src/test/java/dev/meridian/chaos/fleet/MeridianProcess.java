@@ -1,5 +1,6 @@
 package dev.meridian.chaos.fleet;
 
+import dev.meridian.agent.it.support.TestCredentials;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -68,10 +69,11 @@ public final class MeridianProcess {
       logFile = logDir.resolve(name + "-" + starts + ".log");
       List<String> command = command();
       Files.writeString(logFile, String.join(" ", command) + "\n");
-      process = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      builder.environment().putAll(TestCredentials.environment()); // one admin password and fleet key for the fleet
+      process = builder.start();
       LIVE.add(process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
