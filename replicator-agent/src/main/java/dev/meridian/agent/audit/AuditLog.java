@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * "repository":"team/app","reference":"v1","digest":"sha256:...","status":201}</pre>
  *
  * <p>Lines are written from the answered responses ({@link RequestListener}), so only writes the client was
- * told succeeded appear, after their commit. "Who" is the client's address until users exist. Lines go
+ * told succeeded appear, after their commit. "Who" is the client's address. Refused requests are recorded too
+ * ({@link #refused}: {@code "action":"denied"} with the username presented and the reason). Lines go
  * to the file on a thread of their own, flushed line by line but not fsynced: after a power cut the last
  * lines may be missing, never half a line's worth of a committed write's facts.
  */
