@@ -7,6 +7,7 @@ import dev.meridian.agent.replication.SeedFrom;
 import dev.meridian.agent.repair.RepairConfig;
 import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.lifecycle.LifecycleConfig;
+import dev.meridian.agent.security.SecuritySettings;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Topology;
@@ -19,7 +20,8 @@ import java.util.Optional;
  * Port 0 picks a free port. Without a fleet the agent is a standalone single-region registry. The audit log
  * of writes is {@code audit.log} in the data directory. {@code seed} says where a member whose state is empty
  * seeds itself from (DESIGN.md §7); {@code security} holds TLS, client limits, Kafka client properties and the
- * fleet key.
+ * fleet key. Without explicit {@code auth} settings the agent resolves them at start: the admin password and
+ * fleet key from the environment, else from (or into) the data directory.
  */
 public record AgentConfig(
     RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
@@ -27,7 +29,8 @@ public record AgentConfig(
     SeedFrom seed,
     RepairConfig repair,
     SecurityConfig security,
-    LifecycleConfig lifecycle) {
+    LifecycleConfig lifecycle,
+    Optional<SecuritySettings> auth) {
   public static final String DEFAULT_BIND = "127.0.0.1";
 
   public AgentConfig {
@@ -43,6 +46,7 @@ public record AgentConfig(
     requireNonNull(repair, "repair");
     requireNonNull(security, "security");
     requireNonNull(lifecycle, "lifecycle");
+    requireNonNull(auth, "auth");
     seed.region().ifPresent(peer -> {
       if (peer.equals(region)) throw new IllegalArgumentException("a region cannot seed from itself: " + peer);
       fleet.ifPresent(t -> {
@@ -53,6 +57,12 @@ public record AgentConfig(
     fleet.ifPresent(t -> {
       if (!t.regions().isEmpty()) t.requireRegion(region);
     });
+  }
+
+  public AgentConfig(
+      RegionId region, String bindAddress, int port, Path dataDir, Optional<Topology> fleet, TransferConfig transfers,
+      AdminConfig admin, SeedFrom seed, RepairConfig repair, SecurityConfig security, LifecycleConfig lifecycle) {
+    this(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, security, lifecycle, Optional.empty());
   }
 
   public AgentConfig(
@@ -99,27 +109,33 @@ public record AgentConfig(
 
   /** The same with other operator settings. */
   public AgentConfig withAdmin(AdminConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, seed, repair, security, lifecycle);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, seed, repair, security, lifecycle, auth);
   }
 
   /** The same, seeding from {@code from} when the state is empty. */
   public AgentConfig withSeed(SeedFrom from) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, from, repair, security, lifecycle);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, from, repair, security, lifecycle, auth);
   }
 
   /** The same with other scrubber and anti-entropy settings. */
   public AgentConfig withRepair(RepairConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, settings, security, lifecycle);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, settings, security, lifecycle, auth);
   }
 
   /** The same with other transport and abuse settings. */
   public AgentConfig withSecurity(SecurityConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, settings, lifecycle);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, settings, lifecycle, auth);
   }
 
   /** The same with other lifecycle settings (garbage collection, retention, soft delete, quotas). */
   public AgentConfig withLifecycle(LifecycleConfig settings) {
-    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, security, settings);
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, security, settings, auth);
+  }
+
+  /** The same with these authentication settings (instead of resolving them at start). */
+  public AgentConfig withSecurity(SecuritySettings settings) {
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, admin, seed, repair, security, lifecycle,
+        Optional.of(settings));
   }
 
   /** Where register snapshots served to joining regions are written (each unlinked once open). */

@@ -31,6 +31,10 @@ import dev.meridian.agent.repair.Scrubber;
 import dev.meridian.agent.security.FleetKey;
 import dev.meridian.agent.security.TrustedCertificates;
 import javax.net.ssl.SSLContext;
+import dev.meridian.agent.security.FleetCredential;
+import dev.meridian.agent.security.ReplicatedCredentialStore;
+import dev.meridian.agent.security.RegistrySecurity;
+import dev.meridian.agent.security.SecuritySettings;
 import dev.meridian.topology.Region;
 import java.util.List;
 import java.util.function.Supplier;
@@ -102,15 +106,22 @@ public final class RegionAgent implements AutoCloseable {
     GarbageCollector collector = null;
     RetentionRunner retainer = null;
     StorageUsage usage = null;
+    RegistrySecurity security;
+    Optional<String> peerAuthorization = Optional.empty();
     try {
       auditLog = new AuditLog(config.auditLog(), config.region(), clock);
+      SecuritySettings resolved = config.auth().orElseGet(() -> SecuritySettings.resolve(config.dataDir(), System.getenv()));
+      // One fleet key for everything: the one given explicitly (e.g. by `meridian up`) wins over the resolved one.
+      FleetKey fleetKey = config.security().fleetKey().orElse(resolved.fleetKey());
+      SecuritySettings securitySettings = resolved.withFleetKey(fleetKey);
       opened = RocksDbRegistryState.open(config.stateDir());
       Hlc hlc = new Hlc(clock);
       ContentGuard guard = new ContentGuard(); // pushes, replay and the prefetch sweeper share it
       RegistryState served = opened;
       SSLContext outgoingTls = TrustedCertificates.sslContext(config.security().trustedCa());
       if (config.fleet().isPresent()) {
-        FleetKey fleetKey = config.security().fleetKey().orElseGet(() -> FleetKey.load(config.dataDir()));
+        // The fleet credential goes with every request to a peer; resolved before anything depends on it.
+        peerAuthorization = Optional.of(FleetCredential.authorization(fleetKey));
         // Local writes commit with their events (the outbox); the relay is woken after each such commit.
         Runnable[] wake = {() -> {}};
         served = new OutboxingRegistryState(opened,
@@ -119,7 +130,7 @@ public final class RegionAgent implements AutoCloseable {
             new EventCodec(), () -> wake[0].run());
         member = new ReplicationRuntime(config.region(), topology.get(), opened, served, blobs, hlc, clock,
             config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults(),
-            bootstrap, config.seed(), fleetKey, config.security());
+            bootstrap, config.seed(), fleetKey, config.security(), peerAuthorization);
         wake[0] = member::outboxAppended;
       }
       // The mode and the repository filter are read at each push: `meridian replication update` applies at once.
@@ -140,6 +151,7 @@ public final class RegionAgent implements AutoCloseable {
       retainer = new RetentionRunner(config.region(),
           () -> RetentionRunner.owner(topology.map(LiveTopology::active), config.region()),
           config.lifecycle().retention(), purger);
+      security = new RegistrySecurity(securitySettings, new ReplicatedCredentialStore(served, hlc, config.region()), clock);
       Supplier<ReplicationSample> sampler = member == null ? ReplicationSample::standalone : new ReplicationSampler(member, served);
       watcher = new RegionMonitor(this::identity, sampler, config.admin().stallThreshold(), clock);
       metrics.bindRegion(watcher);
@@ -149,7 +161,7 @@ public final class RegionAgent implements AutoCloseable {
           change -> m.topologyLog().write(change, TOPOLOGY_WRITE_TIMEOUT)));
       AdminService admin = new AdminService(config.region().value(), this::members, watcher,
           new ManifestInspector(config.region().value(), served, admitted),
-          new AdminHttpClient(config.admin().fanOutTimeout(), outgoingTls),
+          new AdminHttpClient(config.admin().fanOutTimeout(), outgoingTls, Optional.of(security.fleetAuthorization())),
           config.admin().fanOutTimeout(), Optional.of(new SnapshotExport(config.region(), opened, config.snapshotsDir())),
           replications, () -> runtime == null || inFleet(runtime.membership()),
           member == null ? RegionIsolation.NONE : new FleetMemberIsolation(member, served),
@@ -159,12 +171,13 @@ public final class RegionAgent implements AutoCloseable {
           ScrubListener.all(metrics.scrubListener(), auditLog), wakeTransfers);
       if (member != null) {
         entropy = new AntiEntropy(config.region(), member.topology(), served, member.registerRepair(),
-            new PeerRegisters(PEER_TIMEOUT, outgoingTls), config.repair().antiEntropyInterval(), metrics.antiEntropyListener(),
+            new PeerRegisters(PEER_TIMEOUT, outgoingTls, peerAuthorization), config.repair().antiEntropyInterval(), metrics.antiEntropyListener(),
             wakeTransfers, member::outboxAppended);
       }
       HttpExtensions extensions = new HttpExtensions(Optional.of(admin), Optional.of(metrics::scrape),
           RequestListener.all(metrics.requestListener(), auditLog),
-          Optional.of(new RepairService(config.region(), served, scrub, Optional.ofNullable(entropy))));
+          Optional.of(new RepairService(config.region(), served, scrub, Optional.ofNullable(entropy))))
+          .secured(security, auditLog);
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
           member == null ? ReadThrough.NONE : member.readThrough(), config.security().tls(), config.security().limits());
       if (member != null) member.start();

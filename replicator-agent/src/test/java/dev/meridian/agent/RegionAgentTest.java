@@ -1,5 +1,6 @@
 package dev.meridian.agent;
 
+import dev.meridian.agent.it.support.TestCredentials;
 import static dev.meridian.agent.registry.TestImages.digest;
 import static dev.meridian.agent.registry.TestImages.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +29,7 @@ class RegionAgentTest {
   }
 
   private static HttpRequest.Builder at(RegionAgent agent, String path) {
-    return HttpRequest.newBuilder(URI.create(agent.url() + path));
+    return HttpRequest.newBuilder(URI.create(agent.url() + path)).header("Authorization", TestCredentials.authorization());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.meridian.agent;
 
+import dev.meridian.agent.it.support.TestCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -83,29 +84,33 @@ class SkopeoIT {
     System.arraycopy(bytes, 0, target, offset, bytes.length);
   }
 
+  /** The test fleet's admin (authentication is on by default). */
+  private static final String CREDS = TestCredentials.creds();
+
   @Test
   void skopeoPushesPullsCopiesAndDeletes(@TempDir Path dir) throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is installed");
     writeLayout(dir.resolve("layout"));
-    try (RegionAgent agent = RegionAgent.start(new AgentConfig(new RegionId("eastus"), "127.0.0.1", 0, dir.resolve("data")))) {
+    try (RegionAgent agent = RegionAgent.start(new AgentConfig(new RegionId("eastus"), "127.0.0.1", 0, dir.resolve("data"))
+        .withSecurity(TestCredentials.settings()))) {
       String registry = "127.0.0.1:" + agent.address().getPort();
-      run(dir, "skopeo", "copy", "--dest-tls-verify=false", "oci:" + dir.resolve("layout") + ":v1", "docker://" + registry + "/team/app:v1");
+      run(dir, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "oci:" + dir.resolve("layout") + ":v1", "docker://" + registry + "/team/app:v1");
 
-      String raw = run(dir, "skopeo", "inspect", "--tls-verify=false", "--raw", "docker://" + registry + "/team/app:v1");
+      String raw = run(dir, "skopeo", "inspect", "--tls-verify=false", "--creds", CREDS, "--raw", "docker://" + registry + "/team/app:v1");
       JsonNode manifest = JSON.readTree(raw);
       assertThat(manifest.get("layers")).hasSize(2);
       String pushedDigest = Digest.sha256Of(raw.getBytes(StandardCharsets.UTF_8)).toString();
 
-      assertThat(run(dir, "skopeo", "list-tags", "--tls-verify=false", "docker://" + registry + "/team/app")).contains("\"v1\"");
-      run(dir, "skopeo", "copy", "--src-tls-verify=false", "docker://" + registry + "/team/app:v1", "oci:" + dir.resolve("pulled") + ":v1");
+      assertThat(run(dir, "skopeo", "list-tags", "--tls-verify=false", "--creds", CREDS, "docker://" + registry + "/team/app")).contains("\"v1\"");
+      run(dir, "skopeo", "copy", "--src-tls-verify=false", "--src-creds", CREDS, "docker://" + registry + "/team/app:v1", "oci:" + dir.resolve("pulled") + ":v1");
       JsonNode pulledIndex = JSON.readTree(dir.resolve("pulled/index.json").toFile());
       assertThat(pulledIndex.get("manifests").get(0).get("digest").asText()).isEqualTo(pushedDigest);
 
-      run(dir, "skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+      run(dir, "skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--src-creds", CREDS, "--dest-creds", CREDS,
           "docker://" + registry + "/team/app:v1", "docker://" + registry + "/team/copy:v2");
-      run(dir, "skopeo", "delete", "--tls-verify=false", "docker://" + registry + "/team/app@" + pushedDigest);
-      assertThat(run(dir, "skopeo", "list-tags", "--tls-verify=false", "docker://" + registry + "/team/app")).doesNotContain("\"v1\"");
-      assertThat(run(dir, "skopeo", "inspect", "--tls-verify=false", "--raw", "docker://" + registry + "/team/copy:v2")).isEqualTo(raw);
+      run(dir, "skopeo", "delete", "--tls-verify=false", "--creds", CREDS, "docker://" + registry + "/team/app@" + pushedDigest);
+      assertThat(run(dir, "skopeo", "list-tags", "--tls-verify=false", "--creds", CREDS, "docker://" + registry + "/team/app")).doesNotContain("\"v1\"");
+      assertThat(run(dir, "skopeo", "inspect", "--tls-verify=false", "--creds", CREDS, "--raw", "docker://" + registry + "/team/copy:v2")).isEqualTo(raw);
     }
   }
 }

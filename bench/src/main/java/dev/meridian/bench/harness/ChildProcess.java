@@ -43,8 +43,7 @@ public final class ChildProcess implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      // The regions a benchmark starts are one fleet: they must sign and check events with one key.
-      builder.environment().putIfAbsent("MERIDIAN_FLEET_KEY", "meridian-benchmark-fleet-key");
+      builder.environment().putAll(BenchCredentials.environment()); // Meridian processes: one admin, one fleet key
       Process process = builder.start();
       LIVE.add(process);
       return new ChildProcess(name, process, log);

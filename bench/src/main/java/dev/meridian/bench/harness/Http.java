@@ -23,7 +23,7 @@ public final class Http {
   public static int status(String method, String url) {
     try {
       var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-          .header("Accept", MANIFEST_TYPES)
+          .header("Accept", MANIFEST_TYPES).header("Authorization", BenchCredentials.authorization())
           .method(method, HttpRequest.BodyPublishers.noBody()).build();
       return CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
@@ -61,6 +61,7 @@ public final class Http {
 
   private static HttpResponse<String> send(HttpRequest.Builder builder, String what) {
     try {
+      builder.header("Authorization", BenchCredentials.authorization());
       return CLIENT.send(builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(what, e);

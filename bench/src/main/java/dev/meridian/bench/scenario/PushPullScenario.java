@@ -1,5 +1,6 @@
 package dev.meridian.bench.scenario;
 
+import dev.meridian.bench.harness.BenchCredentials;
 import dev.meridian.bench.BenchContext;
 import dev.meridian.bench.Result;
 import dev.meridian.bench.Scenario;
@@ -98,7 +99,7 @@ public final class PushPullScenario implements Scenario {
 
   /** {@value #CLIENTS} curl processes at once, each fetching every layer to /dev/null; the wall time in seconds. */
   private static double concurrentDownloads(Registry registry, OciLayout.Image image) {
-    var command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--fail"));
+    var command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--fail", "-u", BenchCredentials.userAndPassword()));
     for (OciLayout.Blob layer : image.layers()) {
       command.add("-o");
       command.add("/dev/null");

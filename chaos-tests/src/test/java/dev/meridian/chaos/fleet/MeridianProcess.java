@@ -1,5 +1,6 @@
 package dev.meridian.chaos.fleet;
 
+import dev.meridian.agent.it.support.TestCredentials;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -71,8 +72,7 @@ public final class MeridianProcess {
       ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-      // Every region of a chaos fleet signs and checks its replication events with one key.
-      builder.environment().put("MERIDIAN_FLEET_KEY", "meridian-chaos-tests-fleet-key");
+      builder.environment().putAll(TestCredentials.environment()); // one admin password and fleet key for the fleet
       process = builder.start();
       LIVE.add(process);
     } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.meridian.chaos.fleet;
 
+import dev.meridian.agent.it.support.TestCredentials;
+import dev.meridian.agent.security.FleetCredential;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meridian.core.digest.Digest;
@@ -50,7 +52,9 @@ public final class RegionClient {
     URI given = base.resolve(pathOrLocation);
     URI uri = base.resolve(given.getRawPath() + (given.getRawQuery() == null ? "" : "?" + given.getRawQuery()));
     var builder = HttpRequest.newBuilder(uri).timeout(TIMEOUT).method(method, body)
-        .header("Meridian-Internal", "no-read-through");
+        .header("Meridian-Internal", "no-read-through")
+        // Internal requests (local content only) are honoured for the fleet credential alone.
+        .header("Authorization", FleetCredential.authorization(TestCredentials.FLEET_KEY));
     if (headers.length > 0) builder.headers(headers);
     try {
       return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());

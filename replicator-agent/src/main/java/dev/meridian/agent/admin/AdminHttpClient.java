@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,27 +22,59 @@ import java.util.concurrent.CompletableFuture;
 public final class AdminHttpClient {
   private final HttpClient http;
   private final Duration timeout;
+  private final Optional<String> authorization;
 
   /** Calls https regions trusting {@code tls}. */
   public AdminHttpClient(Duration timeout, javax.net.ssl.SSLContext tls) {
-    this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+    this(timeout, tls, Optional.empty());
   }
 
   public AdminHttpClient(Duration timeout) {
+    this(timeout, Optional.empty());
+  }
+
+  /** Sending {@code authorization} (Basic credentials, or the fleet credential between regions) with every call. */
+  public AdminHttpClient(Duration timeout, Optional<String> authorization) {
     this.timeout = timeout;
+    this.authorization = authorization;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  /** Calling https regions with {@code tls}'s trust, and sending {@code authorization} with every call. */
+  public AdminHttpClient(Duration timeout, javax.net.ssl.SSLContext tls, Optional<String> authorization) {
+    this.timeout = timeout;
+    this.authorization = authorization;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
   }
 
   /** GET {@code base + path + ?query}, parsed as JSON. */
   public CompletableFuture<JsonNode> get(String base, String path, Map<String, String> query) {
     URI uri = URI.create(stripSlash(base) + path + encode(query));
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
+    HttpRequest request = builder(uri).GET().build();
+    return send(request, 200);
+  }
+
+  /** {@code method} {@code base + path} with a JSON body (or none), expecting {@code expected}; answers the JSON body, or an empty object. */
+  public CompletableFuture<JsonNode> call(String method, String base, String path, byte[] json, int expected) {
+    URI uri = URI.create(stripSlash(base) + path);
+    HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(json);
+    HttpRequest.Builder request = builder(uri).method(method, body);
+    if (json != null) request.header("Content-Type", "application/json");
+    return send(request.build(), expected);
+  }
+
+  private HttpRequest.Builder builder(URI uri) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
+    authorization.ifPresent(value -> builder.header("Authorization", value));
+    return builder;
+  }
+
+  private CompletableFuture<JsonNode> send(HttpRequest request, int expected) {
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
-      if (response.statusCode() != 200) {
+      if (response.statusCode() != expected) {
         throw new AdminCallException(response.statusCode(), errorMessage(response.body()));
       }
-      return AdminJson.parse(response.body());
+      return response.body().length == 0 ? AdminJson.parse("{}".getBytes(StandardCharsets.UTF_8)) : AdminJson.parse(response.body());
     });
   }
 

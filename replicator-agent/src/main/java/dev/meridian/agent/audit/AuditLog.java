@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meridian.agent.http.RequestListener;
+import dev.meridian.agent.security.AccessAudit;
 import dev.meridian.core.clock.RegionId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * "repository":"team/app","reference":"v1","digest":"sha256:...","status":201}</pre>
  *
  * <p>Lines are written from the answered responses ({@link RequestListener}), so only writes the client was
- * told succeeded appear, after their commit. "Who" is the client's address until users exist. Lines go
+ * told succeeded appear, after their commit. "Who" is the client's address. Refused requests are recorded too
+ * ({@link #refused}: {@code "action":"denied"} with the username presented and the reason). Lines go
  * to the file on a thread of their own, flushed line by line but not fsynced: after a power cut the last
  * lines may be missing, never half a line's worth of a committed write's facts.
  */
-public final class AuditLog implements RequestListener, dev.meridian.agent.repair.ScrubListener, AutoCloseable {
+public final class AuditLog implements RequestListener, dev.meridian.agent.repair.ScrubListener, AccessAudit, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -124,6 +126,28 @@ public final class AuditLog implements RequestListener, dev.meridian.agent.repai
       writer.execute(() -> append(text));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** A refused request: {@code "action":"denied"} with who asked, what, and why. */
+  @Override
+  public void refused(Refusal refusal) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("time", clock.instant().toString());
+    line.put("region", region.value());
+    line.put("who", refusal.who());
+    line.put("address", refusal.address());
+    line.put("action", "denied");
+    line.put("method", refusal.method());
+    line.put("route", refusal.route());
+    line.put("repository", refusal.repository().orElse(null));
+    line.put("status", refusal.status());
+    line.put("reason", refusal.reason());
+    try {
+      String text = JSON.writeValueAsString(line);
+      writer.execute(() -> append(text));
+    } catch (JsonProcessingException | java.util.concurrent.RejectedExecutionException e) {
+      log.warn("audit.refusal.failed reason={}", e.toString());
     }
   }
 

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Map.Entry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
@@ -39,6 +40,8 @@ import picocli.CommandLine.Option;
 @Command(name = "failover", mixinStandardHelpOptions = true,
     description = "Takes a region out of the fleet and back under client traffic, and reports what that cost.")
 public final class FailoverDrillCommand implements Callable<Integer> {
+  @CommandLine.Mixin CredentialOptions credentials;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--region", required = true, description = "The region to take out.")
@@ -102,9 +105,11 @@ public final class FailoverDrillCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     String repository = "meridian-drill/run-" + System.currentTimeMillis();
-    FailoverDrill drill = new FailoverDrill(new HttpFleetView(urls, timeout), new AdminApiRegionCut(urls, timeout),
+    Optional<String> authorization = credentials.authorization();
+    FailoverDrill drill = new FailoverDrill(new HttpFleetView(urls, timeout, authorization),
+        new AdminApiRegionCut(urls, timeout, authorization),
         new FrontDoorRoutingControl(door, timeout), new RegistryWorkload(door, repository, Duration.ofMillis(100),
-            System.nanoTime(), timeout),
+            System.nanoTime(), timeout, authorization),
         Clock.systemUTC(), Pause.REAL, line -> {
           err.println("drill: " + line);
           err.flush();
@@ -128,7 +133,7 @@ public final class FailoverDrillCommand implements Callable<Integer> {
       for (Region r : TopologyLoader.load(source.fleet).regions()) urls.put(r.id(), r.url().toString());
     } else {
       String registry = RegistryUrl.check(spec, source.registry);
-      for (RegionStatus s : AdminJson.parseRegions(new AdminHttpClient(timeout).get(registry, "/admin/v1/regions", Map.of()).join())) {
+      for (RegionStatus s : AdminJson.parseRegions(new AdminHttpClient(timeout, credentials.authorization()).get(registry, "/admin/v1/regions", Map.of()).join())) {
         urls.put(new RegionId(s.id()), s.url());
       }
     }

@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
 public final class GcCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin CredentialOptions credentials;
+
   @Option(names = "--registry", required = true, description = "The region's URL, e.g. http://127.0.0.1:5001.")
   String registry;
 
@@ -36,7 +38,7 @@ public final class GcCommand implements Callable<Integer> {
   public Integer call() {
     JsonNode answer;
     try {
-      answer = new AdminHttpClient(timeout).post(RegistryUrl.check(spec, registry), "/admin/v1/gc",
+      answer = new AdminHttpClient(timeout, credentials.authorization()).post(RegistryUrl.check(spec, registry), "/admin/v1/gc",
           Map.of("dryRun", String.valueOf(dryRun))).join();
     } catch (CompletionException e) {
       spec.commandLine().getErr().println("meridian gc: " + registry + " did not answer: " + Cli.reason(e));

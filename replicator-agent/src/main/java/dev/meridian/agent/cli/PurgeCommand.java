@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
 public final class PurgeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin CredentialOptions credentials;
+
   @Option(names = "--registry", required = true, description = "Any read-write region's URL.")
   String registry;
 
@@ -65,7 +67,7 @@ public final class PurgeCommand implements Callable<Integer> {
     query.add(Map.entry("dryRun", String.valueOf(dryRun)));
     JsonNode answer;
     try {
-      answer = new AdminHttpClient(timeout).post(RegistryUrl.check(spec, registry), "/admin/v1/purge", query).join();
+      answer = new AdminHttpClient(timeout, credentials.authorization()).post(RegistryUrl.check(spec, registry), "/admin/v1/purge", query).join();
     } catch (CompletionException e) {
       spec.commandLine().getErr().println("meridian purge: " + Cli.reason(e));
       return 1;

@@ -45,6 +45,8 @@ public final class ReplicationCommand implements Runnable {
   abstract static class Base implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin CredentialOptions credentials;
+
     @Option(names = "--registry", required = true, description = "Any region's URL, e.g. http://127.0.0.1:5001.")
     String registry;
 
@@ -61,7 +63,7 @@ public final class ReplicationCommand implements Runnable {
       String base = RegistryUrl.check(spec, registry);
       JsonNode answer;
       try {
-        answer = ask(new AdminHttpClient(timeout), base);
+        answer = ask(new AdminHttpClient(timeout, credentials.authorization()), base);
       } catch (CompletionException e) {
         spec.commandLine().getErr().println("meridian replication " + spec.name() + ": " + reason(e));
         return 1;

@@ -45,10 +45,11 @@ public final class RepositoryCommand implements Runnable {
     }
   }
 
-  static Integer call(CommandLine.Model.CommandSpec spec, String registry, boolean post, Map<String, String> query) {
+  static Integer call(CommandLine.Model.CommandSpec spec, CredentialOptions credentials, String registry, boolean post,
+      Map<String, String> query) {
     JsonNode answer;
     try {
-      AdminHttpClient client = new AdminHttpClient(Duration.ofSeconds(30));
+      AdminHttpClient client = new AdminHttpClient(Duration.ofSeconds(30), credentials.authorization());
       String url = RegistryUrl.check(spec, registry);
       answer = (post ? client.post(url, "/admin/v1/lock", query) : client.get(url, "/admin/v1/lock", query)).join();
     } catch (CompletionException e) {
@@ -68,6 +69,8 @@ public final class RepositoryCommand implements Runnable {
       description = "Locks or unlocks a repository, a tag or a manifest in every region.")
   static final class Update implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin CredentialOptions credentials;
 
     @Option(names = "--registry", required = true, description = "Any region's URL.")
     String registry;
@@ -89,7 +92,7 @@ public final class RepositoryCommand implements Runnable {
       Map<String, String> query = target.query();
       if (writeEnabled != null) query.put("writeEnabled", writeEnabled.toString());
       if (deleteEnabled != null) query.put("deleteEnabled", deleteEnabled.toString());
-      return RepositoryCommand.call(spec, registry, true, query);
+      return RepositoryCommand.call(spec, credentials, registry, true, query);
     }
   }
 
@@ -97,6 +100,8 @@ public final class RepositoryCommand implements Runnable {
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows the locks of a repository or an image.")
   static final class Show implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin CredentialOptions credentials;
 
     @Option(names = "--registry", required = true, description = "Any region's URL.")
     String registry;
@@ -106,7 +111,7 @@ public final class RepositoryCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return RepositoryCommand.call(spec, registry, false, target.query());
+      return RepositoryCommand.call(spec, credentials, registry, false, target.query());
     }
   }
 }

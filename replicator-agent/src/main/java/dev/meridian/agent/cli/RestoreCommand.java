@@ -24,6 +24,8 @@ import picocli.CommandLine.Parameters;
 public final class RestoreCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin CredentialOptions credentials;
+
   @Option(names = "--registry", required = true, description = "Any read-write region's URL.")
   String registry;
 
@@ -38,7 +40,7 @@ public final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    AdminHttpClient client = new AdminHttpClient(Duration.ofSeconds(30));
+    AdminHttpClient client = new AdminHttpClient(Duration.ofSeconds(30), credentials.authorization());
     String url = RegistryUrl.check(spec, registry);
     try {
       if (list != null) {

@@ -12,6 +12,9 @@ import dev.meridian.agent.lifecycle.QuotaPolicy;
 import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.replication.SeedFrom;
 import dev.meridian.agent.repair.RepairConfig;
+import dev.meridian.agent.security.AdminPassword;
+import dev.meridian.agent.security.RepositoryPattern;
+import dev.meridian.agent.security.SecuritySettings;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.agent.frontdoor.CidrBlock;
 import dev.meridian.agent.log.KafkaClientProperties;
@@ -152,6 +155,29 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--namespace-quota", description = "NAMESPACE=SIZE: storage quota of one namespace (repeatable).")
   java.util.List<String> namespaceQuotas = new java.util.ArrayList<>();
 
+  @Option(names = "--anonymous-pull", paramLabel = "PATTERN",
+      description = "Let anyone pull repositories matching PATTERN without credentials (team-a/* one level, team-a/** any depth, ** all). Repeatable; default: nowhere.")
+  java.util.List<String> anonymousPull = new java.util.ArrayList<>();
+
+  /**
+   * The settings from the environment and {@code dataDir}; a newly generated admin password is printed once,
+   * with where it was saved.
+   */
+  static SecuritySettings security(CommandLine.Model.CommandSpec spec, Path dataDir, java.util.List<String> anonymousPull) {
+    java.util.List<RepositoryPattern> patterns = new java.util.ArrayList<>();
+    try {
+      for (String pattern : anonymousPull) patterns.add(new RepositoryPattern(pattern));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--anonymous-pull: " + e.getMessage());
+    }
+    SecuritySettings settings = SecuritySettings.resolve(dataDir, System.getenv()).withAnonymousPull(patterns);
+    if (settings.adminPassword().generated()) {
+      System.out.println("admin password " + settings.adminPassword().value() + " (saved in "
+          + dataDir.resolve(AdminPassword.FILE_NAME) + "; MERIDIAN_ADMIN_PASSWORD sets it instead)");
+    }
+    return settings;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
@@ -170,6 +196,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (stallThreshold.isZero()) throw new CommandLine.ParameterException(spec.commandLine(), "--stall-threshold must be positive");
     config = config.withAdmin(config.admin().withStallThreshold(stallThreshold)).withSecurity(security());
+    config = config.withSecurity(security(spec, dataDir, anonymousPull));
     try {
       config = config.withSeed(SeedFrom.parse(seedFrom));
     } catch (IllegalArgumentException e) {

@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 public final class StatusCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin CredentialOptions credentials;
+
   @Option(names = "--registry", required = true, description = "Any region's URL, e.g. http://127.0.0.1:5001.")
   String registry;
 
@@ -30,7 +32,7 @@ public final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     JsonNode regions;
     try {
-      regions = new AdminHttpClient(timeout).get(RegistryUrl.check(spec, registry), "/admin/v1/regions", Map.of()).join();
+      regions = new AdminHttpClient(timeout, credentials.authorization()).get(RegistryUrl.check(spec, registry), "/admin/v1/regions", Map.of()).join();
     } catch (CompletionException e) {
       spec.commandLine().getErr().println("meridian status: " + registry + " did not answer: " + Cli.reason(e));
       return 1;

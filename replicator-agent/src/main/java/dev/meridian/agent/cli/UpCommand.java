@@ -2,6 +2,7 @@ package dev.meridian.agent.cli;
 
 import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.embedded.LocalFleet;
+import dev.meridian.agent.security.SecuritySettings;
 import dev.meridian.core.clock.RegionId;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,10 +37,18 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--data-dir", defaultValue = "./meridian-data", description = "Where the fleet keeps its data (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--anonymous-pull", paramLabel = "PATTERN",
+      description = "Let anyone pull repositories matching PATTERN without credentials (team-a/*, team-a/**, **). Repeatable; default: nowhere.")
+  List<String> anonymousPull = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws InterruptedException {
     List<RegionId> ids = Arrays.stream(regions.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(RegionId::new).toList();
-    LocalFleet fleet = LocalFleet.start(new LocalFleet.Settings(ids, port, kafkaPort, dataDir), Duration.ofSeconds(60));
+    // One admin password and one fleet key for the whole fleet, in DATA/admin-password and DATA/fleet-key.
+    SecuritySettings security = ServeCommand.security(spec, dataDir.toAbsolutePath(), anonymousPull);
+    LocalFleet fleet = LocalFleet.start(new LocalFleet.Settings(ids, port, kafkaPort, dataDir), Duration.ofSeconds(60), security);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       fleet.close();

@@ -34,6 +34,8 @@ public final class WaitCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "IMAGE", description = "REPO:TAG or REPO@DIGEST, e.g. team/app:v1.")
   String image;
 
+  @CommandLine.Mixin CredentialOptions credentials;
+
   @Option(names = "--registry", required = true, description = "The region the image was pushed to, e.g. http://127.0.0.1:5001.")
   String registry;
 
@@ -70,7 +72,7 @@ public final class WaitCommand implements Callable<Integer> {
       Duration callTimeout = left.compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5) : min(left, Duration.ofSeconds(10));
       try {
         ReplicationReport report = AdminJson.parseReport(
-            new AdminHttpClient(callTimeout).get(url, "/admin/v1/replication/status", query).join());
+            new AdminHttpClient(callTimeout, credentials.authorization()).get(url, "/admin/v1/replication/status", query).join());
         last = Optional.of(report);
         String impossible = selection.impossibleIn(report);
         if (impossible != null) {

@@ -12,9 +12,9 @@ public final class AdminApiRegionCut implements RegionCut {
   private final Map<RegionId, String> urls;
   private final DrillHttp http;
 
-  public AdminApiRegionCut(Map<RegionId, String> urls, Duration timeout) {
+  public AdminApiRegionCut(Map<RegionId, String> urls, Duration timeout, java.util.Optional<String> authorization) {
     this.urls = Map.copyOf(urls);
-    this.http = new DrillHttp(timeout);
+    this.http = new DrillHttp(timeout, authorization);
   }
 
   @Override

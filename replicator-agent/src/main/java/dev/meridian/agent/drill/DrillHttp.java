@@ -13,18 +13,27 @@ import java.time.Duration;
 final class DrillHttp {
   private final HttpClient http;
   private final Duration timeout;
+  private final java.util.Optional<String> authorization;
 
-  DrillHttp(Duration timeout) {
+  /** @param authorization the {@code Authorization} header sent with every call (the operator's credentials) */
+  DrillHttp(Duration timeout, java.util.Optional<String> authorization) {
     this.timeout = timeout;
+    this.authorization = authorization;
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
   }
 
   JsonNode get(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build());
+    return send(authorized(HttpRequest.newBuilder(URI.create(url))).timeout(timeout).GET().build());
   }
 
   JsonNode post(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()).build());
+    return send(authorized(HttpRequest.newBuilder(URI.create(url))).timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()).build());
+  }
+
+  /** {@code builder} with the credentials, if any. */
+  HttpRequest.Builder authorized(HttpRequest.Builder builder) {
+    authorization.ifPresent(value -> builder.header("Authorization", value));
+    return builder;
   }
 
   HttpClient client() {

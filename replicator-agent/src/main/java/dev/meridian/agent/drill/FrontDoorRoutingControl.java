@@ -13,7 +13,7 @@ public final class FrontDoorRoutingControl implements RoutingControl {
 
   public FrontDoorRoutingControl(String frontDoorUrl, Duration timeout) {
     this.frontDoor = DrillHttp.base(frontDoorUrl);
-    this.http = new DrillHttp(timeout);
+    this.http = new DrillHttp(timeout, java.util.Optional.empty());
   }
 
   @Override

@@ -1,12 +1,12 @@
 package dev.meridian.agent.drill;
 
+import dev.meridian.agent.admin.ManifestFacts;
+import dev.meridian.agent.admin.AdminJson;
+import dev.meridian.agent.admin.ManifestStatus;
+
 import dev.meridian.agent.admin.AdminHttpClient;
 import dev.meridian.agent.admin.RegionStatus;
 import dev.meridian.core.clock.RegionId;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,10 +28,10 @@ public final class HttpFleetView implements FleetView {
   private final Duration timeout;
 
   /** {@code urls} in fleet order. */
-  public HttpFleetView(Map<RegionId, String> urls, Duration timeout) {
+  public HttpFleetView(Map<RegionId, String> urls, Duration timeout, Optional<String> authorization) {
     this.urls = new LinkedHashMap<>(urls);
-    this.admin = new AdminHttpClient(timeout);
-    this.http = new DrillHttp(timeout);
+    this.admin = new AdminHttpClient(timeout, authorization);
+    this.http = new DrillHttp(timeout, authorization);
     this.timeout = timeout;
   }
 
@@ -46,22 +46,15 @@ public final class HttpFleetView implements FleetView {
     return new RegionSnapshot(s.state().wireName(), s.lagSeconds(), s.pendingTransfers(), s.outboxBacklog());
   }
 
+  /**
+   * What {@code region} serves for the tag from what it holds itself (never reading through from a peer): its own
+   * answer of the admin API ({@code /admin/v1/region/manifest-status}), as an operator's credentials may ask it.
+   */
   @Override
   public Optional<String> resolve(RegionId region, String repository, String tag) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(DrillHttp.base(url(region)) + "/v2/" + repository + "/manifests/" + tag))
-        .timeout(timeout).header("Accept", MANIFEST_ACCEPT).header("Meridian-Internal", "no-read-through")
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
-    try {
-      HttpResponse<Void> response = http.client().send(request, HttpResponse.BodyHandlers.discarding());
-      if (response.statusCode() == 404) return Optional.empty();
-      if (response.statusCode() != 200) throw new IllegalStateException("HEAD " + request.uri() + " answered " + response.statusCode());
-      return response.headers().firstValue("Docker-Content-Digest");
-    } catch (IOException e) {
-      throw new IllegalStateException("HEAD " + request.uri() + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    ManifestFacts facts = AdminJson.parseFacts(admin.get(url(region), "/admin/v1/region/manifest-status",
+        Map.of("repository", repository, "reference", tag)).join());
+    return facts.status() == ManifestStatus.COMPLETE ? facts.servedDigest().map(Object::toString) : Optional.empty();
   }
 
   private String url(RegionId region) {

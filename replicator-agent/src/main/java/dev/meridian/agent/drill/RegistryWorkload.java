@@ -35,7 +35,12 @@ public final class RegistryWorkload implements DrillWorkload {
   private volatile boolean running;
   private Thread thread;
 
-  public RegistryWorkload(String endpoint, String repository, Duration interval, long seed, Duration timeout) {
+  private final java.util.Optional<String> authorization;
+
+  /** @param authorization the {@code Authorization} header of every push and pull (the operator's credentials) */
+  public RegistryWorkload(String endpoint, String repository, Duration interval, long seed, Duration timeout,
+      java.util.Optional<String> authorization) {
+    this.authorization = authorization;
     this.endpoint = DrillHttp.base(endpoint);
     this.repository = repository;
     this.interval = interval;
@@ -140,6 +145,7 @@ public final class RegistryWorkload implements DrillWorkload {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder builder, int expected) {
+    authorization.ifPresent(value -> builder.header("Authorization", value));
     HttpRequest request = builder.timeout(timeout).build();
     String what = request.method() + " " + request.uri().getPath();
     try {

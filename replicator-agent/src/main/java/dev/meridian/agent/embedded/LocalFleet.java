@@ -8,6 +8,7 @@ import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.frontdoor.FrontDoor;
 import dev.meridian.agent.frontdoor.FrontDoorConfig;
+import dev.meridian.agent.security.SecuritySettings;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.agent.log.KafkaTopologyLog;
 import dev.meridian.topology.LiveTopology;
@@ -32,6 +33,8 @@ import java.util.function.UnaryOperator;
  *
  * <pre>
  * DATA/fleet.yaml            the fleet file, written at every start (usable by `serve --fleet`)
+ * DATA/admin-password        the admin's password, unless MERIDIAN_ADMIN_PASSWORD gives it (mode 0600)
+ * DATA/fleet-key             the fleet key every region shares, unless MERIDIAN_FLEET_KEY gives it (mode 0600)
  * DATA/kafka/                the broker's log
  * DATA/regions/REGION/       each region's blobs and state
  * </pre>
@@ -54,17 +57,23 @@ public final class LocalFleet implements AutoCloseable {
   private final List<RegionAgent> agents;
   private final FrontDoor frontDoor;
   private final KafkaTopologyLog frontDoorTopology;
+  private final SecuritySettings security;
 
   private LocalFleet(EmbeddedKafkaBroker broker, Topology topology, List<RegionAgent> agents, FrontDoor frontDoor,
-      KafkaTopologyLog frontDoorTopology) {
+      KafkaTopologyLog frontDoorTopology, SecuritySettings security) {
     this.frontDoorTopology = frontDoorTopology;
+    this.security = security;
     this.broker = broker;
     this.topology = topology;
     this.agents = agents;
     this.frontDoor = frontDoor;
   }
 
-  /** Starts the broker and every region; returns once each region serves and replicates. */
+  /**
+   * Starts the broker and every region; returns once each region serves and replicates. Every region shares one
+   * admin password and one fleet key: from the environment ({@code MERIDIAN_ADMIN_PASSWORD}, {@code MERIDIAN_FLEET_KEY})
+   * or else {@code DATA/admin-password} and {@code DATA/fleet-key} (made if missing).
+   */
   public static LocalFleet start(Settings settings, Duration readyTimeout) throws InterruptedException {
     return start(settings, readyTimeout, UnaryOperator.identity());
   }
@@ -72,6 +81,18 @@ public final class LocalFleet implements AutoCloseable {
   /** The same, with each region's configuration adjusted by {@code configure} (e.g. shorter lifecycle periods). */
   public static LocalFleet start(Settings settings, Duration readyTimeout, UnaryOperator<AgentConfig> configure)
       throws InterruptedException {
+    return start(settings, readyTimeout,
+        SecuritySettings.resolve(settings.dataDir().toAbsolutePath(), System.getenv()), configure);
+  }
+
+  /** As {@link #start(Settings, Duration)}, every region with {@code security}. */
+  public static LocalFleet start(Settings settings, Duration readyTimeout, SecuritySettings security) throws InterruptedException {
+    return start(settings, readyTimeout, security, UnaryOperator.identity());
+  }
+
+  /** Every region with {@code security}, its configuration adjusted by {@code configure}. */
+  public static LocalFleet start(Settings settings, Duration readyTimeout, SecuritySettings security,
+      UnaryOperator<AgentConfig> configure) throws InterruptedException {
     Path data = settings.dataDir().toAbsolutePath();
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
         new EmbeddedKafkaBroker.Settings(data.resolve("kafka"), settings.kafkaPort(), settings.kafkaPort() + 1, false));
@@ -84,12 +105,12 @@ public final class LocalFleet implements AutoCloseable {
       }
       Topology topology = new Topology(broker.bootstrapServers(), Topology.DEFAULT_PARTITIONS, Topology.DEFAULT_REPLICATION_FACTOR, regions);
       writeFleetFile(data.resolve("fleet.yaml"), topology);
-      // One key for the whole fleet (DATA/fleet-key, made on the first run): every region signs and checks with it.
-      FleetKey key = FleetKey.fromFile(data.resolve(FleetKey.FILE));
+      // One key for the whole fleet (from the environment, else DATA/fleet-key made on the first run).
+      FleetKey key = security.fleetKey();
       for (Region region : regions) {
         agents.add(RegionAgent.start(configure.apply(AgentConfig.member(region.id(), AgentConfig.DEFAULT_BIND,
             region.url().getPort(), data.resolve("regions").resolve(region.id().value()), topology)
-            .withSecurity(SecurityConfig.defaults().withFleetKey(key)))));
+            .withSecurity(SecurityConfig.defaults().withFleetKey(key)).withSecurity(security))));
       }
       for (RegionAgent agent : agents) {
         if (!agent.replication().orElseThrow().awaitConnected(readyTimeout)) {
@@ -100,7 +121,7 @@ public final class LocalFleet implements AutoCloseable {
       LiveTopology live = LiveTopology.seeded(topology);
       KafkaTopologyLog follower = new KafkaTopologyLog(live, false, topology.topicReplicationFactor()).start();
       FrontDoor door = FrontDoor.start(FrontDoorConfig.of(topology, AgentConfig.DEFAULT_BIND, settings.basePort() - 1), live);
-      return new LocalFleet(broker, topology, List.copyOf(agents), door, follower);
+      return new LocalFleet(broker, topology, List.copyOf(agents), door, follower, security);
     } catch (RuntimeException | InterruptedException e) {
       agents.forEach(RegionAgent::close);
       broker.close();
@@ -133,6 +154,11 @@ public final class LocalFleet implements AutoCloseable {
 
   public List<RegionAgent> agents() {
     return agents;
+  }
+
+  /** The security every region shares: its admin password is the one clients log in with as {@code admin}. */
+  public SecuritySettings security() {
+    return security;
   }
 
   /** The global endpoint in front of every region. */

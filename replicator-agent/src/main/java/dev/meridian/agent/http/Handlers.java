@@ -18,6 +18,8 @@ final class Handlers {
   private final ListingHandler listings;
   private final AdminHandler admin;
   private final BooleanSupplier isolated;
+  private final TokenHandler tokens;
+  private final CredentialHandler credentials;
 
   Handlers(RegistryService service, BooleanSupplier serving) {
     this(service, serving, HttpExtensions.none());
@@ -37,6 +39,8 @@ final class Handlers {
     this.blobs = new BlobHandler(service, readThrough, extensions.repair());
     this.uploads = new UploadHandler(service);
     this.listings = new ListingHandler(service);
+    this.tokens = extensions.security().map(s -> new TokenHandler(s.policy(), extensions.audit())).orElse(null);
+    this.credentials = extensions.security().map(CredentialHandler::new).orElse(null);
   }
 
   Exchange exchangeFor(Call call) {
@@ -55,7 +59,13 @@ final class Handlers {
           ADMIN_REPLICATIONS, ADMIN_REPLICATION, ADMIN_ISOLATION -> admin.exchange(call);
       case ADMIN_SCRUB, ADMIN_ANTI_ENTROPY, ADMIN_ANTI_ENTROPY_SUMMARY, ADMIN_ANTI_ENTROPY_REPOSITORY -> admin.exchange(call);
       case ADMIN_GC, ADMIN_LOCK, ADMIN_PURGE, ADMIN_RETENTION, ADMIN_RESTORE, ADMIN_DELETED -> admin.exchange(call);
+      case TOKEN -> tokens == null ? notServed(call, "the token endpoint") : tokens.exchange(call);
+      case ADMIN_TOKENS, ADMIN_TOKEN -> credentials == null ? notServed(call, "token management") : credentials.exchange(call);
     };
+  }
+
+  private static Exchange notServed(Call call, String what) {
+    return BufferedExchange.refusing(call, new RegistryException(OciErrorCode.UNSUPPORTED, what + " is not served by this agent", null, 404));
   }
 
   /** The request's repository; {@code NAME_INVALID} if the name breaks the grammar. */

@@ -78,6 +78,7 @@ public final class HttpServer implements AutoCloseable {
     this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("meridian-blocking-"));
     Router router = new Router();
     Handlers handlers = new Handlers(service, serving::get, extensions, readThrough);
+    AccessGuard guard = extensions.security().map(s -> new AccessGuard(s.policy(), extensions.audit())).orElse(null);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(channelType)
@@ -97,7 +98,7 @@ public final class HttpServer implements AutoCloseable {
             if (ssl != null) pipeline.addLast("chunked", new ChunkedWriteHandler());
             pipeline
                 .addLast("observer", new RequestObserver(router, extensions.listener()))
-                .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking, limiter));
+                .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking, limiter, guard));
           }
         });
     ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();

@@ -34,6 +34,7 @@ public final class OciErrorResponder {
       if (e instanceof TooManyRequestsException limited) {
         response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.RETRY_AFTER, limited.retryAfterSeconds());
       }
+      if (e instanceof ChallengeException challenge) response.headers().set("WWW-Authenticate", challenge.challenge());
       return response;
     }
     if (StorageFullException.isOutOfSpace(cause)) {

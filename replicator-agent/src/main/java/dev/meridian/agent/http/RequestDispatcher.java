@@ -39,20 +39,26 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private final Executor blocking;
   private final ClientRateLimiter limiter;
   private Runnable uploadDone;
+  private final AccessGuard guard;
   private final ArrayDeque<HttpObject> inbox = new ArrayDeque<>();
   private boolean busy;
   private Exchange exchange;
   private boolean closing;
 
   RequestDispatcher(Router router, Handlers handlers, Executor blocking) {
-    this(router, handlers, blocking, new ClientRateLimiter(dev.meridian.agent.security.ClientLimits.defaults()));
+    this(router, handlers, blocking, new ClientRateLimiter(dev.meridian.agent.security.ClientLimits.defaults()), null);
   }
 
-  RequestDispatcher(Router router, Handlers handlers, Executor blocking, ClientRateLimiter limiter) {
+  /**
+   * With {@code limiter} admitting each request by its client's address, then {@code guard} (null: every route
+   * open) deciding it before its handler sees it.
+   */
+  RequestDispatcher(Router router, Handlers handlers, Executor blocking, ClientRateLimiter limiter, AccessGuard guard) {
     this.router = router;
     this.handlers = handlers;
     this.blocking = blocking;
     this.limiter = limiter;
+    this.guard = guard;
   }
 
   @Override
@@ -147,11 +153,25 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     } else if (!Router.methods(match.get().route()).contains(request.method().name())) {
       exchange = BufferedExchange.refusing(call, new RegistryException(
           OciErrorCode.UNSUPPORTED, request.method() + " is not supported here", match.get().route().template(), 405));
+    } else if (guard != null && !guard.isQuick(call)) {
+      // Checking a password hashes it (slow on purpose): off the event loop. The channel reads nothing meanwhile.
+      Call checked = call;
+      return CompletableFuture.supplyAsync(() -> guard.refusal(checked), blocking)
+          .thenComposeAsync(refusal -> {
+            if (!ctx.channel().isActive()) return CompletableFuture.<Void>completedFuture(null);
+            exchange = refusal.<Exchange>map(r -> BufferedExchange.refusing(checked, r)).orElseGet(() -> handlers.exchangeFor(checked));
+            return startExchange(ctx, request, checked);
+          }, ctx.executor());
     } else {
-      exchange = handlers.exchangeFor(call);
+      Optional<RegistryException> refusal = guard == null ? Optional.empty() : guard.refusal(call);
+      exchange = refusal.isPresent() ? BufferedExchange.refusing(call, refusal.get()) : handlers.exchangeFor(call);
     }
+    return startExchange(ctx, request, call);
+  }
+
+  private CompletionStage<Void> startExchange(ChannelHandlerContext ctx, HttpRequest request, Call call) {
     Exchange started = exchange;
-    return exchange.start().thenRun(() -> {
+    return started.start().thenRun(() -> {
       if (Call.expectsContinue(request) && !call.replied() && ctx.channel().isActive()) Call.sendContinue(ctx);
     }).exceptionally(failure -> {
       started.abort();

@@ -1,8 +1,8 @@
 package dev.meridian.agent.http;
 
 /**
- * The routes of the OCI distribution API (v1.1) plus the health probes, the admin API and the metrics,
- * each with its template. The
+ * The routes of the OCI distribution API (v1.1) plus the health probes, the admin API, the metrics and the
+ * registry token endpoint, each with its template. The
  * template doubles as a low-cardinality label for logs and metrics.
  *
  * <p>See <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#endpoints">the
@@ -37,7 +37,10 @@ public enum Route {
   ADMIN_RESTORE("/admin/v1/restore"),
   ADMIN_DELETED("/admin/v1/deleted"),
   ADMIN_RETENTION("/admin/v1/retention"),
-  METRICS("/metrics");
+  METRICS("/metrics"),
+  TOKEN("/auth/token"),
+  ADMIN_TOKENS("/admin/v1/tokens"),
+  ADMIN_TOKEN("/admin/v1/tokens/{name}");
 
   private final String template;
 

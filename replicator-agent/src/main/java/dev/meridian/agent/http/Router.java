@@ -52,6 +52,9 @@ public final class Router {
     METHODS.put(Route.ADMIN_RESTORE, Set.of("POST"));
     METHODS.put(Route.ADMIN_DELETED, Set.of("GET"));
     METHODS.put(Route.ADMIN_RETENTION, Set.of("POST"));
+    METHODS.put(Route.TOKEN, Set.of("GET", "POST"));
+    METHODS.put(Route.ADMIN_TOKENS, Set.of("GET", "POST"));
+    METHODS.put(Route.ADMIN_TOKEN, Set.of("GET", "DELETE"));
   }
 
   /** The methods a route answers. */
@@ -114,7 +117,15 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_DELETED));
       case "/admin/v1/retention":
         return Optional.of(simple(Route.ADMIN_RETENTION));
+      case "/auth/token":
+        return Optional.of(simple(Route.TOKEN));
+      case "/admin/v1/tokens", "/admin/v1/tokens/":
+        return Optional.of(simple(Route.ADMIN_TOKENS));
       default:
+        if (rawPath.startsWith("/admin/v1/tokens/") && rawPath.indexOf('/', "/admin/v1/tokens/".length()) < 0) {
+          String name = decodePath(rawPath.substring("/admin/v1/tokens/".length()));
+          return Optional.of(new RouteMatch(Route.ADMIN_TOKEN, Optional.empty(), Optional.of(name), Map.of()));
+        }
         break;
     }
     if (rawPath.startsWith("/admin/v1/replications/") && rawPath.indexOf('/', "/admin/v1/replications/".length()) < 0) {

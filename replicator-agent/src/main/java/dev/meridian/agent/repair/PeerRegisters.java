@@ -26,8 +26,14 @@ public final class PeerRegisters {
   private final Duration timeout;
   private final EventCodec codec = new EventCodec();
 
-  /** @param tls whose trust https peers are called with */
-  public PeerRegisters(Duration timeout, javax.net.ssl.SSLContext tls) {
+  private final java.util.Optional<String> authorization;
+
+  /**
+   * @param tls whose trust https peers are called with
+   * @param authorization sent with every request: the fleet credential
+   */
+  public PeerRegisters(Duration timeout, javax.net.ssl.SSLContext tls, java.util.Optional<String> authorization) {
+    this.authorization = authorization;
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1)
         .sslContext(tls).build();
@@ -58,7 +64,9 @@ public final class PeerRegisters {
 
   private byte[] get(URI peer, String path) {
     URI uri = URI.create(peer.toString().replaceAll("/+$", "") + path);
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+    authorization.ifPresent(value -> builder.header("Authorization", value));
+    HttpRequest request = builder.build();
     try {
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200) throw new IllegalStateException("GET " + uri + " answered " + response.statusCode());

@@ -127,18 +127,19 @@ public final class ReplicationRuntime implements AutoCloseable {
       Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
       ContentGuard guard, PrefetchSweeper.Settings prefetch, FleetKey fleetKey, SecurityConfig security) {
     this(self, LiveTopology.seeded(topology), rawState, state, blobs, hlc, clock, transferConfig, replayListener,
-        transferListener, guard, prefetch, RegionBootstrap.NONE, SeedFrom.NONE, fleetKey, security);
+        transferListener, guard, prefetch, RegionBootstrap.NONE, SeedFrom.NONE, fleetKey, security, Optional.empty());
   }
 
   /**
    * Following the replicated topology {@code topology} (seeded from a fleet file, or empty), with
    * {@code bootstrap} run before this region first replays, after seeding from a peer's snapshot when this
-   * region's state is empty and {@code seedFrom} allows it (DESIGN.md §7).
+   * region's state is empty and {@code seedFrom} allows it (DESIGN.md §7). {@code peerAuthorization} is the
+   * {@code Authorization} header (the fleet credential) sent with every request to a peer.
    */
   public ReplicationRuntime(RegionId self, LiveTopology topology, RegistryState rawState, RegistryState state, BlobStore blobs,
       Hlc hlc, Clock clock, TransferConfig transferConfig, ReplayListener replayListener, TransferListener transferListener,
       ContentGuard guard, PrefetchSweeper.Settings prefetch, RegionBootstrap bootstrap, SeedFrom seedFrom,
-      FleetKey fleetKey, SecurityConfig security) {
+      FleetKey fleetKey, SecurityConfig security, Optional<String> peerAuthorization) {
     this.self = self;
     this.topology = topology;
     this.bootstrap = bootstrap;
@@ -148,13 +149,14 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.hlc = hlc;
     this.state = state;
     this.kafkaProperties = security.kafkaProperties();
-    EventSigner signer = new EventSigner(fleetKey.bytes());
+    EventSigner signer = new EventSigner(fleetKey.eventSigningKey());
     this.topologyLog = new KafkaTopologyLog(topology, true, topology.current().topicReplicationFactor(), security.kafkaProperties());
     this.publisher = KafkaEventPublisher.create(topology.kafkaBootstrap(), kafkaProperties);
     this.deadLetters = DeadLetterPublisher.create(topology.kafkaBootstrap(), kafkaProperties);
     this.relay = new OutboxRelay(rawState,
         (key, payload) -> publisher.send(key, payload, Map.of(EventSigner.HEADER, signer.sign(key, payload))));
-    this.peers = PeerClients.http(topology, self, transferConfig, TrustedCertificates.sslContext(security.trustedCa()));
+    javax.net.ssl.SSLContext tls = TrustedCertificates.sslContext(security.trustedCa());
+    this.peers = PeerClients.http(topology, self, transferConfig, tls, peerAuthorization);
     this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
         hlc, transferConfig.readThroughTimeout(), relay::wake, guard);
@@ -170,8 +172,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     // from the log); with none, seeding is abandoned there at once.
     this.seeding = Seeding.decide(state, seedFrom, true, clock);
     this.seeder = new SnapshotSeeder(state, blobs, planners, hlc, guard);
-    this.snapshots = new SnapshotClient(transferConfig.connectTimeout(), transferConfig.readTimeout(),
-        TrustedCertificates.sslContext(security.trustedCa()));
+    this.snapshots = new SnapshotClient(transferConfig.connectTimeout(), transferConfig.readTimeout(), tls, peerAuthorization);
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);
     this.membershipThread = Executors.newSingleThreadExecutor(r -> {

@@ -20,8 +20,15 @@ public final class SnapshotClient {
   private final HttpClient http;
   private final Duration headersTimeout;
 
-  /** @param tls whose trust https peers are called with */
-  public SnapshotClient(Duration connectTimeout, Duration headersTimeout, javax.net.ssl.SSLContext tls) {
+  private final java.util.Optional<String> authorization;
+
+  /**
+   * @param tls whose trust https peers are called with
+   * @param authorization sent with the request: the fleet credential (a snapshot is for fleet members only)
+   */
+  public SnapshotClient(Duration connectTimeout, Duration headersTimeout, javax.net.ssl.SSLContext tls,
+      java.util.Optional<String> authorization) {
+    this.authorization = authorization;
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
         .sslContext(tls).build();
     this.headersTimeout = headersTimeout;
@@ -30,7 +37,9 @@ public final class SnapshotClient {
   /** The snapshot's lines; the caller closes the stream. {@link SnapshotException} if the peer does not serve one. */
   public InputStream open(Region peer) {
     String base = peer.url().toString().replaceAll("/+$", "");
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + PATH)).timeout(headersTimeout).GET().build();
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + PATH)).timeout(headersTimeout).GET();
+    authorization.ifPresent(value -> builder.header("Authorization", value));
+    HttpRequest request = builder.build();
     try {
       HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
       if (response.statusCode() != 200) {

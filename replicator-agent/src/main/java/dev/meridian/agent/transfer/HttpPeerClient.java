@@ -53,8 +53,15 @@ public final class HttpPeerClient implements PeerClient {
   private final HttpClient http;
   private final Duration readTimeout;
   private final ReadTimeouts readTimeouts;
+  private final Optional<String> authorization;
 
   HttpPeerClient(Region region, HttpClient http, Duration readTimeout, ReadTimeouts readTimeouts) {
+    this(region, http, readTimeout, readTimeouts, Optional.empty());
+  }
+
+  /** With {@code authorization} (the fleet credential) on every request: peers refuse internal requests without it. */
+  HttpPeerClient(Region region, HttpClient http, Duration readTimeout, ReadTimeouts readTimeouts, Optional<String> authorization) {
+    this.authorization = requireNonNull(authorization, "authorization");
     this.region = region.id();
     String url = region.url().toString();
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -145,7 +152,9 @@ public final class HttpPeerClient implements PeerClient {
 
   private HttpRequest.Builder request(RepositoryName repository, String kind, String reference) {
     URI uri = URI.create(base + "/v2/" + repository.value() + "/" + kind + "/" + reference);
-    return HttpRequest.newBuilder(uri).timeout(readTimeout).header(INTERNAL_HEADER, NO_READ_THROUGH);
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(readTimeout).header(INTERNAL_HEADER, NO_READ_THROUGH);
+    authorization.ifPresent(value -> builder.header("Authorization", value));
+    return builder;
   }
 
   @Override

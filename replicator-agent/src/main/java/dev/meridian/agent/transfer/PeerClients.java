@@ -32,16 +32,27 @@ public final class PeerClients implements AutoCloseable {
 
   /** HTTP clients for every region of the fleet but {@code self}, sharing one connection pool. */
   public static PeerClients http(Topology topology, RegionId self, TransferConfig config) {
-    return http(topology, self, config, HttpPeerClient.defaultTls());
+    return http(topology, self, config, HttpPeerClient.defaultTls(), Optional.empty());
   }
 
   /** As {@link #http(Topology, RegionId, TransferConfig)}, calling https peers with {@code tls}'s trust. */
   public static PeerClients http(Topology topology, RegionId self, TransferConfig config, javax.net.ssl.SSLContext tls) {
+    return http(topology, self, config, tls, Optional.empty());
+  }
+
+  /** As {@link #http(Topology, RegionId, TransferConfig)}, each request carrying {@code authorization} (the fleet credential). */
+  public static PeerClients http(Topology topology, RegionId self, TransferConfig config, Optional<String> authorization) {
+    return http(topology, self, config, HttpPeerClient.defaultTls(), authorization);
+  }
+
+  /** With {@code tls}'s trust for https peers, and {@code authorization} (the fleet credential) on each request. */
+  public static PeerClients http(Topology topology, RegionId self, TransferConfig config, javax.net.ssl.SSLContext tls,
+      Optional<String> authorization) {
     HttpClient http = HttpPeerClient.newHttpClient(config, tls);
     ReadTimeouts readTimeouts = new ReadTimeouts();
     Map<RegionId, PeerClient> clients = new LinkedHashMap<>();
     for (Region peer : topology.peersOf(self)) {
-      clients.put(peer.id(), new HttpPeerClient(peer, http, config.readTimeout(), readTimeouts));
+      clients.put(peer.id(), new HttpPeerClient(peer, http, config.readTimeout(), readTimeouts, authorization));
     }
     return new PeerClients(clients, readTimeouts, readTimeouts::abortAll);
   }
@@ -56,11 +67,17 @@ public final class PeerClients implements AutoCloseable {
 
   /** As {@link #http(LiveTopology, RegionId, TransferConfig)}, calling https peers with {@code tls}'s trust. */
   public static PeerClients http(LiveTopology fleet, RegionId self, TransferConfig config, javax.net.ssl.SSLContext tls) {
+    return http(fleet, self, config, tls, Optional.empty());
+  }
+
+  /** With {@code tls}'s trust for https peers, and {@code authorization} (the fleet credential) on each request. */
+  public static PeerClients http(LiveTopology fleet, RegionId self, TransferConfig config, javax.net.ssl.SSLContext tls,
+      Optional<String> authorization) {
     HttpClient http = HttpPeerClient.newHttpClient(config, tls);
     ReadTimeouts readTimeouts = new ReadTimeouts();
     Map<Region, PeerClient> made = new java.util.concurrent.ConcurrentHashMap<>();
     java.util.function.Function<RegionId, Optional<PeerClient>> lookup = id -> id.equals(self) ? Optional.empty()
-        : fleet.current().region(id).map(r -> made.computeIfAbsent(r, x -> new HttpPeerClient(x, http, config.readTimeout(), readTimeouts)));
+        : fleet.current().region(id).map(r -> made.computeIfAbsent(r, x -> new HttpPeerClient(x, http, config.readTimeout(), readTimeouts, authorization)));
     return new PeerClients(Map.of(), lookup, readTimeouts, readTimeouts::abortAll);
   }
 

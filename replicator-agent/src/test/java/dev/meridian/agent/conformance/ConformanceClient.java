@@ -42,7 +42,7 @@ final class ConformanceClient {
   HttpResponse<byte[]> send(String method, String pathAndQuery, BodyPublisher body, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
         .timeout(Duration.ofSeconds(30)).method(method, body);
-    if (headers.length > 0) request.headers(headers);
+    dev.meridian.agent.it.support.RegistryHttp.withHeaders(request, headers);
     try {
       return http.send(request.build(), BodyHandlers.ofByteArray());
     } catch (IOException e) {

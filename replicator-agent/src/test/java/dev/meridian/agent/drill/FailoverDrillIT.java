@@ -10,6 +10,8 @@ import dev.meridian.agent.embedded.LocalFleet;
 import dev.meridian.agent.it.support.FreePort;
 import dev.meridian.agent.it.support.RegionClient;
 import dev.meridian.agent.it.support.RegistryHttp;
+import dev.meridian.agent.it.support.TestCredentials;
+import dev.meridian.agent.security.FleetCredential;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
 import java.io.PrintWriter;
@@ -33,6 +35,9 @@ import picocli.CommandLine;
  * the region acknowledged and the fleet had not received at cut-over, so the report must name exactly them.
  */
 class FailoverDrillIT {
+  /** Peers ask each other with the fleet credential: how a region answers a peer. */
+  private static final String FLEET = FleetCredential.authorization(TestCredentials.FLEET_KEY);
+
   private static final RegionId EAST = new RegionId("eastus");
   private static final RegionId WEST = new RegionId("westeurope");
   private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
@@ -51,13 +56,13 @@ class FailoverDrillIT {
     fleet = startFleet();
     RegionClient east = RegionClient.of(region(EAST));
     RegionClient west = RegionClient.of(region(WEST));
-    var admin = new DrillHttp(Duration.ofSeconds(10));
+    var admin = new DrillHttp(Duration.ofSeconds(10), Optional.of(TestCredentials.authorization()));
     JsonNode isolated = admin.post(east.http().uri("/admin/v1/region/isolation?isolated=true").toString());
     assertThat(isolated.path("isolated").asBoolean()).isTrue();
     Digest first = push(east.http(), "team/app", "before-cutover-1", 1);
     Digest second = push(east.http(), "team/app", "before-cutover-2", 2);
     assertThat(east.http().send("HEAD", "/v2/team/app/manifests/before-cutover-1", BodyPublishers.noBody(),
-        "Meridian-Internal", "no-read-through").statusCode()).as("peers are refused, as a partition would").isEqualTo(503);
+        "Meridian-Internal", "no-read-through", "Authorization", FLEET).statusCode()).as("peers are refused, as a partition would").isEqualTo(503);
     assertThat(servedWithoutReadThrough(west, "team/app", "before-cutover-1")).isEmpty();
 
     StringWriter out = new StringWriter();
@@ -138,7 +143,7 @@ class FailoverDrillIT {
 
   private static Optional<String> servedWithoutReadThrough(RegionClient region, String repository, String tag) {
     var response = region.http().send("HEAD", "/v2/" + repository + "/manifests/" + tag, BodyPublishers.noBody(),
-        "Accept", RegionClient.MANIFEST_ACCEPT, "Meridian-Internal", "no-read-through");
+        "Accept", RegionClient.MANIFEST_ACCEPT, "Meridian-Internal", "no-read-through", "Authorization", FLEET);
     return response.statusCode() == 200 ? response.headers().firstValue("Docker-Content-Digest") : Optional.empty();
   }
 

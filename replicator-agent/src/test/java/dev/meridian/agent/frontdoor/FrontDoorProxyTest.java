@@ -1,5 +1,6 @@
 package dev.meridian.agent.frontdoor;
 
+import dev.meridian.agent.it.support.TestCredentials;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -156,7 +157,8 @@ class FrontDoorProxyTest {
   }
 
   private static HttpRequest.Builder request(FrontDoor target, String method, String path) {
-    return HttpRequest.newBuilder(URI.create(target.url() + path)).method(method, BodyPublishers.noBody()).timeout(Duration.ofSeconds(30));
+    return HttpRequest.newBuilder(URI.create(target.url() + path)).method(method, BodyPublishers.noBody()).timeout(Duration.ofSeconds(30))
+        .header("Authorization", TestCredentials.authorization());
   }
 
   private static byte[] randomBytes(long seed, int size) {

@@ -110,7 +110,7 @@ class SignedEventsIT {
     try (var producer = new KafkaProducer<String, byte[]>(producerProperties())) {
       var record = new ProducerRecord<>(KafkaTopics.EVENTS, REPO, signed);
       record.headers().add(EventSigner.HEADER,
-          new EventSigner(fleet.key().bytes()).sign(REPO, signed).getBytes(StandardCharsets.UTF_8));
+          new EventSigner(fleet.key().eventSigningKey()).sign(REPO, signed).getBytes(StandardCharsets.UTF_8));
       producer.send(record).get();
     }
     new Convergence(CONVERGED).awaitEvery(List.of(a, b),

@@ -1,5 +1,6 @@
 package dev.meridian.agent.it;
 
+import dev.meridian.agent.it.support.TestCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.agent.it.support.AgentProcess;
@@ -103,7 +104,7 @@ class SkopeoPushPullIT {
         "Accept", "application/vnd.oci.image.manifest.v1+json");
     assertThat(byDigest.statusCode()).as(RegistryHttp.describe(byDigest)).isEqualTo(404);
     assertThat(RegistryHttp.errorCodes(byDigest)).containsExactly("MANIFEST_UNKNOWN");
-    assertThat(skopeo.tryRun("inspect", "--raw", "--tls-verify=false", skopeo.ref(REPO + ":v1")).exitCode())
+    assertThat(skopeo.tryRun("inspect", "--raw", "--tls-verify=false", "--creds", TestCredentials.creds(), skopeo.ref(REPO + ":v1")).exitCode())
         .as("the deleted manifest's tag no longer resolves").isNotZero();
     assertThat(Digest.sha256Of(skopeo.inspectRaw(skopeo.ref(REPO + ":v2")))).isEqualTo(v2.manifestDigest());
   }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,47 +16,60 @@ class FleetKeyTest {
   @TempDir Path dir;
 
   @Test
-  void aMissingKeyFileIsCreatedWith32RandomBytesReadableOnlyByItsOwner() throws Exception {
-    FleetKey key = FleetKey.load(dir, Map.of());
-
-    Path file = dir.resolve(FleetKey.FILE);
-    assertThat(Files.readAllBytes(file)).hasSize(32).isEqualTo(key.bytes());
+  void aMissingKeyFileIsCreatedWith32RandomBytesInHexReadableOnlyByItsOwner() throws Exception {
+    FleetKey key = FleetKey.resolve(dir, Map.of());
+    Path file = dir.resolve(FleetKey.FILE_NAME);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    byte[] stored = HexFormat.of().parseHex(Files.readString(file, StandardCharsets.UTF_8).trim());
+    assertThat(stored).hasSize(32);
+    assertThat(key.hex()).isEqualTo(HexFormat.of().formatHex(stored));
   }
 
   @Test
   void theSameDataDirectoryGivesTheSameKeyAgain() {
-    assertThat(FleetKey.load(dir, Map.of()).bytes()).isEqualTo(FleetKey.load(dir, Map.of()).bytes());
+    assertThat(FleetKey.resolve(dir, Map.of()).hex()).isEqualTo(FleetKey.resolve(dir, Map.of()).hex());
   }
 
   @Test
   void twoDataDirectoriesGetDifferentKeys() {
-    assertThat(FleetKey.load(dir.resolve("a"), Map.of()).bytes()).isNotEqualTo(FleetKey.load(dir.resolve("b"), Map.of()).bytes());
+    assertThat(FleetKey.resolve(dir.resolve("a"), Map.of()).hex()).isNotEqualTo(FleetKey.resolve(dir.resolve("b"), Map.of()).hex());
   }
 
   @Test
   void theEnvironmentVariableWinsOverTheFile() {
-    FleetKey.load(dir, Map.of());
-    FleetKey key = FleetKey.load(dir, Map.of(FleetKey.ENV, " a-shared-secret-of-the-fleet\n"));
-    assertThat(key.bytes()).isEqualTo("a-shared-secret-of-the-fleet".getBytes(StandardCharsets.UTF_8));
+    FleetKey.resolve(dir, Map.of());
+    FleetKey shared = FleetKey.generate();
+    assertThat(FleetKey.resolve(dir, Map.of(FleetKey.ENV, " " + shared.hex() + "\n")).hex()).isEqualTo(shared.hex());
   }
 
   @Test
-  void aTooShortKeyIsRefused() {
-    assertThatThrownBy(() -> FleetKey.load(dir, Map.of(FleetKey.ENV, "short")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too short");
+  void aTooShortOrNonHexKeyIsRefused() {
+    assertThatThrownBy(() -> FleetKey.resolve(dir, Map.of(FleetKey.ENV, "abcd"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hex digits");
+    assertThatThrownBy(() -> FleetKey.resolve(dir, Map.of(FleetKey.ENV, "not-a-hex-key-of-the-fleet-at-all")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void writeIfMissingKeepsAKeyAlreadyThere() {
-    FleetKey first = FleetKey.load(dir, Map.of());
-    FleetKey.random().writeIfMissing(dir.resolve(FleetKey.FILE));
-    assertThat(FleetKey.load(dir, Map.of()).bytes()).isEqualTo(first.bytes());
+    FleetKey first = FleetKey.resolve(dir, Map.of());
+    FleetKey.generate().writeIfMissing(dir.resolve(FleetKey.FILE_NAME));
+    assertThat(FleetKey.resolve(dir, Map.of()).hex()).isEqualTo(first.hex());
+  }
+
+  @Test
+  void eachUseGetsItsOwnDerivedKeyAndTheSameKeyDerivesTheSameInEveryRegion() {
+    FleetKey key = FleetKey.generate();
+    FleetKey copy = FleetKey.ofHex(key.hex());
+    assertThat(key.eventSigningKey()).isEqualTo(copy.eventSigningKey());
+    assertThat(key.eventSigningKey()).isNotEqualTo(key.tokenSigningKey());
+    assertThat(key.credential()).isNotEqualTo(HexFormat.of().formatHex(key.eventSigningKey()));
+    assertThat(FleetKey.generate().eventSigningKey()).isNotEqualTo(key.eventSigningKey());
   }
 
   @Test
   void itsTextNeverShowsTheSecret() {
-    FleetKey key = FleetKey.of("0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-    assertThat(key.toString()).doesNotContain("0123");
+    FleetKey key = FleetKey.generate();
+    assertThat(key.toString()).doesNotContain(key.hex());
   }
 }

@@ -1,5 +1,6 @@
 package dev.meridian.agent.transfer;
 
+import dev.meridian.agent.it.support.TestCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -77,7 +78,7 @@ class RegionAgentPeerTest {
 
   @Test
   void anIndexPushedToARealAgentIsCopiedCompletelyResumingAPartlyHeldLayerWithRange() throws Exception {
-    east = RegionAgent.start(new AgentConfig(EAST, "127.0.0.1", 0, dir.resolve("east")));
+    east = RegionAgent.start(new AgentConfig(EAST, "127.0.0.1", 0, dir.resolve("east")).withSecurity(TestCredentials.settings()));
     TestImages.Image amd64 = TestImages.image(1, 3_000_000);
     TestImages.Image arm64 = TestImages.image(2, 2_000_000);
     TestImages.Image index = TestImages.index(List.of(amd64, arm64));
@@ -97,7 +98,9 @@ class RegionAgentPeerTest {
     Topology topology = new Topology("127.0.0.1:9092", 1, (short) 1,
         List.of(Region.of("asia", "http://127.0.0.1:1"), Region.of("eastus", east.url())));
     TransferConfig config = TransferConfig.builder().scanInterval(Duration.ofMillis(200)).build();
-    httpPeers = PeerClients.http(topology, ASIA, config);
+    // A peer serves internal requests only to the fleet credential.
+    httpPeers = PeerClients.http(topology, ASIA, config,
+        Optional.of(dev.meridian.agent.security.FleetCredential.authorization(TestCredentials.FLEET_KEY)));
     PeerClient agent = httpPeers.forRegion(EAST).orElseThrow();
     List<String> blobOpens = new CopyOnWriteArrayList<>();
     PeerClient recording = new PeerClient() {
@@ -143,19 +146,19 @@ class RegionAgentPeerTest {
   }
 
   private void pushBlob(Digest digest, byte[] bytes) throws IOException, InterruptedException {
-    HttpResponse<Void> started = http.send(HttpRequest.newBuilder(uri("/v2/" + REPO + "/blobs/uploads/"))
+    HttpResponse<Void> started = http.send(HttpRequest.newBuilder(uri("/v2/" + REPO + "/blobs/uploads/")).header("Authorization", TestCredentials.authorization())
         .POST(BodyPublishers.noBody()).build(), BodyHandlers.discarding());
     assertThat(started.statusCode()).isEqualTo(202);
     URI location = uri("").resolve(started.headers().firstValue("Location").orElseThrow());
     String separator = location.getRawQuery() == null ? "?" : "&";
-    HttpResponse<Void> put = http.send(HttpRequest.newBuilder(URI.create(location + separator + "digest=" + digest))
+    HttpResponse<Void> put = http.send(HttpRequest.newBuilder(URI.create(location + separator + "digest=" + digest)).header("Authorization", TestCredentials.authorization())
         .header("Content-Type", "application/octet-stream")
         .PUT(BodyPublishers.ofByteArray(bytes)).build(), BodyHandlers.discarding());
     assertThat(put.statusCode()).isEqualTo(201);
   }
 
   private void pushManifest(String reference, MediaType mediaType, byte[] bytes) throws IOException, InterruptedException {
-    HttpResponse<String> put = http.send(HttpRequest.newBuilder(uri("/v2/" + REPO + "/manifests/" + reference))
+    HttpResponse<String> put = http.send(HttpRequest.newBuilder(uri("/v2/" + REPO + "/manifests/" + reference)).header("Authorization", TestCredentials.authorization())
         .header("Content-Type", mediaType.value())
         .PUT(BodyPublishers.ofByteArray(bytes)).build(), BodyHandlers.ofString());
     assertThat(put.statusCode()).as(put.body()).isEqualTo(201);

@@ -81,6 +81,11 @@ public final class EventCodec {
       e.reference().ifPresent(r -> node.put("reference", r.toString()));
       node.put("writeEnabled", e.writeEnabled());
       node.put("deleteEnabled", e.deleteEnabled());
+    } else if (event instanceof CredentialPut e) {
+      node.put("name", e.name());
+      node.put("credential", e.value());
+    } else if (event instanceof CredentialDelete e) {
+      node.put("name", e.name());
     } else {
       throw new IllegalArgumentException("no encoding for " + event.getClass()); // unreachable: sealed
     }
@@ -114,6 +119,8 @@ public final class EventCodec {
       case LOCK_PUT -> new LockPut(id, origin, hlc, repository,
           fields.optional("reference", dev.meridian.core.oci.Reference::parse),
           fields.requireBoolean("writeEnabled"), fields.requireBoolean("deleteEnabled"));
+      case CREDENTIAL_PUT -> new CredentialPut(id, origin, hlc, fields.requireText("name"), fields.requireText("credential"));
+      case CREDENTIAL_DELETE -> new CredentialDelete(id, origin, hlc, fields.requireText("name"));
     });
   }
 

@@ -23,6 +23,13 @@ final class EventFields {
     requireNonNull(repository, "repository");
   }
 
+  static String requireCredentialName(String name) {
+    if (name == null || !ID.matcher(name).matches()) {
+      throw new IllegalArgumentException("invalid credential name '" + name + "': use 1-128 printable ASCII characters");
+    }
+    return name;
+  }
+
   static long requireSize(long size) {
     if (size < 0) throw new IllegalArgumentException("negative size: " + size);
     return size;

@@ -11,7 +11,9 @@ public enum EventType {
   MANIFEST_DELETE("manifest.delete"),
   BLOB_UNLINK("blob.unlink"),
   REPLICA_ACK("replica.ack"),
-  LOCK_PUT("lock.put");
+  LOCK_PUT("lock.put"),
+  CREDENTIAL_PUT("credential.put"),
+  CREDENTIAL_DELETE("credential.delete");
 
   private final String wireName;
 

@@ -14,7 +14,8 @@ import dev.meridian.core.oci.RepositoryName;
  * delivery, but correctness never depends on it because every apply is idempotent.
  */
 public sealed interface ReplicationEvent
-    permits BlobPut, ManifestPut, TagPut, TagDelete, ManifestDelete, BlobUnlink, ReplicaAck, LockPut {
+    permits BlobPut, ManifestPut, TagPut, TagDelete, ManifestDelete, BlobUnlink, ReplicaAck, LockPut, CredentialPut,
+        CredentialDelete {
 
   String id();
 

@@ -9,7 +9,10 @@ import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicationEvent;
 import dev.meridian.core.event.TagDelete;
 import dev.meridian.core.event.TagPut;
+import dev.meridian.core.event.CredentialDelete;
+import dev.meridian.core.event.CredentialPut;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.CredentialRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
@@ -48,6 +51,10 @@ public final class LocalChangeEvents {
         var l = w.lock();
         events.add(new dev.meridian.core.event.LockPut(ids.get(), self, l.stamp().hlc(), l.repository(), l.reference(),
             l.writeEnabled(), l.deleteEnabled()));
+      } else if (write instanceof StateWrite.PutCredential w && isOwn(w.credential().stamp().origin())) {
+        CredentialRecord c = w.credential();
+        events.add(c.value().<ReplicationEvent>map(v -> new CredentialPut(ids.get(), self, c.stamp().hlc(), c.name(), v))
+            .orElseGet(() -> new CredentialDelete(ids.get(), self, c.stamp().hlc(), c.name())));
       }
     }
     return events;

@@ -6,6 +6,8 @@ import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.event.BlobPut;
 import dev.meridian.core.event.BlobUnlink;
+import dev.meridian.core.event.CredentialDelete;
+import dev.meridian.core.event.CredentialPut;
 import dev.meridian.core.event.ManifestDelete;
 import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicaAck;
@@ -16,6 +18,7 @@ import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.CredentialRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegisterMerge;
 import dev.meridian.core.state.RegistryState;
@@ -88,7 +91,9 @@ public final class ReplayPlanner {
    * repository this region does not admit.
    */
   public List<StateWrite> merge(ReplicationEvent event) {
-    if (!admitted.test(event.repository())) return List.of();
+    // Credentials belong to no repository (their pseudo-repository only keys them on the log): no filter applies.
+    boolean credential = event instanceof CredentialPut || event instanceof CredentialDelete;
+    if (!credential && !admitted.test(event.repository())) return List.of();
     List<StateWrite> writes = new ArrayList<>();
     if (event instanceof TagPut e) {
       tagPut(e, writes);
@@ -108,6 +113,10 @@ public final class ReplayPlanner {
     } else if (event instanceof dev.meridian.core.event.LockPut e) {
       writes.add(new StateWrite.PutLock(new dev.meridian.core.state.LockRecord(e.repository(), e.reference(),
           e.writeEnabled(), e.deleteEnabled(), e.stamp())));
+    } else if (event instanceof CredentialPut e) {
+      writes.add(new StateWrite.PutCredential(new CredentialRecord(e.name(), Optional.of(e.value()), e.stamp())));
+    } else if (event instanceof CredentialDelete e) {
+      writes.add(new StateWrite.PutCredential(new CredentialRecord(e.name(), Optional.empty(), e.stamp())));
     } else if (event instanceof ReplicaAck e) {
       if (!e.region().equals(self)) writes.add(new StateWrite.PutReplica(e.repository(), e.digest(), e.region()));
     }

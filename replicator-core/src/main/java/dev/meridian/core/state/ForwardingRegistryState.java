@@ -29,6 +29,16 @@ public abstract class ForwardingRegistryState implements RegistryState {
   }
 
   @Override
+  public Optional<CredentialRecord> findCredential(String name) {
+    return delegate.findCredential(name);
+  }
+
+  @Override
+  public List<CredentialRecord> listCredentials() {
+    return delegate.listCredentials();
+  }
+
+  @Override
   public List<Tag> listTags(RepositoryName repository, Optional<Tag> last, int limit) {
     return delegate.listTags(repository, last, limit);
   }

@@ -85,6 +85,16 @@ public interface RegistryState extends AutoCloseable {
   /** Blobs copied ahead of any manifest, oldest key first, at most {@code limit}. */
   List<PrefetchedBlob> listPrefetched(int limit);
 
+  /** The credential register named {@code name}, tombstones included. */
+  default Optional<CredentialRecord> findCredential(String name) {
+    return Optional.empty();
+  }
+
+  /** Every credential register, tombstones included, by name. */
+  default List<CredentialRecord> listCredentials() {
+    return List.of();
+  }
+
   /** Visits every manifest register, deleted ones included (a background scan: it may be long). */
   void forEachManifest(java.util.function.Consumer<ManifestRecord> visitor);
 

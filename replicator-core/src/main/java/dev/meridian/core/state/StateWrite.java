@@ -36,6 +36,13 @@ public sealed interface StateWrite {
     }
   }
 
+  /** Merge a credential register (a put or a tombstone). */
+  record PutCredential(CredentialRecord credential) implements StateWrite {
+    public PutCredential {
+      requireNonNull(credential, "credential");
+    }
+  }
+
   /** Merge a blob link register. */
   record PutBlobLink(BlobLinkRecord link) implements StateWrite {
     public PutBlobLink {

@@ -24,7 +24,22 @@ public final class EventArbitraries {
 
   public static Arbitrary<ReplicationEvent> events() {
     return Arbitraries.oneOf(
-        blobPuts(), manifestPuts(), tagPuts(), tagDeletes(), manifestDeletes(), blobUnlinks(), replicaAcks(), lockPuts());
+        blobPuts(), manifestPuts(), tagPuts(), tagDeletes(), manifestDeletes(), blobUnlinks(), replicaAcks(), lockPuts(),
+        credentialPuts(), credentialDeletes());
+  }
+
+  public static Arbitrary<CredentialPut> credentialPuts() {
+    return Combinators.combine(ids(), regions(), hlcs(), credentialNames(), Arbitraries.strings().ofMaxLength(200))
+        .as((id, origin, hlc, name, value) -> new CredentialPut(id, origin, hlc, name, value));
+  }
+
+  public static Arbitrary<CredentialDelete> credentialDeletes() {
+    return Combinators.combine(ids(), regions(), hlcs(), credentialNames())
+        .as((id, origin, hlc, name) -> new CredentialDelete(id, origin, hlc, name));
+  }
+
+  private static Arbitrary<String> credentialNames() {
+    return Arbitraries.strings().withChars(ALNUM + "._-").ofMinLength(1).ofMaxLength(20);
   }
 
   /** The common fields of an event, generated together. */

@@ -212,6 +212,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     upstreamUri = target.uri();
     HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, current.method(), target.uri(), current.headers().copy());
     head.headers().remove(INTERNAL_HEADER);
+    // The region names its token endpoint after the host the client reached: the front door's, not its own.
+    String clientHost = current.headers().get(HttpHeaderNames.HOST);
+    head.headers().remove("X-Forwarded-Host");
+    if (clientHost != null) head.headers().set("X-Forwarded-Host", clientHost);
     head.headers().set(HttpHeaderNames.HOST, target.address().getHostString() + ":" + target.address().getPort());
     InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
     if (client != null) head.headers().add("X-Forwarded-For", client.getAddress().getHostAddress());

@@ -40,7 +40,7 @@ import org.awaitility.core.TerminalFailureException;
 public final class AgentProcess {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
   /** The fleet key of every agent a test starts ({@code MERIDIAN_FLEET_KEY}), so fleet members accept each other's events. */
-  public static final String TEST_FLEET_KEY = "meridian-integration-tests-fleet-key";
+  public static final String TEST_FLEET_KEY = TestCredentials.FLEET_KEY_HEX;
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
   private static final boolean BASELINE = "distribution".equals(System.getProperty("it.registry"));
@@ -199,7 +199,7 @@ public final class AgentProcess {
       ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-      builder.environment().put("MERIDIAN_FLEET_KEY", TEST_FLEET_KEY); // every agent of a test is one fleet
+      builder.environment().putAll(TestCredentials.environment()); // every region of a test fleet: one admin, one fleet key
       process = builder.start();
       LIVE.add(process);
     } catch (IOException e) {

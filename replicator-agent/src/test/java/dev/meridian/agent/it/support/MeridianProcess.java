@@ -52,9 +52,10 @@ public final class MeridianProcess {
     try {
       Files.createDirectories(logFile.getParent());
       Files.writeString(logFile, String.join(" ", command) + "\n");
-      Process process = new ProcessBuilder(command)
-          .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      builder.environment().putAll(TestCredentials.environment()); // the test fleet's admin and fleet key
+      Process process = builder.start();
       LIVE.add(process);
       var child = new MeridianProcess(process, logFile);
       Thread reader = new Thread(child::readStdout, "meridian-child-stdout-" + process.pid());

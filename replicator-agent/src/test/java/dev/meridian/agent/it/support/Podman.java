@@ -42,13 +42,33 @@ public final class Podman implements AutoCloseable {
     Agents.deleteRecursively(runroot);
   }
 
+  /** Pulls with the test admin's credentials. */
   public void pull(String image) {
-    run("pull", "--tls-verify=false", "--quiet", image);
+    run("pull", "--tls-verify=false", "--quiet", "--creds", TestCredentials.creds(), image);
   }
 
-  /** Pushes local image {@code image} to {@code destination} (a {@code docker://} ref) as an OCI manifest. */
+  /** Pushes local image {@code image} to {@code destination} (a {@code docker://} ref) as an OCI manifest, as the test admin. */
   public void push(String image, String destination) {
-    run("push", "--tls-verify=false", "--format", "oci", image, destination);
+    run("push", "--tls-verify=false", "--format", "oci", "--creds", TestCredentials.creds(), image, destination);
+  }
+
+  /** {@code podman login}: later pulls and pushes without {@code --creds} use what it stored (in this store's auth file). */
+  public void login(String registry, String username, String password) {
+    run("login", "--tls-verify=false", "--authfile", authFile().toString(), "--username", username, "--password", password, registry);
+  }
+
+  /** Pulls with the credentials of {@link #login} only. */
+  public CommandLineTool.Result pullAsLoggedIn(String image) {
+    return runAllowingFailure("pull", "--tls-verify=false", "--quiet", "--authfile", authFile().toString(), image);
+  }
+
+  /** Pushes with the credentials of {@link #login} only. */
+  public CommandLineTool.Result pushAsLoggedIn(String image, String destination) {
+    return runAllowingFailure("push", "--tls-verify=false", "--format", "oci", "--authfile", authFile().toString(), image, destination);
+  }
+
+  private Path authFile() {
+    return storage.resolve("auth.json");
   }
 
   /** {@code podman image inspect}: the first (only) element, with Id, Digest, RootFS.Layers... */
@@ -65,6 +85,14 @@ public final class Podman implements AutoCloseable {
   }
 
   private CommandLineTool.Result run(String... args) {
+    return CommandLineTool.run(TIMEOUT, command(args));
+  }
+
+  private CommandLineTool.Result runAllowingFailure(String... args) {
+    return CommandLineTool.runAllowingFailure(TIMEOUT, command(args));
+  }
+
+  private List<String> command(String... args) {
     var command = new ArrayList<>(List.of(
         "podman",
         "--root", storage.resolve("root").toString(),
@@ -74,6 +102,6 @@ public final class Podman implements AutoCloseable {
         "--cgroup-manager", "cgroupfs",
         "--events-backend", "file"));
     command.addAll(List.of(args));
-    return CommandLineTool.run(TIMEOUT, command);
+    return command;
   }
 }

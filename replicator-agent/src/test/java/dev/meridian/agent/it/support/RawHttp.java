@@ -49,7 +49,13 @@ public final class RawHttp {
     try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(TIMEOUT_MILLIS);
       var out = socket.getOutputStream();
-      out.write((head + "\r\nHost: 127.0.0.1:" + port + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      // The admin's credentials unless the test sends its own (or, with "Authorization: none", none at all); a
+      // request marked Meridian-Internal (what a peer sends) gets the fleet credential, as a peer's has.
+      String lower = head.toLowerCase(Locale.ROOT);
+      String auth = lower.contains("\r\nauthorization:") ? "" : "\r\nAuthorization: "
+          + (lower.contains("\r\nmeridian-internal:") ? TestCredentials.fleetAuthorization() : TestCredentials.authorization());
+      String sent = head.replace("\r\nAuthorization: none", "");
+      out.write((sent + auth + "\r\nHost: 127.0.0.1:" + port + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       out.write(body);
       out.flush();
       if (closeOutput) socket.shutdownOutput();

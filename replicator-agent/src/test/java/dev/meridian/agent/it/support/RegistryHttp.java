@@ -54,7 +54,7 @@ public final class RegistryHttp {
 
   public HttpResponse<byte[]> send(String method, String pathOrLocation, BodyPublisher body, String... headers) {
     var builder = HttpRequest.newBuilder(uri(pathOrLocation)).timeout(Duration.ofMinutes(2)).method(method, body);
-    if (headers.length > 0) builder.headers(headers);
+    withHeaders(builder, headers);
     try {
       return client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
@@ -69,8 +69,27 @@ public final class RegistryHttp {
   public CompletableFuture<HttpResponse<byte[]>> sendAsync(
       String method, String pathOrLocation, BodyPublisher body, String... headers) {
     var builder = HttpRequest.newBuilder(uri(pathOrLocation)).timeout(Duration.ofMinutes(5)).method(method, body);
-    if (headers.length > 0) builder.headers(headers);
+    withHeaders(builder, headers);
     return client.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /**
+   * The headers given, plus the admin's credentials unless they include an Authorization ("none": send none); a
+   * request marked {@code Meridian-Internal} (what a peer sends) gets the fleet credential instead, as a peer's has.
+   */
+  public static void withHeaders(HttpRequest.Builder builder, String... headers) {
+    boolean own = false;
+    boolean internal = false;
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      if (headers[i].equalsIgnoreCase("Meridian-Internal")) internal = true;
+      if (headers[i].equalsIgnoreCase("Authorization")) {
+        own = true;
+        if (!headers[i + 1].equals("none")) builder.header(headers[i], headers[i + 1]);
+      } else {
+        builder.header(headers[i], headers[i + 1]);
+      }
+    }
+    if (!own) builder.header("Authorization", internal ? TestCredentials.fleetAuthorization() : TestCredentials.authorization());
   }
 
   public HttpResponse<byte[]> get(String path, String... headers) {

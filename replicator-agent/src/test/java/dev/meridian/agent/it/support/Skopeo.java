@@ -22,10 +22,26 @@ public final class Skopeo {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
   private final String registry;
+  private final String creds;
 
-  /** @param registry {@code host:port} of the registry under test */
+  /** @param registry {@code host:port} of the registry under test, logged in as the test admin */
   public Skopeo(String registry) {
+    this(registry, TestCredentials.creds());
+  }
+
+  /** @param creds {@code user:password} sent to docker:// registries, or null for none (anonymous) */
+  public Skopeo(String registry, String creds) {
     this.registry = registry;
+    this.creds = creds;
+  }
+
+  /** The same registry with other credentials ({@code user:password}, or null for none). */
+  public Skopeo withCreds(String userAndPassword) {
+    return new Skopeo(registry, userAndPassword);
+  }
+
+  private List<String> credsFor(String option, String ref) {
+    return creds != null && ref.startsWith("docker://") ? List.of(option, creds) : List.of();
   }
 
   /** {@code docker://HOST:PORT/repositoryAndReference}, e.g. {@code ref("app:v1")} or {@code ref("app@sha256:…")}. */
@@ -43,6 +59,8 @@ public final class Skopeo {
         "skopeo", "--insecure-policy", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
         "--preserve-digests", "--retry-times", "0"));
     if (all) command.add("--all");
+    command.addAll(credsFor("--src-creds", source));
+    command.addAll(credsFor("--dest-creds", destination));
     command.add(source);
     command.add(destination);
     CommandLineTool.run(TIMEOUT, command);
@@ -51,30 +69,34 @@ public final class Skopeo {
   /** The manifest or index exactly as the registry serves it. */
   public byte[] inspectRaw(String ref) {
     String out = CommandLineTool.run(TIMEOUT,
-        List.of("skopeo", "--insecure-policy", "inspect", "--raw", "--tls-verify=false", "--retry-times", "0", ref))
-        .stdout();
+        command(List.of("inspect", "--raw", "--tls-verify=false", "--retry-times", "0"), ref)).stdout();
     return out.getBytes(StandardCharsets.UTF_8);
   }
 
   /** {@code skopeo inspect} without {@code --raw}: the parsed summary (Digest, Layers, Architecture...). */
   public JsonNode inspect(String ref) {
-    return parse(CommandLineTool.run(TIMEOUT,
-        List.of("skopeo", "--insecure-policy", "inspect", "--tls-verify=false", "--retry-times", "0", ref)));
+    return parse(CommandLineTool.run(TIMEOUT, command(List.of("inspect", "--tls-verify=false", "--retry-times", "0"), ref)));
   }
 
   public List<String> listTags(String repository) {
     JsonNode tags = parse(CommandLineTool.run(TIMEOUT,
-        List.of("skopeo", "--insecure-policy", "list-tags", "--tls-verify=false", "--retry-times", "0",
-            ref(repository))))
-        .path("Tags");
+        command(List.of("list-tags", "--tls-verify=false", "--retry-times", "0"), ref(repository)))).path("Tags");
     var result = new ArrayList<String>();
     tags.forEach(t -> result.add(t.asText()));
     return result;
   }
 
   public void delete(String ref) {
-    CommandLineTool.run(TIMEOUT,
-        List.of("skopeo", "--insecure-policy", "delete", "--tls-verify=false", "--retry-times", "0", ref));
+    CommandLineTool.run(TIMEOUT, command(List.of("delete", "--tls-verify=false", "--retry-times", "0"), ref));
+  }
+
+  /** {@code skopeo --insecure-policy ARGS [--creds C] REF}. */
+  private List<String> command(List<String> args, String ref) {
+    var command = new ArrayList<String>(List.of("skopeo", "--insecure-policy"));
+    command.addAll(args);
+    command.addAll(credsFor("--creds", ref));
+    command.add(ref);
+    return command;
   }
 
   /** Runs any skopeo command and returns the result without failing, for expected refusals. */

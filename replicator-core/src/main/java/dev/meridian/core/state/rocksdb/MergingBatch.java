@@ -9,6 +9,7 @@ import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.CredentialRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegisterMerge;
 import dev.meridian.core.state.StateWrite;
@@ -57,6 +58,12 @@ final class MergingBatch {
       putBlobLink(w.link());
     } else if (write instanceof StateWrite.PutLock w) {
       putLock(w.lock());
+    } else if (write instanceof StateWrite.PutCredential w) {
+      byte[] key = utf8(w.credential().name());
+      Optional<CredentialRecord> current = get(Family.CREDENTIALS, key).map(v -> StateCodec.decodeCredential(w.credential().name(), v));
+      if (wins(w.credential().stamp(), current, CredentialRecord::stamp)) {
+        put(Family.CREDENTIALS, key, StateCodec.encodeCredential(w.credential()));
+      }
     } else if (write instanceof StateWrite.PutUpload w) {
       put(Family.UPLOADS, utf8(w.session().id().value()), StateCodec.encodeUpload(w.session()));
     } else if (write instanceof StateWrite.DeleteUpload w) {

@@ -8,6 +8,7 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.CredentialRecord;
 import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.OutboxEntry;
@@ -78,6 +79,8 @@ import org.slf4j.LoggerFactory;
  *                                                              copied ahead of any manifest, until claimed or reclaimed
  * locks          repository 0x00 scope                        {"writeEnabled":bool,"deleteEnabled":bool, hlc, origin};
  *                                                              scope: "" (the repository), "tag:NAME", "digest:ALG:HEX"
+ * credentials    name (UTF-8)                                 {"value":text|null,"hlc","origin"}: a user or token of
+ *                                                              access control (its password only as a hash)
  * </pre>
  *
  * <p>Writes are serialized by one lock (merging reads the current register, so two writers must not
@@ -134,6 +137,22 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
       }
       return null;
     });
+  }
+
+  @Override
+  public Optional<CredentialRecord> findCredential(String name) {
+    return rocks.get(Family.CREDENTIALS, StateKeys.utf8(name)).map(v -> StateCodec.decodeCredential(name, v));
+  }
+
+  @Override
+  public List<CredentialRecord> listCredentials() {
+    List<CredentialRecord> credentials = new ArrayList<>();
+    rocks.scan(Family.CREDENTIALS, new byte[0], new byte[0], (key, value) -> {
+      String name = new String(key, java.nio.charset.StandardCharsets.UTF_8);
+      credentials.add(StateCodec.decodeCredential(name, value));
+      return true;
+    });
+    return credentials;
   }
 
   @Override

@@ -16,6 +16,7 @@ import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
 import dev.meridian.core.state.LockRecord;
+import dev.meridian.core.state.CredentialRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.StateStoreException;
 import dev.meridian.core.state.TagRecord;
@@ -42,6 +43,18 @@ final class StateCodec {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private StateCodec() {}
+
+  static byte[] encodeCredential(CredentialRecord credential) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("value", credential.value().orElse(null));
+    putStamp(node, credential.stamp());
+    return bytes(node);
+  }
+
+  static CredentialRecord decodeCredential(String name, byte[] value) {
+    return decode(value, node -> new CredentialRecord(name,
+        node.path("value").isTextual() ? Optional.of(node.get("value").asText()) : Optional.empty(), stamp(node)));
+  }
 
   static byte[] encodeTag(TagRecord tag) {
     ObjectNode node = JSON.createObjectNode();

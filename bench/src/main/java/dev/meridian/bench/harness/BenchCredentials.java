@@ -1,0 +1,35 @@
+package dev.meridian.bench.harness;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * The credentials of every Meridian process the harness starts (authentication is on by default): they get
+ * this admin password and one fleet key through their environment, and every client the harness runs
+ * (skopeo, curl, its own HTTP calls) logs in as {@code admin}. Baseline registries run without auth and
+ * ignore the credentials.
+ */
+public final class BenchCredentials {
+  public static final String USERNAME = "admin";
+  public static final String PASSWORD = "meridian-bench-admin";
+  private static final String FLEET_KEY = "6d6572696469616e2d62656e63682d666c6565742d6b65792d3230323620202020";
+
+  private BenchCredentials() {}
+
+  /** {@code admin:PASSWORD}, for skopeo's {@code --creds} and curl's {@code -u}. */
+  public static String userAndPassword() {
+    return USERNAME + ":" + PASSWORD;
+  }
+
+  /** The {@code Authorization} header value. */
+  public static String authorization() {
+    return "Basic " + Base64.getEncoder().encodeToString(userAndPassword().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** What a Meridian child process needs in its environment. */
+  public static Map<String, String> environment() {
+    return Map.of("MERIDIAN_ADMIN_PASSWORD", PASSWORD, "MERIDIAN_FLEET_KEY", FLEET_KEY,
+        "MERIDIAN_USERNAME", USERNAME, "MERIDIAN_PASSWORD", PASSWORD);
+  }
+}
