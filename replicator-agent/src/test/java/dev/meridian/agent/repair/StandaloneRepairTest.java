@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import dev.meridian.agent.it.support.TestCredentials;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,8 +158,13 @@ class StandaloneRepairTest {
     return HttpRequest.newBuilder(URI.create(agent.url() + path));
   }
 
+  /** Sends as the admin, or as a peer (the fleet credential) when marked {@code Meridian-Internal}. */
   private HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
-    return client.send(request.timeout(Duration.ofSeconds(30)).build(), BodyHandlers.ofByteArray());
+    HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+    String authorization = built.headers().firstValue("Meridian-Internal").isPresent()
+        ? TestCredentials.fleetAuthorization() : TestCredentials.authorization();
+    return client.send(HttpRequest.newBuilder(built, (name, value) -> true).header("Authorization", authorization).build(),
+        BodyHandlers.ofByteArray());
   }
 
   private static JsonNode json(HttpResponse<byte[]> response) throws Exception {
