@@ -197,7 +197,8 @@ class AuthenticationIT {
 
   @Test
   void internalRequestsNeedTheFleetCredential() {
-    var asAdmin = http().get("/v2/team-a/app/tags/list", "Meridian-Internal", "no-read-through");
+    var asAdmin = http().get("/v2/team-a/app/tags/list", "Meridian-Internal", "no-read-through",
+        "Authorization", TestCredentials.authorization());
     assertThat(asAdmin.statusCode()).isEqualTo(403);
     assertThat(RegistryHttp.errorCodes(asAdmin)).containsExactly("DENIED");
     var asFleet = http().get("/v2/team-a/app/tags/list", "Meridian-Internal", "no-read-through",

@@ -8,8 +8,8 @@ import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.embedded.EmbeddedKafkaBroker;
 import dev.meridian.agent.it.support.Agents;
 import dev.meridian.agent.it.support.FreePort;
+import dev.meridian.agent.it.support.TestCredentials;
 import dev.meridian.agent.security.ClientLimits;
-import dev.meridian.agent.security.FleetKey;
 import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
@@ -64,7 +64,7 @@ class ThrottledPeersIT {
         new Region(new RegionId("a"), URI.create("http://127.0.0.1:" + portA), true, RegionMode.READ_WRITE),
         new Region(new RegionId("b"), URI.create("http://127.0.0.1:" + portB), true, RegionMode.READ_WRITE)));
     SecurityConfig security = SecurityConfig.defaults().withLimits(ClientLimits.defaults().withRate(1, 2))
-        .withFleetKey(FleetKey.random());
+        .withFleetKey(TestCredentials.FLEET_KEY);
     TransferConfig transfers = TransferConfig.builder()
         .retryAttempts(2)
         .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
@@ -133,7 +133,8 @@ class ThrottledPeersIT {
   private HttpResponse<byte[]> untilAdmitted(RegionAgent region, HttpRequest.Builder request) {
     AtomicReference<HttpResponse<byte[]>> answer = new AtomicReference<>();
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(350)).until(() -> {
-      answer.set(client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+      answer.set(client.send(request.timeout(Duration.ofSeconds(30)).header("Authorization", TestCredentials.authorization()).build(),
+          HttpResponse.BodyHandlers.ofByteArray()));
       return answer.get().statusCode() != 429;
     });
     return answer.get();

@@ -16,8 +16,8 @@ import dev.meridian.agent.it.support.OciLayoutWriter;
 import dev.meridian.agent.it.support.Platform;
 import dev.meridian.agent.it.support.Skopeo;
 import dev.meridian.agent.it.support.TestCertificates;
+import dev.meridian.agent.it.support.TestCredentials;
 import dev.meridian.agent.it.support.WrittenImage;
-import dev.meridian.agent.security.FleetKey;
 import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.security.TlsFiles;
 import dev.meridian.agent.security.TrustedCertificates;
@@ -70,7 +70,7 @@ class TlsIT {
     SecurityConfig security = SecurityConfig.defaults()
         .withTls(new TlsFiles(certificates.serverCertificate(), certificates.serverKey()))
         .withTrustedCa(certificates.caCertificate())
-        .withFleetKey(FleetKey.random());
+        .withFleetKey(TestCredentials.FLEET_KEY);
     TransferConfig transfers = TransferConfig.builder().scanInterval(Duration.ofSeconds(1)).build();
     for (Region region : fleet.regions()) {
       agents.add(RegionAgent.start(new AgentConfig(region.id(), AgentConfig.DEFAULT_BIND, region.url().getPort(),
@@ -90,7 +90,7 @@ class TlsIT {
   void aClientTrustingTheCaGetsTheApiOverHttps() throws Exception {
     RegionAgent a = agents.get(0);
     assertThat(a.url()).startsWith("https://");
-    var response = trusting.send(HttpRequest.newBuilder(URI.create(a.url() + "/v2/")).build(), HttpResponse.BodyHandlers.ofString());
+    var response = trusting.send(HttpRequest.newBuilder(URI.create(a.url() + "/v2/")).header("Authorization", TestCredentials.authorization()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Docker-Distribution-API-Version")).contains("registry/2.0");
   }
@@ -119,7 +119,7 @@ class TlsIT {
     String certDir = certificates.caDir().toString();
     var skopeo = new Skopeo("127.0.0.1:" + a);
 
-    skopeo.tryRun("copy", "--dest-tls-verify=true", "--dest-cert-dir", certDir, "--preserve-digests", "--retry-times", "0",
+    skopeo.tryRun("copy", "--dest-tls-verify=true", "--dest-cert-dir", certDir, "--dest-creds", TestCredentials.creds(), "--preserve-digests", "--retry-times", "0",
         Skopeo.oci(layout.root(), "v1"), "docker://127.0.0.1:" + a + "/tls/app:v1").requireSuccess();
 
     // b learns the push from the log and copies the blobs from a over https (transfers trust the CA bundle).
@@ -127,22 +127,23 @@ class TlsIT {
     URI manifestOnB = URI.create(agents.get(1).url() + "/v2/tls/app/manifests/v1");
     await("b serves the image").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
         assertThat(trusting.send(HttpRequest.newBuilder(manifestOnB).header("Accept", "application/vnd.oci.image.manifest.v1+json")
-            .build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200));
+            .header("Authorization", TestCredentials.authorization()).build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200));
     Path pulled = RUN_DIR.resolve("pulled");
     Agents.deleteRecursively(pulled);
-    skopeo.tryRun("copy", "--src-tls-verify=true", "--src-cert-dir", certDir, "--retry-times", "0",
+    skopeo.tryRun("copy", "--src-tls-verify=true", "--src-cert-dir", certDir, "--src-creds", TestCredentials.creds(), "--retry-times", "0",
         "docker://127.0.0.1:" + b + "/tls/app:v1", "oci:" + pulled + ":v1").requireSuccess();
-    String inspected = skopeo.tryRun("inspect", "--tls-verify=true", "--cert-dir", certDir, "--raw",
+    String inspected = skopeo.tryRun("inspect", "--tls-verify=true", "--cert-dir", certDir, "--creds", TestCredentials.creds(), "--raw",
         "docker://127.0.0.1:" + b + "/tls/app:v1").requireSuccess().stdout();
     assertThat(Digest.sha256Of(inspected.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(image.manifestDigest());
 
-    var refused = skopeo.tryRun("inspect", "--tls-verify=true", "--retry-times", "0", "docker://127.0.0.1:" + b + "/tls/app:v1");
+    var refused = skopeo.tryRun("inspect", "--tls-verify=true", "--creds", TestCredentials.creds(), "--retry-times", "0", "docker://127.0.0.1:" + b + "/tls/app:v1");
     assertThat(refused.exitCode()).as("without the CA skopeo must refuse the certificate").isNotZero();
   }
 
   @Test
   void theAdminFanOutReachesTheOtherRegionOverHttps() throws Exception {
-    var response = trusting.send(HttpRequest.newBuilder(URI.create(agents.get(0).url() + "/admin/v1/regions")).build(),
+    var response = trusting.send(HttpRequest.newBuilder(URI.create(agents.get(0).url() + "/admin/v1/regions"))
+        .header("Authorization", TestCredentials.authorization()).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode regions = JSON.readTree(response.body());

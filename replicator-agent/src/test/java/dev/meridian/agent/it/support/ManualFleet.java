@@ -43,7 +43,7 @@ public final class ManualFleet implements AutoCloseable {
   private final Map<Link, LinkProxy> links = new LinkedHashMap<>();
   private EmbeddedKafkaBroker broker;
   /** Every region of the fleet signs and checks its events with this key. */
-  private final FleetKey key = FleetKey.random();
+  private final FleetKey key = TestCredentials.FLEET_KEY; // the one test clients sign as peers with
 
   private ManualFleet(Path dir, EmbeddedKafkaBroker.Settings brokerSettings) {
     this.dir = dir;
