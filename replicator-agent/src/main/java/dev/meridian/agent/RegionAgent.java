@@ -140,7 +140,7 @@ public final class RegionAgent implements AutoCloseable {
       usage = new StorageUsage(opened, config.lifecycle().quota());
       this.service = new RegistryService(blobs, served, hlc, config.region(), clock, guard, () -> topology
           .flatMap(t -> t.replica(config.region())).map(r -> r.region().mode() != RegionMode.READ_ONLY).orElse(true),
-          admitted, usage::admit);
+          admitted, usage::admit, usage::admitUpload);
       collector = new GarbageCollector(opened, blobs, guard, service::expireUpload, config.lifecycle().gc(),
           m -> !config.lifecycle().softDelete().isZero() && m.deletedSince(clock.instant().minus(config.lifecycle().softDelete())),
           clock, metrics.gcListener());

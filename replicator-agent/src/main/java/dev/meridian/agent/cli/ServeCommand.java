@@ -155,6 +155,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--namespace-quota", description = "NAMESPACE=SIZE: storage quota of one namespace (repeatable).")
   java.util.List<String> namespaceQuotas = new java.util.ArrayList<>();
 
+  @Option(names = "--repository-quota", description = "REPOSITORY=SIZE: storage quota of each repository matching a name "
+      + "or glob (team-a/* one level, team-a/** any depth), bounding uploads and pushes (repeatable; the first match wins).")
+  java.util.List<String> repositoryQuotas = new java.util.ArrayList<>();
+
   @Option(names = "--anonymous-pull", paramLabel = "PATTERN",
       description = "Let anyone pull repositories matching PATTERN without credentials (team-a/* one level, team-a/** any depth, ** all). Repeatable; default: nowhere.")
   java.util.List<String> anonymousPull = new java.util.ArrayList<>();
@@ -224,7 +228,8 @@ public final class ServeCommand implements Callable<Integer> {
       java.util.Map<String, Long> namespaces = new java.util.HashMap<>();
       namespaceQuotas.stream().map(QuotaPolicy::parseNamespace).forEach(e -> namespaces.put(e.getKey(), e.getValue()));
       config = config.withLifecycle(config.lifecycle().withQuota(
-          new QuotaPolicy(java.util.Optional.ofNullable(quota).map(QuotaPolicy::parseSize), namespaces)));
+          new QuotaPolicy(java.util.Optional.ofNullable(quota).map(QuotaPolicy::parseSize), namespaces,
+              repositoryQuotas.stream().map(QuotaPolicy::parseRepository).toList())));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

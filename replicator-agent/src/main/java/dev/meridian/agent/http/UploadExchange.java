@@ -89,11 +89,12 @@ final class UploadExchange implements Exchange {
       start = OptionalLong.of(range.first());
       announced = range.length();
     }
+    long adds = Math.max(0, Call.contentLength(call.request));
     if (kind == Kind.MONOLITHIC) {
       UploadStatus fresh = service.startUpload(repository);
-      writer = service.beginWrite(repository, fresh.id().value(), OptionalLong.of(0));
+      writer = service.beginWrite(repository, fresh.id().value(), OptionalLong.of(0), adds);
     } else {
-      writer = service.beginWrite(repository, call.match.requireParameter(), start);
+      writer = service.beginWrite(repository, call.match.requireParameter(), start, adds);
     }
   }
 

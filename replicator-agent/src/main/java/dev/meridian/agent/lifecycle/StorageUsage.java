@@ -15,20 +15,22 @@ import java.util.Optional;
 
 /**
  * Storage usage by the registers, and quota admission of pushes. Usage counts each distinct blob and manifest
- * once that a present manifest references: for the registry, and per namespace (a blob shared by two namespaces
- * counts in both). From the replicated registers, so every region computes the same usage.
+ * once that a present manifest references: for the registry, per namespace and per repository (a blob shared by
+ * two namespaces or repositories counts in both). From the replicated registers, so every region computes the
+ * same usage. A repository quota also bounds blob uploads ({@link #admitUpload}).
  *
  * <p>The scan is cached and refreshed every few seconds (and after each admitted push the push's bytes are
  * added), so pushes racing within one refresh may together pass a quota by their own size: a quota is a bound
  * on growth, not a transaction.
  */
 public final class StorageUsage {
-  /** Usage at one moment: bytes per digest for the registry and per namespace. */
-  private record Snapshot(Map<Digest, Long> registry, Map<String, Map<Digest, Long>> namespaces) {}
+  /** Usage at one moment: bytes per digest for the registry, per namespace and per repository. */
+  private record Snapshot(Map<Digest, Long> registry, Map<String, Map<Digest, Long>> namespaces,
+      Map<String, Map<Digest, Long>> repositories) {}
 
   private final RegistryState state;
   private final QuotaPolicy policy;
-  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
 
   private final java.util.concurrent.ScheduledExecutorService timer =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -63,17 +65,21 @@ public final class StorageUsage {
   public synchronized void refresh() {
     Map<Digest, Long> registry = new HashMap<>();
     Map<String, Map<Digest, Long>> namespaces = new HashMap<>();
+    Map<String, Map<Digest, Long>> repositories = new HashMap<>();
     state.forEachManifest(m -> {
       if (!m.present()) return;
       Map<Digest, Long> ns = namespaces.computeIfAbsent(QuotaPolicy.namespaceOf(m.repository().value()), k -> new HashMap<>());
+      Map<Digest, Long> repo = repositories.computeIfAbsent(m.repository().value(), k -> new HashMap<>());
       registry.put(m.digest(), m.size());
       ns.put(m.digest(), m.size());
+      repo.put(m.digest(), m.size());
       for (Descriptor d : m.references()) {
         registry.put(d.digest(), d.size());
         ns.put(d.digest(), d.size());
+        repo.put(d.digest(), d.size());
       }
     });
-    snapshot = new Snapshot(registry, namespaces);
+    snapshot = new Snapshot(registry, namespaces, repositories);
   }
 
   public long registryBytes() {
@@ -82,6 +88,10 @@ public final class StorageUsage {
 
   public long namespaceBytes(String namespace) {
     return sum(snapshot.namespaces().getOrDefault(namespace, Map.of()));
+  }
+
+  public long repositoryBytes(String repository) {
+    return sum(snapshot.repositories().getOrDefault(repository, Map.of()));
   }
 
   public QuotaPolicy policy() {
@@ -93,26 +103,48 @@ public final class StorageUsage {
    * refuses it with {@code DENIED} (403) naming the quota, its usage and what the push would add.
    */
   public synchronized void admit(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {
-    if (policy.registryBytes().isEmpty() && policy.namespaceBytes().isEmpty()) return;
+    if (policy.unlimited()) return;
     Snapshot now = snapshot;
     String namespace = QuotaPolicy.namespaceOf(repository.value());
     Map<Digest, Long> ns = now.namespaces().getOrDefault(namespace, Map.of());
-    long addsToRegistry = added(now.registry(), digest, size, references);
-    long addsToNamespace = added(ns, digest, size, references);
-    check("registry", policy.registryBytes(), sum(now.registry()), addsToRegistry);
-    check("namespace " + namespace, Optional.ofNullable(policy.namespaceBytes().get(namespace)), sum(ns), addsToNamespace);
+    Map<Digest, Long> repo = now.repositories().getOrDefault(repository.value(), Map.of());
+    check("registry", policy.registryBytes(), sum(now.registry()), added(now.registry(), digest, size, references));
+    check("namespace " + namespace, Optional.ofNullable(policy.namespaceBytes().get(namespace)), sum(ns),
+        added(ns, digest, size, references));
+    check("repository " + repository, policy.repositoryQuota(repository.value()), sum(repo), added(repo, digest, size, references));
     // Count the push at once, so the next one before a refresh sees it.
-    Map<Digest, Long> registry = new HashMap<>(now.registry());
     Map<String, Map<Digest, Long>> namespaces = new HashMap<>(now.namespaces());
-    Map<Digest, Long> grown = new HashMap<>(ns);
-    registry.put(digest, size);
+    Map<String, Map<Digest, Long>> repositories = new HashMap<>(now.repositories());
+    namespaces.put(namespace, grown(ns, digest, size, references));
+    repositories.put(repository.value(), grown(repo, digest, size, references));
+    snapshot = new Snapshot(grown(now.registry(), digest, size, references), namespaces, repositories);
+  }
+
+  /**
+   * Admits an upload into {@code repository} whose session holds {@code held} bytes and whose request adds
+   * {@code adds}, or refuses it with {@code DENIED} (403) naming the repository, its usage and its quota: when
+   * the repository is already at or over its quota, or when its usage plus the session would pass it. Only a
+   * repository quota bounds uploads; registry and namespace quotas are checked when the manifest is pushed.
+   */
+  public void admitUpload(RepositoryName repository, long held, long adds) {
+    Optional<Long> quota = policy.repositoryQuota(repository.value());
+    if (quota.isEmpty()) return;
+    long used = repositoryBytes(repository.value());
+    if (used >= quota.get()) {
+      throw new RegistryException(OciErrorCode.DENIED, "storage quota of the repository " + repository + " reached: "
+          + used + " bytes used of " + quota.get() + "; delete images of it to make room", repository.value(), 403);
+    }
+    if (used + held + adds > quota.get()) {
+      throw new RegistryException(OciErrorCode.DENIED, "storage quota of the repository " + repository + " exceeded: "
+          + used + " bytes used of " + quota.get() + ", this upload would hold " + (held + adds), repository.value(), 403);
+    }
+  }
+
+  private static Map<Digest, Long> grown(Map<Digest, Long> counted, Digest digest, long size, List<Descriptor> references) {
+    Map<Digest, Long> grown = new HashMap<>(counted);
     grown.put(digest, size);
-    references.forEach(d -> {
-      registry.put(d.digest(), d.size());
-      grown.put(d.digest(), d.size());
-    });
-    namespaces.put(namespace, grown);
-    snapshot = new Snapshot(registry, namespaces);
+    references.forEach(d -> grown.put(d.digest(), d.size()));
+    return grown;
   }
 
   private static long added(Map<Digest, Long> counted, Digest digest, long size, List<Descriptor> references) {

@@ -57,6 +57,7 @@ public final class RegistryService {
   private final ContentGuard guard;
   private final Locks locks;
   private final Clock clock;
+  private final UploadAdmission uploadAdmission;
 
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock) {
     this(blobs, state, hlc, region, clock, new ContentGuard());
@@ -96,6 +97,14 @@ public final class RegistryService {
   /** With both the topology filter and the admission of manifest pushes. */
   public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard,
       BooleanSupplier writable, Predicate<RepositoryName> admitted, ManifestAdmission admission) {
+    this(blobs, state, hlc, region, clock, guard, writable, admitted, admission, UploadAdmission.ALL);
+  }
+
+  /** With the topology filter, the admission of manifest pushes and that of blob uploads (quotas). */
+  public RegistryService(BlobStore blobs, RegistryState state, Hlc hlc, RegionId region, Clock clock, ContentGuard guard,
+      BooleanSupplier writable, Predicate<RepositoryName> admitted, ManifestAdmission admission,
+      UploadAdmission uploadAdmission) {
+    this.uploadAdmission = requireNonNull(uploadAdmission, "uploadAdmission");
     this.admitted = requireNonNull(admitted, "admitted");
     this.writable = requireNonNull(writable, "writable");
     this.blobs = requireNonNull(blobs, "blobs");
@@ -144,6 +153,7 @@ public final class RegistryService {
   public UploadStatus startUpload(RepositoryName repository) {
     requireWritable(repository);
     locks.requireRepositoryWritable(repository);
+    uploadAdmission.admit(repository, 0, 0);
     return uploads.start(repository);
   }
 
@@ -151,6 +161,7 @@ public final class RegistryService {
   public MountOutcome mount(RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
     requireWritable(repository);
     locks.requireRepositoryWritable(repository);
+    uploadAdmission.admit(repository, 0, 0);
     if (from.isPresent()) {
       // Claimed from the presence check to the link, as a manifest push is: garbage collection keeps it.
       Optional<BlobInfo> mounted = guard.claiming(List.of(digest), () -> {
@@ -172,7 +183,16 @@ public final class RegistryService {
    * that does not continue where the session stands is refused with {@link UploadRangeException}.
    */
   public UploadWriter beginWrite(RepositoryName repository, String uploadId, OptionalLong expectedOffset) {
+    return beginWrite(repository, uploadId, expectedOffset, 0);
+  }
+
+  /**
+   * As above, for a request announcing {@code adds} bytes (0 when unknown): the upload admission is asked
+   * first, with what the session holds, so a refused chunk leaves the session untouched and resumable.
+   */
+  public UploadWriter beginWrite(RepositoryName repository, String uploadId, OptionalLong expectedOffset, long adds) {
     requireWritable(repository);
+    uploadAdmission.admit(repository, uploads.status(repository, uploadId).offset(), Math.max(0, adds));
     return uploads.beginWrite(repository, uploadId, expectedOffset);
   }
 

@@ -10,6 +10,7 @@ import dev.meridian.agent.RegionAgent;
 import dev.meridian.agent.admin.AdminConfig;
 import dev.meridian.agent.embedded.LocalFleet;
 import dev.meridian.agent.it.support.Agents;
+import dev.meridian.agent.it.support.CliRun;
 import dev.meridian.agent.it.support.Convergence;
 import dev.meridian.agent.it.support.FreePort;
 import dev.meridian.agent.it.support.LayerSpec;
@@ -110,12 +111,7 @@ class FleetSeedingIT {
       assertThat(region.resolve(MULTI, "latest")).as("%s multi", region).contains(multi.digest());
     });
 
-    // The log forgets: a region replaying it from the start would learn none of the above.
-    Map<Integer, Long> earliest;
-    try (KafkaTopics topics = new KafkaTopics(fleet.kafkaBootstrap())) {
-      earliest = topics.deleteRecordsUpToEnd(KafkaTopics.EVENTS, Duration.ofSeconds(30));
-    }
-    assertThat(earliest.values().stream().mapToLong(Long::longValue).sum()).as("records deleted").isPositive();
+    forgetOldEvents();
 
     joiner = RegionAgent.start(joinerConfig());
     RegionClient d = RegionClient.of(joiner);
@@ -176,9 +172,99 @@ class FleetSeedingIT {
   }
 
   /**
-   * Region d: a member of the fleet plus itself, on an empty data directory, sampling its status often and
-   * fetching one image at a time (so its creation lasts several samples even on a fast machine).
+   * The documented way in for a fleet whose log forgot (README "Joining"): {@code serve --kafka} with no fleet file,
+   * then {@code replication create}. The region waits outside the fleet, then seeds from a peer as its bootstrap,
+   * is {@code creating} with its progress, then {@code ready}, and every image pushed before it joined can be pulled
+   * from it as soon as {@code meridian wait} says it is complete there.
    */
+  @Test
+  void aRegionServedWithOnlyTheLogAndCreatedFromTheCliSeedsFromAPeerAndServesEveryOlderImage() throws Exception {
+    RegionClient a = RegionClient.of(fleet.agents().get(0));
+    RegionClient b = RegionClient.of(fleet.agents().get(1));
+    RegionClient c = RegionClient.of(fleet.agents().get(2));
+    var layout = new OciLayoutWriter(RUN_DIR.resolve("source"));
+    LayerSpec shared = LayerSpec.plain(811, 8 << 20);
+    WrittenImage v1 = layout.image("v1", Platform.LINUX_AMD64, List.of(shared, LayerSpec.plain(812, 6 << 20)));
+    WrittenImage v2 = layout.image("v2", Platform.LINUX_AMD64, List.of(shared, LayerSpec.plain(813, 6 << 20)));
+    WrittenImage small = layout.image("small", Platform.LINUX_AMD64, List.of(LayerSpec.gzip(814, 20_000)));
+    push(layout, "v1", a, REPO + ":v1");
+    push(layout, "v2", b, REPO + ":v2");
+    push(layout, "small", c, "seed/small:latest");
+    CONVERGENCE.awaitEvery(List.of(a, b, c), region -> {
+      assertThat(region.resolve(REPO, "v1")).contains(v1.manifestDigest());
+      assertThat(region.resolve(REPO, "v2")).contains(v2.manifestDigest());
+      assertThat(region.resolve("seed/small", "latest")).contains(small.manifestDigest());
+    });
+    forgetOldEvents();
+
+    int port = FreePort.pick();
+    Path data = RUN_DIR.resolve("d");
+    joiner = RegionAgent.start(slowCreation(AgentConfig.joining(new RegionId("d"), AgentConfig.DEFAULT_BIND, port, data,
+        fleet.kafkaBootstrap())));
+    RegionClient d = RegionClient.of(joiner);
+    await("d waits outside the fleet").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      JsonNode status = status(d);
+      assertThat(status.path("state").asText()).isEqualTo("creating");
+      assertThat(status.path("reason").asText()).contains("replication create");
+    });
+    assertThat(d.http().get("/readyz").statusCode()).isEqualTo(503);
+
+    CliRun created = CliRun.of("replication", "create", "--region", "d", "--url", joiner.url(), "--registry", fleet.agents().get(0).url());
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    // The write barrier, asked at once: it answers once d holds every image completely.
+    List<CompletableFuture<CliRun>> waits = new ArrayList<>();
+    for (String image : List.of(REPO + ":v1", REPO + ":v2", "seed/small:latest")) {
+      waits.add(CompletableFuture.supplyAsync(() -> CliRun.of("wait", image, "--registry", fleet.agents().get(0).url(),
+          "--regions", "d", "--timeout", "120s", "--interval", "100ms")));
+    }
+
+    List<JsonNode> samples = new CopyOnWriteArrayList<>();
+    await("d is ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10)).until(() -> {
+      JsonNode status = status(d);
+      samples.add(status);
+      return status.path("state").asText().equals("ready");
+    });
+    assertThat(samples).as("samples while seeding and fetching, of %s", samples.size()).anySatisfy(s -> {
+      assertThat(s.path("state").asText()).isEqualTo("creating");
+      assertThat(s.path("manifestsRemaining").asLong()).isPositive();
+      assertThat(s.path("bytesRemaining").asLong()).isPositive();
+    });
+
+    for (CompletableFuture<CliRun> wait : waits) {
+      CliRun done = wait.get();
+      assertThat(done.exitCode()).as(done.out() + done.err()).isZero();
+    }
+    Path pulled = RUN_DIR.resolve("pulled");
+    d.skopeo().copy(d.ref(REPO + ":v1"), Skopeo.oci(pulled, "v1"), false);
+    d.skopeo().copy(d.ref(REPO + ":v2"), Skopeo.oci(pulled, "v2"), false);
+    d.skopeo().copy(d.ref("seed/small:latest"), Skopeo.oci(pulled, "small"), false);
+    OciLayout got = new OciLayout(pulled);
+    assertThat(got.digestOf("v1")).isEqualTo(v1.manifestDigest());
+    assertThat(got.digestOf("v2")).isEqualTo(v2.manifestDigest());
+    assertThat(got.digestOf("small")).isEqualTo(small.manifestDigest());
+    assertThat(got.claimedToActualDigests()).allSatisfy((claimed, actual) -> assertThat(actual).isEqualTo(claimed));
+    // From its own disk: the images came with the seed, not by reading through at the pull.
+    assertThat(catalog(d)).isEqualTo(catalog(a));
+    for (String repo : catalog(a)) {
+      for (String tag : tags(a, repo)) {
+        Digest served = localManifest(d, repo, tag).orElseThrow(() -> new AssertionError(repo + ":" + tag + " not local"));
+        for (Digest blob : RegionClient.references(d.manifest(repo, served.toString()).orElseThrow())) {
+          assertThat(localManifestOrBlob(d, repo, blob)).as("%s %s", repo, blob).isTrue();
+        }
+      }
+    }
+  }
+
+  /** The log forgets: a region replaying it from the start would learn nothing written so far. */
+  private void forgetOldEvents() {
+    Map<Integer, Long> earliest;
+    try (KafkaTopics topics = new KafkaTopics(fleet.kafkaBootstrap())) {
+      earliest = topics.deleteRecordsUpToEnd(KafkaTopics.EVENTS, Duration.ofSeconds(30));
+    }
+    assertThat(earliest.values().stream().mapToLong(Long::longValue).sum()).as("records deleted").isPositive();
+  }
+
+  /** Region d: a member of the fleet plus itself, on an empty data directory. */
   private AgentConfig joinerConfig() throws IOException {
     List<Region> regions = new ArrayList<>(fleet.topology().regions());
     int port = FreePort.pick();
@@ -187,7 +273,15 @@ class FleetSeedingIT {
         fleet.topology().topicReplicationFactor(), regions);
     Path data = RUN_DIR.resolve("d");
     Files.createDirectories(data);
-    return new AgentConfig(new RegionId("d"), AgentConfig.DEFAULT_BIND, port, data, Optional.of(withD),
+    return slowCreation(AgentConfig.member(new RegionId("d"), AgentConfig.DEFAULT_BIND, port, data, withD));
+  }
+
+  /**
+   * {@code config} sampling its status often and fetching one image at a time, so its creation lasts several
+   * samples even on a fast machine.
+   */
+  private static AgentConfig slowCreation(AgentConfig config) {
+    return new AgentConfig(config.region(), config.bindAddress(), config.port(), config.dataDir(), config.fleet(),
         TransferConfig.builder().maxConcurrent(1).build(),
         new AdminConfig(AdminConfig.DEFAULT_STALL_THRESHOLD, Duration.ofSeconds(2), Duration.ofMillis(20)));
   }

@@ -44,8 +44,28 @@ class QuotaTest {
     blobs = new FileSystemBlobStore(dir.resolve("blobs"));
     usage = new StorageUsage(state, policy);
     service = new RegistryService(blobs, state, new Hlc(Clock.systemUTC()), new RegionId("eastus"), Clock.systemUTC(),
-        new ContentGuard(), () -> true, usage::admit);
+        new ContentGuard(), () -> true, repository -> true, usage::admit, usage::admitUpload);
     usage.refresh();
+  }
+
+  /** The same registers under another policy, as after a restart with other quotas. */
+  private void reopen(QuotaPolicy policy) {
+    usage = new StorageUsage(state, policy);
+    service = new RegistryService(blobs, state, new Hlc(Clock.systemUTC()), new RegionId("eastus"), Clock.systemUTC(),
+        new ContentGuard(), () -> true, repository -> true, usage::admit, usage::admitUpload);
+    usage.refresh();
+  }
+
+  private static QuotaPolicy repositoryQuotas(String... rules) {
+    return new QuotaPolicy(Optional.empty(), Map.of(), java.util.Arrays.stream(rules).map(QuotaPolicy::parseRepository).toList());
+  }
+
+  private static void assertRepositoryRefused(Runnable upload, String repository, String... details) {
+    assertThatThrownBy(upload::run).isInstanceOfSatisfying(RegistryException.class, e -> {
+      assertThat(e.code()).isEqualTo(OciErrorCode.DENIED);
+      assertThat(e.httpStatus()).isEqualTo(403);
+      assertThat(e.getMessage()).contains("storage quota of the repository " + repository).contains(details);
+    });
   }
 
   @AfterEach
@@ -108,5 +128,80 @@ class QuotaTest {
     assertThat(QuotaPolicy.parseSize("500M")).isEqualTo(500L << 20);
     assertThat(QuotaPolicy.parseNamespace("team-a=2G")).isEqualTo(Map.entry("team-a", 2L << 30));
     assertThatThrownBy(() -> QuotaPolicy.parseSize("lots")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void repositoryQuotasParseNamesAndGlobsAndTheFirstMatchingRuleWins() {
+    QuotaPolicy policy = repositoryQuotas("team-a/app=1M", "team-a/*=2G", "team-a/**=3K");
+
+    assertThat(policy.repositoryQuota("team-a/app")).contains(1L << 20);
+    assertThat(policy.repositoryQuota("team-a/web")).contains(2L << 30);
+    assertThat(policy.repositoryQuota("team-a/x/web")).contains(3L << 10);
+    assertThat(policy.repositoryQuota("team-a")).contains(3L << 10);
+    assertThat(policy.repositoryQuota("team-b/app")).isEmpty();
+    assertThat(policy.unlimited()).isFalse();
+    assertThat(QuotaPolicy.UNLIMITED.unlimited()).isTrue();
+    assertThatThrownBy(() -> QuotaPolicy.parseRepository("Team/*=1G")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Team/*=1G").hasMessageContaining("lower case");
+    assertThatThrownBy(() -> QuotaPolicy.parseRepository("team-a")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("REPOSITORY=SIZE");
+    assertThatThrownBy(() -> QuotaPolicy.parseRepository("team-a=lots")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aManifestPushBeyondARepositoryQuotaIsRefusedWhileOtherRepositoriesOfTheGlobHaveTheirOwn() {
+    open(repositoryQuotas("team-a/*=5000"));
+    push("team-a/app", "v1", randomBytes(12, 100), randomBytes(13, 2000));
+    // the upload fits (2000 used + 2500), the manifest would take the repository to about 4600 + 2500
+    byte[] layer = randomBytes(14, 2500);
+    assertRepositoryRefused(() -> push("team-a/app", "v2", randomBytes(15, 100), layer), "team-a/app", "exceeded", "of 5000");
+
+    push("team-a/web", "v1", randomBytes(16, 100), randomBytes(17, 4000));
+    push("team-b/app", "v1", randomBytes(18, 100), randomBytes(19, 40_000));
+    assertThat(usage.repositoryBytes("team-a/web")).isBetween(4100L, 5000L);
+  }
+
+  @Test
+  void aChunkThatWouldPassTheRepositoryQuotaIsRefusedAndTheSessionStaysResumable() {
+    open(repositoryQuotas("team-a/app=5000"));
+    push("team-a/app", "v1", randomBytes(20, 100), randomBytes(21, 2000));
+    long used = usage.repositoryBytes("team-a/app");
+    RepositoryName app = new RepositoryName("team-a/app");
+    byte[] blob = randomBytes(22, 2000);
+    UploadStatus session = service.startUpload(app);
+    UploadWriter first = service.beginWrite(app, session.id().value(), OptionalLong.of(0), 1500);
+    first.append(ByteBuffer.wrap(blob, 0, 1500));
+    service.endChunk(first);
+
+    // 1500 held + 2000 more would pass 5000 with what the repository uses
+    assertRepositoryRefused(() -> service.beginWrite(app, session.id().value(), OptionalLong.of(1500), 2000),
+        "team-a/app", used + " bytes used of 5000", "would hold 3500");
+    String other = service.startUpload(app).id().value();
+    assertRepositoryRefused(() -> service.beginWrite(app, other, OptionalLong.of(0), 5000 - used + 1), "team-a/app", "exceeded");
+    upload(new RepositoryName("team-a/web"), randomBytes(24, 50_000));
+
+    UploadWriter rest = service.beginWrite(app, session.id().value(), OptionalLong.of(1500), 500);
+    rest.append(ByteBuffer.wrap(blob, 1500, 500));
+    assertThat(service.completeUpload(rest, digest(blob)).size()).isEqualTo(2000);
+  }
+
+  @Test
+  void aRepositoryAtItsQuotaRefusesNewUploadsAndMountsUntilImagesAreDeleted() {
+    open(QuotaPolicy.UNLIMITED);
+    byte[] layer = randomBytes(25, 3000);
+    Digest image = push("team-a/app", "v1", randomBytes(26, 100), layer);
+    upload(new RepositoryName("team-b/app"), randomBytes(27, 10));
+    reopen(repositoryQuotas("team-a/app=3000"));
+    RepositoryName app = new RepositoryName("team-a/app");
+    String used = usage.repositoryBytes("team-a/app") + " bytes used of 3000";
+
+    assertRepositoryRefused(() -> service.startUpload(app), "team-a/app", "reached", used);
+    assertRepositoryRefused(() -> service.mount(app, digest(randomBytes(27, 10)), Optional.of(new RepositoryName("team-b/app"))),
+        "team-a/app", "reached", used);
+    assertThat(service.startUpload(new RepositoryName("team-b/app"))).isNotNull();
+
+    service.deleteManifest(app, Reference.parse(image.toString()));
+    usage.refresh();
+    upload(app, randomBytes(28, 2900));
   }
 }
