@@ -99,7 +99,10 @@ final class AccessGuard {
       InetSocketAddress local = (InetSocketAddress) call.ctx.channel().localAddress();
       return local.getHostString() + ":" + local.getPort();
     });
-    return "http://" + authority + Route.TOKEN.template();
+    // The scheme the client used: https on a TLS listener, else what a proxy in front says, else http.
+    String scheme = call.ctx.pipeline().get("tls") != null ? "https"
+        : call.header("X-Forwarded-Proto").filter(p -> p.equals("https") || p.equals("http")).orElse("http");
+    return scheme + "://" + authority + Route.TOKEN.template();
   }
 
   private void record(Call call, String who, int status, String reason) {
