@@ -27,6 +27,11 @@ public final class BenchCredentials {
     return "Basic " + Base64.getEncoder().encodeToString(userAndPassword().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** How the regions the harness starts sign their events: events written straight to the log must be signed so. */
+  public static dev.meridian.core.event.EventSigner eventSigner() {
+    return dev.meridian.core.event.EventSigner.fromFleetSecret(java.util.HexFormat.of().parseHex(FLEET_KEY));
+  }
+
   /** What a Meridian child process needs in its environment. */
   public static Map<String, String> environment() {
     return Map.of("MERIDIAN_ADMIN_PASSWORD", PASSWORD, "MERIDIAN_FLEET_KEY", FLEET_KEY,

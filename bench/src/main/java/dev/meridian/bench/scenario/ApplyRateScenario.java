@@ -100,6 +100,8 @@ public final class ApplyRateScenario implements Scenario {
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     var codec = new EventCodec();
+    // The regions apply only events signed with the fleet's key (anything else is dead-lettered): sign as a peer would.
+    var signer = dev.meridian.bench.harness.BenchCredentials.eventSigner();
     Digest manifestDigest = Digest.sha256Of(manifest);
     var references = List.of(Descriptor.of(MediaType.OCI_CONFIG, image.configDigest(), image.configSize()),
         Descriptor.of(new MediaType(OciLayout.LAYER_TAR), image.layerDigest(), image.layerSize()));
@@ -116,7 +118,11 @@ public final class ApplyRateScenario implements Scenario {
                 manifest.length, references, Optional.empty(), Optional.empty(), Map.of()),
             new TagPut("bench-" + k + "-t", ORIGIN, hlc, repository, new Tag("v1"), manifestDigest));
         for (ReplicationEvent event : events) {
-          producer.send(new ProducerRecord<>(TOPIC, k % PARTITIONS, repository.value(), codec.encode(event)));
+          byte[] value = codec.encode(event);
+          var record = new ProducerRecord<>(TOPIC, k % PARTITIONS, repository.value(), value);
+          record.headers().add(dev.meridian.core.event.EventSigner.HEADER,
+              signer.sign(repository.value(), value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          producer.send(record);
           count++;
         }
       }

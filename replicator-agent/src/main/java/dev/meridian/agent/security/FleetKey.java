@@ -127,7 +127,7 @@ public final class FleetKey {
 
   /** The key replication events are signed with ({@code EventSigner}). */
   public byte[] eventSigningKey() {
-    return derive("meridian/event-signing/v1");
+    return derive(dev.meridian.core.event.EventSigner.KEY_PURPOSE);
   }
 
   /** The key registry tokens are signed with. */

@@ -68,6 +68,17 @@ class FleetKeyTest {
   }
 
   @Test
+  void eventsSignedWithTheDerivedKeyVerifyWithTheSignerAnyToolDerivesFromTheSameSecret() {
+    FleetKey key = FleetKey.generate();
+    byte[] value = "{}".getBytes(StandardCharsets.UTF_8);
+    String signature = new dev.meridian.core.event.EventSigner(key.eventSigningKey()).sign("team/app", value);
+    var fromSecret = dev.meridian.core.event.EventSigner.fromFleetSecret(HexFormat.of().parseHex(key.hex()));
+    assertThat(fromSecret.sign("team/app", value)).isEqualTo(signature);
+    assertThat(dev.meridian.core.event.EventSigner.fromFleetSecret(FleetKey.generate().eventSigningKey()).sign("team/app", value))
+        .isNotEqualTo(signature);
+  }
+
+  @Test
   void itsTextNeverShowsTheSecret() {
     FleetKey key = FleetKey.generate();
     assertThat(key.toString()).doesNotContain(key.hex());

@@ -28,6 +28,23 @@ public final class EventSigner {
 
   private final SecretKeySpec key;
 
+  /** What the signing key is derived for from the fleet key: HMAC-SHA256(fleet key, this). */
+  public static final String KEY_PURPOSE = "meridian/event-signing/v1";
+
+  /**
+   * A signer with the key derived from the fleet's shared secret ({@link #KEY_PURPOSE}), as every region derives it:
+   * the secret itself is never used directly, so one use cannot leak another's key.
+   */
+  public static EventSigner fromFleetSecret(byte[] fleetSecret) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance(ALGORITHM);
+      mac.init(new SecretKeySpec(fleetSecret, ALGORITHM));
+      return new EventSigner(mac.doFinal(KEY_PURPOSE.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
   /** A signer with {@code fleetKey}, at least 16 bytes. */
   public EventSigner(byte[] fleetKey) {
     requireNonNull(fleetKey, "fleetKey");
