@@ -12,6 +12,8 @@ import dev.meridian.agent.drill.FrontDoorRoutingControl;
 import dev.meridian.agent.drill.HttpFleetView;
 import dev.meridian.agent.drill.Pause;
 import dev.meridian.agent.drill.RegistryWorkload;
+import dev.meridian.agent.drill.RoutingControl;
+import dev.meridian.agent.drill.TopologyRoutingControl;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Region;
 import dev.meridian.topology.TopologyLoader;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Map.Entry;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
@@ -31,8 +34,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code meridian drill failover}: takes a region out (cut off from replication through its admin API, drained
- * at the front door), runs client traffic through the front door, brings it back, and reports RPO, client
+ * {@code meridian drill failover}: takes a region out (cut off from replication through its admin API, out of
+ * routing through the replicated topology, or at one front door when the fleet has no topology), runs client traffic through the front door, brings it back, and reports RPO, client
  * errors, time to catch up and convergence. Exit 0 when the drill passed, 1 when it ran and failed or could not
  * run, 2 on bad arguments. The region's process keeps running: this rehearses a partition, not a crash.
  */
@@ -56,9 +59,28 @@ public final class FailoverDrillCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   FleetSource source;
 
-  @Option(names = "--front-door", description = "The global endpoint the workload uses and whose routing is changed "
+  @Option(names = "--front-door", description = "The global endpoint the workload uses "
       + "(default: the first region's port minus one, as `meridian up` lays it out).")
   String frontDoor;
+
+  /** How the drill takes the region out of routing. */
+  enum RoutingVia {
+    auto, topology, front_door;
+
+    static RoutingVia parse(String text) {
+      return switch (text) {
+        case "auto" -> auto;
+        case "topology" -> topology;
+        case "front-door" -> front_door;
+        default -> throw new IllegalArgumentException("--routing-via must be auto, topology or front-door, not '" + text + "'");
+      };
+    }
+  }
+
+  @Option(names = "--routing-via", defaultValue = "auto", description = "topology: PATCH the region's routingEnabled in the "
+      + "replicated topology (every front door and region sees it); front-door: drain it at --front-door only (in its "
+      + "memory); auto (default): topology when the fleet has one, else front-door.")
+  String routingVia;
 
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
@@ -101,9 +123,20 @@ public final class FailoverDrillCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    RoutingVia via;
+    try {
+      via = RoutingVia.parse(routingVia);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    boolean viaTopology = via == RoutingVia.topology || (via == RoutingVia.auto && TopologyRoutingControl.available(urls, timeout));
+    RoutingControl routing = viaTopology ? new TopologyRoutingControl(urls, Optional.of(door), timeout)
+        : new FrontDoorRoutingControl(door, timeout);
+    err.println("drill: routing through " + (viaTopology ? "the replicated topology (PATCH /admin/v1/replications/" + target + ")"
+        : "the front door at " + door + " only"));
     String repository = "meridian-drill/run-" + System.currentTimeMillis();
     FailoverDrill drill = new FailoverDrill(new HttpFleetView(urls, timeout), new AdminApiRegionCut(urls, timeout),
-        new FrontDoorRoutingControl(door, timeout), new RegistryWorkload(door, repository, Duration.ofMillis(100),
+        routing, new RegistryWorkload(door, repository, Duration.ofMillis(100),
             System.nanoTime(), timeout),
         Clock.systemUTC(), Pause.REAL, line -> {
           err.println("drill: " + line);
