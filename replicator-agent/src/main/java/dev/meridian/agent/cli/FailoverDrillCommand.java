@@ -7,6 +7,7 @@ import dev.meridian.agent.drill.AdminApiRegionCut;
 import dev.meridian.agent.drill.DrillReport;
 import dev.meridian.agent.drill.DrillReportFormat;
 import dev.meridian.agent.drill.DrillSettings;
+import dev.meridian.agent.drill.DrillUndo;
 import dev.meridian.agent.drill.FailoverDrill;
 import dev.meridian.agent.drill.FrontDoorRoutingControl;
 import dev.meridian.agent.drill.HttpFleetView;
@@ -135,19 +136,32 @@ public final class FailoverDrillCommand implements Callable<Integer> {
     err.println("drill: routing through " + (viaTopology ? "the replicated topology (PATCH /admin/v1/replications/" + target + ")"
         : "the front door at " + door + " only"));
     String repository = "meridian-drill/run-" + System.currentTimeMillis();
-    FailoverDrill drill = new FailoverDrill(new HttpFleetView(urls, timeout), new AdminApiRegionCut(urls, timeout),
-        routing, new RegistryWorkload(door, repository, Duration.ofMillis(100),
+    DrillUndo undo = new DrillUndo(new AdminApiRegionCut(urls, timeout), routing);
+    FailoverDrill drill = new FailoverDrill(new HttpFleetView(urls, timeout), undo.cut(),
+        undo.routing(), new RegistryWorkload(door, repository, Duration.ofMillis(100),
             System.nanoTime(), timeout),
         Clock.systemUTC(), Pause.REAL, line -> {
           err.println("drill: " + line);
           err.flush();
         });
     DrillReport report;
+    // Ctrl-C or SIGTERM stops the drill without its own failure handling: undo what it did on the way out.
+    Thread onExit = new Thread(() -> undo.undo().forEach(line -> {
+      err.println("meridian drill failover: " + line);
+      err.flush();
+    }), "meridian-drill-undo");
+    Runtime.getRuntime().addShutdownHook(onExit);
     try {
       report = drill.run(settings);
     } catch (IllegalStateException e) {
       err.println("meridian drill failover: " + e.getMessage());
       return 1;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to: it does the undoing
+      }
     }
     if (json) out.println(new String(AdminJson.bytes(DrillReportFormat.json(report)), StandardCharsets.UTF_8));
     else out.print(DrillReportFormat.text(report));

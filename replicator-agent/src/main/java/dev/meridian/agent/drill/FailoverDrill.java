@@ -111,7 +111,13 @@ public final class FailoverDrill {
           divergent.isEmpty(), divergent);
     } catch (RuntimeException | InterruptedException e) {
       boolean interrupted = e instanceof InterruptedException;
-      if (traffic != null) traffic.stop();
+      if (traffic != null) {
+        try {
+          traffic.stop();
+        } catch (RuntimeException again) {
+          e.addSuppressed(again);
+        }
+      }
       if (!reconnected) {
         try {
           cut.reconnect(region);
