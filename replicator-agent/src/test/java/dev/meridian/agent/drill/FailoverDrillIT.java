@@ -124,6 +124,32 @@ class FailoverDrillIT {
     assertThat(servedWithoutReadThrough(east, last.substring(0, colon), last.substring(colon + 1))).isPresent();
   }
 
+  @Test
+  void withRoutingViaTheFrontDoorOnlyThatFrontDoorDrainsTheRegionAndTheTopologyKeepsRoutingToIt() throws Exception {
+    fleet = startFleet();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = MeridianCommand.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    CompletableFuture<Integer> drill = CompletableFuture.supplyAsync(() -> cli.execute("drill", "failover", "--region", "eastus",
+        "--fleet", fleetFile.toString(), "--front-door", fleet.frontDoor().url(), "--routing-via", "front-door", "--json",
+        "--duration", "4s", "--lag-threshold", "2s", "--catch-up-timeout", "60s"));
+
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      assertThat(drill).isNotDone();
+      assertThat(fleet.frontDoor().overrides().drained(EAST)).isTrue();
+    });
+    assertThat(replicationShow(WEST, EAST).path("routingEnabled").asBoolean(false)).as("the topology is not touched").isTrue();
+    int exit = drill.get(2, TimeUnit.MINUTES);
+
+    String context = "stdout:\n" + out + "\nstderr:\n" + err;
+    assertThat(exit).as(context).isZero();
+    assertThat(err.toString()).contains("drill: routing through the front door at " + fleet.frontDoor().url() + " only");
+    assertThat(AdminJson.parse(out.toString().getBytes(StandardCharsets.UTF_8)).path("routingRestored").asBoolean()).isTrue();
+    assertThat(fleet.frontDoor().overrides().drained(EAST)).isFalse();
+  }
+
   private LocalFleet startFleet() throws InterruptedException {
     IllegalStateException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
