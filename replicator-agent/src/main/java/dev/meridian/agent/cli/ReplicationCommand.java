@@ -27,11 +27,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code meridian replication}: the fleet's regions, managed the way {@code az acr replication} manages an
  * Azure registry's. Each command asks one region's admin API ({@code /admin/v1/replications}), which writes
- * the change to the replicated topology; every region applies it without a restart. Exit 0 on success, 1 when
- * the registry refuses the change (an unknown region, a duplicate) or does not answer, 2 for bad arguments.
+ * the change to the replicated topology; every region applies it without a restart. That covers each region's
+ * repository filter ({@code --include}/{@code --exclude}) and the fleet's transfer costs ({@code cost}). Exit 0
+ * on success, 1 when the registry refuses the change (an unknown region, a duplicate) or does not answer, 2 for
+ * bad arguments (a bad glob among them).
  */
 @Command(name = "replication", mixinStandardHelpOptions = true,
-    description = "Creates, lists, shows, updates and deletes the fleet's regions.",
+    description = "Creates, lists, shows, updates and deletes the fleet's regions, and sets the transfer costs between them.",
     subcommands = {ReplicationCommand.Create.class, ReplicationCommand.ListRegions.class, ReplicationCommand.Show.class,
         ReplicationCommand.Update.class, ReplicationCommand.Delete.class, ReplicationCommand.Cost.class})
 public final class ReplicationCommand implements Runnable {
