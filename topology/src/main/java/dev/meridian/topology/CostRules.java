@@ -14,8 +14,7 @@ import java.util.Set;
  */
 final class CostRules {
   private static final Set<String> COST_FIELDS = Set.of("from", "to", "cost");
-  /** Costs are compared and added, never multiplied: a generous bound that no sum overflows. */
-  static final int MAX_COST = 1_000_000;
+  static final int MAX_COST = TransferCost.MAX_COST;
 
   private CostRules() {}
 

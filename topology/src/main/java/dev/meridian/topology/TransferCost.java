@@ -10,6 +10,9 @@ import dev.meridian.core.clock.RegionId;
  * one direction only costs the same both ways; see {@link Topology#cost}.
  */
 public record TransferCost(RegionId from, RegionId to, int cost) {
+  /** Costs are compared and added, never multiplied: a generous bound that no sum overflows. */
+  public static final int MAX_COST = 1_000_000;
+
   public TransferCost {
     requireNonNull(from, "from");
     requireNonNull(to, "to");

@@ -209,6 +209,19 @@ public final class AdminJson {
     n.put("routingEnabled", r.region().routingEnabled());
     n.put("mode", r.region().mode().text());
     n.put("enabled", r.enabled());
+    ObjectNode repositories = n.putObject("repositories");
+    ArrayNode include = repositories.putArray("include");
+    r.region().repositories().include().forEach(g -> include.add(g.text()));
+    ArrayNode exclude = repositories.putArray("exclude");
+    r.region().repositories().exclude().forEach(g -> exclude.add(g.text()));
+    return n;
+  }
+
+  /** The fleet's transfer costs: {@code {"costs":[{"from":..,"to":..,"cost":N}]}}. */
+  public static ObjectNode costs(List<dev.meridian.topology.TransferCost> costs) {
+    ObjectNode n = JSON.createObjectNode();
+    ArrayNode list = n.putArray("costs");
+    for (var c : costs) list.addObject().put("from", c.from().value()).put("to", c.to().value()).put("cost", c.cost());
     return n;
   }
 

@@ -70,6 +70,9 @@ public final class AuditLog implements RequestListener, dev.meridian.agent.repai
       if (request.method().equals("DELETE") && status == 202) return Optional.of("replication.delete");
       return Optional.empty();
     }
+    if (route.equals("/admin/v1/costs")) {
+      return status == 202 && !request.method().equals("GET") ? Optional.of("replication.cost") : Optional.empty();
+    }
     if (route.endsWith("/manifests/{reference}")) {
       if (request.method().equals("PUT") && status == 201) return Optional.of("manifest.put");
       if (request.method().equals("DELETE") && status == 202) {

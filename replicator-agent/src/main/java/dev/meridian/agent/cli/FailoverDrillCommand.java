@@ -7,11 +7,14 @@ import dev.meridian.agent.drill.AdminApiRegionCut;
 import dev.meridian.agent.drill.DrillReport;
 import dev.meridian.agent.drill.DrillReportFormat;
 import dev.meridian.agent.drill.DrillSettings;
+import dev.meridian.agent.drill.DrillUndo;
 import dev.meridian.agent.drill.FailoverDrill;
 import dev.meridian.agent.drill.FrontDoorRoutingControl;
 import dev.meridian.agent.drill.HttpFleetView;
 import dev.meridian.agent.drill.Pause;
 import dev.meridian.agent.drill.RegistryWorkload;
+import dev.meridian.agent.drill.RoutingControl;
+import dev.meridian.agent.drill.TopologyRoutingControl;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Region;
 import dev.meridian.topology.TopologyLoader;
@@ -24,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Map.Entry;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
@@ -32,8 +36,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code meridian drill failover}: takes a region out (cut off from replication through its admin API, drained
- * at the front door), runs client traffic through the front door, brings it back, and reports RPO, client
+ * {@code meridian drill failover}: takes a region out (cut off from replication through its admin API, out of
+ * routing through the replicated topology, or at one front door when the fleet has no topology), runs client traffic through the front door, brings it back, and reports RPO, client
  * errors, time to catch up and convergence. Exit 0 when the drill passed, 1 when it ran and failed or could not
  * run, 2 on bad arguments. The region's process keeps running: this rehearses a partition, not a crash.
  */
@@ -59,9 +63,28 @@ public final class FailoverDrillCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   FleetSource source;
 
-  @Option(names = "--front-door", description = "The global endpoint the workload uses and whose routing is changed "
+  @Option(names = "--front-door", description = "The global endpoint the workload uses "
       + "(default: the first region's port minus one, as `meridian up` lays it out).")
   String frontDoor;
+
+  /** How the drill takes the region out of routing. */
+  enum RoutingVia {
+    auto, topology, front_door;
+
+    static RoutingVia parse(String text) {
+      return switch (text) {
+        case "auto" -> auto;
+        case "topology" -> topology;
+        case "front-door" -> front_door;
+        default -> throw new IllegalArgumentException("--routing-via must be auto, topology or front-door, not '" + text + "'");
+      };
+    }
+  }
+
+  @Option(names = "--routing-via", defaultValue = "auto", description = "topology: PATCH the region's routingEnabled in the "
+      + "replicated topology (every front door and region sees it); front-door: drain it at --front-door only (in its "
+      + "memory); auto (default): topology when the fleet has one, else front-door.")
+  String routingVia;
 
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
@@ -104,22 +127,46 @@ public final class FailoverDrillCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    String repository = "meridian-drill/run-" + System.currentTimeMillis();
+    RoutingVia via;
+    try {
+      via = RoutingVia.parse(routingVia);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Optional<String> authorization = credentials.authorization();
-    FailoverDrill drill = new FailoverDrill(new HttpFleetView(urls, timeout, authorization),
-        new AdminApiRegionCut(urls, timeout, authorization),
-        new FrontDoorRoutingControl(door, timeout), new RegistryWorkload(door, repository, Duration.ofMillis(100),
+    boolean viaTopology = via == RoutingVia.topology
+        || (via == RoutingVia.auto && TopologyRoutingControl.available(urls, timeout, authorization));
+    RoutingControl routing = viaTopology ? new TopologyRoutingControl(urls, Optional.of(door), timeout, authorization)
+        : new FrontDoorRoutingControl(door, timeout);
+    err.println("drill: routing through " + (viaTopology ? "the replicated topology (PATCH /admin/v1/replications/" + target + ")"
+        : "the front door at " + door + " only"));
+    String repository = "meridian-drill/run-" + System.currentTimeMillis();
+    DrillUndo undo = new DrillUndo(new AdminApiRegionCut(urls, timeout, authorization), routing);
+    FailoverDrill drill = new FailoverDrill(new HttpFleetView(urls, timeout, authorization), undo.cut(),
+        undo.routing(), new RegistryWorkload(door, repository, Duration.ofMillis(100),
             System.nanoTime(), timeout, authorization),
         Clock.systemUTC(), Pause.REAL, line -> {
           err.println("drill: " + line);
           err.flush();
         });
     DrillReport report;
+    // Ctrl-C or SIGTERM stops the drill without its own failure handling: undo what it did on the way out.
+    Thread onExit = new Thread(() -> undo.undo().forEach(line -> {
+      err.println("meridian drill failover: " + line);
+      err.flush();
+    }), "meridian-drill-undo");
+    Runtime.getRuntime().addShutdownHook(onExit);
     try {
       report = drill.run(settings);
     } catch (IllegalStateException e) {
       err.println("meridian drill failover: " + e.getMessage());
       return 1;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to: it does the undoing
+      }
     }
     if (json) out.println(new String(AdminJson.bytes(DrillReportFormat.json(report)), StandardCharsets.UTF_8));
     else out.print(DrillReportFormat.text(report));

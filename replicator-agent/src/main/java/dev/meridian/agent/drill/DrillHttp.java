@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The drill's admin calls: blocking JSON requests that fail with the status and the error body's message. */
+/** The drill's admin calls: blocking JSON requests; any status but 2xx fails with it and the error body's message. */
 final class DrillHttp {
   private final HttpClient http;
   private final Duration timeout;
@@ -36,6 +36,11 @@ final class DrillHttp {
     return builder;
   }
 
+  JsonNode patch(String url, String json) {
+    return send(authorized(HttpRequest.newBuilder(URI.create(url))).timeout(timeout).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
   HttpClient client() {
     return http;
   }
@@ -54,7 +59,7 @@ final class DrillHttp {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted: " + request.method() + " " + request.uri(), e);
     }
-    if (response.statusCode() != 200) {
+    if (response.statusCode() / 100 != 2) {
       String message = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " ");
       throw new IllegalStateException(request.method() + " " + request.uri() + " answered " + response.statusCode() + ": " + message);
     }

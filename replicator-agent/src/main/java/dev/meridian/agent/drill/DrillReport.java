@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param acknowledgedWhileOut references written to the region after cut-over (clients bypassing routing), not
  *     shipped until it came back
  * @param catchUp from reconnecting until the region's lag was under the threshold; empty if it never was
- * @param routingRestored whether the region got traffic again (only once caught up)
+ * @param routingRestored whether the region was back in routing at the end: once caught up, or else at the end of
+ *     the drill (then {@code catchUp} is empty and the drill failed)
  * @param divergent references the regions did not all serve alike at the end
  */
 public record DrillReport(
@@ -50,8 +51,8 @@ public record DrillReport(
     divergent = List.copyOf(divergent);
   }
 
-  /** The drill passed: the region was drained and restored, clients saw no error, and the fleet converged. */
+  /** The drill passed: the region was drained, caught up and restored, clients saw no error, and the fleet converged. */
   public boolean passed() {
-    return drained && routingRestored && converged && workload.errors().isEmpty();
+    return drained && catchUp.isPresent() && routingRestored && converged && workload.errors().isEmpty();
   }
 }

@@ -24,8 +24,8 @@ public final class DrillReportFormat {
         + r.workload().errors().size() + " client errors");
     for (String error : r.workload().errors()) row(out, "", error);
     row(out, "time to catch up", r.catchUp().map(DrillReportFormat::seconds).orElse("never (within the timeout)"));
-    row(out, "routing restored", r.routingRestored()
-        ? String.format(Locale.ROOT, "yes, at lag %.1f s", r.lagAtRestoreSeconds()) : "no: still disabled");
+    row(out, "routing restored", !r.routingRestored() ? "no: still disabled" : r.catchUp().isPresent()
+        ? String.format(Locale.ROOT, "yes, at lag %.1f s", r.lagAtRestoreSeconds()) : "yes, at the end of the drill, not caught up");
     row(out, "converged", r.converged() ? "yes, every region serves the same" : "no: " + r.divergent().size() + " references differ");
     for (String d : r.divergent()) row(out, "", d);
     row(out, "duration", seconds(Duration.between(r.startedAt(), r.finishedAt())));
@@ -58,7 +58,7 @@ public final class DrillReportFormat {
     if (r.catchUp().isPresent()) n.put("catchUpSeconds", r.catchUp().get().toMillis() / 1000.0);
     else n.putNull("catchUpSeconds");
     n.put("routingRestored", r.routingRestored());
-    if (r.routingRestored()) n.put("lagAtRestoreSeconds", r.lagAtRestoreSeconds());
+    if (r.routingRestored() && r.catchUp().isPresent()) n.put("lagAtRestoreSeconds", r.lagAtRestoreSeconds());
     else n.putNull("lagAtRestoreSeconds");
     n.put("converged", r.converged());
     strings(n.putArray("divergent"), r.divergent());

@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * then route to it again, and check that every region serves the same thing for every reference touched.
  *
  * <p>The logic only: the fleet, routing and clients come in behind interfaces, time as a {@link Clock} and a
- * {@link Pause}. If a step fails the region is reconnected; its routing is left disabled (it may be behind),
- * and the exception says so.
+ * {@link Pause}. The drill leaves routing as it found it, whatever happens: a region that does not catch up in
+ * time is routed to again at the end of the drill (reported as not caught up, so the drill fails), and if a step
+ * fails the region is reconnected and routed to again before the exception, which says whether that worked. A
+ * drain through the replicated topology outlives the drill's process, so leaving it would be a lasting outage.
+ * A region already out of routing is refused: restoring it afterwards would undo an operator's decision.
  */
 public final class FailoverDrill {
   private static final Logger log = LoggerFactory.getLogger(FailoverDrill.class);
@@ -55,12 +58,19 @@ public final class FailoverDrill {
     List<RegionId> regions = fleet.regions();
     if (!regions.contains(region)) throw new IllegalArgumentException("region " + region + " is not in the fleet " + regions);
     if (regions.size() < 2) throw new IllegalArgumentException("a failover drill needs another region to fail over to");
+    if (!routing.isEnabled(region)) {
+      throw new IllegalStateException("region " + region + " is already out of routing: restore it first "
+          + "(a drill puts its region back into routing at the end)");
+    }
     Instant started = clock.instant();
     boolean reconnected = false;
+    boolean disabled = false;
+    boolean restored = false;
     Traffic traffic = null;
     try {
       cut.isolate(region);
       progress.accept("isolated " + region + " from replication");
+      disabled = true; // set first: a disable that failed halfway may still have taken effect
       routing.disable(region);
       Instant cutOver = clock.instant();
       List<UnshippedWrite> atCutOver = cut.unshipped(region);
@@ -80,32 +90,55 @@ public final class FailoverDrill {
       Optional<Duration> catchUp = caughtUp.map(s -> Duration.between(reconnectedAt, clock.instant()));
       if (caughtUp.isPresent()) {
         routing.enable(region);
+        restored = true;
         progress.accept("caught up in " + catchUp.get().toMillis() + " ms; " + region + " back in routing");
       } else {
-        progress.accept(region + " did not catch up within " + settings.catchUpTimeout() + "; routing left disabled");
+        progress.accept(region + " did not catch up within " + settings.catchUpTimeout() + "; routing stays disabled until the end");
       }
       DrillWorkload.Result result = traffic.finish();
       progress.accept("workload done: " + result.writes().size() + " pushes, " + result.pulls() + " pulls, "
           + result.errors().size() + " errors");
 
       List<String> divergent = awaitConverged(regions, checks(result, atReconnect), settings);
+      if (!restored) {
+        routing.enable(region);
+        restored = true;
+        progress.accept(region + " back in routing at the end of the drill, without having caught up");
+      }
       return new DrillReport(region.value(), regions.stream().map(RegionId::value).toList(), started, cutOver, reconnectedAt,
           clock.instant(), true, rpo, atCutOver.size(), RpoReferences.of(RpoReferences.since(atCutOver, atReconnect)), result,
-          catchUp, caughtUp.map(FleetView.RegionSnapshot::lagSeconds).orElse(Double.NaN), caughtUp.isPresent(),
+          catchUp, caughtUp.map(FleetView.RegionSnapshot::lagSeconds).orElse(Double.NaN), restored,
           divergent.isEmpty(), divergent);
     } catch (RuntimeException | InterruptedException e) {
-      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-      if (traffic != null) traffic.stop();
-      if (!reconnected) {
+      boolean interrupted = e instanceof InterruptedException;
+      if (traffic != null) {
         try {
-          cut.reconnect(region);
+          traffic.stop();
         } catch (RuntimeException again) {
           e.addSuppressed(again);
         }
       }
+      if (!reconnected) {
+        try {
+          cut.reconnect(region);
+          reconnected = true;
+        } catch (RuntimeException again) {
+          e.addSuppressed(again);
+        }
+      }
+      if (disabled && !restored) {
+        try {
+          routing.enable(region);
+          restored = true;
+        } catch (RuntimeException again) {
+          e.addSuppressed(again);
+        }
+      }
+      if (interrupted) Thread.currentThread().interrupt();
       log.warn("drill.failed region={} reason={}", region, e.toString());
       throw new IllegalStateException("drill of " + region + " failed (" + e.getMessage() + "); " + region
-          + " was reconnected, and its routing may be left disabled", e);
+          + (reconnected ? " was reconnected" : " may still be isolated (POST /admin/v1/region/isolation?isolated=false)")
+          + (restored || !disabled ? " and is in routing" : ", and its routing could not be restored: restore it by hand"), e);
     }
   }
 

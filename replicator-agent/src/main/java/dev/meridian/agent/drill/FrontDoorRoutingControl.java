@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * {@link RoutingControl} through one front door's admin API ({@code POST /admin/v1/frontdoor/regions/ID}): in
- * effect at that front door at once, and only there (it does not change the fleet file or other front doors).
+ * effect at that front door at once, and only there: other front doors and the regions' own status do not see it,
+ * and a restart of the front door forgets it. The fallback for a fleet without a replicated topology.
  */
 public final class FrontDoorRoutingControl implements RoutingControl {
   private final String frontDoor;
@@ -14,6 +15,11 @@ public final class FrontDoorRoutingControl implements RoutingControl {
   public FrontDoorRoutingControl(String frontDoorUrl, Duration timeout) {
     this.frontDoor = DrillHttp.base(frontDoorUrl);
     this.http = new DrillHttp(timeout, java.util.Optional.empty());
+  }
+
+  @Override
+  public boolean isEnabled(RegionId region) {
+    return http.get(frontDoor + "/admin/v1/frontdoor/regions/" + region).path("routingEnabled").asBoolean(false);
   }
 
   @Override

@@ -15,8 +15,8 @@ import java.util.Optional;
 /**
  * The front door's own admin API, answered without any region:
  * <ul>
- *   <li>{@code GET /admin/v1/frontdoor/regions}: each region's {@code routingEnabled} (the fleet file's, unless
- *       drained here), {@code drained} and {@code up} (probes);</li>
+ *   <li>{@code GET /admin/v1/frontdoor/regions}: each region's {@code routingEnabled} (the topology's, unless
+ *       drained here), {@code drained}, {@code up} and {@code creating} (probes);</li>
  *   <li>{@code POST /admin/v1/frontdoor/regions/ID?routingEnabled=false|true}: drains a region or restores it.</li>
  * </ul>
  * There is no authentication yet, so only loopback clients may use it; everything else under
@@ -80,6 +80,7 @@ public final class FrontDoorAdmin {
     n.put("routingEnabled", region.routingEnabled() && !drained);
     n.put("drained", drained);
     n.put("up", health.isUp(region.id()));
+    n.put("creating", health.isCreating(region.id()));
     return n;
   }
 

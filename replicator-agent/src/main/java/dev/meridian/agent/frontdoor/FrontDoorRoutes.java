@@ -79,7 +79,9 @@ public final class FrontDoorRoutes implements ProxyRoutes {
       return new ProxyPlan.Forward(List.of(upstream(holder.get(), pinned.get().upstreamUri())), unknown);
     }
     Topology now = fleet.get();
-    List<ProxyPlan.Upstream> upstreams = policy.order(address, id -> health.isUp(id) && !overrides.drained(id)).stream()
+    // Regions still joining the fleet come last: they lack content, and read most pulls through from the others.
+    List<ProxyPlan.Upstream> upstreams = policy.order(address, id -> health.isUp(id) && !overrides.drained(id), health::isCreating)
+        .stream()
         .flatMap(id -> now.region(id).stream())
         .map(region -> upstream(region, uri))
         .toList();

@@ -1,5 +1,7 @@
 package dev.meridian.agent.frontdoor;
 
+import dev.meridian.agent.admin.AdminJson;
+import dev.meridian.agent.admin.RegionState;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.topology.Region;
 import dev.meridian.topology.Topology;
@@ -20,6 +22,11 @@ import java.util.concurrent.TimeUnit;
  * records the answer in {@link RegionHealth}: 200 is up; {@value #FAILURES_TO_DOWN} failed probes in a row
  * (another status, an error, no answer within {@link #timeout}) are down. One slow answer on a busy machine
  * does not take a region out; a refused connection does at once, through the proxy's passive check.
+ *
+ * <p>A region that is up is then asked its state ({@code GET /admin/v1/region}): {@code creating} (seeding from a
+ * peer or fetching what the seed called for) marks it creating, so routing prefers every ready region to it.
+ * {@code /readyz} stays 200 meanwhile on purpose: the region serves, and is the last resort when nothing else is
+ * up. A region that does not answer that (another registry, an error) is not creating.
  */
 public final class HealthProber implements AutoCloseable {
   private static final Duration MIN_TIMEOUT = Duration.ofSeconds(2);
@@ -62,15 +69,36 @@ public final class HealthProber implements AutoCloseable {
       String base = region.url().toString().replaceAll("/+$", "");
       HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/readyz")).timeout(timeout).GET().build();
       http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-        inFlight.remove(region.id());
         if (failure == null && response.statusCode() == 200) {
           failures.remove(region.id());
           health.markUp(region.id());
-        } else if (failures.merge(region.id(), 1, Integer::sum) >= FAILURES_TO_DOWN) {
+          probeState(region, base);
+          return;
+        }
+        inFlight.remove(region.id());
+        if (failures.merge(region.id(), 1, Integer::sum) >= FAILURES_TO_DOWN) {
           health.markDown(region.id(), failure != null ? "probe failed: " + failure : "readyz answered " + response.statusCode());
         }
       });
     }
+  }
+
+  /** Whether an up region is still joining the fleet, from its own status; ends the region's probe. */
+  private void probeState(Region region, String base) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/admin/v1/region")).timeout(timeout)
+        .header("Accept", "application/json").GET().build();
+    http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, failure) -> {
+      inFlight.remove(region.id());
+      boolean creating = false;
+      if (failure == null && response.statusCode() == 200) {
+        try {
+          creating = AdminJson.parse(response.body()).path("state").asText().equals(RegionState.CREATING.wireName());
+        } catch (RuntimeException notJson) {
+          creating = false;
+        }
+      }
+      health.markCreating(region.id(), creating);
+    });
   }
 
   @Override

@@ -18,7 +18,8 @@ import java.util.function.Predicate;
  * Which regions the front door sends a client to, best first: the client's range preference if its address
  * is in one (the most specific block wins), else the configured preference, then every other region of the
  * fleet in fleet order as a last resort. Regions with {@code routingEnabled: false} and regions that are down
- * are left out.
+ * are left out; regions still joining the fleet ({@code creating}) come after all the others, whatever the
+ * preference, so they get clients only when no ready region is up.
  *
  * <p>Pure: health comes in as a predicate; no I/O, no clock. The fleet may change between calls (the replicated
  * topology): each call routes among the regions it has then, and a preferred region no longer there is skipped.
@@ -52,6 +53,18 @@ public final class RoutingPolicy {
 
   /** The regions to try for a client at {@code client} (empty when unknown), in order. */
   public List<RegionId> order(Optional<InetAddress> client, Predicate<RegionId> up) {
+    return order(client, up, region -> false);
+  }
+
+  /** The same, with the regions {@code creating} says are still joining moved to the end. */
+  public List<RegionId> order(Optional<InetAddress> client, Predicate<RegionId> up, Predicate<RegionId> creating) {
+    List<RegionId> routable = routable(client, up);
+    List<RegionId> ordered = new ArrayList<>(routable.stream().filter(creating.negate()).toList());
+    ordered.addAll(routable.stream().filter(creating).toList());
+    return List.copyOf(ordered);
+  }
+
+  private List<RegionId> routable(Optional<InetAddress> client, Predicate<RegionId> up) {
     Topology fleet = this.fleet.get();
     Set<RegionId> ordered = new LinkedHashSet<>(client.flatMap(this::rangeFor).map(ClientRange::preference).orElse(preference));
     ordered.addAll(preference);

@@ -55,7 +55,12 @@ final class AdminHandler {
       return BufferedExchange.upTo(call, MAX_CHANGE, new RegistryException(OciErrorCode.UNSUPPORTED,
           "a replication change is at most " + MAX_CHANGE + " bytes", null, 413), body -> replications.change(call, body));
     }
+    if (call.match.route() == Route.ADMIN_COSTS && call.method().equals("PUT")) {
+      return BufferedExchange.upTo(call, MAX_CHANGE, new RegistryException(OciErrorCode.UNSUPPORTED,
+          "a cost change is at most " + MAX_CHANGE + " bytes", null, 413), body -> replications.costs(call, body));
+    }
     return BufferedExchange.bodiless(call, body -> switch (call.match.route()) {
+      case ADMIN_COSTS -> replications.costs(call, new byte[0]);
       case ADMIN_REPLICATIONS -> json(AdminJson.replicas(replications.admin().list()));
       case ADMIN_REPLICATION -> replications.readOrDelete(call);
       case METRICS -> metrics();

@@ -56,7 +56,7 @@ final class Handlers {
       case BLOB -> blobs.exchange(call);
       case UPLOAD_START, UPLOAD -> uploads.exchange(call);
       case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_SNAPSHOT, METRICS,
-          ADMIN_REPLICATIONS, ADMIN_REPLICATION, ADMIN_ISOLATION -> admin.exchange(call);
+          ADMIN_REPLICATIONS, ADMIN_REPLICATION, ADMIN_COSTS, ADMIN_ISOLATION -> admin.exchange(call);
       case ADMIN_SCRUB, ADMIN_ANTI_ENTROPY, ADMIN_ANTI_ENTROPY_SUMMARY, ADMIN_ANTI_ENTROPY_REPOSITORY -> admin.exchange(call);
       case ADMIN_GC, ADMIN_LOCK, ADMIN_PURGE, ADMIN_RETENTION, ADMIN_RESTORE, ADMIN_DELETED -> admin.exchange(call);
       case TOKEN -> tokens == null ? notServed(call, "the token endpoint") : tokens.exchange(call);

@@ -10,14 +10,18 @@ import dev.meridian.topology.RegionMode;
 import dev.meridian.topology.TopologyCodec;
 import dev.meridian.topology.TopologyException;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import dev.meridian.topology.RepositoryFilter;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * {@code /admin/v1/replications/{region}}: GET shows one region, PUT creates it (201; body
- * {@code {"url":..,"routingEnabled":..,"mode":..}}), PATCH changes it (202; any of {@code routingEnabled},
- * {@code mode}, {@code enabled}), DELETE deletes it (202). The answers to PUT and PATCH are the region as it
+ * {@code {"url":..,"routingEnabled":..,"mode":..,"repositories":{"include":[..],"exclude":[..]}}}), PATCH changes it
+ * (202; any of {@code routingEnabled}, {@code mode}, {@code enabled}, {@code repositories}, the last replacing the
+ * whole filter), DELETE deletes it (202); and {@code /admin/v1/costs}, the fleet's transfer costs. The answers to PUT and PATCH are the region as it
  * is now. 201 and 202 are what the audit log records.
  */
 final class ReplicationRoutes {
@@ -52,11 +56,78 @@ final class ReplicationRoutes {
       } catch (TopologyException e) {
         throw bad(String.join("; ", e.violations()), url);
       }
-      var created = admin().create(region, parsed, flag(n, "routingEnabled").orElse(true), mode(n).orElse(RegionMode.READ_WRITE));
+      var created = admin().create(region, parsed, flag(n, "routingEnabled").orElse(true), mode(n).orElse(RegionMode.READ_WRITE),
+          repositories(n).orElse(RepositoryFilter.ALL));
       return new Reply.Full(Responses.bytes(HttpResponseStatus.CREATED, "application/json", AdminJson.bytes(AdminJson.replica(created))));
     }
-    var updated = admin().update(region, new ReplicationAdmin.Update(flag(n, "routingEnabled"), mode(n), flag(n, "enabled")));
+    var updated = admin().update(region, new ReplicationAdmin.Update(flag(n, "routingEnabled"), mode(n), flag(n, "enabled"),
+        repositories(n)));
     return new Reply.Full(Responses.bytes(HttpResponseStatus.ACCEPTED, "application/json", AdminJson.bytes(AdminJson.replica(updated))));
+  }
+
+  /** {@code GET /admin/v1/costs} lists the transfer costs; PUT sets one ({@code {"from":..,"to":..,"cost":N}}); DELETE {@code ?from=&to=} removes one. */
+  Reply costs(Call call, byte[] body) {
+    return switch (call.method()) {
+      case "GET" -> AdminHandler.json(AdminJson.costs(admin().costs()));
+      case "PUT" -> {
+        JsonNode n = body.length == 0 ? AdminJson.parse("{}".getBytes()) : parse(body);
+        JsonNode cost = n.get("cost");
+        if (cost == null || !cost.canConvertToInt() || !cost.isIntegralNumber()) {
+          throw bad("cost must be a whole number, e.g. {\"from\":\"eastus\",\"to\":\"westeurope\",\"cost\":10}", "cost");
+        }
+        yield accepted(AdminJson.costs(admin().setCost(regionField(n, "from"), regionField(n, "to"), cost.asInt())));
+      }
+      default -> accepted(AdminJson.costs(admin().removeCost(regionId(required(call, "from")), regionId(required(call, "to")))));
+    };
+  }
+
+  private static Reply accepted(JsonNode body) {
+    return new Reply.Full(Responses.bytes(HttpResponseStatus.ACCEPTED, "application/json", AdminJson.bytes(body)));
+  }
+
+  private static String required(Call call, String name) {
+    return call.match.queryParam(name).filter(v -> !v.isEmpty()).orElseThrow(() -> bad(name + " is required", name));
+  }
+
+  private static RegionId regionField(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual()) throw bad(field + " is required: a region id", field);
+    return regionId(v.asText());
+  }
+
+  private static RegionId regionId(String text) {
+    try {
+      return new RegionId(text);
+    } catch (IllegalArgumentException e) {
+      throw bad("region id: " + e.getMessage(), text);
+    }
+  }
+
+  /** {@code "repositories":{"include":[GLOB..],"exclude":[GLOB..]}}: the whole filter (no include means every repository). */
+  private static Optional<RepositoryFilter> repositories(JsonNode n) {
+    JsonNode v = n.get("repositories");
+    if (v == null || v.isNull()) return Optional.empty();
+    if (!v.isObject()) throw bad("repositories must be an object: {\"include\":[..],\"exclude\":[..]}", "repositories");
+    List<String> include = globs(v, "include");
+    List<String> exclude = globs(v, "exclude");
+    if (v.has("include") && include.isEmpty()) throw bad("repositories.include is empty: it would admit nothing", "include");
+    try {
+      return Optional.of(RepositoryFilter.of(v.has("include") ? include : List.of("**"), exclude));
+    } catch (IllegalArgumentException e) {
+      throw bad("repositories: " + e.getMessage(), "repositories");
+    }
+  }
+
+  private static List<String> globs(JsonNode filter, String field) {
+    JsonNode v = filter.get(field);
+    if (v == null || v.isNull()) return List.of();
+    if (!v.isArray()) throw bad("repositories." + field + " must be a list of globs", field);
+    List<String> globs = new ArrayList<>();
+    for (JsonNode g : v) {
+      if (!g.isTextual()) throw bad("repositories." + field + " must be a list of globs, not " + g, field);
+      globs.add(g.asText());
+    }
+    return globs;
   }
 
   private static RegionId region(Call call) {

@@ -26,6 +26,7 @@ public enum Route {
   ADMIN_SNAPSHOT("/admin/v1/snapshot"),
   ADMIN_REPLICATIONS("/admin/v1/replications"),
   ADMIN_REPLICATION("/admin/v1/replications/{region}"),
+  ADMIN_COSTS("/admin/v1/costs"),
   ADMIN_SCRUB("/admin/v1/scrub"),
   ADMIN_ANTI_ENTROPY("/admin/v1/antientropy"),
   ADMIN_ANTI_ENTROPY_SUMMARY("/admin/v1/antientropy/summary"),

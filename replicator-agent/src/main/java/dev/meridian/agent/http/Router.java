@@ -41,6 +41,7 @@ public final class Router {
     }
     METHODS.put(Route.ADMIN_REPLICATIONS, Set.of("GET"));
     METHODS.put(Route.ADMIN_REPLICATION, Set.of("GET", "PUT", "PATCH", "DELETE"));
+    METHODS.put(Route.ADMIN_COSTS, Set.of("GET", "PUT", "DELETE"));
     METHODS.put(Route.ADMIN_SCRUB, Set.of("POST"));
     METHODS.put(Route.ADMIN_ANTI_ENTROPY, Set.of("POST"));
     METHODS.put(Route.ADMIN_ANTI_ENTROPY_SUMMARY, Set.of("GET"));
@@ -97,6 +98,8 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_SNAPSHOT));
       case "/admin/v1/replications", "/admin/v1/replications/":
         return Optional.of(simple(Route.ADMIN_REPLICATIONS));
+      case "/admin/v1/costs":
+        return Optional.of(simple(Route.ADMIN_COSTS));
       case "/admin/v1/scrub":
         return Optional.of(simple(Route.ADMIN_SCRUB));
       case "/admin/v1/antientropy":

@@ -205,7 +205,8 @@ public final class KafkaTopologyLog implements AutoCloseable {
     if (pending.replicas().isEmpty() && pending.settings().isEmpty()) return;
     Topology file = new Topology(live.kafkaBootstrap(), pending.settings().map(s -> s.topicPartitions()).orElse(Topology.DEFAULT_PARTITIONS),
         pending.settings().map(s -> s.topicReplicationFactor()).orElse(Topology.DEFAULT_REPLICATION_FACTOR),
-        pending.ordered().stream().map(Replica::region).toList());
+        pending.ordered().stream().map(Replica::region).toList(),
+        pending.settings().map(s -> s.costs()).orElse(List.of())); // the seed's costs, or the fleet record would drop them
     List<CompletableFuture<LogPosition>> sent = new ArrayList<>();
     for (TopologyChange change : read.seedChanges(file)) {
       TopologyCodec.Encoded record = TopologyCodec.encode(change);

@@ -32,7 +32,7 @@ final class RepairMeters implements ScrubListener, AntiEntropyListener {
         .description("repositories whose register digest differed from a peer's").register(registry);
     comparisons("ok");
     comparisons("failed");
-    for (String kind : List.of("tag", "manifest", "blob_link")) repaired(kind);
+    for (String kind : List.of("tag", "manifest", "blob_link", "lock")) repaired(kind);
   }
 
   @Override

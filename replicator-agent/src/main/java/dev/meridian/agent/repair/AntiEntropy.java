@@ -33,7 +33,7 @@ public final class AntiEntropy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AntiEntropy.class);
 
   /** What the comparison with one peer found and repaired, or why it failed. */
-  public record PeerRound(String region, int repositories, int differing, int tags, int manifests, int blobLinks,
+  public record PeerRound(String region, int repositories, int differing, int tags, int manifests, int blobLinks, int locks,
       Optional<String> error) {}
 
   /** One round: one entry per peer. */
@@ -112,7 +112,7 @@ public final class AntiEntropy implements AutoCloseable {
       Map<RepositoryName, String> theirs = peers.summary(peer.url());
       Map<RepositoryName, String> ours = RegisterSummary.of(state);
       int differing = 0;
-      int[] repaired = new int[3];
+      int[] repaired = new int[4];
       for (Map.Entry<RepositoryName, String> e : theirs.entrySet()) {
         if (e.getValue().equals(ours.get(e.getKey()))) continue;
         differing++;
@@ -121,24 +121,26 @@ public final class AntiEntropy implements AutoCloseable {
         repaired[0] += outcome.tags();
         repaired[1] += outcome.manifests();
         repaired[2] += outcome.blobLinks();
+        repaired[3] += outcome.locks();
         if (outcome.transfersPlanned()) onTransfersPlanned.run();
         if (outcome.outboxAppended()) onOutboxAppended.run();
         if (outcome.repaired() > 0) {
-          log.info("antientropy.repaired peer={} repo={} tags={} manifests={} blob_links={}",
-              name, e.getKey(), outcome.tags(), outcome.manifests(), outcome.blobLinks());
+          log.info("antientropy.repaired peer={} repo={} tags={} manifests={} blob_links={} locks={}",
+              name, e.getKey(), outcome.tags(), outcome.manifests(), outcome.blobLinks(), outcome.locks());
         }
       }
       listener.compared(differing);
       listener.repaired("tag", repaired[0]);
       listener.repaired("manifest", repaired[1]);
       listener.repaired("blob_link", repaired[2]);
+      listener.repaired("lock", repaired[3]);
       log.info("antientropy.compared peer={} repositories={} differing={} repaired={}",
-          name, theirs.size(), differing, repaired[0] + repaired[1] + repaired[2]);
-      return new PeerRound(name, theirs.size(), differing, repaired[0], repaired[1], repaired[2], Optional.empty());
+          name, theirs.size(), differing, repaired[0] + repaired[1] + repaired[2] + repaired[3]);
+      return new PeerRound(name, theirs.size(), differing, repaired[0], repaired[1], repaired[2], repaired[3], Optional.empty());
     } catch (RuntimeException e) {
       listener.failed();
       log.warn("antientropy.compare.failed peer={} reason={}", name, e.toString());
-      return new PeerRound(name, 0, 0, 0, 0, 0, Optional.of(e.getMessage() == null ? e.toString() : e.getMessage()));
+      return new PeerRound(name, 0, 0, 0, 0, 0, 0, Optional.of(e.getMessage() == null ? e.toString() : e.getMessage()));
     }
   }
 

@@ -10,6 +10,6 @@ public interface AntiEntropyListener {
   /** A comparison with a peer failed (it did not answer, or answered nonsense). */
   default void failed() {}
 
-  /** Registers of one kind ({@code tag}, {@code manifest}, {@code blob_link}) were repaired here. */
+  /** Registers of one kind ({@code tag}, {@code manifest}, {@code blob_link}, {@code lock}) were repaired here. */
   default void repaired(String kind, int count) {}
 }

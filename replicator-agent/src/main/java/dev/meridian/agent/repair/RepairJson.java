@@ -78,6 +78,7 @@ public final class RepairJson {
       repaired.put("tags", p.tags());
       repaired.put("manifests", p.manifests());
       repaired.put("blobLinks", p.blobLinks());
+      repaired.put("locks", p.locks());
       item.put("error", p.error().orElse(null));
     }
     return root;

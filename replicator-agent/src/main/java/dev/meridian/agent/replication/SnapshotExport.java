@@ -9,6 +9,7 @@ import dev.meridian.core.event.SnapshotCodec;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.replication.RegisterEvents;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.LockRecord;
 import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegisterSnapshots;
@@ -107,6 +108,11 @@ public final class SnapshotExport implements Supplier<BlobContent> {
       @Override
       public void blobLink(BlobLinkRecord link) {
         register(events.of(link));
+      }
+
+      @Override
+      public void lock(LockRecord lock) {
+        register(events.of(lock));
       }
 
       @Override

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.error.RegistryException;
+import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.topology.LiveTopology;
 import dev.meridian.topology.Region;
 import dev.meridian.topology.RegionMode;
 import dev.meridian.topology.Replica;
+import dev.meridian.topology.RepositoryFilter;
 import dev.meridian.topology.ReplicatedTopology;
 import dev.meridian.topology.Topology;
 import dev.meridian.topology.TopologyChange;
+import dev.meridian.topology.TransferCost;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +65,62 @@ class ReplicationAdminTest {
     int before = written.size();
     admin.update(EAST.id(), new ReplicationAdmin.Update(Optional.of(false), Optional.empty(), Optional.empty()));
     assertThat(written).as("no change, no record").hasSize(before);
+  }
+
+  @Test
+  void anUpdateOfRoutingKeepsTheRepositoryFilterAndAFilterGivenReplacesIt() {
+    RepositoryFilter residency = RepositoryFilter.of(List.of("**"), List.of("eu-only/**"));
+    admin.update(EAST.id(), new ReplicationAdmin.Update(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(residency)));
+    assertThat(live.current().admits(EAST.id(), new RepositoryName("eu-only/app"))).isFalse();
+
+    Replica drained = admin.update(EAST.id(), new ReplicationAdmin.Update(Optional.of(false), Optional.empty(), Optional.empty()));
+    assertThat(drained.region().repositories()).isEqualTo(residency);
+    assertThat(drained.region().routingEnabled()).isFalse();
+
+    RepositoryFilter teamOnly = RepositoryFilter.of(List.of("team-a/**"), List.of());
+    Replica narrowed = admin.update(EAST.id(), new ReplicationAdmin.Update(Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.of(teamOnly)));
+    assertThat(narrowed.region().repositories()).isEqualTo(teamOnly);
+    assertThat(narrowed.region().routingEnabled()).as("kept").isFalse();
+    assertThat(live.current().admits(EAST.id(), new RepositoryName("team-a/app"))).isTrue();
+    assertThat(live.current().admits(EAST.id(), new RepositoryName("team-b/app"))).isFalse();
+  }
+
+  @Test
+  void aRegionCreatedWithAFilterHoldsOnlyWhatItAdmits() {
+    admin.create(NORTH, URI.create("http://127.0.0.1:5004"), true, RegionMode.READ_WRITE,
+        RepositoryFilter.of(List.of("**"), List.of("us-only/**")));
+    assertThat(live.current().admits(NORTH, new RepositoryName("us-only/app"))).isFalse();
+    assertThat(live.current().admits(NORTH, new RepositoryName("team/app"))).isTrue();
+  }
+
+  @Test
+  void costsAreSetReplacedAndRemovedPerDirectionInTheFleetSettings() {
+    admin.setCost(EAST.id(), WEST.id(), 10);
+    assertThat(live.current().cost(WEST.id(), EAST.id())).as("given once: both ways").isEqualTo(10);
+    admin.setCost(WEST.id(), EAST.id(), 3);
+    assertThat(admin.setCost(EAST.id(), WEST.id(), 12)).containsExactlyInAnyOrder(new TransferCost(WEST.id(), EAST.id(), 3),
+        new TransferCost(EAST.id(), WEST.id(), 12));
+    assertThat(written.get(written.size() - 1)).isInstanceOfSatisfying(TopologyChange.SettingsPut.class,
+        put -> assertThat(put.settings().topicPartitions()).as("settings kept").isEqualTo(8));
+    assertThat(live.current().cost(EAST.id(), WEST.id())).isEqualTo(12);
+    assertThat(live.current().cost(WEST.id(), EAST.id())).isEqualTo(3);
+
+    assertThat(admin.removeCost(EAST.id(), WEST.id())).containsExactly(new TransferCost(WEST.id(), EAST.id(), 3));
+    assertThat(live.current().cost(EAST.id(), WEST.id())).as("the other direction, given once").isEqualTo(3);
+    assertThatThrownBy(() -> admin.removeCost(EAST.id(), WEST.id()))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(404));
+  }
+
+  @Test
+  void aCostToAnUnknownRegionToItselfOrOutOfRangeWritesNothing() {
+    assertThatThrownBy(() -> admin.setCost(EAST.id(), NORTH, 1))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(404));
+    assertThatThrownBy(() -> admin.setCost(EAST.id(), EAST.id(), 1))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(400));
+    assertThatThrownBy(() -> admin.setCost(EAST.id(), WEST.id(), -1)).hasMessageContaining("out of range");
+    assertThatThrownBy(() -> admin.setCost(EAST.id(), WEST.id(), 1_000_001)).hasMessageContaining("out of range");
+    assertThat(written).isEmpty();
   }
 
   @Test

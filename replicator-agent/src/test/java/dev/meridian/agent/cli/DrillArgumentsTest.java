@@ -62,6 +62,14 @@ class DrillArgumentsTest {
   }
 
   @Test
+  void anUnknownRoutingPathIsAUsageErrorNamingTheChoices() throws IOException {
+    Run via = run("drill", "failover", "--region", "eastus", "--fleet", fleetFile().toString(), "--routing-via", "dns",
+        "--front-door", "http://127.0.0.1:5000");
+    assertThat(via.exit()).isEqualTo(2);
+    assertThat(via.err()).contains("--routing-via must be auto, topology or front-door, not 'dns'");
+  }
+
+  @Test
   void aClockOffsetMayBeNegative() {
     SignedDurationArgument offsets = new SignedDurationArgument();
     assertThat(offsets.convert("-5m")).isEqualTo(Duration.ofMinutes(-5));

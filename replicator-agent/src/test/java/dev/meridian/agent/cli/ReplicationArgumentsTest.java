@@ -26,6 +26,38 @@ class ReplicationArgumentsTest {
   }
 
   @Test
+  void aBadRepositoryGlobIsAUsageErrorNamingTheOptionAndTheRule() {
+    CliRun upper = CliRun.of("replication", "update", "--region", "northeu", "--exclude", "EU-only/**", "--registry", "http://127.0.0.1:1");
+    assertThat(upper.exitCode()).isEqualTo(2);
+    assertThat(upper.err()).contains("--exclude: pattern 'EU-only/**' has 'E': repository names are lower case");
+
+    CliRun slash = CliRun.of("replication", "create", "--region", "northeu", "--url", "http://127.0.0.1:5004", "--include", "team/",
+        "--registry", "http://127.0.0.1:1");
+    assertThat(slash.exitCode()).isEqualTo(2);
+    assertThat(slash.err()).contains("--include: pattern 'team/' starts or ends with '/'");
+
+    CliRun nothing = CliRun.of("replication", "update", "--region", "northeu", "--registry", "http://127.0.0.1:1");
+    assertThat(nothing.exitCode()).isEqualTo(2);
+    assertThat(nothing.err()).contains("--include or --exclude");
+  }
+
+  @Test
+  void aCostNeedsBothRegionsAndExactlyOneOfCostAndRemoveInRange() {
+    CliRun half = CliRun.of("replication", "cost", "--from", "eastus", "--cost", "3", "--registry", "http://127.0.0.1:1");
+    assertThat(half.exitCode()).isEqualTo(2);
+    assertThat(half.err()).contains("--from and --to are required");
+
+    CliRun both = CliRun.of("replication", "cost", "--from", "eastus", "--to", "westus", "--cost", "3", "--remove",
+        "--registry", "http://127.0.0.1:1");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("exactly one of --cost N and --remove");
+
+    CliRun negative = CliRun.of("replication", "cost", "--from", "eastus", "--to", "westus", "--cost", "-1", "--registry", "http://127.0.0.1:1");
+    assertThat(negative.exitCode()).isEqualTo(2);
+    assertThat(negative.err()).contains("--cost must be 0..1000000");
+  }
+
+  @Test
   void aRegistryThatDoesNotAnswerIsExitOneNamingIt() {
     CliRun down = CliRun.of("replication", "list", "--registry", "http://127.0.0.1:1", "--timeout", "2s");
     assertThat(down.exitCode()).isEqualTo(1);

@@ -1,6 +1,7 @@
 package dev.meridian.agent.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meridian.agent.RegionAgent;
@@ -24,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +35,8 @@ import picocli.CommandLine;
 /**
  * {@code meridian drill failover} against a whole local fleet in this process (embedded broker, two regions, the
  * front door). Before the drill the region is cut off and two images are pushed straight to it: they are what
- * the region acknowledged and the fleet had not received at cut-over, so the report must name exactly them.
+ * the region acknowledged and the fleet had not received at cut-over, so the report must name exactly them. The
+ * drain goes through the replicated topology: while the drill runs, every region reports the region out of routing.
  */
 class FailoverDrillIT {
   /** Peers ask each other with the fleet credential: how a region answers a peer. */
@@ -70,11 +74,31 @@ class FailoverDrillIT {
     CommandLine cli = MeridianCommand.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    int exit = cli.execute("drill", "failover", "--region", "eastus", "--fleet", fleetFile.toString(),
-        "--front-door", fleet.frontDoor().url(), "--json", "--duration", "6s", "--lag-threshold", "2s", "--catch-up-timeout", "60s");
+    CompletableFuture<Integer> drill = CompletableFuture.supplyAsync(() -> cli.execute("drill", "failover", "--region", "eastus",
+        "--fleet", fleetFile.toString(), "--front-door", fleet.frontDoor().url(), "--json", "--duration", "6s",
+        "--lag-threshold", "2s", "--catch-up-timeout", "60s"));
+
+    // During the drill the drain is the replicated topology's: every region's view and `replication show` say so,
+    // and the front door routes around it without a drain of its own.
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      assertThat(drill).isNotDone();
+      assertThat(routingInRegions(west, EAST)).isFalse();
+      assertThat(routingInRegions(east, EAST)).isFalse();
+      assertThat(replicationShow(WEST, EAST).path("routingEnabled").asBoolean(true)).isFalse();
+    });
+    JsonNode atFrontDoor = admin.get(fleet.frontDoor().url() + "/admin/v1/frontdoor/regions/eastus");
+    assertThat(atFrontDoor.path("routingEnabled").asBoolean(true)).isFalse();
+    assertThat(atFrontDoor.path("drained").asBoolean(true)).isFalse();
+    int exit = drill.get(2, TimeUnit.MINUTES);
 
     String context = "stdout:\n" + out + "\nstderr:\n" + err;
     assertThat(exit).as(context).isZero();
+    assertThat(err.toString()).contains("drill: routing through the replicated topology");
+    assertThat(replicationShow(WEST, EAST).path("routingEnabled").asBoolean(false)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(routingInRegions(west, EAST)).isTrue();
+      assertThat(routingInRegions(east, EAST)).isTrue();
+    });
     JsonNode report = AdminJson.parse(out.toString().getBytes(StandardCharsets.UTF_8));
     assertThat(report.path("passed").asBoolean()).as(context).isTrue();
     assertThat(report.path("drained").asBoolean()).isTrue();
@@ -103,6 +127,32 @@ class FailoverDrillIT {
     String last = written.get(written.size() - 1);
     int colon = last.lastIndexOf(':');
     assertThat(servedWithoutReadThrough(east, last.substring(0, colon), last.substring(colon + 1))).isPresent();
+  }
+
+  @Test
+  void withRoutingViaTheFrontDoorOnlyThatFrontDoorDrainsTheRegionAndTheTopologyKeepsRoutingToIt() throws Exception {
+    fleet = startFleet();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = MeridianCommand.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    CompletableFuture<Integer> drill = CompletableFuture.supplyAsync(() -> cli.execute("drill", "failover", "--region", "eastus",
+        "--fleet", fleetFile.toString(), "--front-door", fleet.frontDoor().url(), "--routing-via", "front-door", "--json",
+        "--duration", "4s", "--lag-threshold", "2s", "--catch-up-timeout", "60s"));
+
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      assertThat(drill).isNotDone();
+      assertThat(fleet.frontDoor().overrides().drained(EAST)).isTrue();
+    });
+    assertThat(replicationShow(WEST, EAST).path("routingEnabled").asBoolean(false)).as("the topology is not touched").isTrue();
+    int exit = drill.get(2, TimeUnit.MINUTES);
+
+    String context = "stdout:\n" + out + "\nstderr:\n" + err;
+    assertThat(exit).as(context).isZero();
+    assertThat(err.toString()).contains("drill: routing through the front door at " + fleet.frontDoor().url() + " only");
+    assertThat(AdminJson.parse(out.toString().getBytes(StandardCharsets.UTF_8)).path("routingRestored").asBoolean()).isTrue();
+    assertThat(fleet.frontDoor().overrides().drained(EAST)).isFalse();
   }
 
   private LocalFleet startFleet() throws InterruptedException {
@@ -145,6 +195,26 @@ class FailoverDrillIT {
     var response = region.http().send("HEAD", "/v2/" + repository + "/manifests/" + tag, BodyPublishers.noBody(),
         "Accept", RegionClient.MANIFEST_ACCEPT, "Meridian-Internal", "no-read-through", "Authorization", FLEET);
     return response.statusCode() == 200 ? response.headers().firstValue("Docker-Content-Digest") : Optional.empty();
+  }
+
+  /** The region's {@code routingEnabled} in {@code asked}'s {@code /admin/v1/regions}. */
+  private static boolean routingInRegions(RegionClient asked, RegionId region) {
+    JsonNode regions = new DrillHttp(Duration.ofSeconds(10), Optional.of(TestCredentials.authorization())).get(asked.http().uri("/admin/v1/regions").toString());
+    for (JsonNode r : regions.path("regions")) {
+      if (r.path("id").asText().equals(region.value())) return r.path("routingEnabled").asBoolean();
+    }
+    throw new AssertionError("no " + region + " in " + regions);
+  }
+
+  /** {@code meridian replication show --region REGION --json} asked of {@code asked}. */
+  private JsonNode replicationShow(RegionId asked, RegionId region) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = MeridianCommand.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(new StringWriter()));
+    int exit = cli.execute("replication", "show", "--region", region.value(), "--registry", region(asked).url(), "--json");
+    assertThat(exit).as(out.toString()).isZero();
+    return AdminJson.parse(out.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static List<String> strings(JsonNode array) {

@@ -79,15 +79,45 @@ class FailoverDrillTest {
   }
 
   @Test
-  void aRegionThatNeverCatchesUpStaysOutOfRouting() throws Exception {
+  void aRegionThatNeverCatchesUpIsRoutedToAgainOnlyAtTheEndAndFailsTheDrill() throws Exception {
     fleet.statuses.add(syncing(30, 5)); // repeated for ever
 
     DrillReport report = drill().run(settings());
 
-    assertThat(steps).doesNotContain("enable eastus").containsOnlyOnce("workload stop");
-    assertThat(report.routingRestored()).isFalse();
+    assertThat(steps).containsOnlyOnce("workload stop", "enable eastus");
+    assertThat(steps.indexOf("enable eastus")).isGreaterThan(steps.indexOf("workload stop"));
+    assertThat(report.routingRestored()).isTrue();
     assertThat(report.catchUp()).isEmpty();
     assertThat(report.passed()).isFalse();
+    assertThat(DrillReportFormat.text(report)).contains("yes, at the end of the drill, not caught up");
+  }
+
+  @Test
+  void aRegionAlreadyOutOfRoutingIsRefusedBeforeAnythingIsTouched() {
+    fleet.routingEnabled = false;
+
+    assertThatThrownBy(() -> drill().run(settings())).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already out of routing");
+    assertThat(steps).isEmpty();
+  }
+
+  @Test
+  void aFailedDrainIsUndoneToo() {
+    fleet.failDisable = true;
+
+    assertThatThrownBy(() -> drill().run(settings())).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("front door down").hasMessageContaining("is in routing");
+    assertThat(steps).containsExactly("isolate eastus", "disable eastus", "reconnect eastus", "enable eastus");
+    assertThat(fleet.routingEnabled).isTrue();
+  }
+
+  @Test
+  void aRestoreThatFailsTooSaysSo() {
+    fleet.failUnshippedAfterCutOver = true;
+    fleet.failEnable = true;
+
+    assertThatThrownBy(() -> drill().run(settings())).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("could not be restored").satisfies(e -> assertThat(e.getCause().getSuppressed()).hasSize(1));
   }
 
   @Test
@@ -115,13 +145,13 @@ class FailoverDrillTest {
   }
 
   @Test
-  void aFailingStepReconnectsTheRegionAndSaysRoutingMayBeLeftDisabled() {
-    fleet.failOnReconnectOnce = false;
+  void aFailingStepReconnectsTheRegionAndRestoresItsRouting() {
     fleet.failUnshippedAfterCutOver = true;
 
     assertThatThrownBy(() -> drill().run(settings())).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("reconnected").hasMessageContaining("routing");
-    assertThat(steps).contains("reconnect eastus").doesNotContain("enable eastus");
+        .hasMessageContaining("was reconnected and is in routing");
+    assertThat(steps).containsSubsequence("workload start", "workload stop", "reconnect eastus", "enable eastus");
+    assertThat(fleet.routingEnabled).isTrue();
   }
 
   @Test
@@ -155,8 +185,10 @@ class FailoverDrillTest {
     final Deque<List<UnshippedWrite>> unshipped = new ArrayDeque<>();
     final Map<String, String> served = new HashMap<>();
     Instant routingEnabledAt;
-    boolean failOnReconnectOnce;
+    boolean routingEnabled = true;
     boolean failUnshippedAfterCutOver;
+    boolean failDisable;
+    boolean failEnable;
 
     void serveEverywhere(String repository, String tag, String digest) {
       for (RegionId r : regions()) served.put(r + " " + repository + ":" + tag, digest);
@@ -199,13 +231,22 @@ class FailoverDrillTest {
     }
 
     @Override
+    public boolean isEnabled(RegionId region) {
+      return routingEnabled;
+    }
+
+    @Override
     public void disable(RegionId region) {
       steps.add("disable " + region);
+      routingEnabled = false;
+      if (failDisable) throw new IllegalStateException("front door down");
     }
 
     @Override
     public void enable(RegionId region) {
       steps.add("enable " + region);
+      if (failEnable) throw new IllegalStateException("topology unavailable");
+      routingEnabled = true;
       routingEnabledAt = clock.instant();
     }
   }

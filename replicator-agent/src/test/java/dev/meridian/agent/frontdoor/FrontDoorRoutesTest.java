@@ -30,6 +30,17 @@ class FrontDoorRoutesTest {
   }
 
   @Test
+  void thePreferredRegionIsSkippedWhileCreatingAndComesBackFirstOnceReady() {
+    health.markCreating(WEST, true);
+    ProxyPlan.Forward joining = (ProxyPlan.Forward) routes.plan("GET", "/v2/app/manifests/v1", CLIENT);
+    assertThat(joining.upstreams()).extracting(ProxyPlan.Upstream::name).containsExactly("eastus", "westeurope");
+
+    health.markCreating(WEST, false);
+    ProxyPlan.Forward ready = (ProxyPlan.Forward) routes.plan("GET", "/v2/app/manifests/v1", CLIENT);
+    assertThat(ready.upstreams()).extracting(ProxyPlan.Upstream::name).containsExactly("westeurope", "eastus");
+  }
+
+  @Test
   void anUploadSessionGoesToItsRegionEvenWhenRoutingPrefersAnother() {
     ProxyPlan.Forward plan = (ProxyPlan.Forward) routes.plan("PATCH", "/v2/app/blobs/uploads/eastus~abc", CLIENT);
     assertThat(plan.upstreams()).singleElement().satisfies(u -> {

@@ -54,6 +54,16 @@ class RoutingPolicyTest {
   }
 
   @Test
+  void aRegionStillCreatingComesAfterEveryReadyRegionAndServesOnlyWhenNoneIsUp() {
+    RoutingPolicy policy = new RoutingPolicy(fleet(true), List.of(WEST, EAST), List.of());
+    assertThat(policy.order(Optional.empty(), r -> true, WEST::equals)).containsExactly(EAST, ASIA, WEST);
+    assertThat(policy.order(Optional.empty(), r -> r.equals(WEST), WEST::equals)).as("the last resort").containsExactly(WEST);
+    assertThat(policy.order(Optional.empty(), r -> true, r -> true)).as("all joining: the preference holds").containsExactly(WEST, EAST, ASIA);
+    assertThat(new RoutingPolicy(fleet(false), List.of(WEST), List.of()).order(Optional.empty(), r -> true, EAST::equals))
+        .as("routing disabled still wins").containsExactly(ASIA, EAST);
+  }
+
+  @Test
   void regionsThatAreDownAreSkipped() {
     RoutingPolicy policy = new RoutingPolicy(fleet(true), List.of(WEST, EAST), List.of());
     assertThat(policy.order(Optional.empty(), r -> !r.equals(WEST))).containsExactly(EAST, ASIA);

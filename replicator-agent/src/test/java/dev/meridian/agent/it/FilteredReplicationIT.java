@@ -175,6 +175,53 @@ class FilteredReplicationIT {
     push(westeu, "eu-only/pushed", "v1");
   }
 
+  @Test
+  void aFilterChangedLiveWithTheCliKeepsANewlyPushedNamespaceOutOfThatRegionOnly() throws IOException {
+    var update = runCli("replication", "update", "--region", "northeu", "--exclude", "secret/**", "--registry", registry("westeu"));
+    assertThat(update.exitCode()).as(update.err()).isZero();
+    assertThat(update.out()).contains("updated northeu", "include=** exclude=secret/**");
+    // Every region follows the topic; northeu itself must have it before the push, or it would replay the image.
+    CONVERGENCE.await(() -> {
+      var shown = runCli("replication", "show", "--region", "northeu", "--registry", registry("northeu"), "--json");
+      assertThat(JSON.readTree(shown.out()).path("repositories").path("exclude").get(0).asText()).isEqualTo("secret/**");
+    });
+    try {
+      Pushed secret = push(westeu, "secret/app", "v1");
+      Pushed sentinel = push(westeu, "team/after-filter", "v1");
+      for (String region : List.of("northeu", "eastus")) {
+        CONVERGENCE.await(() -> assertThat(replayedTag(region, "team/after-filter", "v1", sentinel.manifest())).isTrue());
+      }
+      // eastus (which excludes only eu-only/**) takes it; northeu, the region whose filter changed, never sees it.
+      CONVERGENCE.await(() -> assertThat(eastus.resolve("secret/app", "v1")).contains(secret.manifest()));
+      assertThat(replayedTag("eastus", "secret/app", "v1", secret.manifest())).isTrue();
+      RegistryState north = fleet.agent("northeu").state();
+      assertThat(north.repositoryExists(new RepositoryName("secret/app"))).isFalse();
+      assertThat(north.findManifest(new RepositoryName("secret/app"), secret.manifest())).isEmpty();
+      assertThat(Files.exists(new BlobPaths(fleet.config("northeu").blobsRoot()).blob(secret.layer()))).isFalse();
+      JsonNode status = JSON.readTree(westeu.http().get("/admin/v1/replication/status?repository=secret/app&reference=v1").body());
+      Map<String, String> byRegion = new HashMap<>();
+      status.path("regions").forEach(r -> byRegion.put(r.path("region").asText(), r.path("status").asText()));
+      assertThat(byRegion).isEqualTo(Map.of("westeu", "complete", "northeu", "excluded", "eastus", "complete"));
+    } finally {
+      runCli("replication", "update", "--region", "northeu", "--include", "**", "--registry", registry("westeu"));
+    }
+  }
+
+  @Test
+  void aTransferCostSetWithTheCliReachesEveryRegion() {
+    var set = runCli("replication", "cost", "--from", "northeu", "--to", "eastus", "--cost", "7", "--registry", registry("westeu"));
+    assertThat(set.exitCode()).as(set.err()).isZero();
+    assertThat(set.out()).containsPattern("northeu\\s+eastus\\s+7");
+    try {
+      CONVERGENCE.await(() -> assertThat(fleet.agent("eastus").replication().orElseThrow().topology().current()
+          .cost(new RegionId("northeu"), new RegionId("eastus"))).isEqualTo(7));
+      var listed = runCli("replication", "cost", "--registry", registry("eastus"));
+      assertThat(listed.out()).containsPattern("northeu\\s+eastus\\s+7").containsPattern("westeu\\s+northeu\\s+1");
+    } finally {
+      runCli("replication", "cost", "--from", "northeu", "--to", "eastus", "--remove", "--registry", registry("westeu"));
+    }
+  }
+
   private static void assertNothingOfTheFilteredImageIn(String region, Pushed image) {
     RegistryState state = fleet.agent(region).state();
     RepositoryName repository = new RepositoryName("eu-only/app");

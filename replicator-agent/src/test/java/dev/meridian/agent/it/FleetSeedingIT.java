@@ -23,6 +23,8 @@ import dev.meridian.agent.it.support.Skopeo;
 import dev.meridian.agent.it.support.WrittenImage;
 import dev.meridian.agent.it.support.WrittenIndex;
 import dev.meridian.agent.log.KafkaTopics;
+import dev.meridian.agent.security.FleetKey;
+import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
@@ -283,7 +285,9 @@ class FleetSeedingIT {
   private static AgentConfig slowCreation(AgentConfig config) {
     return new AgentConfig(config.region(), config.bindAddress(), config.port(), config.dataDir(), config.fleet(),
         TransferConfig.builder().maxConcurrent(1).build(),
-        new AdminConfig(AdminConfig.DEFAULT_STALL_THRESHOLD, Duration.ofSeconds(2), Duration.ofMillis(20)));
+        new AdminConfig(AdminConfig.DEFAULT_STALL_THRESHOLD, Duration.ofSeconds(2), Duration.ofMillis(20)))
+        // The fleet's key, as an operator copies it: a region with a key of its own could verify no event.
+        .withSecurity(SecurityConfig.defaults().withFleetKey(FleetKey.fromFile(RUN_DIR.resolve("fleet").resolve(FleetKey.FILE))));
   }
 
   private static JsonNode status(RegionClient region) throws IOException {

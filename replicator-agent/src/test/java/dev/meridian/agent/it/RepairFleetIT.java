@@ -158,6 +158,8 @@ class RepairFleetIT {
     push(layout, "fresh", c, repo + ":fresh");
     HttpResponse<byte[]> untag = c.http().send("DELETE", "/v2/" + repo + "/manifests/old", BodyPublishers.noBody());
     assertThat(untag.statusCode()).as(RegistryHttp.describe(untag)).isEqualTo(202);
+    JsonNode locked = post(c, "/admin/v1/lock?repository=" + repo + "&writeEnabled=false");
+    assertThat(locked.path("writeEnabled").asBoolean(true)).isFalse();
     RegistryState cState = fleet.agent("c").state();
     List<OutboxEntry> lost = cState.readOutbox(1000);
     assertThat(lost).isNotEmpty();
@@ -174,13 +176,16 @@ class RepairFleetIT {
     for (JsonNode round : rounds) {
       int tags = 0;
       int manifests = 0;
+      int locks = 0;
       for (JsonNode p : round.path("peers")) {
         assertThat(p.path("error").isNull()).as(round.toString()).isTrue();
         tags += p.path("repaired").path("tags").asInt();
         manifests += p.path("repaired").path("manifests").asInt();
+        locks += p.path("repaired").path("locks").asInt();
       }
       assertThat(tags).as("fresh put and old deleted: %s", round).isEqualTo(2);
       assertThat(manifests).as("fresh: %s", round).isEqualTo(1);
+      assertThat(locks).as("the repository's lock: %s", round).isEqualTo(1);
     }
     assertThat(peer(rounds.get(0), "c").path("repaired").path("tags").asInt()).isEqualTo(2);
     CONVERGENCE.awaitEvery(regions, region -> {
@@ -188,6 +193,12 @@ class RepairFleetIT {
       assertThat(region.servesBlob(repo, fresh.layerDigests().get(0))).as("%s fresh's layer", region).isTrue();
       assertThat(region.resolve(repo, "old")).as("%s old", region).isEmpty();
     });
+    // The lost lock holds everywhere: a push into the repository is refused in every region.
+    for (RegionClient region : regions) {
+      HttpResponse<byte[]> upload = region.http().send("POST", "/v2/" + repo + "/blobs/uploads/", BodyPublishers.noBody());
+      assertThat(upload.statusCode()).as("%s: %s", region, RegistryHttp.describe(upload)).isEqualTo(403);
+      assertThat(RegistryHttp.errorCodes(upload)).containsExactly("DENIED");
+    }
     // Same registers everywhere now, so a second round finds nothing to repair.
     String digestInC = summary(c).path("repositories").path(repo).asText();
     for (RegionClient region : List.of(a, b)) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meridian.agent.AgentConfig;
 import dev.meridian.agent.RegionAgent;
+import dev.meridian.agent.security.FleetKey;
+import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.embedded.LocalFleet;
 import dev.meridian.agent.it.support.CliRun;
 import dev.meridian.agent.it.support.FreePort;
@@ -116,8 +118,10 @@ class ReplicatedTopologyIT {
       bootstrapped.set(context);
       seeded.await(); // the joining region stays `creating` until its bootstrap (e.g. seeding) is done
     };
-    try (RegionAgent north = RegionAgent.start(AgentConfig.joining(new RegionId("northeu"), AgentConfig.DEFAULT_BIND, port,
-        dir.resolve("northeu"), fleet.kafkaBootstrap()), bootstrap)) {
+    // The fleet's key, as an operator copies it: a region with a key of its own could verify no event.
+    AgentConfig joining = AgentConfig.joining(new RegionId("northeu"), AgentConfig.DEFAULT_BIND, port, dir.resolve("northeu"),
+        fleet.kafkaBootstrap()).withSecurity(SecurityConfig.defaults().withFleetKey(FleetKey.fromFile(dir.resolve(FleetKey.FILE))));
+    try (RegionAgent north = RegionAgent.start(joining, bootstrap)) {
       // Not in the fleet yet: it says so, and is not ready.
       await().atMost(AWAIT).untilAsserted(() -> {
         assertThat(http(north).get("/readyz").statusCode()).isEqualTo(503);
@@ -203,6 +207,23 @@ class ReplicatedTopologyIT {
     CliRun list = cli("replication", "list", "--registry", east().url());
     assertThat(list.exitCode()).isZero();
     assertThat(list.out()).startsWith("REGION").contains("eastus").doesNotContain("mars");
+
+    // The admin API checks a filter with the same glob rules as the fleet file, and a cost's regions and range.
+    var badGlob = http(east()).send("PATCH", "/admin/v1/replications/eastus",
+        BodyPublishers.ofString("{\"repositories\":{\"exclude\":[\"team/***\"]}}"), "Content-Type", "application/json");
+    assertThat(badGlob.statusCode()).as(RegistryHttp.describe(badGlob)).isEqualTo(400);
+    assertThat(new String(badGlob.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("pattern 'team/***' has '***'");
+    var emptyInclude = http(east()).send("PATCH", "/admin/v1/replications/eastus",
+        BodyPublishers.ofString("{\"repositories\":{\"include\":[]}}"), "Content-Type", "application/json");
+    assertThat(emptyInclude.statusCode()).isEqualTo(400);
+    var unknownCost = http(east()).send("PUT", "/admin/v1/costs",
+        BodyPublishers.ofString("{\"from\":\"eastus\",\"to\":\"mars\",\"cost\":3}"), "Content-Type", "application/json");
+    assertThat(unknownCost.statusCode()).isEqualTo(404);
+    var notANumber = http(east()).send("PUT", "/admin/v1/costs",
+        BodyPublishers.ofString("{\"from\":\"eastus\",\"to\":\"westus\",\"cost\":\"cheap\"}"), "Content-Type", "application/json");
+    assertThat(notANumber.statusCode()).isEqualTo(400);
+    CliRun shown = cli("replication", "show", "--region", "eastus", "--registry", east().url());
+    assertThat(shown.out()).as("the filter is unchanged").doesNotContain("exclude=");
   }
 
   // ---- helpers

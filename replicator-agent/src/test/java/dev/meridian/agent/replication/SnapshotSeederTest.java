@@ -13,12 +13,15 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.event.EventCodec;
 import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.MediaType;
+import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.core.replication.ReplayPlanner;
 import dev.meridian.core.replication.ReplicaAcks;
+import dev.meridian.agent.registry.Locks;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.LockRecord;
 import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.StateBatch;
@@ -121,6 +124,26 @@ class SnapshotSeederTest {
         .putConsumerOffset(P0, 29)
         .putConsumerOffset(P3, 4)
         .build());
+  }
+
+  @Test
+  void aSeededRegionEnforcesTheLocksSetBeforeItJoined() throws IOException {
+    fillPeer();
+    LockRecord repositoryLock = new LockRecord(REPO, Optional.empty(), false, true, stamp(13, PEER));
+    LockRecord tagLock = new LockRecord(REPO, Optional.of(Reference.parse("v1")), true, false, stamp(14, PEER));
+    peer.apply(StateBatch.of(new StateWrite.PutLock(repositoryLock), new StateWrite.PutLock(tagLock)));
+    Locks before = new Locks(joiner);
+    assertThat(before.writeEnabled(REPO, Optional.empty())).as("not seeded yet").isTrue();
+
+    SnapshotSeeder.Outcome outcome = seeder().merge(new ByteArrayInputStream(exported()), seeding());
+
+    assertThat(outcome.registers()).isEqualTo(8); // the 6 registers of fillPeer, and the 2 locks
+    assertThat(joiner.findLock(REPO, Optional.empty())).contains(repositoryLock);
+    assertThat(joiner.findLock(REPO, Optional.of(Reference.parse("v1")))).contains(tagLock);
+    Locks locks = new Locks(joiner); // the rules RegistryService checks every push and delete against
+    assertThat(locks.writeEnabled(REPO, Optional.empty())).isFalse();
+    assertThat(locks.deleteLocked(REPO, digest("v1"), List.of(new Tag("v1")))).isTrue();
+    assertThat(locks.deleteLocked(REPO, digest("v2"), List.of())).isFalse();
   }
 
   @Test

@@ -1,10 +1,12 @@
 package dev.meridian.core.replication;
 
 import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
 import dev.meridian.core.state.ForwardingRegistryState;
+import dev.meridian.core.state.LockRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegisterMerge;
 import dev.meridian.core.state.RegistryState;
@@ -31,6 +33,7 @@ public final class BufferedRegistryState extends ForwardingRegistryState {
   private final Map<List<Object>, TagRecord> tags = new HashMap<>();
   private final Map<List<Object>, ManifestRecord> manifests = new HashMap<>();
   private final Map<List<Object>, BlobLinkRecord> links = new HashMap<>();
+  private final Map<List<Object>, LockRecord> locks = new HashMap<>();
   private final Map<List<Object>, Optional<TransferJob>> transfers = new HashMap<>();
   private final Map<List<Object>, Optional<Digest>> fallbacks = new HashMap<>();
 
@@ -58,6 +61,11 @@ public final class BufferedRegistryState extends ForwardingRegistryState {
         if (RegisterMerge.wins(link.stamp(), findBlobLink(link.repository(), link.digest()).map(BlobLinkRecord::stamp))) {
           links.put(List.of(link.repository(), link.digest()), link);
         }
+      } else if (w instanceof StateWrite.PutLock l) {
+        LockRecord lock = l.lock();
+        if (RegisterMerge.wins(lock.stamp(), findLock(lock.repository(), lock.reference()).map(LockRecord::stamp))) {
+          locks.put(List.of(lock.repository(), lock.scope()), lock);
+        }
       } else if (w instanceof StateWrite.PutTransfer p) {
         transfers.put(List.of(p.job().repository(), p.job().digest(), p.job().kind()), Optional.of(p.job()));
       } else if (w instanceof StateWrite.DeleteTransfer d) {
@@ -77,6 +85,7 @@ public final class BufferedRegistryState extends ForwardingRegistryState {
     tags.clear();
     manifests.clear();
     links.clear();
+    locks.clear();
     transfers.clear();
     fallbacks.clear();
     return batch;
@@ -92,6 +101,12 @@ public final class BufferedRegistryState extends ForwardingRegistryState {
   public Optional<ManifestRecord> findManifest(RepositoryName repository, Digest digest) {
     ManifestRecord buffered = manifests.get(List.of(repository, digest));
     return buffered != null ? Optional.of(buffered) : delegate.findManifest(repository, digest);
+  }
+
+  @Override
+  public Optional<LockRecord> findLock(RepositoryName repository, Optional<Reference> reference) {
+    LockRecord buffered = locks.get(List.of(repository, LockRecord.scope(reference)));
+    return buffered != null ? Optional.of(buffered) : delegate.findLock(repository, reference);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.event.BlobPut;
 import dev.meridian.core.event.BlobUnlink;
+import dev.meridian.core.event.LockPut;
 import dev.meridian.core.event.ManifestDelete;
 import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicaAck;
@@ -13,6 +14,7 @@ import dev.meridian.core.event.TagDelete;
 import dev.meridian.core.event.TagPut;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.LockRecord;
 import dev.meridian.core.state.RepositoryRegisters;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,12 +56,17 @@ public final class RegisterEvents {
         : new BlobUnlink(id(), l.stamp().origin(), l.stamp().hlc(), l.repository(), l.digest());
   }
 
-  /** Every register of one repository as events: manifests first, then blob links, then tags. */
+  public ReplicationEvent of(LockRecord l) {
+    return new LockPut(id(), l.stamp().origin(), l.stamp().hlc(), l.repository(), l.reference(), l.writeEnabled(), l.deleteEnabled());
+  }
+
+  /** Every register of one repository as events: manifests first, then blob links, then tags, then locks. */
   public List<ReplicationEvent> of(RepositoryRegisters registers) {
     List<ReplicationEvent> events = new ArrayList<>(registers.size());
     for (ManifestRecord m : registers.manifests()) events.add(of(m));
     for (BlobLinkRecord l : registers.blobLinks()) events.add(of(l));
     for (TagRecord t : registers.tags()) events.add(of(t));
+    for (LockRecord l : registers.locks()) events.add(of(l));
     return events;
   }
 

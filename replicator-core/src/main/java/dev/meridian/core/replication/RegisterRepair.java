@@ -5,6 +5,7 @@ import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.event.BlobPut;
 import dev.meridian.core.event.BlobUnlink;
+import dev.meridian.core.event.LockPut;
 import dev.meridian.core.event.ManifestDelete;
 import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicationEvent;
@@ -12,6 +13,7 @@ import dev.meridian.core.event.TagDelete;
 import dev.meridian.core.event.TagPut;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.LockRecord;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegisterMerge;
 import dev.meridian.core.state.RegistryState;
@@ -40,9 +42,9 @@ public final class RegisterRepair {
   private final ContentGuard guard;
 
   /** What one merge changed: registers repaired by kind, and whether transfer jobs or outbox entries were written. */
-  public record Outcome(int tags, int manifests, int blobLinks, boolean transfersPlanned, boolean outboxAppended) {
+  public record Outcome(int tags, int manifests, int blobLinks, int locks, boolean transfersPlanned, boolean outboxAppended) {
     public int repaired() {
-      return tags + manifests + blobLinks;
+      return tags + manifests + blobLinks + locks;
     }
   }
 
@@ -65,7 +67,7 @@ public final class RegisterRepair {
     }
     BufferedRegistryState view = new BufferedRegistryState(state);
     ReplayPlanner planner = planners.apply(view);
-    int[] counts = new int[3];
+    int[] counts = new int[4];
     List<StateWrite> written = new ArrayList<>();
     guard.claiming(claims, () -> {
       for (ReplicationEvent event : registers) {
@@ -80,12 +82,12 @@ public final class RegisterRepair {
       if (!written.isEmpty()) state.apply(view.drain(true));
       return null;
     });
-    return new Outcome(counts[0], counts[1], counts[2],
+    return new Outcome(counts[0], counts[1], counts[2], counts[3],
         written.stream().anyMatch(w -> w instanceof StateWrite.PutTransfer),
         written.stream().anyMatch(w -> w instanceof StateWrite.AppendOutbox));
   }
 
-  /** 0 tag, 1 manifest, 2 blob link when the event's register wins over ours; -1 otherwise. */
+  /** 0 tag, 1 manifest, 2 blob link, 3 lock when the event's register wins over ours; -1 otherwise. */
   private static int kindIfWins(RegistryState view, ReplicationEvent event) {
     Stamp stamp = event.stamp();
     if (event instanceof TagPut e) return wins(stamp, view.findTag(e.repository(), e.tag()).map(TagRecord::stamp)) ? 0 : -1;
@@ -94,6 +96,7 @@ public final class RegisterRepair {
     if (event instanceof ManifestDelete e) return wins(stamp, manifestStamp(view, e.repository(), e.digest())) ? 1 : -1;
     if (event instanceof BlobPut e) return wins(stamp, linkStamp(view, e.repository(), e.digest())) ? 2 : -1;
     if (event instanceof BlobUnlink e) return wins(stamp, linkStamp(view, e.repository(), e.digest())) ? 2 : -1;
+    if (event instanceof LockPut e) return wins(stamp, view.findLock(e.repository(), e.reference()).map(LockRecord::stamp)) ? 3 : -1;
     return -1;
   }
 

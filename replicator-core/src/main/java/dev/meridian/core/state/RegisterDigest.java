@@ -15,7 +15,8 @@ import java.security.NoSuchAlgorithmException;
  * are added modulo 2^256. Addition is commutative, so the digest does not depend on the order registers are
  * read in, and it could be kept up to date incrementally (subtract a register's old hash, add its new one).
  *
- * <p>What is hashed is what the merge decides on. A tag: its digest or tombstone. A blob link: linked or not.
+ * <p>What is hashed is what the merge decides on. A tag: its digest or tombstone. A blob link: linked or not. A
+ * lock: both flags.
  * A manifest: present or deleted, not its metadata: a present manifest's metadata follows from its digest,
  * and a deleted one's may legitimately differ between regions (a delete replayed before its put keeps a
  * placeholder), which the merge never reconciles, since equal stamps do not replace each other.
@@ -32,6 +33,7 @@ public final class RegisterDigest {
     registers.tags().forEach(digest::add);
     registers.manifests().forEach(digest::add);
     registers.blobLinks().forEach(digest::add);
+    registers.locks().forEach(digest::add);
     return digest.hex();
   }
 
@@ -47,6 +49,11 @@ public final class RegisterDigest {
   public RegisterDigest add(BlobLinkRecord link) {
     return add(line("blob_link", link.repository().value(), link.digest().toString(),
         link.linked() ? "linked" : "unlinked", link.stamp()));
+  }
+
+  public RegisterDigest add(LockRecord lock) {
+    return add(line("lock", lock.repository().value(), lock.scope(),
+        "write=" + lock.writeEnabled() + ",delete=" + lock.deleteEnabled(), lock.stamp()));
   }
 
   /** How many registers were added. */

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public interface RegisterSnapshots {
 
-  /** Visits, from one consistent snapshot, the offsets first, then manifests, tags, blob links and replicas. */
+  /** Visits, from one consistent snapshot, the offsets first, then manifests, tags, blob links, locks and replicas. */
   void readSnapshot(Visitor visitor);
 
   /** Sees one snapshot's content, in the order {@link #readSnapshot} documents. */
@@ -29,6 +29,9 @@ public interface RegisterSnapshots {
     void tag(TagRecord tag);
 
     void blobLink(BlobLinkRecord link);
+
+    /** A lock register: a region seeded from the snapshot must enforce the locks set before it joined. */
+    void lock(LockRecord lock);
 
     /** {@code region} is known to hold the manifest completely. */
     void replica(RepositoryName repository, Digest digest, RegionId region);

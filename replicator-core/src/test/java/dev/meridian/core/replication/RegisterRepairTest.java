@@ -9,9 +9,12 @@ import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.event.ReplicationEvent;
 import dev.meridian.core.event.TagPut;
+import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.LockRecord;
+import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.RegisterDigest;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.TagRecord;
@@ -78,6 +81,30 @@ class RegisterRepairTest {
     assertThat(west.state.findTransfer(APP, image.digest(), TransferJob.Kind.MANIFEST))
         .hasValueSatisfying(job -> assertThat(job.origin()).isEqualTo(EAST));
     assertThat(west.visibility.servedDigest(APP, V1)).isEmpty();
+  }
+
+  @Test
+  void aLockThatNeverReachedARegionIsRepairedAndAnOlderOneChangesNothing() {
+    pushedInEastOnly();
+    westRepair.merge(eastRegisters());
+    Optional<Reference> tagV1 = Optional.of(Reference.parse("v1"));
+    LockRecord locked = new LockRecord(APP, tagV1, false, false, new Stamp(new HlcTimestamp(200, 0), EAST));
+    east.state.apply(new StateBatch(List.of(new StateWrite.PutLock(locked))));
+    String before = RegisterDigest.of(west.state.repositoryRegisters(APP));
+    assertThat(RegisterDigest.of(east.state.repositoryRegisters(APP))).as("a lock is part of the digest").isNotEqualTo(before);
+
+    RegisterRepair.Outcome outcome = westRepair.merge(eastRegisters());
+
+    assertThat(outcome.locks()).isEqualTo(1);
+    assertThat(outcome.repaired()).isEqualTo(1);
+    assertThat(west.state.findLock(APP, tagV1)).contains(locked);
+    assertThat(RegisterDigest.of(west.state.repositoryRegisters(APP))).isEqualTo(RegisterDigest.of(east.state.repositoryRegisters(APP)));
+
+    // West unlocks later; east's older lock, offered again, is not a repair.
+    LockRecord unlocked = new LockRecord(APP, tagV1, true, true, new Stamp(new HlcTimestamp(300, 0), WEST));
+    west.state.apply(new StateBatch(List.of(new StateWrite.PutLock(unlocked))));
+    assertThat(westRepair.merge(eastRegisters()).locks()).isZero();
+    assertThat(west.state.findLock(APP, tagV1)).contains(unlocked);
   }
 
   @Test

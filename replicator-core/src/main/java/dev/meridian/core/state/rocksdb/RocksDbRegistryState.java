@@ -376,6 +376,13 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
           String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
           visitor.blobLink(StateCodec.decodeBlobLink(new RepositoryName(parts[0]), Digest.parse(parts[1]), value));
         });
+        rocks.scan(Family.LOCKS, read, (key, value) -> {
+          String rest = StateKeys.suffix(key, new byte[0]);
+          int separator = rest.indexOf('\0'); // the scope after it may be empty (the repository's own lock)
+          RepositoryName repository = new RepositoryName(rest.substring(0, separator));
+          String scope = rest.substring(separator + 1);
+          visitor.lock(StateCodec.decodeLock(repository, dev.meridian.core.state.LockRecord.parseScope(scope), value));
+        });
         rocks.scan(Family.REPLICAS, read, (key, value) -> {
           String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
           visitor.replica(new RepositoryName(parts[0]), Digest.parse(parts[1]), new RegionId(parts[2]));
@@ -399,7 +406,10 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
     List<BlobLinkRecord> links = new ArrayList<>();
     rocks.scan(Family.BLOB_LINKS, prefix, prefix,
         (key, value) -> links.add(StateCodec.decodeBlobLink(repository, Digest.parse(StateKeys.suffix(key, prefix)), value)));
-    return new RepositoryRegisters(repository, tags, manifests, links);
+    List<dev.meridian.core.state.LockRecord> locks = new ArrayList<>();
+    rocks.scan(Family.LOCKS, prefix, prefix, (key, value) -> locks.add(StateCodec.decodeLock(repository,
+        dev.meridian.core.state.LockRecord.parseScope(StateKeys.suffix(key, prefix)), value)));
+    return new RepositoryRegisters(repository, tags, manifests, links, locks);
   }
 
   @Override

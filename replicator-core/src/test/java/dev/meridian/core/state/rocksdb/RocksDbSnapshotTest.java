@@ -14,8 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.BlobLinkRecord;
+import dev.meridian.core.state.LockRecord;
 import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegisterSnapshots;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +69,22 @@ class RocksDbSnapshotTest {
   }
 
   @Test
+  void aSnapshotHoldsEveryLockRegisterOfRepositoriesTagsAndManifests() {
+    LockRecord repositoryLock = new LockRecord(repo("team/app"), Optional.empty(), false, true, stamp(20, EAST));
+    LockRecord tagLock = new LockRecord(repo("team/app"), Optional.of(Reference.parse("v1")), true, false, stamp(21, WEST));
+    LockRecord manifestLock = new LockRecord(repo("team/other"), Optional.of(Reference.parse(digest(1).toString())), true, false,
+        stamp(22, EAST));
+    state.apply(batch(new StateWrite.PutLock(repositoryLock), new StateWrite.PutLock(tagLock), new StateWrite.PutLock(manifestLock)));
+
+    Collected seen = new Collected();
+    state.readSnapshot(seen);
+
+    assertThat(seen.locks).containsExactlyInAnyOrder(repositoryLock, tagLock, manifestLock);
+    assertThat(state.repositoryRegisters(repo("team/app")).locks()).containsExactlyInAnyOrder(repositoryLock, tagLock);
+    assertThat(state.repositoryRegisters(repo("team/other")).locks()).containsExactly(manifestLock);
+  }
+
+  @Test
   void writesCommittedWhileASnapshotIsReadAreNotInIt() {
     state.apply(batch(tag("team/app", "v1", digest(1), stamp(10, EAST)), new StateWrite.PutConsumerOffset(P0, 5)));
     Collected seen = new Collected() {
@@ -91,6 +110,12 @@ class RocksDbSnapshotTest {
     final List<TagRecord> tags = new ArrayList<>();
     final List<BlobLinkRecord> links = new ArrayList<>();
     final List<String> replicas = new ArrayList<>();
+    final List<LockRecord> locks = new ArrayList<>();
+
+    @Override
+    public void lock(LockRecord lock) {
+      locks.add(lock);
+    }
 
     @Override
     public void offsets(Map<LogPosition, Long> offsets) {
