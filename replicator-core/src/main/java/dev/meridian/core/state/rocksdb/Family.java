@@ -17,7 +17,8 @@ enum Family {
   TAG_FALLBACK("tag_fallback"),
   REPLICAS("replicas"),
   PREFETCHED("prefetched"),
-  LOCKS("locks");
+  LOCKS("locks"),
+  NOTIFICATIONS("notifications");
 
   private final String familyName;
 
