@@ -168,7 +168,7 @@ public final class RegionAgent implements AutoCloseable {
           config.admin().fanOutTimeout(), Optional.of(new SnapshotExport(config.region(), opened, config.snapshotsDir())),
           replications, () -> runtime == null || inFleet(runtime.membership()),
           member == null ? RegionIsolation.NONE : new FleetMemberIsolation(member, served),
-          Optional.of(new Lifecycle(collector, purger, retainer, config.lifecycle().softDelete(), usage)));
+          Optional.of(new Lifecycle(collector, purger, retainer, config.lifecycle().softDelete(), usage)), notices::status);
       Runnable wakeTransfers = member == null ? () -> {} : member.transfers()::wake;
       scrub = new Scrubber(blobs, served, guard, clock, config.repair().scrubBytesPerSecond(), config.repair().scrubInterval(),
           ScrubListener.all(metrics.scrubListener(), auditLog), wakeTransfers, notices::quarantined);

@@ -20,7 +20,9 @@ final class NotificationMeters implements NotificationListener {
 
   void bindQueue(String destination, LongSupplier depth) {
     Gauge.builder("meridian.webhook.queue", depth, d -> d.getAsLong())
-        .description("notifications waiting to be delivered").tag("destination", destination).register(registry);
+        .description("notifications waiting to be delivered").tag("destination", destination)
+        .strongReference(true) // the supplier is a lambda nothing else holds: a weak reference would read NaN
+        .register(registry);
     delivered(destination, 0);
     failed(destination, 0);
   }

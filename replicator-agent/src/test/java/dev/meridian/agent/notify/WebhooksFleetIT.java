@@ -155,7 +155,7 @@ class WebhooksFleetIT {
   }
 
   @Test
-  void eventsQueuedThroughTheReceiversOutageAllArriveOnceItIsBack() {
+  void eventsQueuedThroughTheReceiversOutageAllArriveOnceItIsBack() throws Exception {
     String repository = "hooks/outage";
     WebhookReceiver atA = receivers.get("a");
     WebhookReceiver atB = receivers.get("b");
@@ -172,6 +172,16 @@ class WebhooksFleetIT {
       });
       assertThat(received("a", repository)).isEmpty();
       assertThat(received("b", repository)).isEmpty();
+      // An operator sees the backlog and why: the admin API and the metrics.
+      var admin = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fleet.client("a").http().get("/admin/v1/notifications").body());
+      var webhook = java.util.stream.StreamSupport.stream(admin.path("destinations").spliterator(), false)
+          .filter(d -> d.path("destination").asText().equals("webhook")).findFirst().orElseThrow();
+      assertThat(webhook.path("target").asText()).isEqualTo(atA.url().toString());
+      assertThat(webhook.path("queued").asLong()).isGreaterThanOrEqualTo(3);
+      assertThat(webhook.path("lastError").asText()).contains("answered 503");
+      String metrics = new String(fleet.client("a").http().get("/metrics").body(), UTF_8);
+      assertThat(metrics).containsPattern("meridian_webhook_failed_total\\{destination=\"webhook\",region=\"a\"} [1-9]")
+          .containsPattern("meridian_webhook_queue\\{destination=\"webhook\",region=\"a\"} [3-9]");
     } finally {
       atA.failing(false);
       atB.start();
