@@ -56,7 +56,8 @@ class ServeWebhookOptionsTest {
   void withoutASecretFileOneIsMadeInTheDataDirectoryAndKept() throws Exception {
     byte[] first = WebhookSecret.load(java.util.Optional.empty(), dir);
     assertThat(first).hasSize(64);
-    assertThat(Files.getPosixFilePermissions(dir.resolve(WebhookSecret.FILE)).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(WebhookSecret.FILE))))
+        .isEqualTo("rw-------");
     assertThat(WebhookSecret.load(java.util.Optional.empty(), dir)).isEqualTo(first);
   }
 
