@@ -86,18 +86,12 @@ public final class NotificationDispatcher implements AutoCloseable {
     int failures = 0;
     try {
       while (running) {
-        List<QueuedNotification> head;
         try {
-          head = queues.readNotifications(queue, sink.batchSize());
-        } catch (RuntimeException e) {
-          if (!running) return; // the store closed under us
-          throw e;
-        }
-        if (head.isEmpty()) {
-          awaitWake(IDLE_POLL);
-          continue;
-        }
-        try {
+          List<QueuedNotification> head = queues.readNotifications(queue, sink.batchSize());
+          if (head.isEmpty()) {
+            awaitWake(IDLE_POLL);
+            continue;
+          }
           int count = sink.deliver(head);
           for (int i = 0; i < count; i++) queues.deleteNotification(queue, head.get(i).sequence());
           delivered += count;
@@ -107,8 +101,8 @@ public final class NotificationDispatcher implements AutoCloseable {
           failures = 0;
           lastError = null;
           nextAttempt = null;
-        } catch (RuntimeException e) { // NotificationDeliveryException, or a sink bug: retried the same way
-          if (!running) return;
+        } catch (RuntimeException e) { // NotificationDeliveryException, or the store or a sink failing: retried the same way
+          if (!running) return; // closing: what is queued stays for the next start
           failures++;
           failedAttempts++;
           listener.failed(queue);
@@ -121,9 +115,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.error("notify.stopped destination={} reason={}", queue, e.toString());
+      Thread.currentThread().interrupt(); // closing
     }
   }
 
@@ -150,13 +142,16 @@ public final class NotificationDispatcher implements AutoCloseable {
     }
   }
 
-  /** Stops after the attempt in progress (at most the sink's own timeout); what is queued stays for the next start. */
+  /** Stops now; what is queued stays for the next start. */
   @Override
   public void close() {
     running = false;
     wake();
+    // Cuts short a POST, a wait for the log's acknowledgement or a backoff: an entry whose delivery was cut off stays
+    // queued and is delivered again (same id) after the next start.
+    thread.interrupt();
     try {
-      thread.join(TimeUnit.SECONDS.toMillis(15));
+      thread.join(TimeUnit.SECONDS.toMillis(10));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

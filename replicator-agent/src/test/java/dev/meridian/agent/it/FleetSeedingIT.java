@@ -189,7 +189,10 @@ class FleetSeedingIT {
     Files.createDirectories(data);
     return new AgentConfig(new RegionId("d"), AgentConfig.DEFAULT_BIND, port, data, Optional.of(withD),
         TransferConfig.builder().maxConcurrent(1).build(),
-        new AdminConfig(AdminConfig.DEFAULT_STALL_THRESHOLD, Duration.ofSeconds(2), Duration.ofMillis(20)));
+        new AdminConfig(AdminConfig.DEFAULT_STALL_THRESHOLD, Duration.ofSeconds(2), Duration.ofMillis(20)))
+        // The fleet's key (LocalFleet's DIR/fleet-key): a region with another key would dead-letter every event.
+        .withSecurity(dev.meridian.agent.security.SecurityConfig.defaults().withFleetKey(
+            dev.meridian.agent.security.FleetKey.fromFile(RUN_DIR.resolve("fleet").resolve(dev.meridian.agent.security.FleetKey.FILE))));
   }
 
   private static JsonNode status(RegionClient region) throws IOException {

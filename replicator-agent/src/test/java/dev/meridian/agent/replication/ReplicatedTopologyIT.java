@@ -116,8 +116,11 @@ class ReplicatedTopologyIT {
       bootstrapped.set(context);
       seeded.await(); // the joining region stays `creating` until its bootstrap (e.g. seeding) is done
     };
+    // The fleet's key (LocalFleet's DIR/fleet-key): a region with another key would dead-letter every event.
     try (RegionAgent north = RegionAgent.start(AgentConfig.joining(new RegionId("northeu"), AgentConfig.DEFAULT_BIND, port,
-        dir.resolve("northeu"), fleet.kafkaBootstrap()), bootstrap)) {
+        dir.resolve("northeu"), fleet.kafkaBootstrap()).withSecurity(dev.meridian.agent.security.SecurityConfig.defaults()
+        .withFleetKey(dev.meridian.agent.security.FleetKey.fromFile(dir.resolve(dev.meridian.agent.security.FleetKey.FILE)))),
+        bootstrap)) {
       // Not in the fleet yet: it says so, and is not ready.
       await().atMost(AWAIT).untilAsserted(() -> {
         assertThat(http(north).get("/readyz").statusCode()).isEqualTo(503);
