@@ -154,6 +154,30 @@ class NotifyingRegistryStateTest {
   }
 
   @Test
+  void theScrubberQueuesAQuarantineWithTheManifestsItMadePending() throws Exception {
+    byte[] layer = randomBytes(2, 1000); // push(1, ..)'s layer
+    Digest image = push(1, "v1");
+    java.nio.file.Path file = new dev.meridian.core.blob.fs.BlobPaths(dir.resolve("blobs")).blob(digest(layer));
+    byte[] corrupt = layer.clone();
+    corrupt[10] ^= 0x01;
+    java.nio.file.Files.write(file, corrupt);
+    var scrubber = new dev.meridian.agent.repair.Scrubber(blobs, notifying, new ContentGuard(), Clock.systemUTC(), 1L << 30,
+        java.time.Duration.ofHours(1), dev.meridian.agent.repair.ScrubListener.NONE, () -> {}, notifying::quarantined);
+    try {
+      assertThat(scrubber.scrubNow().quarantined()).hasSize(1);
+    } finally {
+      scrubber.close();
+    }
+
+    assertThat(queued("webhook")).filteredOn(n -> n.type() == NotificationType.QUARANTINED).singleElement().satisfies(n -> {
+      assertThat(n.digest()).isEqualTo(digest(layer));
+      assertThat(n.size()).isEqualTo(layer.length);
+      assertThat(n.pendingManifests()).containsExactly(APP + "@" + image);
+    });
+    assertThat(queued("kafka")).extracting(Notification::type).containsExactly(NotificationType.PUSH, NotificationType.QUARANTINED);
+  }
+
+  @Test
   void aQuarantineGoesToEveryDestinationTakingIt() {
     Digest blob = digest(randomBytes(3, 10));
     List<StateWrite> writes = new ArrayList<>(notifying.quarantined(blob, 10, List.of("team/app@" + blob)));
