@@ -29,6 +29,16 @@ import dev.meridian.agent.repair.RepairService;
 import dev.meridian.agent.repair.ScrubListener;
 import dev.meridian.agent.repair.Scrubber;
 import dev.meridian.agent.security.FleetKey;
+import dev.meridian.agent.log.KafkaNotificationPublisher;
+import dev.meridian.agent.log.KafkaTopics;
+import dev.meridian.agent.notify.ChangeNotifications;
+import dev.meridian.agent.notify.KafkaNotificationSink;
+import dev.meridian.agent.notify.NotificationConfig;
+import dev.meridian.agent.notify.NotificationDestination;
+import dev.meridian.agent.notify.Notifications;
+import dev.meridian.agent.notify.WebhookSecret;
+import dev.meridian.agent.notify.WebhookSink;
+import dev.meridian.core.event.EventSigner;
 import dev.meridian.agent.security.TrustedCertificates;
 import javax.net.ssl.SSLContext;
 import dev.meridian.agent.security.FleetCredential;
@@ -88,6 +98,7 @@ public final class RegionAgent implements AutoCloseable {
   private final GarbageCollector gc;
   private final RetentionRunner retention;
   private final StorageUsage usage;
+  private final Notifications notifications;
 
   private final Optional<LiveTopology> topology;
 
@@ -108,6 +119,7 @@ public final class RegionAgent implements AutoCloseable {
     StorageUsage usage = null;
     RegistrySecurity security;
     Optional<String> peerAuthorization = Optional.empty();
+    Notifications notices = null;
     try {
       auditLog = new AuditLog(config.auditLog(), config.region(), clock);
       SecuritySettings resolved = config.auth().orElseGet(() -> SecuritySettings.resolve(config.dataDir(), System.getenv()));
@@ -117,14 +129,17 @@ public final class RegionAgent implements AutoCloseable {
       opened = RocksDbRegistryState.open(config.stateDir());
       Hlc hlc = new Hlc(clock);
       ContentGuard guard = new ContentGuard(); // pushes, replay and the prefetch sweeper share it
-      RegistryState served = opened;
       SSLContext outgoingTls = TrustedCertificates.sslContext(config.security().trustedCa());
+      Optional<FleetKey> key = config.fleet().map(f -> fleetKey); // notifications on the topic are signed like events
+      notices = notifications(config, opened, clock, outgoingTls, key);
+      // Every batch commits with the notifications it gives rise to (webhook, notifications topic).
+      RegistryState served = notices.decorate(opened);
       if (config.fleet().isPresent()) {
         // The fleet credential goes with every request to a peer; resolved before anything depends on it.
         peerAuthorization = Optional.of(FleetCredential.authorization(fleetKey));
         // Local writes commit with their events (the outbox); the relay is woken after each such commit.
         Runnable[] wake = {() -> {}};
-        served = new OutboxingRegistryState(opened,
+        served = new OutboxingRegistryState(served,
             new LocalChangeEvents(config.region(), () -> UUID.randomUUID().toString(),
                 digest -> blobs.stat(digest).map(BlobInfo::size).orElse(0L)),
             new EventCodec(), () -> wake[0].run());
@@ -165,10 +180,10 @@ public final class RegionAgent implements AutoCloseable {
           config.admin().fanOutTimeout(), Optional.of(new SnapshotExport(config.region(), opened, config.snapshotsDir())),
           replications, () -> runtime == null || inFleet(runtime.membership()),
           member == null ? RegionIsolation.NONE : new FleetMemberIsolation(member, served),
-          Optional.of(new Lifecycle(collector, purger, retainer, config.lifecycle().softDelete(), usage)));
+          Optional.of(new Lifecycle(collector, purger, retainer, config.lifecycle().softDelete(), usage)), notices::status);
       Runnable wakeTransfers = member == null ? () -> {} : member.transfers()::wake;
       scrub = new Scrubber(blobs, served, guard, clock, config.repair().scrubBytesPerSecond(), config.repair().scrubInterval(),
-          ScrubListener.all(metrics.scrubListener(), auditLog), wakeTransfers);
+          ScrubListener.all(metrics.scrubListener(), auditLog), wakeTransfers, notices::quarantined);
       if (member != null) {
         entropy = new AntiEntropy(config.region(), member.topology(), served, member.registerRepair(),
             new PeerRegisters(PEER_TIMEOUT, outgoingTls, peerAuthorization), config.repair().antiEntropyInterval(), metrics.antiEntropyListener(),
@@ -186,7 +201,9 @@ public final class RegionAgent implements AutoCloseable {
       collector.start();
       retainer.start(config.lifecycle().retentionInterval());
       usage.start(java.time.Duration.ofSeconds(5));
+      notices.start();
     } catch (RuntimeException | Error e) {
+      if (notices != null) notices.close();
       if (retainer != null) retainer.close();
       if (usage != null) usage.close();
       if (collector != null) collector.close();
@@ -209,7 +226,39 @@ public final class RegionAgent implements AutoCloseable {
     this.gc = collector;
     this.retention = retainer;
     this.usage = usage;
+    this.notifications = notices;
     this.monitor = watcher.start(config.admin().sampleInterval());
+  }
+
+  /**
+   * The webhook (if configured) and, for a fleet member, the notifications topic (unless turned off), each with its
+   * durable queue in {@code state}.
+   */
+  private Notifications notifications(AgentConfig config, RocksDbRegistryState state, Clock clock, SSLContext tls,
+      Optional<FleetKey> fleetKey) {
+    NotificationConfig settings = config.lifecycle().notifications();
+    List<Notifications.Route> routes = new java.util.ArrayList<>();
+    settings.webhook().ifPresent(hook -> routes.add(new Notifications.Route(
+        new NotificationDestination(NotificationDestination.WEBHOOK, hook.events()), hook.url().toString(),
+        new WebhookSink(hook.url(), WebhookSecret.load(hook.secretFile(), config.dataDir()), tls, settings.timeout()))));
+    if (settings.kafka() && fleetKey.isPresent() && topology.isPresent()) {
+      LiveTopology fleet = topology.get();
+      routes.add(new Notifications.Route(NotificationDestination.all(NotificationDestination.KAFKA), KafkaTopics.NOTIFICATIONS,
+          new KafkaNotificationSink(new KafkaNotificationPublisher(fleet.kafkaBootstrap(), config.security().kafkaProperties()),
+              new EventSigner(fleetKey.get().eventSigningKey()), () -> new KafkaNotificationSink.TopicSettings(
+                  fleet.current().topicPartitions(), fleet.current().topicReplicationFactor()))));
+    }
+    for (Notifications.Route route : routes) {
+      String queue = route.destination().queue();
+      metrics.bindNotificationQueue(queue, () -> state.notificationCount(queue));
+    }
+    return new Notifications(state, new ChangeNotifications(config.region(), () -> UUID.randomUUID().toString(), clock),
+        routes, settings.backoff(), metrics.notificationListener(), clock);
+  }
+
+  /** The webhook's and the notifications topic's queues and deliveries. */
+  public Notifications notifications() {
+    return notifications;
   }
 
   /**
@@ -353,6 +402,7 @@ public final class RegionAgent implements AutoCloseable {
       gc.close();
       retention.close();
       usage.close();
+      notifications.close();
       replication.ifPresent(ReplicationRuntime::close);
       monitor.close();
       audit.close();

@@ -165,6 +165,25 @@ public final class AdminJson {
 
   // ---- garbage collection
 
+  /** {@code {"region":..,"destinations":[{"destination","target","queued","delivered","failedAttempts","lastError",..}]}}. */
+  public static ObjectNode notifications(String region, List<dev.meridian.agent.notify.NotificationStatus> statuses) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("region", region);
+    var destinations = n.putArray("destinations");
+    for (var s : statuses) {
+      ObjectNode d = destinations.addObject();
+      d.put("destination", s.destination());
+      d.put("target", s.target());
+      d.put("queued", s.queued());
+      d.put("delivered", s.delivered());
+      d.put("failedAttempts", s.failedAttempts());
+      d.put("lastError", s.lastError().orElse(null));
+      d.put("lastDelivery", s.lastDelivery().map(Instant::toString).orElse(null));
+      d.put("nextAttempt", s.nextAttempt().map(Instant::toString).orElse(null));
+    }
+    return n;
+  }
+
   public static ObjectNode gc(GcReport r) {
     ObjectNode n = JSON.createObjectNode();
     n.put("dryRun", r.dryRun());

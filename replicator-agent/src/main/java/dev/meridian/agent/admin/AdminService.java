@@ -54,6 +54,7 @@ public final class AdminService {
   private final java.util.function.BooleanSupplier inFleet;
   private final RegionIsolation isolation;
   private final Optional<Lifecycle> lifecycle;
+  private final Supplier<List<dev.meridian.agent.notify.NotificationStatus>> notifications;
 
   /**
    * @param fleet every region, this one included; a standalone agent lists only itself
@@ -78,6 +79,15 @@ public final class AdminService {
       AdminHttpClient peers, Duration timeout, Optional<Supplier<BlobContent>> snapshots,
       Optional<ReplicationAdmin> replications, java.util.function.BooleanSupplier inFleet, RegionIsolation isolation,
       Optional<Lifecycle> lifecycle) {
+    this(self, fleet, monitor, inspector, peers, timeout, snapshots, replications, inFleet, isolation, lifecycle, List::of);
+  }
+
+  /** With the webhook's and the notifications topic's delivery queues shown ({@code /admin/v1/notifications}). */
+  public AdminService(String self, Supplier<List<Member>> fleet, RegionMonitor monitor, ManifestInspector inspector,
+      AdminHttpClient peers, Duration timeout, Optional<Supplier<BlobContent>> snapshots,
+      Optional<ReplicationAdmin> replications, java.util.function.BooleanSupplier inFleet, RegionIsolation isolation,
+      Optional<Lifecycle> lifecycle, Supplier<List<dev.meridian.agent.notify.NotificationStatus>> notifications) {
+    this.notifications = requireNonNull(notifications, "notifications");
     this.snapshots = requireNonNull(snapshots, "snapshots");
     this.replications = requireNonNull(replications, "replications");
     this.inFleet = requireNonNull(inFleet, "inFleet");
@@ -119,6 +129,11 @@ public final class AdminService {
     RegionStatus status = monitor.status();
     return lifecycle.map(l -> status.withStorage(l.gc().storage()
         .withUsage(l.usage().registryBytes(), l.usage().policy().registryBytes()))).orElse(status);
+  }
+
+  /** This region's notification queues (webhook, notifications topic): what waits and how delivery goes. */
+  public List<dev.meridian.agent.notify.NotificationStatus> notifications() {
+    return notifications.get();
   }
 
   /** Runs garbage collection in this region now. */

@@ -31,6 +31,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.meridian.agent.notify.NotificationConfig;
+import dev.meridian.agent.notify.NotificationType;
+import dev.meridian.agent.notify.RetryBackoff;
+import java.net.URI;
 
 /**
  * {@code meridian serve}: one region's agent, serving the OCI distribution API until SIGTERM. It prints
@@ -182,6 +186,26 @@ public final class ServeCommand implements Callable<Integer> {
     return settings;
   }
 
+  @Option(names = "--webhook", paramLabel = "URL",
+      description = "POST a signed notification of each push, delete, replication and quarantine in this region to URL.")
+  String webhook;
+
+  @Option(names = "--webhook-secret-file", paramLabel = "FILE",
+      description = "The webhook's HMAC secret (at least 16 bytes; default: DIR/webhook-secret, created when missing).")
+  Path webhookSecretFile;
+
+  @Option(names = "--webhook-events", paramLabel = "TYPE,TYPE", defaultValue = "push,delete,replicated,quarantined",
+      description = "Which events the webhook gets (default: ${DEFAULT-VALUE}).")
+  String webhookEvents;
+
+  @Option(names = "--kafka-notifications", paramLabel = "true|false", defaultValue = "true", arity = "1",
+      description = "A fleet member also writes every notification to the topic meridian.notifications (default: ${DEFAULT-VALUE}).")
+  boolean kafkaNotifications;
+
+  @Option(names = "--webhook-max-backoff", hidden = true, defaultValue = "5m", converter = DurationArgument.class,
+      description = "Longest wait between two attempts of a failing delivery (for tests).")
+  java.time.Duration webhookMaxBackoff;
+
   @Override
   public Integer call() throws InterruptedException {
     RegionId id = new RegionId(region);
@@ -233,6 +257,7 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    config = config.withLifecycle(config.lifecycle().withNotifications(notifications()));
     java.time.Clock clock = clockOffset.isZero() ? java.time.Clock.systemUTC() : java.time.Clock.offset(java.time.Clock.systemUTC(), clockOffset);
     if (!clockOffset.isZero()) System.err.println("meridian serve: clock offset " + clockOffset.toMillis() + " ms (diagnostic: for drills and tests)");
     RegionAgent agent = RegionAgent.start(config, clock);
@@ -249,6 +274,32 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The webhook and the notifications topic of the options; a bad one is a usage error naming it. */
+  NotificationConfig notifications() {
+    try {
+      NotificationConfig settings = NotificationConfig.defaults().withKafka(kafkaNotifications);
+      settings = settings.withBackoff(new RetryBackoff(java.time.Duration.ofMillis(Math.min(1000, webhookMaxBackoff.toMillis())),
+          webhookMaxBackoff));
+      if (webhook == null) {
+        if (webhookSecretFile != null) throw new IllegalArgumentException("--webhook-secret-file needs --webhook");
+        return settings;
+      }
+      java.util.Set<NotificationType> events = java.util.EnumSet.noneOf(NotificationType.class);
+      for (String name : webhookEvents.split(",")) {
+        if (!name.isBlank()) events.add(NotificationType.parse(name.trim()));
+      }
+      URI url;
+      try {
+        url = new URI(webhook);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("--webhook " + webhook + ": " + e.getMessage());
+      }
+      return settings.withWebhook(new NotificationConfig.Webhook(url, java.util.Optional.ofNullable(webhookSecretFile), events));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** The transport and abuse settings of the options; a bad one is a usage error naming it. */

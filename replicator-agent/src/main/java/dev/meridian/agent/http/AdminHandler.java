@@ -84,6 +84,7 @@ final class AdminHandler {
       case ADMIN_RETENTION -> json(AdminJson.purge(retention(call)));
       case ADMIN_LOCK -> json(AdminJson.lock(lock(call)));
       case ADMIN_GC -> json(AdminJson.gc(admin().collectGarbage(flag(call, "dryRun"))));
+      case ADMIN_NOTIFICATIONS -> json(AdminJson.notifications(admin().self(), admin().notifications()));
       default -> throw new IllegalStateException("not an admin route: " + call.match.route());
     });
   }

@@ -58,7 +58,7 @@ final class Handlers {
       case ADMIN_REGION, ADMIN_REGIONS, ADMIN_MANIFEST_STATUS, ADMIN_REPLICATION_STATUS, ADMIN_SNAPSHOT, METRICS,
           ADMIN_REPLICATIONS, ADMIN_REPLICATION, ADMIN_COSTS, ADMIN_ISOLATION -> admin.exchange(call);
       case ADMIN_SCRUB, ADMIN_ANTI_ENTROPY, ADMIN_ANTI_ENTROPY_SUMMARY, ADMIN_ANTI_ENTROPY_REPOSITORY -> admin.exchange(call);
-      case ADMIN_GC, ADMIN_LOCK, ADMIN_PURGE, ADMIN_RETENTION, ADMIN_RESTORE, ADMIN_DELETED -> admin.exchange(call);
+      case ADMIN_GC, ADMIN_NOTIFICATIONS, ADMIN_LOCK, ADMIN_PURGE, ADMIN_RETENTION, ADMIN_RESTORE, ADMIN_DELETED -> admin.exchange(call);
       case TOKEN -> tokens == null ? notServed(call, "the token endpoint") : tokens.exchange(call);
       case ADMIN_TOKENS, ADMIN_TOKEN -> credentials == null ? notServed(call, "token management") : credentials.exchange(call);
     };

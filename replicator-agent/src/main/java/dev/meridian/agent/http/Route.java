@@ -38,6 +38,7 @@ public enum Route {
   ADMIN_RESTORE("/admin/v1/restore"),
   ADMIN_DELETED("/admin/v1/deleted"),
   ADMIN_RETENTION("/admin/v1/retention"),
+  ADMIN_NOTIFICATIONS("/admin/v1/notifications"),
   METRICS("/metrics"),
   TOKEN("/auth/token"),
   ADMIN_TOKENS("/admin/v1/tokens"),

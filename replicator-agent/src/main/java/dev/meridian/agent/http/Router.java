@@ -48,6 +48,7 @@ public final class Router {
     METHODS.put(Route.ADMIN_ANTI_ENTROPY_REPOSITORY, Set.of("GET"));
     METHODS.put(Route.ADMIN_ISOLATION, Set.of("GET", "POST"));
     METHODS.put(Route.ADMIN_GC, Set.of("POST"));
+    METHODS.put(Route.ADMIN_NOTIFICATIONS, Set.of("GET"));
     METHODS.put(Route.ADMIN_LOCK, Set.of("GET", "POST"));
     METHODS.put(Route.ADMIN_PURGE, Set.of("POST"));
     METHODS.put(Route.ADMIN_RESTORE, Set.of("POST"));
@@ -110,6 +111,8 @@ public final class Router {
         return Optional.of(simple(Route.ADMIN_ISOLATION));
       case "/admin/v1/gc":
         return Optional.of(simple(Route.ADMIN_GC));
+      case "/admin/v1/notifications":
+        return Optional.of(simple(Route.ADMIN_NOTIFICATIONS));
       case "/admin/v1/lock":
         return Optional.of(simple(Route.ADMIN_LOCK));
       case "/admin/v1/purge":

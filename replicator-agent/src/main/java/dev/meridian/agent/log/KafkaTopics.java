@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaTopics implements AutoCloseable {
   public static final String EVENTS = "meridian.events";
   public static final String DEAD_LETTERS = "meridian.events.dlq";
+  /** Notifications of every region (push, delete, replicated, quarantined) for pipelines: created on first use. */
+  public static final String NOTIFICATIONS = "meridian.notifications";
   /** The replicated topology: one compacted partition, one record per region ({@code TopologyCodec}). */
   public static final String TOPOLOGY = "meridian.topology";
   private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);

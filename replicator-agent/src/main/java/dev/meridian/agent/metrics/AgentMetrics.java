@@ -40,6 +40,7 @@ public final class AgentMetrics implements AutoCloseable {
   private final HttpMeters http;
   private final RepairMeters repair;
   private final LifecycleMeters lifecycle;
+  private final NotificationMeters notifications;
 
   private AgentMetrics(RegionId region, Clock clock) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -55,6 +56,7 @@ public final class AgentMetrics implements AutoCloseable {
     this.http = new HttpMeters(registry);
     this.repair = new RepairMeters(registry);
     this.lifecycle = new LifecycleMeters(registry);
+    this.notifications = new NotificationMeters(registry);
   }
 
   public static AgentMetrics create(RegionId region, Clock clock) {
@@ -88,6 +90,15 @@ public final class AgentMetrics implements AutoCloseable {
 
   public GcListener gcListener() {
     return lifecycle;
+  }
+
+  public dev.meridian.agent.notify.NotificationListener notificationListener() {
+    return notifications;
+  }
+
+  /** The depth of a notification queue ({@code webhook}, {@code kafka}). */
+  public void bindNotificationQueue(String destination, java.util.function.LongSupplier depth) {
+    notifications.bindQueue(destination, depth);
   }
 
   /** The region's stored bytes as garbage collection last counted them. */

@@ -67,6 +67,7 @@ public final class Scrubber implements AutoCloseable {
   private final Duration interval;
   private final ScrubListener listener;
   private final Runnable onPending;
+  private final QuarantineWrites recorded;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "meridian-scrubber");
     t.setDaemon(true);
@@ -80,6 +81,20 @@ public final class Scrubber implements AutoCloseable {
    */
   public Scrubber(BlobStore blobs, RegistryState state, ContentGuard guard, Clock clock, long bytesPerSecond,
       Duration interval, ScrubListener listener, Runnable onPending) {
+    this(blobs, state, guard, clock, bytesPerSecond, interval, listener, onPending, QuarantineWrites.NONE);
+  }
+
+  /** Writes committed in the batch of a quarantine's pending marks (its notifications), so neither goes without the other. */
+  public interface QuarantineWrites {
+    QuarantineWrites NONE = (digest, size, pending) -> List.of();
+
+    List<dev.meridian.core.state.StateWrite> of(Digest digest, long size, List<String> pendingManifests);
+  }
+
+  /** With {@code recorded} written in the batch of each quarantine's pending marks. */
+  public Scrubber(BlobStore blobs, RegistryState state, ContentGuard guard, Clock clock, long bytesPerSecond,
+      Duration interval, ScrubListener listener, Runnable onPending, QuarantineWrites recorded) {
+    this.recorded = recorded;
     this.blobs = blobs;
     this.state = state;
     this.guard = guard;
@@ -174,8 +189,10 @@ public final class Scrubber implements AutoCloseable {
     boolean moved = guard.reclaiming(claims -> blobs.quarantine(digest));
     if (!moved) return Optional.empty();
     QuarantinePlanner.Plan plan = planner.plan(digest);
-    if (!plan.writes().isEmpty()) state.apply(new StateBatch(plan.writes()));
     List<String> pending = plan.pending().stream().map(Scrubber::name).toList();
+    List<dev.meridian.core.state.StateWrite> writes = new ArrayList<>(plan.writes());
+    writes.addAll(recorded.of(digest, size, pending));
+    if (!writes.isEmpty()) state.apply(new StateBatch(writes));
     log.warn("scrub.quarantined digest={} size_bytes={} manifests_pending={}", digest, size, pending.size());
     listener.quarantined(digest, size, pending);
     if (!pending.isEmpty()) onPending.run();

@@ -23,7 +23,7 @@ import dev.meridian.agent.it.support.Skopeo;
 import dev.meridian.agent.it.support.WrittenImage;
 import dev.meridian.agent.it.support.WrittenIndex;
 import dev.meridian.agent.log.KafkaTopics;
-import dev.meridian.agent.security.FleetKey;
+import dev.meridian.agent.it.support.TestCredentials;
 import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.core.clock.RegionId;
@@ -286,8 +286,8 @@ class FleetSeedingIT {
     return new AgentConfig(config.region(), config.bindAddress(), config.port(), config.dataDir(), config.fleet(),
         TransferConfig.builder().maxConcurrent(1).build(),
         new AdminConfig(AdminConfig.DEFAULT_STALL_THRESHOLD, Duration.ofSeconds(2), Duration.ofMillis(20)))
-        // The fleet's key, as an operator copies it: a region with a key of its own could verify no event.
-        .withSecurity(SecurityConfig.defaults().withFleetKey(FleetKey.fromFile(RUN_DIR.resolve("fleet").resolve(FleetKey.FILE))));
+        // The fleet's key (the test fleet's, as an operator copies it): a region with another key could verify no event.
+        .withSecurity(SecurityConfig.defaults().withFleetKey(TestCredentials.FLEET_KEY));
   }
 
   private static JsonNode status(RegionClient region) throws IOException {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meridian.agent.AgentConfig;
 import dev.meridian.agent.RegionAgent;
-import dev.meridian.agent.security.FleetKey;
+import dev.meridian.agent.it.support.TestCredentials;
 import dev.meridian.agent.security.SecurityConfig;
 import dev.meridian.agent.embedded.LocalFleet;
 import dev.meridian.agent.it.support.CliRun;
@@ -118,9 +118,9 @@ class ReplicatedTopologyIT {
       bootstrapped.set(context);
       seeded.await(); // the joining region stays `creating` until its bootstrap (e.g. seeding) is done
     };
-    // The fleet's key, as an operator copies it: a region with a key of its own could verify no event.
+    // The fleet's key (the test fleet's, as an operator copies it): a region with another key could verify no event.
     AgentConfig joining = AgentConfig.joining(new RegionId("northeu"), AgentConfig.DEFAULT_BIND, port, dir.resolve("northeu"),
-        fleet.kafkaBootstrap()).withSecurity(SecurityConfig.defaults().withFleetKey(FleetKey.fromFile(dir.resolve(FleetKey.FILE))));
+        fleet.kafkaBootstrap()).withSecurity(SecurityConfig.defaults().withFleetKey(TestCredentials.FLEET_KEY));
     try (RegionAgent north = RegionAgent.start(joining, bootstrap)) {
       // Not in the fleet yet: it says so, and is not ready.
       await().atMost(AWAIT).untilAsserted(() -> {

@@ -28,6 +28,27 @@ public final class ReplicaAcks {
     this.codec = codec;
   }
 
+  /**
+   * The manifests a batch made servable here by replication: those {@link #completed} wrote the batch for (its pending
+   * mark goes and this region joins the replica set, together; a local push joins the set with no pending mark).
+   */
+  public static List<StateWrite.PutReplica> completions(dev.meridian.core.state.StateBatch batch, RegionId self) {
+    java.util.Set<List<Object>> unmarked = new java.util.HashSet<>();
+    for (StateWrite w : batch.writes()) {
+      if (w instanceof StateWrite.DeleteTransfer d && d.kind() == TransferJob.Kind.MANIFEST) {
+        unmarked.add(List.of(d.repository(), d.digest()));
+      }
+    }
+    if (unmarked.isEmpty()) return List.of();
+    java.util.List<StateWrite.PutReplica> completed = new java.util.ArrayList<>();
+    for (StateWrite w : batch.writes()) {
+      if (w instanceof StateWrite.PutReplica r && r.region().equals(self) && unmarked.contains(List.of(r.repository(), r.digest()))) {
+        completed.add(r);
+      }
+    }
+    return completed;
+  }
+
   public List<StateWrite> completed(RepositoryName repository, Digest manifest) {
     ReplicaAck ack = new ReplicaAck(ids.get(), self, hlc.tick(), repository, manifest, self);
     return List.of(

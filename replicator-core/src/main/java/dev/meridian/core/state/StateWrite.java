@@ -206,4 +206,37 @@ public sealed interface StateWrite {
       requireNonNull(region, "region");
     }
   }
+
+  /**
+   * Queue a notification (a webhook delivery, a record for the notifications topic) under {@code queue}; the store
+   * assigns its sequence when the batch commits, so the notification is durable exactly when the change it tells
+   * of is. Local, not replicated.
+   */
+  record AppendNotification(String queue, byte[] payload) implements StateWrite {
+    public AppendNotification {
+      QueuedNotification.requireQueueName(queue);
+      if (payload == null || payload.length == 0) throw new IllegalArgumentException("empty notification payload");
+      payload = payload.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+      return payload.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof AppendNotification other && queue.equals(other.queue) && Arrays.equals(payload, other.payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return queue.hashCode() * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "AppendNotification[" + queue + ", " + payload.length + " bytes]";
+    }
+  }
 }

@@ -64,6 +64,12 @@ public final class ManualFleet implements AutoCloseable {
    */
   public static ManualFleet start(Path dir, List<String> regions, List<Link> proxied, TransferConfig transfers,
       UnaryOperator<Topology> shape) {
+    return start(dir, regions, proxied, transfers, shape, UnaryOperator.identity());
+  }
+
+  /** As above, with each region's configuration passed through {@code configure} last (e.g. its webhook). */
+  public static ManualFleet start(Path dir, List<String> regions, List<Link> proxied, TransferConfig transfers,
+      UnaryOperator<Topology> shape, UnaryOperator<AgentConfig> configure) {
     int kafkaPort = FreePort.consecutive(2);
     var fleet = new ManualFleet(dir, new EmbeddedKafkaBroker.Settings(dir.resolve("kafka"), kafkaPort, kafkaPort + 1, true));
     try {
@@ -73,9 +79,9 @@ public final class ManualFleet implements AutoCloseable {
       for (Link link : proxied) fleet.links.put(link, LinkProxy.start(link.from() + "-to-" + link.to(), ports.get(link.to())));
       for (String region : regions) {
         Topology view = shape.apply(fleet.viewOf(region, ports));
-        fleet.configs.put(region, new AgentConfig(new RegionId(region), AgentConfig.DEFAULT_BIND, ports.get(region),
+        fleet.configs.put(region, configure.apply(new AgentConfig(new RegionId(region), AgentConfig.DEFAULT_BIND, ports.get(region),
             dir.resolve("regions").resolve(region), Optional.of(view), transfers)
-            .withSecurity(SecurityConfig.defaults().withFleetKey(fleet.key)));
+            .withSecurity(SecurityConfig.defaults().withFleetKey(fleet.key))));
       }
       for (String region : regions) fleet.startRegion(region);
       return fleet;

@@ -18,7 +18,8 @@ enum Family {
   REPLICAS("replicas"),
   PREFETCHED("prefetched"),
   LOCKS("locks"),
-  CREDENTIALS("credentials");
+  CREDENTIALS("credentials"),
+  NOTIFICATIONS("notifications");
 
   private final String familyName;
 

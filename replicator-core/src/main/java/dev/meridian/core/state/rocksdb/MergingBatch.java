@@ -32,6 +32,7 @@ import org.rocksdb.WriteBatch;
  */
 final class MergingBatch {
   static final byte[] OUTBOX_NEXT_SEQUENCE = utf8("state.outbox.next-sequence");
+  static final byte[] NOTIFICATIONS_NEXT_SEQUENCE = utf8("state.notifications.next-sequence");
   private static final byte[] EMPTY = new byte[0];
 
   private final RocksDB db;
@@ -41,12 +42,20 @@ final class MergingBatch {
   private final Map<String, Optional<byte[]>> overlay = new HashMap<>();
   private long nextSequence;
   private int appended;
+  private long nextNotification;
+  /** Queue name to how many entries this batch appends to it. */
+  private final Map<String, Integer> notificationsAppended = new HashMap<>();
 
   MergingBatch(RocksDB db, Map<Family, ColumnFamilyHandle> handles, WriteBatch batch, long nextSequence) {
     this.db = db;
     this.handles = handles;
     this.batch = batch;
     this.nextSequence = nextSequence;
+  }
+
+  MergingBatch(RocksDB db, Map<Family, ColumnFamilyHandle> handles, WriteBatch batch, long nextSequence, long nextNotification) {
+    this(db, handles, batch, nextSequence);
+    this.nextNotification = nextNotification;
   }
 
   void add(StateWrite write) throws RocksDBException {
@@ -88,6 +97,8 @@ final class MergingBatch {
           StateKeys.longBytes(w.blob().fetchedAt().toEpochMilli()));
     } else if (write instanceof StateWrite.DeletePrefetched w) {
       delete(Family.PREFETCHED, inRepository(w.repository(), w.digest().toString()));
+    } else if (write instanceof StateWrite.AppendNotification w) {
+      appendNotification(w.queue(), w.payload());
     } else if (write instanceof StateWrite.PutReplica w) {
       put(Family.REPLICAS, StateKeys.replica(w.repository(), w.digest(), w.region()), EMPTY);
     } else {
@@ -103,6 +114,23 @@ final class MergingBatch {
   /** How many outbox entries this batch appends. */
   int appended() {
     return appended;
+  }
+
+  /** The sequence the next notification gets once this batch committed. */
+  long nextNotification() {
+    return nextNotification;
+  }
+
+  /** How many notifications this batch appends, per queue. */
+  Map<String, Integer> notificationsAppended() {
+    return notificationsAppended;
+  }
+
+  private void appendNotification(String queue, byte[] payload) throws RocksDBException {
+    put(Family.NOTIFICATIONS, StateKeys.notification(queue, nextNotification), payload);
+    nextNotification++;
+    notificationsAppended.merge(queue, 1, Integer::sum);
+    put(Family.META, NOTIFICATIONS_NEXT_SEQUENCE, StateKeys.longBytes(nextNotification));
   }
 
   private void putTag(TagRecord tag) throws RocksDBException {

@@ -11,7 +11,9 @@ import dev.meridian.core.state.BlobLinkRecord;
 import dev.meridian.core.state.CredentialRecord;
 import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.ManifestRecord;
+import dev.meridian.core.state.NotificationQueues;
 import dev.meridian.core.state.OutboxEntry;
+import dev.meridian.core.state.QueuedNotification;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.RegisterSnapshots;
 import dev.meridian.core.state.RepositoryRegisters;
@@ -81,24 +83,38 @@ import org.slf4j.LoggerFactory;
  *                                                              scope: "" (the repository), "tag:NAME", "digest:ALG:HEX"
  * credentials    name (UTF-8)                                 {"value":text|null,"hlc","origin"}: a user or token of
  *                                                              access control (its password only as a hash)
+ * notifications  queue 0x00 sequence (8 bytes, big-endian)    the notification payload, raw bytes; sequences (from 1,
+ *                                                              shared by all queues) keep growing through
+ *                                                              "state.notifications.next-sequence" in meta
  * </pre>
  *
  * <p>Writes are serialized by one lock (merging reads the current register, so two writers must not
  * interleave); reads run concurrently. Every method throws {@link IllegalStateException} once closed,
  * instead of touching freed native memory.
  */
-public final class RocksDbRegistryState implements RegistryState, RegisterSnapshots {
+public final class RocksDbRegistryState implements RegistryState, RegisterSnapshots, NotificationQueues {
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbRegistryState.class);
 
   private final RocksDbHandle rocks;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final AtomicLong outboxSize;
   private long nextSequence; // guarded by writeLock
+  private long nextNotification; // guarded by writeLock
+  private final java.util.concurrent.ConcurrentMap<String, AtomicLong> notificationCounts =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private RocksDbRegistryState(RocksDbHandle rocks, long nextSequence, long outboxSize) {
     this.rocks = rocks;
     this.nextSequence = nextSequence;
     this.outboxSize = new AtomicLong(outboxSize);
+    long[] last = {0};
+    rocks.scan(Family.NOTIFICATIONS, new byte[0], new byte[0], (key, value) -> {
+      notificationCounts.computeIfAbsent(notificationQueue(key), q -> new AtomicLong()).incrementAndGet();
+      last[0] = Math.max(last[0], notificationSequence(key));
+      return true;
+    });
+    long highWater = rocks.get(Family.META, MergingBatch.NOTIFICATIONS_NEXT_SEQUENCE).map(StateKeys::longOf).orElse(1L);
+    this.nextNotification = Math.max(last[0] + 1, highWater);
   }
 
   /** Opens the store in {@code directory}, creating the directory and the database if missing. */
@@ -126,12 +142,15 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
     rocks.run(() -> {
       writeLock.lock();
       try (WriteBatch writes = new WriteBatch()) {
-        MergingBatch merging = new MergingBatch(rocks.db(), rocks.handles(), writes, nextSequence);
+        MergingBatch merging = new MergingBatch(rocks.db(), rocks.handles(), writes, nextSequence, nextNotification);
         for (StateWrite write : batch.writes()) merging.add(write);
         if (writes.count() > 0) rocks.db().write(batch.sync() ? rocks.syncWrites() : rocks.unsyncedWrites(), writes);
         // Only a committed batch consumes sequences: a failed one leaves the counter as it was.
         nextSequence = merging.nextSequence();
+        nextNotification = merging.nextNotification();
         outboxSize.addAndGet(merging.appended());
+        merging.notificationsAppended().forEach(
+            (queue, n) -> notificationCounts.computeIfAbsent(queue, q -> new AtomicLong()).addAndGet(n));
       } finally {
         writeLock.unlock();
       }
@@ -428,6 +447,53 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
       visitor.accept(StateCodec.decodeBlobLink(repository, digest, value));
       return true;
     });
+  }
+
+  @Override
+  public List<QueuedNotification> readNotifications(String queue, int limit) {
+    requireLimit(limit);
+    List<QueuedNotification> entries = new ArrayList<>();
+    if (limit == 0) return entries;
+    byte[] prefix = StateKeys.notificationQueue(QueuedNotification.requireQueueName(queue));
+    rocks.scan(Family.NOTIFICATIONS, prefix, prefix, (key, value) -> {
+      entries.add(new QueuedNotification(queue, notificationSequence(key), value));
+      return entries.size() < limit;
+    });
+    return entries;
+  }
+
+  @Override
+  public void deleteNotification(String queue, long sequence) {
+    byte[] key = StateKeys.notification(QueuedNotification.requireQueueName(queue), sequence);
+    rocks.run(() -> {
+      writeLock.lock();
+      try {
+        if (rocks.db().get(rocks.handle(Family.NOTIFICATIONS), key) != null) {
+          // Not synced: a delete lost to a power cut only delivers the notification once more (same id).
+          rocks.db().delete(rocks.handle(Family.NOTIFICATIONS), rocks.unsyncedWrites(), key);
+          notificationCounts.computeIfAbsent(queue, q -> new AtomicLong()).decrementAndGet();
+        }
+      } finally {
+        writeLock.unlock();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public long notificationCount(String queue) {
+    AtomicLong count = notificationCounts.get(queue);
+    return count == null ? 0 : count.get();
+  }
+
+  private static String notificationQueue(byte[] key) {
+    int end = 0;
+    while (key[end] != StateKeys.SEPARATOR) end++;
+    return new String(key, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static long notificationSequence(byte[] key) {
+    return java.nio.ByteBuffer.wrap(key, key.length - Long.BYTES, Long.BYTES).getLong();
   }
 
   /** Releases every native handle; later calls throw {@link IllegalStateException}. Idempotent. */

@@ -53,6 +53,17 @@ final class StateKeys {
     return join(repository.value(), digest.toString(), region.value());
   }
 
+  /** {@code queue 0x00 sequence}: one queued notification (sequence 8 bytes, big-endian). */
+  static byte[] notification(String queue, long sequence) {
+    byte[] prefix = prefix(queue);
+    return ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(sequence).array();
+  }
+
+  /** {@code queue 0x00}: the prefix of one notification queue. */
+  static byte[] notificationQueue(String queue) {
+    return prefix(queue);
+  }
+
   /** {@code repository 0x00 digest 0x00}: the prefix of one manifest's replicas. */
   static byte[] replicasPrefix(RepositoryName repository, Digest digest) {
     return prefix(repository.value(), digest.toString());
