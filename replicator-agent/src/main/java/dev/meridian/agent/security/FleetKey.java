@@ -89,15 +89,7 @@ public final class FleetKey {
   public static FleetKey resolve(Path dataDir, Map<String, String> env) {
     Optional<String> fromEnv = Optional.ofNullable(env.get(ENV)).filter(v -> !v.isBlank());
     if (fromEnv.isPresent()) return ofHex(fromEnv.get());
-    Path file = dataDir.resolve(FILE_NAME);
-    try {
-      if (Files.exists(file)) return ofHex(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the fleet key " + file, e);
-    }
-    FleetKey fresh = generate();
-    fresh.writeTo(file);
-    return fresh;
+    return fromFile(dataDir.resolve(FILE_NAME));
   }
 
   /** Writes the key, readable by its owner only. */
