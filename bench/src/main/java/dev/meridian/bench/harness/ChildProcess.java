@@ -19,6 +19,9 @@ import java.util.function.BooleanSupplier;
  * interrupted or failed run leaves nothing holding ports or disk.
  */
 public final class ChildProcess implements AutoCloseable {
+  /** The fleet key every agent the harness starts shares (unless the environment sets one). */
+  public static final String FLEET_KEY = "meridian-benchmark-fleet-key";
+
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
@@ -44,7 +47,7 @@ public final class ChildProcess implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       // The regions a benchmark starts are one fleet: they must sign and check events with one key.
-      builder.environment().putIfAbsent("MERIDIAN_FLEET_KEY", "meridian-benchmark-fleet-key");
+      builder.environment().putIfAbsent("MERIDIAN_FLEET_KEY", FLEET_KEY);
       Process process = builder.start();
       LIVE.add(process);
       return new ChildProcess(name, process, log);

@@ -5,6 +5,7 @@ import dev.meridian.bench.Result;
 import dev.meridian.bench.Scenario;
 import dev.meridian.bench.Stats;
 import dev.meridian.bench.Target;
+import dev.meridian.bench.harness.ChildProcess;
 import dev.meridian.bench.harness.Fleet;
 import dev.meridian.bench.harness.Http;
 import dev.meridian.bench.harness.KafkaBroker;
@@ -25,15 +26,21 @@ import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
+import dev.meridian.core.event.EventSigner;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -74,13 +81,17 @@ public final class ApplyRateScenario implements Scenario {
     Path dir = workspace.fresh("apply");
     try (var broker = KafkaBroker.start(context.jar(), dir.resolve("kafka"), workspace.logs())) {
       Fleet fleet = Fleet.write(dir.resolve("fleet.yaml"), broker.bootstrap(), List.of("eastus", ORIGIN.value()), PARTITIONS);
+      // Replay applies only records signed with the fleet key the harness gives every agent.
+      String fleetKey = System.getenv().getOrDefault("MERIDIAN_FLEET_KEY", ChildProcess.FLEET_KEY);
       var image = new SmallImage(400);
       byte[] manifest = image.manifest("apply");
       try (var region = MeridianRegion.member(context.jar(), fleet, "eastus", dir.resolve("eastus"), workspace.logs(), List.of())) {
         image.pushBlobs(region.url(), "seed/app");
         Http.putManifest(region.url(), "seed/app", "v1", OciLayout.MANIFEST, manifest);
       }
-      int events = produce(broker.bootstrap(), image, manifest, repositories);
+      var signer = new EventSigner(fleetKey.trim().getBytes(StandardCharsets.UTF_8));
+      createTopic(broker.bootstrap());
+      int events = produce(broker.bootstrap(), signer, image, manifest, repositories);
       try (var region = MeridianRegion.member(context.jar(), fleet, "eastus", dir.resolve("eastus"), workspace.logs(), List.of())) {
         long ready = System.nanoTime();
         long first = awaitAny(region.url(), firstRepositories(repositories));
@@ -93,7 +104,23 @@ public final class ApplyRateScenario implements Scenario {
     }
   }
 
-  private static int produce(String bootstrap, SmallImage image, byte[] manifest, int repositories) {
+  /** The events topic with the fleet's partitions, unless the region already made it. */
+  private static void createTopic(String bootstrap) {
+    var props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(props)) {
+      if (!admin.listTopics().names().get().contains(TOPIC)) {
+        admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) throw new IllegalStateException("cannot create " + TOPIC, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int produce(String bootstrap, EventSigner signer, SmallImage image, byte[] manifest, int repositories) {
     var props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -116,7 +143,10 @@ public final class ApplyRateScenario implements Scenario {
                 manifest.length, references, Optional.empty(), Optional.empty(), Map.of()),
             new TagPut("bench-" + k + "-t", ORIGIN, hlc, repository, new Tag("v1"), manifestDigest));
         for (ReplicationEvent event : events) {
-          producer.send(new ProducerRecord<>(TOPIC, k % PARTITIONS, repository.value(), codec.encode(event)));
+          byte[] value = codec.encode(event);
+          var record = new ProducerRecord<>(TOPIC, k % PARTITIONS, repository.value(), value);
+          record.headers().add(EventSigner.HEADER, signer.sign(repository.value(), value).getBytes(StandardCharsets.UTF_8));
+          producer.send(record);
           count++;
         }
       }
