@@ -36,6 +36,11 @@ public final class MeridianRegion implements Registry {
       String... arguments) {
     var options = new ArrayList<>(jvmOptions);
     options.add("-XX:+ExitOnOutOfMemoryError");
+    // Extra options for every region, e.g. a JFR recording to find where the time goes.
+    String extra = System.getenv("MERIDIAN_BENCH_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().replace("{region}", region).replace("{nanos}", Long.toString(System.nanoTime())).split("\\s+")));
+    }
     Path log = logs.resolve("meridian-" + region + "-" + System.nanoTime() + ".log");
     var process = ChildProcess.start("meridian " + region, jar.command(options, arguments), log);
     var started = new MeridianRegion(region, port, process);

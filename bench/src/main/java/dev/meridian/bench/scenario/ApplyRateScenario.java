@@ -5,6 +5,7 @@ import dev.meridian.bench.Result;
 import dev.meridian.bench.Scenario;
 import dev.meridian.bench.Stats;
 import dev.meridian.bench.Target;
+import dev.meridian.bench.harness.BenchCredentials;
 import dev.meridian.bench.harness.Fleet;
 import dev.meridian.bench.harness.Http;
 import dev.meridian.bench.harness.KafkaBroker;
@@ -25,15 +26,21 @@ import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
+import dev.meridian.core.event.EventSigner;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -80,7 +87,10 @@ public final class ApplyRateScenario implements Scenario {
         image.pushBlobs(region.url(), "seed/app");
         Http.putManifest(region.url(), "seed/app", "v1", OciLayout.MANIFEST, manifest);
       }
-      int events = produce(broker.bootstrap(), image, manifest, repositories);
+      // Replay applies only records signed as the regions sign them, with the fleet key the harness gives every agent.
+      EventSigner signer = BenchCredentials.eventSigner();
+      createTopic(broker.bootstrap());
+      int events = produce(broker.bootstrap(), signer, image, manifest, repositories);
       try (var region = MeridianRegion.member(context.jar(), fleet, "eastus", dir.resolve("eastus"), workspace.logs(), List.of())) {
         long ready = System.nanoTime();
         long first = awaitAny(region.url(), firstRepositories(repositories));
@@ -93,15 +103,29 @@ public final class ApplyRateScenario implements Scenario {
     }
   }
 
-  private static int produce(String bootstrap, SmallImage image, byte[] manifest, int repositories) {
+  /** The events topic with the fleet's partitions, unless the region already made it. */
+  private static void createTopic(String bootstrap) {
+    var props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(props)) {
+      if (!admin.listTopics().names().get().contains(TOPIC)) {
+        admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) throw new IllegalStateException("cannot create " + TOPIC, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int produce(String bootstrap, EventSigner signer, SmallImage image, byte[] manifest, int repositories) {
     var props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     var codec = new EventCodec();
-    // The regions apply only events signed with the fleet's key (anything else is dead-lettered): sign as a peer would.
-    var signer = dev.meridian.bench.harness.BenchCredentials.eventSigner();
     Digest manifestDigest = Digest.sha256Of(manifest);
     var references = List.of(Descriptor.of(MediaType.OCI_CONFIG, image.configDigest(), image.configSize()),
         Descriptor.of(new MediaType(OciLayout.LAYER_TAR), image.layerDigest(), image.layerSize()));
@@ -120,8 +144,7 @@ public final class ApplyRateScenario implements Scenario {
         for (ReplicationEvent event : events) {
           byte[] value = codec.encode(event);
           var record = new ProducerRecord<>(TOPIC, k % PARTITIONS, repository.value(), value);
-          record.headers().add(dev.meridian.core.event.EventSigner.HEADER,
-              signer.sign(repository.value(), value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          record.headers().add(EventSigner.HEADER, signer.sign(repository.value(), value).getBytes(StandardCharsets.UTF_8));
           producer.send(record);
           count++;
         }

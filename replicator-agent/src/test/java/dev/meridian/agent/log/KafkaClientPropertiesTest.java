@@ -33,6 +33,18 @@ class KafkaClientPropertiesTest {
   }
 
   @Test
+  void replayPollsUpToTwoThousandRecordsUnlessTheOperatorSaysOtherwise() {
+    Properties defaults = KafkaEventSubscriber.consumerProperties(
+        KafkaEventSubscriber.Settings.of("127.0.0.1:9092", KafkaTopics.EVENTS, "meridian-eastus"));
+    Properties chosen = KafkaEventSubscriber.consumerProperties(
+        KafkaEventSubscriber.Settings.of("127.0.0.1:9092", KafkaTopics.EVENTS, "meridian-eastus")
+            .withClientProperties(Map.of("max.poll.records", "100")));
+
+    assertThat(defaults.getProperty("max.poll.records")).isEqualTo("2000");
+    assertThat(chosen.getProperty("max.poll.records")).isEqualTo("100");
+  }
+
+  @Test
   void withoutPropertiesTheClientsKeepMeridiansOwnSettingsOnly() {
     Properties producer = NonBlockingProducer.properties("127.0.0.1:9092", "meridian-events", Duration.ofSeconds(1), Map.of());
     assertThat(producer.stringPropertyNames()).noneMatch(key -> key.startsWith("security.") || key.startsWith("sasl."));
