@@ -56,6 +56,8 @@ public final class KafkaTopologyLog implements AutoCloseable {
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile long nextOffset = -1;
   private volatile String lastError;
+  /** The offset of the last seed record written, until the reader has read it back; -1 when nothing waits. */
+  private volatile long seedWrittenAt = -1;
 
   /**
    * @param seed whether to write the regions of {@code live}'s seed that the topic lacks
@@ -176,6 +178,13 @@ public final class KafkaTopologyLog implements AutoCloseable {
         } else if (caughtUp && !batch.isEmpty()) {
           live.replace(read);
         }
+        // Only once its own seed records are read back does the topic alone decide: dropping the shown seed as soon
+        // as the writes were acknowledged would show the fleet without them for a moment (a region "deleted").
+        long seedAt = seedWrittenAt;
+        if (seedAt >= 0 && position > seedAt) {
+          seedWrittenAt = -1;
+          live.seedWritten();
+        }
         synchronized (progress) {
           nextOffset = position;
           progress.notifyAll();
@@ -213,8 +222,12 @@ public final class KafkaTopologyLog implements AutoCloseable {
       sent.add(producer.send(KafkaTopics.TOPOLOGY, record.key(), record.value().orElse(null), Map.of()));
       log.info("topology.seed key={}", record.key());
     }
+    if (sent.isEmpty()) {
+      live.seedWritten(); // the topic holds the whole seed already
+      return;
+    }
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
-      if (error == null) live.seedWritten();
+      if (error == null) seedWrittenAt = sent.stream().mapToLong(f -> f.join().offset()).max().orElse(-1);
       else log.warn("topology.seed.failed reason={}", error.toString()); // the seed stays shown; next start retries
     });
   }
