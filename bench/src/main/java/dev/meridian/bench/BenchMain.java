@@ -4,6 +4,7 @@ import dev.meridian.bench.harness.MeridianJar;
 import dev.meridian.bench.harness.Workspace;
 import dev.meridian.bench.scenario.ApplyRateScenario;
 import dev.meridian.bench.scenario.LagScenario;
+import dev.meridian.bench.scenario.MemoryScenario;
 import dev.meridian.bench.scenario.PushPullScenario;
 import dev.meridian.bench.scenario.ReplicationScenario;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +31,8 @@ public final class BenchMain {
   private static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
 
   static {
-    for (Scenario s : List.of(new PushPullScenario(), new ReplicationScenario(), new LagScenario(), new ApplyRateScenario())) {
+    for (Scenario s : List.of(new PushPullScenario(), new ReplicationScenario(), new LagScenario(), new ApplyRateScenario(),
+        new MemoryScenario())) {
       SCENARIOS.put(s.name(), s);
     }
   }

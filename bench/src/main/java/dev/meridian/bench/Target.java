@@ -8,12 +8,17 @@ import java.util.Locale;
  */
 public record Target(Kind kind, double bound) {
   /** What the bound applies to. */
-  public enum Kind { RATIO_AT_LEAST, VALUE_AT_LEAST, VALUE_AT_MOST, NONE }
+  public enum Kind { RATIO_AT_LEAST, RATIO_AT_MOST, VALUE_AT_LEAST, VALUE_AT_MOST, NONE }
 
   public static final Target NONE = new Target(Kind.NONE, 0);
 
   public static Target ratioAtLeast(double bound) {
     return new Target(Kind.RATIO_AT_LEAST, bound);
+  }
+
+  /** For costs compared with a baseline (memory with a large blob over a small one): lower is better. */
+  public static Target ratioAtMost(double bound) {
+    return new Target(Kind.RATIO_AT_MOST, bound);
   }
 
   public static Target atLeast(double bound) {
@@ -27,6 +32,7 @@ public record Target(Kind kind, double bound) {
   public boolean met(double meridian, Double ratio) {
     return switch (kind) {
       case RATIO_AT_LEAST -> ratio != null && ratio >= bound;
+      case RATIO_AT_MOST -> ratio != null && ratio <= bound;
       case VALUE_AT_LEAST -> meridian >= bound;
       case VALUE_AT_MOST -> meridian <= bound;
       case NONE -> true;
@@ -37,6 +43,7 @@ public record Target(Kind kind, double bound) {
   public String toString() {
     return switch (kind) {
       case RATIO_AT_LEAST -> String.format(Locale.ROOT, ">= %.2fx", bound);
+      case RATIO_AT_MOST -> String.format(Locale.ROOT, "<= %.2fx", bound);
       case VALUE_AT_LEAST -> String.format(Locale.ROOT, ">= %s", ResultTable.number(bound));
       case VALUE_AT_MOST -> String.format(Locale.ROOT, "<= %s", ResultTable.number(bound));
       case NONE -> "-";

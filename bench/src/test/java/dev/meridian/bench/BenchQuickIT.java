@@ -20,7 +20,10 @@ class BenchQuickIT {
       "| push-pull | skopeo push", "| push-pull | skopeo pull", "| push-pull | blob download",
       "| replication | catch-up copy vs skopeo sync", "| replication | catch-up copy vs cp+fsync",
       "| lag | push rate achieved", "| lag | lag p50", "| lag | lag p99", "| lag | lag max",
-      "| apply | events applied");
+      "| apply | events applied",
+      "| memory | push", "| memory | replication of", "| memory | pull of", "| memory | heap after GC peak, pushed-to",
+      "| memory | heap after GC peak, replicating", "| memory | heap used peak", "| memory | direct buffers peak",
+      "| memory | resident memory peak, pushed-to", "| memory | resident memory peak, replicating");
 
   @Test
   void quickRunPrintsEveryRowWithPositiveFigures() throws Exception {
@@ -31,10 +34,10 @@ class BenchQuickIT {
         "-jar", System.getProperty("bench.jar"), "--quick", "--meridian-jar", System.getProperty("meridian.jar"),
         "--work-dir", work.toString())
         .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-    boolean finished = bench.waitFor(5, TimeUnit.MINUTES);
+    boolean finished = bench.waitFor(8, TimeUnit.MINUTES);
     if (!finished) bench.destroyForcibly().waitFor();
 
-    assertThat(finished).as("bench finished within 5 minutes").isTrue();
+    assertThat(finished).as("bench finished within 8 minutes").isTrue();
     assertThat(bench.exitValue()).as(read(stderr)).isZero();
     List<String> table = Files.readAllLines(stdout, StandardCharsets.UTF_8);
     for (String row : ROWS) {

@@ -53,6 +53,44 @@ public final class Http {
     requireStatus(put, 201, "PUT blob " + digest + " in " + repository);
   }
 
+  /** Starts an upload session ({@code POST .../blobs/uploads/}) and returns the absolute URL that completes it with {@code digest}. */
+  public static String startUpload(String registry, String repository, String digest) {
+    var start = send(HttpRequest.newBuilder(URI.create(registry + "/v2/" + repository + "/blobs/uploads/"))
+        .POST(HttpRequest.BodyPublishers.noBody()), "start upload");
+    requireStatus(start, 202, "POST upload in " + repository);
+    String location = start.headers().firstValue("Location").orElseThrow();
+    return URI.create(registry + "/").resolve(location + (location.contains("?") ? "&" : "?") + "digest=" + digest).toString();
+  }
+
+  /** What a streamed GET of a blob delivered: its length, the sha256 of its bytes, and the digest header. */
+  public record Pulled(long bytes, String digest, String digestHeader) {}
+
+  /** GETs a blob and hashes it as it streams in (one 1 MiB buffer, whatever the size). */
+  public static Pulled pullAndHash(String registry, String repository, String digest) {
+    var request = HttpRequest.newBuilder(URI.create(registry + "/v2/" + repository + "/blobs/" + digest))
+        .header("Authorization", BenchCredentials.authorization()).timeout(Duration.ofSeconds(60)).GET().build();
+    try {
+      HttpResponse<java.io.InputStream> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      try (var body = response.body()) {
+        if (response.statusCode() != 200) {
+          throw new IllegalStateException("GET blob " + digest + ": HTTP " + response.statusCode() + " "
+              + new String(body.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        var sha = BlobFile.sha256();
+        byte[] buffer = new byte[1 << 20];
+        long total = 0;
+        for (int n; (n = body.read(buffer)) != -1; total += n) sha.update(buffer, 0, n);
+        return new Pulled(total, "sha256:" + java.util.HexFormat.of().formatHex(sha.digest()),
+            response.headers().firstValue("Docker-Content-Digest").orElse(""));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET blob " + digest, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static void putManifest(String registry, String repository, String reference, String mediaType, byte[] bytes) {
     var put = send(HttpRequest.newBuilder(URI.create(registry + "/v2/" + repository + "/manifests/" + reference))
         .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), "PUT manifest");
