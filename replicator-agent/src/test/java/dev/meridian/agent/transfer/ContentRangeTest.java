@@ -26,4 +26,11 @@ class ContentRangeTest {
     assertThat(ContentRange.parse("items 0-1/2")).isEmpty();
     assertThat(ContentRange.parse("bytes 0-99999999999999999999/*")).isEmpty();
   }
+
+  @Test
+  void rangesOfBlobsBeyondFourGibibytesKeepTheirOffsets() {
+    long size = 5L << 30;
+    assertThat(ContentRange.parse("bytes 4294967296-" + (size - 1) + "/" + size))
+        .contains(new ContentRange(1L << 32, size - 1, OptionalLong.of(size)));
+  }
 }
