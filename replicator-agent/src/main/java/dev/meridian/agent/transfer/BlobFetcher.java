@@ -85,7 +85,7 @@ public final class BlobFetcher {
       }
     }
     long from = upload.size();
-    try (PeerBlob blob = peer.openBlob(repository, digest, from)) {
+    try (PeerBlob blob = peer.openBlob(repository, digest, from, expectedSize)) {
       long total = blob.totalSize().orElse(expectedSize);
       if (expectedSize > 0 && blob.totalSize().isPresent() && total != expectedSize) {
         throw new RegistryException(OciErrorCode.SIZE_INVALID,

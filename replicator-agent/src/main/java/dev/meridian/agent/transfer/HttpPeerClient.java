@@ -48,6 +48,9 @@ public final class HttpPeerClient implements PeerClient {
   public static final String INTERNAL_HEADER = "Meridian-Internal";
   public static final String NO_READ_THROUGH = "no-read-through";
 
+  /** The slowest hashing rate a peer is expected to keep up (a busy disk, a loaded CPU): 32 MiB/s. */
+  static final long PEER_VERIFY_BYTES_PER_SECOND = 32L << 20;
+
   private final RegionId region;
   private final String base;
   private final HttpClient http;
@@ -118,8 +121,14 @@ public final class HttpPeerClient implements PeerClient {
 
   @Override
   public PeerBlob openBlob(RepositoryName repository, Digest digest, long fromByte) {
+    return openBlob(repository, digest, fromByte, 0);
+  }
+
+  @Override
+  public PeerBlob openBlob(RepositoryName repository, Digest digest, long fromByte, long expectedSize) {
     if (fromByte < 0) throw new IllegalArgumentException("fromByte < 0: " + fromByte);
-    HttpRequest.Builder builder = get(repository, "blobs", digest);
+    if (expectedSize < 0) throw new IllegalArgumentException("expectedSize < 0: " + expectedSize);
+    HttpRequest.Builder builder = get(repository, "blobs", digest).timeout(answerTimeout(expectedSize));
     if (fromByte > 0) builder.header("Range", "bytes=" + fromByte + "-");
     HttpResponse<InputStream> response = send(builder.build());
     InputStream body = readTimeouts.guard(response.body(), readTimeout);
@@ -144,6 +153,16 @@ public final class HttpPeerClient implements PeerClient {
     }
     if (status == 404) throw RegistryException.blobUnknown(digest);
     throw failure(status, "blob " + digest);
+  }
+
+  /**
+   * How long to wait for the response to a blob GET: the read timeout, plus the time the peer may take to hash
+   * the whole blob before it answers ({@code BlobHandler} verifies a blob before sending it to a region) at a
+   * pessimistic {@value #PEER_VERIFY_BYTES_PER_SECOND} bytes/s. Without it, a blob whose hashing outlasts the
+   * read timeout (4 GiB at ~140 MB/s with the default 30 s) would time out on every attempt, for ever.
+   */
+  Duration answerTimeout(long expectedSize) {
+    return readTimeout.plusMillis(expectedSize / (PEER_VERIFY_BYTES_PER_SECOND / 1000));
   }
 
   private HttpRequest.Builder get(RepositoryName repository, String kind, Digest digest) {

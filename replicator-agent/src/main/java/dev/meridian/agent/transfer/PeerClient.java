@@ -26,6 +26,15 @@ public interface PeerClient {
   /** Opens the blob from {@code fromByte} ({@code Range: bytes=N-}); the peer may ignore the range. */
   PeerBlob openBlob(RepositoryName repository, Digest digest, long fromByte);
 
+  /**
+   * As {@link #openBlob(RepositoryName, Digest, long)}, knowing the blob's size from its descriptor (0: unknown).
+   * A peer hashes a blob before it answers a region (a corrupt copy is never sent), so its time to answer
+   * grows with the size: HTTP peers wait for the response longer for a larger blob.
+   */
+  default PeerBlob openBlob(RepositoryName repository, Digest digest, long fromByte, long expectedSize) {
+    return openBlob(repository, digest, fromByte);
+  }
+
   /** Whether the peer serves the blob in this repository. The default opens it; HTTP peers ask with HEAD. */
   default boolean hasBlob(RepositoryName repository, Digest digest) {
     try (PeerBlob blob = openBlob(repository, digest, 0)) {

@@ -57,6 +57,9 @@ final class FaultyPeer implements AutoCloseable {
   /** Answers this status with no body (503, 429, 500...). */
   record Status(int code) implements Fault {}
 
+  /** Answers only after {@code millis}, as a region does that hashes a large blob before it sends it. */
+  record AnswerAfter(long millis) implements Fault {}
+
   /** Answers every blob request with the whole blob (200), Range or not. */
   record IgnoreRange() implements Fault {}
 
@@ -172,6 +175,7 @@ final class FaultyPeer implements AutoCloseable {
     Optional<String> range = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Range"));
     requests.add(new Request(kind, digest, range, Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept"))));
     Fault fault = Optional.ofNullable(once.poll()).orElse(standing.get());
+    if (fault instanceof AnswerAfter a) sleepOrClose(a.millis());
     if (fault instanceof Status status) {
       exchange.sendResponseHeaders(status.code(), -1);
       return;

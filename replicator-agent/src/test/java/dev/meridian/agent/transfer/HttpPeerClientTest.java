@@ -113,6 +113,29 @@ class HttpPeerClientTest {
   }
 
   @Test
+  void aLargeBlobIsGivenTimeToBeHashedByThePeerBeforeItAnswers() throws IOException {
+    peer.fault(new FaultyPeer.AnswerAfter(2_000));
+    var impatient = new HttpPeerClient(
+        Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), SHORT_READ_TIMEOUT, readTimeouts);
+    long hashedInFourSeconds = 4 * HttpPeerClient.PEER_VERIFY_BYTES_PER_SECOND;
+
+    try (PeerBlob opened = impatient.openBlob(REPO, digest, 0, hashedInFourSeconds)) {
+      assertThat(opened.content().readAllBytes()).isEqualTo(blob);
+    }
+    assertThatThrownBy(() -> impatient.openBlob(REPO, digest, 0, 0)).isInstanceOf(PeerUnavailableException.class);
+  }
+
+  @Test
+  void theWaitForAnAnswerGrowsWithTheBlobBeyondTheIntRange() {
+    var timed = new HttpPeerClient(
+        Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), Duration.ofSeconds(30), readTimeouts);
+
+    assertThat(timed.answerTimeout(0)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(timed.answerTimeout(4L << 30)).isBetween(Duration.ofSeconds(30 + 127), Duration.ofSeconds(30 + 129));
+    assertThat(timed.answerTimeout(100L << 30)).isGreaterThan(Duration.ofMinutes(50));
+  }
+
+  @Test
   void aConnectionDroppedMidBodyFailsTheRead() {
     peer.fault(new FaultyPeer.DropAfter(100_000));
     PeerBlob opened = client.openBlob(REPO, digest, 0);
