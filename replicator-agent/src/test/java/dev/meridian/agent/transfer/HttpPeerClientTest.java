@@ -126,6 +126,21 @@ class HttpPeerClientTest {
   }
 
   @Test
+  void aLargeBlobsBodyThatStallsStillFailsAfterThePlainReadTimeout() {
+    peer.fault(new FaultyPeer.StallAfter(50_000));
+    var impatient = new HttpPeerClient(
+        Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), SHORT_READ_TIMEOUT, readTimeouts);
+    PeerBlob opened = impatient.openBlob(REPO, digest, 0, 3600 * HttpPeerClient.PEER_VERIFY_BYTES_PER_SECOND);
+    long start = System.nanoTime();
+    try (InputStream in = opened.content()) {
+      assertThatThrownBy(in::readAllBytes).isInstanceOf(SocketTimeoutException.class);
+    } catch (IOException ignored) {
+      // closing a timed-out stream may complain too
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the hour allowed for the answer").isLessThan(Duration.ofMinutes(1));
+  }
+
+  @Test
   void theWaitForAnAnswerGrowsWithTheBlobBeyondTheIntRange() {
     var timed = new HttpPeerClient(
         Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), Duration.ofSeconds(30), readTimeouts);
