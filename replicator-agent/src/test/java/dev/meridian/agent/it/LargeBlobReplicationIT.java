@@ -28,12 +28,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A 500 MiB layer crosses the fleet the way an operator runs it: the broker ({@code meridian broker}) and two
- * regions ({@code meridian serve --fleet FILE}) as separate JVMs, the regions with a 256 MiB heap. The layer is
+ * regions ({@code meridian serve --fleet FILE}) as separate JVMs, the regions with a 64 MiB heap (an eighth of the layer). The layer is
  * generated and hashed as a stream, so this test holds none of it in memory either.
  */
 class LargeBlobReplicationIT {
   private static final int LAYER_BYTES = 500 << 20;
-  private static final List<String> SMALL_HEAP = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+  private static final List<String> SMALL_HEAP = List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError");
 
   @RegisterExtension final Agents agents = new Agents();
   private MeridianProcess broker;
@@ -84,7 +84,7 @@ class LargeBlobReplicationIT {
         .containsOnlyKeys(image.manifestDigest(), image.configDigest(), layer)
         .allSatisfy((claimed, actual) -> assertThat(actual).as("bytes of %s", claimed).isEqualTo(claimed));
     assertThat(Files.exists(pulled.resolve("blobs/sha256").resolve(layer.hex()))).isTrue();
-    assertThat(agentA.isAlive() && agentB.isAlive()).as("both agents ran the whole transfer within 256 MiB").isTrue();
+    assertThat(agentA.isAlive() && agentB.isAlive()).as("both agents ran the whole transfer within 64 MiB").isTrue();
     // Regions first, then the log they are connected to, as an operator would stop them.
     agentA.stop();
     agentB.stop();
