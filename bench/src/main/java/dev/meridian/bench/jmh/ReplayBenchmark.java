@@ -1,6 +1,9 @@
 package dev.meridian.bench.jmh;
 
 import dev.meridian.agent.log.LogRecord;
+import dev.meridian.agent.notify.ChangeNotifications;
+import dev.meridian.agent.notify.NotificationDestination;
+import dev.meridian.agent.notify.NotifyingRegistryState;
 import dev.meridian.agent.replication.EventReplayer;
 import dev.meridian.agent.replication.ReplayListener;
 import dev.meridian.bench.harness.BenchCredentials;
@@ -59,8 +62,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Replay alone, without a broker: the agent's {@link EventReplayer} wired as a fleet member wires it (outbox over
- * RocksDB, the topology's repository filter, signature checks) applies one poll of {@value #POLL} records per
+ * Replay alone, without a broker: the agent's {@link EventReplayer} wired as a fleet member wires it (outbox and
+ * notifications over RocksDB, the topology's repository filter, signature checks) applies one poll of {@value #POLL} records per
  * invocation, in a temporary directory. The records are those of the {@code apply} scenario: blob.put x2,
  * manifest.put and tag.put per repository, from another region, signed with the fleet key, their content already
  * in the blob store. Each poll is new repositories, committed as one synced batch; the score is events/s.
@@ -111,7 +114,10 @@ public class ReplayBenchmark {
         Descriptor.of(new MediaType(OciLayout.LAYER_TAR), image.layerDigest(), image.layerSize()));
     Clock clock = Clock.systemUTC();
     Hlc hlc = new Hlc(clock);
-    var state = new OutboxingRegistryState(opened,
+    // As a fleet member wires it: notifications (the notifications topic) under the outbox, over RocksDB.
+    var notifying = new NotifyingRegistryState(opened, new ChangeNotifications(SELF, () -> UUID.randomUUID().toString(), clock),
+        List.of(NotificationDestination.all(NotificationDestination.KAFKA)), () -> {});
+    var state = new OutboxingRegistryState(notifying,
         new LocalChangeEvents(SELF, () -> UUID.randomUUID().toString(), d -> blobs.stat(d).map(BlobInfo::size).orElse(0L)),
         new EventCodec(), () -> {});
     LiveTopology topology = LiveTopology.fixed(new Topology("127.0.0.1:9092", PARTITIONS, (short) 1,
