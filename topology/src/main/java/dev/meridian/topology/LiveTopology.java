@@ -27,15 +27,25 @@ public final class LiveTopology {
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile ReplicatedTopology pendingSeed;
   private volatile ReplicatedTopology fromLog;
-  private volatile ReplicatedTopology effective;
+  private volatile View effective;
   private volatile boolean loaded;
+
+  /**
+   * What the fleet is now, with both views of it built once per change: replay asks for them at every event
+   * (the repository filter), and rebuilding a {@link Topology} each time cost more than the check itself.
+   */
+  private record View(ReplicatedTopology replicated, Topology current, Topology active) {}
 
   private LiveTopology(String kafka, ReplicatedTopology seed, Map<RegionId, URI> addresses) {
     this.kafka = requireNonNull(kafka, "kafka");
     this.addresses = Map.copyOf(addresses);
     this.pendingSeed = seed;
     this.fromLog = ReplicatedTopology.empty();
-    this.effective = seed;
+    this.effective = view(seed);
+  }
+
+  private View view(ReplicatedTopology replicated) {
+    return new View(replicated, replicated.topology(kafka, addresses, false), replicated.topology(kafka, addresses, true));
   }
 
   /** Seeded from a fleet file (with no regions: the topic alone says who is in the fleet). */
@@ -58,21 +68,21 @@ public final class LiveTopology {
 
   /** Every region of the fleet, disabled ones included. */
   public Topology current() {
-    return effective.topology(kafka, addresses, false);
+    return effective.current();
   }
 
   /** The regions replication is enabled for: the ones that fetch content and may be asked for it. */
   public Topology active() {
-    return effective.topology(kafka, addresses, true);
+    return effective.active();
   }
 
   /** Every region with its replication settings, in fleet order, with the topic's own URLs. */
   public List<Replica> replicas() {
-    return effective.ordered();
+    return effective.replicated().ordered();
   }
 
   public Optional<Replica> replica(RegionId region) {
-    return effective.find(region);
+    return effective.replicated().find(region);
   }
 
   /** What the topic holds (nothing until it was read). */
@@ -117,8 +127,8 @@ public final class LiveTopology {
         pendingSeed.ordered().stream().map(Replica::region).toList()))) {
       if (change instanceof TopologyChange.RegionPut) next = next.apply(change);
     }
-    boolean changed = !next.equals(effective);
-    effective = next;
+    boolean changed = !next.equals(effective.replicated());
+    if (changed) effective = view(next);
     if (changed) listeners.forEach(Runnable::run);
   }
 }

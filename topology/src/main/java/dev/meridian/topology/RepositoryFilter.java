@@ -29,7 +29,12 @@ public record RepositoryFilter(List<RepositoryGlob> include, List<RepositoryGlob
   }
 
   public boolean admits(RepositoryName repository) {
-    return admits(requireNonNull(repository, "repository").value());
+    requireNonNull(repository, "repository");
+    // The default filter, asked at every replayed event: a valid name always matches '**', so skip the regex.
+    if (exclude.isEmpty()) {
+      for (RepositoryGlob glob : include) if (glob.matchesEveryName()) return true;
+    }
+    return admits(repository.value());
   }
 
   public boolean admits(String repository) {

@@ -61,6 +61,11 @@ public final class RepositoryGlob {
     return regex.matcher(repositoryName).matches();
   }
 
+  /** Whether this glob matches every repository name ({@code **}, however spelled): no name need be matched. */
+  boolean matchesEveryName() {
+    return regex.pattern().equals(".+");
+  }
+
   /** The pattern as written. */
   public String text() {
     return text;

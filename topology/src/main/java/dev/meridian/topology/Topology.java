@@ -35,7 +35,8 @@ public record Topology(String kafkaBootstrap, int topicPartitions, short topicRe
   }
 
   public Optional<Region> region(RegionId id) {
-    return regions.stream().filter(r -> r.id().equals(id)).findFirst();
+    for (Region r : regions) if (r.id().equals(id)) return Optional.of(r);
+    return Optional.empty();
   }
 
   public Region requireRegion(RegionId id) {

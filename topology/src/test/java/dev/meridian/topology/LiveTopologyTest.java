@@ -50,4 +50,18 @@ class LiveTopologyTest {
     assertThat(live.current().requireRegion(WEST.id()).url()).isEqualTo(westViaProxy.url());
     assertThat(live.replica(WEST.id()).orElseThrow().region().url()).isEqualTo(WEST.url());
   }
+
+  @Test
+  void theViewsAreBuiltOncePerChangeNotAtEveryCall() {
+    LiveTopology live = LiveTopology.seeded(new Topology("k:1", 8, (short) 1, List.of(EAST)));
+    Topology before = live.current();
+    assertThat(live.current()).isSameAs(before);
+    assertThat(live.active()).isSameAs(live.active());
+    live.replace(ReplicatedTopology.of(new Topology("k:1", 8, (short) 1, List.of(EAST))));
+    assertThat(live.current()).isSameAs(before);
+    live.replace(ReplicatedTopology.of(new Topology("k:1", 8, (short) 1, List.of(EAST, WEST))));
+    assertThat(live.current()).isNotSameAs(before);
+    assertThat(live.current().regions()).containsExactly(EAST, WEST);
+    assertThat(live.current()).isSameAs(live.current());
+  }
 }

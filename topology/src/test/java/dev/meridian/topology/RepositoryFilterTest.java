@@ -64,6 +64,7 @@ class RepositoryFilterTest {
     boolean included = include.stream().anyMatch(p -> RepositoryGlob.parse(p).matches(name));
     boolean excluded = exclude.stream().anyMatch(p -> RepositoryGlob.parse(p).matches(name));
     assertThat(filter.admits(name)).isEqualTo(included && !excluded);
+    assertThat(filter.admits(new RepositoryName(name))).isEqualTo(included && !excluded); // the shortcut for '**'
     // Excluding what is included removes it, whatever else the filter says.
     assertThat(RepositoryFilter.of(include, List.of(name)).admits(name)).isFalse();
   }

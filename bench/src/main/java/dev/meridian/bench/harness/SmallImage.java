@@ -34,6 +34,11 @@ public final class SmallImage {
     return layer.length;
   }
 
+  /** The config and layer by digest, to store them without a registry. */
+  public java.util.Map<Digest, byte[]> blobs() {
+    return java.util.Map.of(configDigest(), config.clone(), layerDigest(), layer.clone());
+  }
+
   /** Uploads the config and layer into {@code repository}. */
   public void pushBlobs(String registry, String repository) {
     Http.putBlob(registry, repository, configDigest().toString(), config);

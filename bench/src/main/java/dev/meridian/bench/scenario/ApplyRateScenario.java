@@ -49,7 +49,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * first receives one small image (so every blob and the manifest are local), then stops; the harness
  * writes pre-generated events from another region straight to the real broker (blob.put x2,
  * manifest.put, tag.put per repository, as that region's relay would), restarts the region and times its
- * replay: from the first repository visible to the last one of every partition visible.
+ * replay from what the region says it applied ({@code eventsApplied} of {@code GET /admin/v1/region}, polled
+ * every few milliseconds): the events applied between the first look that saw replay under way and the first
+ * that saw it done, over the time between them. Polling a counter costs the region far less than polling
+ * manifests, and the first poll's events (applied before any look could see them) are not counted. The last
+ * repository of every partition must then be visible ({@code HEAD} of its tag), as proof that what was counted
+ * is servable.
  *
  * <p>Events go to explicit partitions (repository k to partition k mod P), so the harness knows which
  * repository is the last event of each partition.
@@ -92,11 +97,9 @@ public final class ApplyRateScenario implements Scenario {
       createTopic(broker.bootstrap());
       int events = produce(broker.bootstrap(), signer, image, manifest, repositories);
       try (var region = MeridianRegion.member(context.jar(), fleet, "eastus", dir.resolve("eastus"), workspace.logs(), List.of())) {
-        long ready = System.nanoTime();
-        long first = awaitAny(region.url(), firstRepositories(repositories));
-        long last = awaitAll(region.url(), lastRepositories(repositories));
-        if (first == 0) first = ready; // already applied at the first look: count from readiness instead
-        return events / ((last - first) / 1e9);
+        double rate = awaitApplied(region.url(), events);
+        awaitAll(region.url(), lastRepositories(repositories));
+        return rate;
       }
     } finally {
       Workspace.delete(dir);
@@ -158,11 +161,6 @@ public final class ApplyRateScenario implements Scenario {
     return "apply/r" + k;
   }
 
-  private static List<String> firstRepositories(int repositories) {
-    var names = new ArrayList<String>();
-    for (int k = 0; k < Math.min(PARTITIONS, repositories); k++) names.add(repository(k));
-    return names;
-  }
 
   private static List<String> lastRepositories(int repositories) {
     var names = new ArrayList<String>();
@@ -174,18 +172,43 @@ public final class ApplyRateScenario implements Scenario {
     return Http.status("HEAD", registry + "/v2/" + repository + "/manifests/v1") == 200;
   }
 
-  /** nanoTime when one of them became visible; 0 if one already was at the first look. */
-  private static long awaitAny(String registry, List<String> repositories) {
-    boolean firstLook = true;
-    long deadline = System.nanoTime() + 600_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      for (String repository : repositories) {
-        if (visible(registry, repository)) return firstLook ? 0 : System.nanoTime();
-      }
-      firstLook = false;
-      Pause.millis(2);
+  private static final java.util.regex.Pattern EVENTS_APPLIED = java.util.regex.Pattern.compile("\"eventsApplied\"\\s*:\\s*(\\d+)");
+
+  /** Records the restarted region has applied (0 until its admin API answers). */
+  private static long applied(String registry) {
+    try {
+      var m = EVENTS_APPLIED.matcher(Http.get(registry + "/admin/v1/region"));
+      return m.find() ? Long.parseLong(m.group(1)) : 0;
+    } catch (RuntimeException e) {
+      return 0;
     }
-    throw new IllegalStateException("no replayed repository visible at " + registry + " within 10 minutes");
+  }
+
+  /**
+   * Events/s between the first look that found replay under way (some applied, not all) and the first that
+   * found {@code events} applied. If replay was done at the first look under way, the rate counts from the
+   * last look that saw nothing applied, an underestimate.
+   */
+  private static double awaitApplied(String registry, long events) {
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    long firstAt = 0;
+    long firstCount = 0;
+    long idleAt = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long now = System.nanoTime();
+      long count = applied(registry);
+      if (count >= events) {
+        return firstAt == 0 ? events / ((now - idleAt) / 1e9) : (count - firstCount) / ((now - firstAt) / 1e9);
+      }
+      if (count == 0) {
+        idleAt = now;
+      } else if (firstAt == 0) {
+        firstAt = now;
+        firstCount = count;
+      }
+      Pause.millis(5);
+    }
+    throw new IllegalStateException("replay at " + registry + " did not apply " + events + " events within 10 minutes");
   }
 
   private static long awaitAll(String registry, List<String> repositories) {

@@ -25,6 +25,8 @@ final class ReplicationMeters implements ReplayListener, TransferListener {
   private final MeterRegistry registry;
   private final Clock clock;
   private final Counter deadLetters;
+  /** One counter per event type, registered once: replay counts every event it applies. */
+  private final java.util.Map<EventType, Counter> applied = new java.util.concurrent.ConcurrentHashMap<>();
 
   ReplicationMeters(MeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -35,8 +37,8 @@ final class ReplicationMeters implements ReplayListener, TransferListener {
 
   @Override
   public void applied(EventType type) {
-    Counter.builder("meridian.events.applied").description("events from other regions applied here")
-        .tag("type", type.wireName()).register(registry).increment();
+    applied.computeIfAbsent(type, t -> Counter.builder("meridian.events.applied")
+        .description("events from other regions applied here").tag("type", t.wireName()).register(registry)).increment();
   }
 
   @Override

@@ -12,8 +12,10 @@ import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.TagRecord;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -45,12 +47,24 @@ public final class ChangeNotifications {
   public List<Notification> of(StateBatch batch, RegistryState before) {
     List<Notification> notifications = new ArrayList<>();
     Set<List<Object>> pushed = new HashSet<>();
+    // Indexed once: a replayed poll is one batch of thousands of writes, and looking each manifest and tag up by
+    // a scan of the whole batch made this quadratic in the poll.
+    Map<List<Object>, ManifestRecord> manifestsWritten = new HashMap<>();
+    Map<List<Object>, Tag> ownTags = new HashMap<>();
+    for (StateWrite w : batch.writes()) {
+      if (w instanceof StateWrite.PutManifest m) {
+        manifestsWritten.put(List.of(m.manifest().repository(), m.manifest().digest()), m.manifest()); // the last one
+      } else if (w instanceof StateWrite.PutTag t && own(t.tag().stamp().origin()) && t.tag().digest().isPresent()) {
+        ownTags.putIfAbsent(List.of(t.tag().repository(), t.tag().digest().get()), t.tag().tag()); // the first one
+      }
+    }
     for (StateWrite w : batch.writes()) {
       if (w instanceof StateWrite.PutManifest m && own(m.manifest().stamp().origin())) {
         ManifestRecord manifest = m.manifest();
         if (manifest.present()) {
           pushed.add(List.of(manifest.repository(), manifest.digest()));
-          notifications.add(manifest(NotificationType.PUSH, manifest, taggedWith(batch, manifest)));
+          notifications.add(manifest(NotificationType.PUSH, manifest,
+              Optional.ofNullable(ownTags.get(List.of(manifest.repository(), manifest.digest())))));
         } else {
           notifications.add(manifest(NotificationType.DELETE, manifest, Optional.empty()));
         }
@@ -62,7 +76,8 @@ public final class ChangeNotifications {
       if (tag.digest().isPresent()) {
         Digest digest = tag.digest().get();
         if (pushed.contains(List.of(tag.repository(), digest))) continue;
-        Optional<ManifestRecord> record = written(batch, tag.repository(), digest).or(() -> before.findManifest(tag.repository(), digest));
+        Optional<ManifestRecord> record = Optional.ofNullable(manifestsWritten.get(List.of(tag.repository(), digest)))
+            .or(() -> before.findManifest(tag.repository(), digest));
         notifications.add(record.map(r -> manifest(NotificationType.PUSH, r, Optional.of(tag.tag())))
             .orElseGet(() -> bare(NotificationType.PUSH, tag.repository(), digest, Optional.of(tag.tag()))));
       } else {
@@ -71,7 +86,7 @@ public final class ChangeNotifications {
       }
     }
     for (StateWrite.PutReplica completed : ReplicaAcks.completions(batch, self)) {
-      Optional<ManifestRecord> record = written(batch, completed.repository(), completed.digest())
+      Optional<ManifestRecord> record = Optional.ofNullable(manifestsWritten.get(List.of(completed.repository(), completed.digest())))
           .or(() -> before.findManifest(completed.repository(), completed.digest()));
       notifications.add(record.map(r -> manifest(NotificationType.REPLICATED, r, Optional.empty()))
           .orElseGet(() -> bare(NotificationType.REPLICATED, completed.repository(), completed.digest(), Optional.empty())));
@@ -102,24 +117,4 @@ public final class ChangeNotifications {
         Optional.empty(), 0, List.of());
   }
 
-  private Optional<Tag> taggedWith(StateBatch batch, ManifestRecord manifest) {
-    for (StateWrite w : batch.writes()) {
-      if (w instanceof StateWrite.PutTag t && own(t.tag().stamp().origin()) && t.tag().repository().equals(manifest.repository())
-          && t.tag().digest().filter(manifest.digest()::equals).isPresent()) {
-        return Optional.of(t.tag().tag());
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static Optional<ManifestRecord> written(StateBatch batch, RepositoryName repository, Digest digest) {
-    ManifestRecord found = null;
-    for (StateWrite w : batch.writes()) {
-      if (w instanceof StateWrite.PutManifest m && m.manifest().repository().equals(repository)
-          && m.manifest().digest().equals(digest)) {
-        found = m.manifest();
-      }
-    }
-    return Optional.ofNullable(found);
-  }
 }

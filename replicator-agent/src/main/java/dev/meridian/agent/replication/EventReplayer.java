@@ -111,11 +111,13 @@ public final class EventReplayer implements RecordBatchHandler {
     for (int i = 0; i < batch.size(); i++) {
       ReplicationEvent event = events.get(i);
       List<StateWrite> writes = planned.get(i);
-      transfers |= writes.stream().anyMatch(w -> w instanceof StateWrite.PutTransfer);
-      outbox |= writes.stream().anyMatch(w -> w instanceof StateWrite.AppendOutbox);
-      // Only ReplicaAcks.completed writes a PutReplica for a manifest.put: its content was all here already.
-      boolean completeOnArrival = event instanceof ManifestPut
-          && writes.stream().anyMatch(w -> w instanceof StateWrite.PutReplica r && r.region().equals(planner.self()));
+      boolean completeOnArrival = false;
+      for (StateWrite w : writes) {
+        transfers |= w instanceof StateWrite.PutTransfer;
+        outbox |= w instanceof StateWrite.AppendOutbox;
+        // Only ReplicaAcks.completed writes a PutReplica for a manifest.put: its content was all here already.
+        completeOnArrival |= event instanceof ManifestPut && w instanceof StateWrite.PutReplica r && r.region().equals(planner.self());
+      }
       applied++;
       if (event != null && !writes.isEmpty()) listener.applied(event.type());
       if (completeOnArrival) listener.manifestCompleted(event.stamp());

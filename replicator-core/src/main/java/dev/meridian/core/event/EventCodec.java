@@ -44,6 +44,7 @@ public final class EventCodec {
       .build();
 
   private final DescriptorJson descriptors = new DescriptorJson(MAPPER);
+  private final StreamingEventDecoder streaming = new StreamingEventDecoder(MAPPER.getFactory());
 
   public byte[] encode(ReplicationEvent event) {
     ObjectNode node = MAPPER.createObjectNode();
@@ -96,8 +97,18 @@ public final class EventCodec {
     }
   }
 
-  /** The event in these bytes; throws {@link EventDecodeException} with the reason when there is none. */
+  /**
+   * The event in these bytes; throws {@link EventDecodeException} with the reason when there is none. An
+   * event as encoders write it takes a streaming fast path; anything else is decoded, or refused with its
+   * reason, from the JSON tree.
+   */
   public ReplicationEvent decode(byte[] bytes) {
+    ReplicationEvent event = streaming.decode(bytes);
+    return event != null ? event : decodeTree(bytes);
+  }
+
+  /** The careful decoder, and the reference the fast path must agree with. */
+  ReplicationEvent decodeTree(byte[] bytes) {
     JsonFields fields = JsonFields.of(parse(bytes), "");
     checkSchema(fields);
     String typeName = fields.requireText("type");

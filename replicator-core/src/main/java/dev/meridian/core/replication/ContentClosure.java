@@ -37,6 +37,15 @@ public final class ContentClosure {
 
   /** Everything missing for {@code root} that can be known now, root first; empty when complete. */
   public List<MissingContent> missing(Digest root, MediaType rootMediaType, long rootSize) {
+    return missing(root, rootMediaType, rootSize, null);
+  }
+
+  /**
+   * @param rootReferences the root's references when already known (from its signed {@code manifest.put}, which
+   *     the origin parsed from the same bytes: same digest, same parser), so the root's stored bytes need not be
+   *     read and parsed again; null to parse them
+   */
+  private List<MissingContent> missing(Digest root, MediaType rootMediaType, long rootSize, List<Descriptor> rootReferences) {
     Map<Digest, MissingContent> missing = new LinkedHashMap<>();
     Set<Digest> seen = new HashSet<>();
     Deque<MissingContent> toVisit = new ArrayDeque<>();
@@ -49,8 +58,10 @@ public final class ContentClosure {
         continue;
       }
       if (!next.manifest()) continue;
-      MediaType mediaType = next.digest().equals(root) ? rootMediaType : null;
-      for (Descriptor ref : references(next.digest(), mediaType)) {
+      boolean isRoot = next.digest().equals(root);
+      List<Descriptor> references = isRoot && rootReferences != null ? rootReferences
+          : references(next.digest(), isRoot ? rootMediaType : null);
+      for (Descriptor ref : references) {
         if (seen.add(ref.digest())) toVisit.add(new MissingContent(ref.digest(), ref.mediaType().isManifest(), ref.size()));
       }
     }
@@ -59,6 +70,15 @@ public final class ContentClosure {
 
   public boolean isComplete(Digest root, MediaType rootMediaType) {
     return missing(root, rootMediaType, 0).isEmpty();
+  }
+
+  /**
+   * Whether {@code root} is complete, its own references being {@code rootReferences} (those its signed
+   * {@code manifest.put} carries): replay's check, which then reads no manifest bytes for an image manifest and
+   * only the children's for an index.
+   */
+  public boolean isComplete(Digest root, List<Descriptor> rootReferences) {
+    return missing(root, null, 0, java.util.Objects.requireNonNull(rootReferences, "rootReferences")).isEmpty();
   }
 
   /**

@@ -151,7 +151,8 @@ public final class ReplayPlanner {
     if (current.filter(ManifestRecord::present).isPresent() && !visibility.isPending(e.repository(), e.digest())) {
       return; // already servable here: same digest, same bytes
     }
-    if (closure.isComplete(e.digest(), e.mediaType())) {
+    // The event's references are what its origin parsed from these very bytes (same digest) and signed.
+    if (closure.isComplete(e.digest(), e.references())) {
       writes.addAll(acks.completed(e.repository(), e.digest()));
     } else {
       writes.add(new StateWrite.PutTransfer(

@@ -89,13 +89,28 @@ class EventCodecFuzzTest {
         Arbitraries.just(NODES.objectNode().put("mediaType", "a/b")));
   }
 
+  @Property(tries = 1000)
+  void theStreamingPathDecodesEveryEncodedEventAsTheTreeDecoderDoes(@ForAll("events") ReplicationEvent event) {
+    byte[] bytes = codec.encode(event);
+    assertThat(codec.decode(bytes)).isEqualTo(event).isEqualTo(codec.decodeTree(bytes));
+  }
+
+  /** Whatever the bytes, the fast path and the tree decoder give the same event or the same refusal. */
   private void decodesOrRefuses(byte[] bytes) {
+    Object tree;
+    try {
+      tree = codec.decodeTree(bytes);
+    } catch (EventDecodeException e) {
+      tree = e.reason() + ": " + e.getMessage();
+    }
     try {
       ReplicationEvent decoded = codec.decode(bytes);
+      assertThat(decoded).isEqualTo(tree);
       assertThat(codec.decode(codec.encode(decoded))).isEqualTo(decoded); // anything accepted is a valid event
     } catch (EventDecodeException expected) {
       assertThat(expected.reason()).isNotNull();
       assertThat(expected.getMessage()).isNotBlank();
+      assertThat(expected.reason() + ": " + expected.getMessage()).isEqualTo(tree);
     }
   }
 }

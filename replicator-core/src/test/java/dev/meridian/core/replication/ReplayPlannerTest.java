@@ -118,6 +118,42 @@ class ReplayPlannerTest {
   }
 
   @Test
+  void aManifestWhoseBytesAreHereButNotALayerItCarriesIsPending() {
+    Image image = image("c");
+    store(image.config());
+    store(image.manifest()); // the layer is still missing
+
+    region.replay(manifestPut(image));
+
+    assertThat(region.visibility.servedManifest(APP, image.digest())).isEmpty();
+    assertThat(region.state.findTransfer(APP, image.digest(), TransferJob.Kind.MANIFEST)).isPresent();
+    assertThat(outbox()).isEmpty();
+  }
+
+  @Test
+  void anIndexIsCompleteOnlyWhenItsChildrensOwnReferencesAreHere() {
+    Image child = image("d");
+    byte[] index = ("""
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json",\
+        "manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%d}]}""")
+        .formatted(child.digest(), child.manifest().length).getBytes(UTF_8);
+    Digest indexDigest = Digest.sha256Of(index);
+    List<Descriptor> children = List.of(Descriptor.of(MediaType.OCI_MANIFEST, child.digest(), child.manifest().length));
+    store(index);
+    store(child.manifest());
+    store(child.config()); // the child's layer, known only from the child's bytes, is missing
+
+    region.replay(new ManifestPut("i1", EAST, next(), APP, indexDigest, MediaType.OCI_INDEX,
+        index.length, children, Optional.empty(), Optional.empty(), Map.of()));
+    assertThat(region.visibility.servedManifest(APP, indexDigest)).isEmpty();
+
+    store(child.layer());
+    region.replay(new ManifestPut("i2", EAST, next(), APP, indexDigest, MediaType.OCI_INDEX,
+        index.length, children, Optional.empty(), Optional.empty(), Map.of()));
+    assertThat(region.visibility.servedManifest(APP, indexDigest)).isPresent();
+  }
+
+  @Test
   void aTagMovedToAPendingManifestKeepsServingThePreviousCompleteOneUntilTheContentArrives() {
     Image old = image("old");
     storeAll(old);
