@@ -55,6 +55,8 @@ public final class BenchMain {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--meridian-jar" -> jar = args[++i];
         case "--work-dir" -> work = Path.of(args[++i]);
+        case "--lag-seconds" -> System.setProperty(LagScenario.WINDOW_SECONDS_PROPERTY,
+            Long.toString(Math.max(1, Long.parseLong(args[++i]))));
         case "-h", "--help" -> {
           usage(System.out);
           return;
@@ -89,7 +91,7 @@ public final class BenchMain {
   }
 
   private static void usage(PrintStream out) {
-    out.println("usage: meridian-bench [--quick] [--reps N] [--meridian-jar PATH] [--work-dir DIR] [scenario...]");
+    out.println("usage: meridian-bench [--quick] [--reps N] [--meridian-jar PATH] [--work-dir DIR] [--lag-seconds N] [scenario...]");
     out.println("       meridian-bench jmh [JMH options]");
     out.println("scenarios: " + String.join(" ", SCENARIOS.keySet()));
   }

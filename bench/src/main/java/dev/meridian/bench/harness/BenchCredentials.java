@@ -32,6 +32,22 @@ public final class BenchCredentials {
     return dev.meridian.core.event.EventSigner.fromFleetSecret(java.util.HexFormat.of().parseHex(FLEET_KEY));
   }
 
+  /**
+   * The {@code Authorization} header of a peer region (user {@code meridian-fleet}, the password derived from the
+   * fleet key as {@code FleetKey.credential()} derives it): requests marked internal need it.
+   */
+  public static String fleetAuthorization() {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(java.util.HexFormat.of().parseHex(FLEET_KEY), "HmacSHA256"));
+      String password = java.util.HexFormat.of().formatHex(
+          mac.doFinal("meridian/fleet-credential/v1".getBytes(StandardCharsets.UTF_8)));
+      return "Basic " + Base64.getEncoder().encodeToString(("meridian-fleet:" + password).getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
   /** What a Meridian child process needs in its environment. */
   public static Map<String, String> environment() {
     return Map.of("MERIDIAN_ADMIN_PASSWORD", PASSWORD, "MERIDIAN_FLEET_KEY", FLEET_KEY,

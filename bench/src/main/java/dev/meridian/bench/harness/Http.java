@@ -21,10 +21,27 @@ public final class Http {
 
   /** The status of a GET or HEAD; 0 when the connection fails (not up yet). */
   public static int status(String method, String url) {
+    return status(method, url, false);
+  }
+
+  /**
+   * The status of a GET or HEAD answered from what the region itself holds: marked as a peer's request
+   * ({@code Meridian-Internal: no-read-through}, with the fleet credential), so a region that lacks the content answers 404 at once instead of
+   * fetching it from a peer (read-through). An observer of replication must ask this way, or it measures read-through.
+   */
+  public static int localStatus(String method, String url) {
+    return status(method, url, true);
+  }
+
+  private static int status(String method, String url, boolean local) {
     try {
-      var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-          .header("Accept", MANIFEST_TYPES).header("Authorization", BenchCredentials.authorization())
-          .method(method, HttpRequest.BodyPublishers.noBody()).build();
+      var builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).header("Accept", MANIFEST_TYPES);
+      if (local) {
+        builder.header("Meridian-Internal", "no-read-through").header("Authorization", BenchCredentials.fleetAuthorization());
+      } else {
+        builder.header("Authorization", BenchCredentials.authorization());
+      }
+      var request = builder.method(method, HttpRequest.BodyPublishers.noBody()).build();
       return CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return 0;

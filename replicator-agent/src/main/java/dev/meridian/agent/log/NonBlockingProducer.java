@@ -55,6 +55,10 @@ final class NonBlockingProducer implements AutoCloseable {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(maxBlock.toMillis()));
+    // Kafka 4 lingers 5 ms by default to fill batches. The callers already hand over whole batches (the outbox
+    // relay sends every entry it read before waiting for any), and records sent while a request is in flight
+    // are batched anyway: a linger would only add its 5 ms to every event's replication lag.
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return KafkaClientProperties.apply(props, clientProperties);

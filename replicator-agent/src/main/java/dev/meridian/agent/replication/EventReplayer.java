@@ -19,6 +19,7 @@ import dev.meridian.core.state.StateWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +50,7 @@ public final class EventReplayer implements RecordBatchHandler {
   private final ContentGuard guard;
   private final EventCodec codec = new EventCodec();
   private final EventSigner signer;
+  private final BiConsumer<List<LogRecord>, List<ReplicationEvent>> beforePlanning;
   private volatile long applied;
   private volatile long deadLettered;
 
@@ -64,6 +66,17 @@ public final class EventReplayer implements RecordBatchHandler {
   public EventReplayer(RegistryState state, Function<RegistryState, ReplayPlanner> planners, Hlc hlc, EventSigner signer,
       BiFunction<LogRecord, String, CompletableFuture<?>> deadLetters, Runnable onTransfersPlanned, Runnable onOutboxAppended,
       ReplayListener listener, ContentGuard guard) {
+    this(state, planners, hlc, signer, deadLetters, onTransfersPlanned, onOutboxAppended, listener, guard, (records, events) -> {});
+  }
+
+  /**
+   * @param beforePlanning gets a poll's records and their events (null for a dead letter) before any is planned,
+   *     inside the poll's content claim: stores what records carry besides the event ({@link InlineManifests#storeAll})
+   */
+  public EventReplayer(RegistryState state, Function<RegistryState, ReplayPlanner> planners, Hlc hlc, EventSigner signer,
+      BiFunction<LogRecord, String, CompletableFuture<?>> deadLetters, Runnable onTransfersPlanned, Runnable onOutboxAppended,
+      ReplayListener listener, ContentGuard guard, BiConsumer<List<LogRecord>, List<ReplicationEvent>> beforePlanning) {
+    this.beforePlanning = beforePlanning;
     this.signer = java.util.Objects.requireNonNull(signer, "signer");
     this.listener = listener;
     this.guard = guard;
@@ -96,6 +109,7 @@ public final class EventReplayer implements RecordBatchHandler {
     // A manifest.put may find its content here and become servable at once: from that finding to the
     // commit, no sweeper may delete what it relies on.
     guard.claiming(claims, () -> {
+      beforePlanning.accept(batch, events);
       for (int i = 0; i < batch.size(); i++) {
         LogRecord record = batch.get(i);
         List<StateWrite> writes = events.get(i) == null ? List.of() : planner.plan(events.get(i));

@@ -1,5 +1,7 @@
 package dev.meridian.agent.replication;
 
+import dev.meridian.core.event.ReplicationEvent;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -8,5 +10,6 @@ import java.util.concurrent.CompletableFuture;
  */
 @FunctionalInterface
 public interface EventSink {
-  CompletableFuture<?> publish(String repositoryKey, byte[] encodedEvent);
+  /** {@code event} is the decoded {@code encodedEvent}, empty if it could not be decoded. */
+  CompletableFuture<?> publish(String repositoryKey, byte[] encodedEvent, Optional<ReplicationEvent> event);
 }

@@ -2,11 +2,13 @@ package dev.meridian.agent.replication;
 
 import dev.meridian.core.event.EventCodec;
 import dev.meridian.core.event.EventDecodeException;
+import dev.meridian.core.event.ReplicationEvent;
 import dev.meridian.core.state.OutboxEntry;
 import dev.meridian.core.state.RegistryState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -124,30 +126,40 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  /** Publishes in order and deletes in order, stopping at the first failure so nothing is skipped. */
+  /**
+   * Publishes every entry before waiting for any (the producer batches them), then deletes the entries the log
+   * acknowledged, in order, stopping at the first failure so nothing is skipped.
+   */
   private void ship(List<OutboxEntry> entries) throws InterruptedException {
     List<CompletableFuture<?>> sent = new ArrayList<>(entries.size());
     for (OutboxEntry entry : entries) {
       byte[] payload = entry.payload();
-      String key;
+      Optional<ReplicationEvent> event;
       try {
-        key = codec.decode(payload).repository().value();
+        event = Optional.of(codec.decode(payload));
       } catch (EventDecodeException e) {
         // Only this process writes the outbox; an entry it cannot read would block every later one.
         log.error("outbox.entry.unreadable sequence={} reason={}", entry.sequence(), e.getMessage());
-        key = "unreadable";
+        event = Optional.empty();
       }
-      sent.add(sink.publish(key, payload));
+      String key = event.map(ev -> ev.repository().value()).orElse("unreadable");
+      sent.add(sink.publish(key, payload, event));
     }
-    for (int i = 0; i < entries.size(); i++) {
-      try {
-        sent.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        throw new IllegalStateException("log did not acknowledge outbox entry " + entries.get(i).sequence()
-            + ": " + (e.getCause() == null ? e : e.getCause()).toString(), e);
+    List<Long> acknowledged = new ArrayList<>(entries.size());
+    try {
+      for (int i = 0; i < entries.size(); i++) {
+        try {
+          sent.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          throw new IllegalStateException("log did not acknowledge outbox entry " + entries.get(i).sequence()
+              + ": " + (e.getCause() == null ? e : e.getCause()).toString(), e);
+        }
+        acknowledged.add(entries.get(i).sequence());
       }
-      state.deleteOutbox(entries.get(i).sequence());
-      shipped++;
+    } finally {
+      // The acknowledged prefix goes in one write, also when a later entry failed: it is in the log.
+      state.deleteOutbox(acknowledged);
+      shipped += acknowledged.size();
     }
   }
 

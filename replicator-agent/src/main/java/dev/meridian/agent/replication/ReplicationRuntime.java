@@ -94,6 +94,7 @@ public final class ReplicationRuntime implements AutoCloseable {
   private final KafkaEventPublisher publisher;
   private final DeadLetterPublisher deadLetters;
   private final OutboxRelay relay;
+  private final InlineManifests inline;
   private final TransferWorker transfers;
   private final PeerClients peers;
   private final EventReplayer replayer;
@@ -153,8 +154,12 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.topologyLog = new KafkaTopologyLog(topology, true, topology.current().topicReplicationFactor(), security.kafkaProperties());
     this.publisher = KafkaEventPublisher.create(topology.kafkaBootstrap(), kafkaProperties);
     this.deadLetters = DeadLetterPublisher.create(topology.kafkaBootstrap(), kafkaProperties);
-    this.relay = new OutboxRelay(rawState,
-        (key, payload) -> publisher.send(key, payload, Map.of(EventSigner.HEADER, signer.sign(key, payload))));
+    this.inline = new InlineManifests(blobs);
+    this.relay = new OutboxRelay(rawState, (key, payload, event) -> {
+      Map<String, String> headers = new java.util.HashMap<>(event.map(inline::headers).orElse(Map.of()));
+      headers.put(EventSigner.HEADER, signer.sign(key, payload));
+      return publisher.send(key, payload, headers);
+    });
     javax.net.ssl.SSLContext tls = TrustedCertificates.sslContext(security.trustedCa());
     this.peers = PeerClients.http(topology, self, transferConfig, tls, peerAuthorization);
     this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
@@ -165,7 +170,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     Predicate<RepositoryName> admitted = repository -> topology.current().admits(self, repository);
     Function<RegistryState, ReplayPlanner> planners = view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted);
     this.replayer = new EventReplayer(state, planners, hlc, signer, deadLetters::send, transfers::wake, relay::wake,
-        replayListener, guard);
+        replayListener, guard, inline::storeAll);
     this.registerRepair = new RegisterRepair(state, planners, hlc, guard);
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);
     // Whether there are peers to seed from is known only at bootstrap time (a joining region learns the fleet
@@ -547,6 +552,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     readThrough.close();
     transfers.close();
     relay.close();
+    inline.close();
     peers.close();
     publisher.close();
     deadLetters.close();

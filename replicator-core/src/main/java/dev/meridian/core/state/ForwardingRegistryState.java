@@ -84,6 +84,11 @@ public abstract class ForwardingRegistryState implements RegistryState {
   }
 
   @Override
+  public void deleteOutbox(java.util.Collection<Long> sequences) {
+    delegate.deleteOutbox(sequences);
+  }
+
+  @Override
   public long outboxSize() {
     return delegate.outboxSize();
   }

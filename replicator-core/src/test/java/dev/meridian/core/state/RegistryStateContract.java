@@ -330,6 +330,21 @@ public abstract class RegistryStateContract {
   }
 
   @Test
+  void shippedOutboxEntriesAreDeletedTogetherSkippingOnesAlreadyGone() {
+    state.apply(StateBatch.builder().appendOutbox(bytes("e1")).appendOutbox(bytes("e2")).appendOutbox(bytes("e3")).build());
+    List<OutboxEntry> before = state.readOutbox(10);
+    state.deleteOutbox(before.get(0).sequence());
+    state.deleteOutbox(List.of(before.get(0).sequence(), before.get(1).sequence(), before.get(2).sequence() + 1000));
+    assertThat(state.readOutbox(10)).containsExactly(before.get(2));
+    assertThat(state.outboxSize()).isEqualTo(1);
+
+    state.deleteOutbox(List.of());
+    state.deleteOutbox(List.of(before.get(2).sequence()));
+    assertThat(state.readOutbox(10)).isEmpty();
+    assertThat(state.outboxSize()).isZero();
+  }
+
+  @Test
   void outboxEntriesCommitWithTheStateTheyDescribe() {
     TagRecord v1 = tag("app", "v1", A, stamp(10, EAST));
     state.apply(StateBatch.builder().putTag(v1).appendOutbox(bytes("tag.put v1")).build());

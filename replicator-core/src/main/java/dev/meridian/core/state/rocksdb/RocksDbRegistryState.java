@@ -97,6 +97,12 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
 
   private final RocksDbHandle rocks;
   private final ReentrantLock writeLock = new ReentrantLock();
+  /**
+   * Serializes outbox deletes among themselves, not with {@link #apply}: a batch only ever appends outbox keys above
+   * every existing one and a delete only removes keys already committed, so the two never touch one key, and the
+   * relay's delete need not wait behind every synced commit (which holds {@code writeLock} through its fsync).
+   */
+  private final ReentrantLock outboxDeletes = new ReentrantLock();
   private final AtomicLong outboxSize;
   private long nextSequence; // guarded by writeLock
   private long nextNotification; // guarded by writeLock
@@ -262,7 +268,7 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
   public void deleteOutbox(long sequence) {
     byte[] key = StateKeys.longBytes(sequence);
     rocks.run(() -> {
-      writeLock.lock();
+      outboxDeletes.lock();
       try {
         if (rocks.db().get(rocks.handle(Family.OUTBOX), key) != null) {
           // Not synced: a delete lost to a power cut only ships the event once more, which is harmless.
@@ -270,7 +276,30 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
           outboxSize.decrementAndGet();
         }
       } finally {
-        writeLock.unlock();
+        outboxDeletes.unlock();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void deleteOutbox(java.util.Collection<Long> sequences) {
+    if (sequences.isEmpty()) return;
+    rocks.run(() -> {
+      outboxDeletes.lock();
+      try (WriteBatch deletes = new WriteBatch()) {
+        int present = 0;
+        for (long sequence : sequences) {
+          byte[] key = StateKeys.longBytes(sequence);
+          if (rocks.db().get(rocks.handle(Family.OUTBOX), key) == null) continue;
+          deletes.delete(rocks.handle(Family.OUTBOX), key);
+          present++;
+        }
+        // Not synced, as one delete: a delete lost to a power cut only ships the events once more.
+        if (present > 0) rocks.db().write(rocks.unsyncedWrites(), deletes);
+        outboxSize.addAndGet(-present);
+      } finally {
+        outboxDeletes.unlock();
       }
       return null;
     });
