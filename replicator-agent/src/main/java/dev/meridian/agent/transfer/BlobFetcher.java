@@ -121,6 +121,11 @@ public final class BlobFetcher {
     return commit(upload, peer, digest);
   }
 
+  /** Whether another caller is copying {@code digest} right now (a hint: it may change at once). */
+  public boolean isBeingFetched(Digest digest) {
+    return locks.isHeld(digest);
+  }
+
   /** Fetches a manifest's bytes from {@code peer}, checks them against {@code digest}, then stores them. */
   public BlobInfo fetchManifest(PeerClient peer, RepositoryName repository, Digest digest) {
     Optional<BlobInfo> present = store.stat(digest);
