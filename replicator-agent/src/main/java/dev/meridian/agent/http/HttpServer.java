@@ -6,6 +6,7 @@ import dev.meridian.agent.security.ClientRateLimiter;
 import dev.meridian.agent.security.TlsFiles;
 import dev.meridian.agent.registry.RegistryService;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -84,6 +85,9 @@ public final class HttpServer implements AutoCloseable {
         .channel(channelType)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        // Reads grow up to 1 MiB while a body streams in (Netty's default stops at 64 KiB): fewer, larger
+        // pieces for an upload to queue and append; a connection sending small requests keeps small buffers.
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 16 * 1024, MAX_CHUNK_SIZE))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel channel) {

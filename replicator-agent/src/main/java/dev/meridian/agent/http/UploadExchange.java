@@ -13,13 +13,17 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Streams an upload body to the blob store as it arrives: each piece is appended on the blocking executor
- * and the dispatcher reads no more until that append finished. Every step of one exchange runs on a chain
+ * Streams an upload body to the blob store as it arrives: pieces are queued and appended in order by one
+ * task at a time on the blocking executor, while the event loop goes on reading; the dispatcher reads no
+ * more once {@link #HIGH_WATER} bytes wait to be written (memory stays bounded per upload, whatever the
+ * blob's size), and resumes when the writer has caught up to {@link #LOW_WATER}. Every step of one exchange runs on a chain
  * ({@link #tail}), so appends, the final sync or commit, and an abandon after a dropped connection never
  * overlap on the (not thread-safe) upload.
  *
@@ -38,6 +42,9 @@ final class UploadExchange implements Exchange {
   }
 
   private static final long DRAIN_LIMIT = 64 * 1024;
+  /** Bytes read but not yet appended at which reading pauses; it resumes once the writer is down to {@link #LOW_WATER}. */
+  static final long HIGH_WATER = 4L * 1024 * 1024;
+  private static final long LOW_WATER = 1024 * 1024;
 
   private final Call call;
   private final RegistryService service;
@@ -51,6 +58,11 @@ final class UploadExchange implements Exchange {
   private RegistryException refusal;
   private boolean finished;
   private boolean aborted;
+  // The pieces read but not yet appended, shared with the draining task (guarded by this).
+  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+  private long pendingBytes;
+  private boolean draining;
+  private CompletableFuture<Void> room; // completed when the queue is down to LOW_WATER: reading resumes
 
   UploadExchange(Call call, RegistryService service, Kind kind) {
     this.call = call;
@@ -115,17 +127,14 @@ final class UploadExchange implements Exchange {
       return CompletableFuture.completedFuture(null);
     }
     received += readable;
-    ByteBuf bytes = content.content();
-    UploadWriter target = writer;
-    tail = tail.thenRunAsync(() -> {
-      try {
-        if (bytes.isReadable()) {
-          for (ByteBuffer buffer : bytes.nioBuffers(bytes.readerIndex(), bytes.readableBytes())) target.append(buffer);
-        }
-      } finally {
-        content.release();
-      }
-    }, call.blocking);
+    boolean startDrain;
+    synchronized (this) {
+      pending.add(content);
+      pendingBytes += readable;
+      startDrain = !draining;
+      draining = true;
+    }
+    if (startDrain) startDrain(writer);
     if (last) {
       tail = tail.thenApplyAsync(ignored -> finish(), call.blocking)
           .handleAsync((reply, failure) -> {
@@ -138,10 +147,79 @@ final class UploadExchange implements Exchange {
           }, call.ctx.executor());
       return tail;
     }
-    return tail.handleAsync((ignored, failure) -> {
-      if (failure != null) refuse(OciErrorResponder.unwrap(failure), false);
+    synchronized (this) {
+      if (pendingBytes < HIGH_WATER) return CompletableFuture.completedFuture(null);
+      room = new CompletableFuture<>();
+      return room;
+    }
+  }
+
+  /**
+   * Starts one task on the blocking executor that appends every queued piece, those arriving meanwhile
+   * included, until the queue is empty: one hand-off per burst of reads rather than one per piece. A failed
+   * append discards what is queued and refuses the upload on the event loop.
+   */
+  private void startDrain(UploadWriter target) {
+    tail = tail.handleAsync((ignored, earlier) -> {
+      if (earlier != null) {
+        discardPending();
+        throw earlier instanceof CompletionException c ? c : new CompletionException(earlier);
+      }
+      drain(target);
       return null;
+    }, call.blocking);
+    tail.whenCompleteAsync((ignored, failure) -> {
+      if (failure != null && !finished) refuse(OciErrorResponder.unwrap(failure), false);
     }, call.ctx.executor());
+  }
+
+  /** Blocking executor: appends queued pieces in order until none is left. */
+  private void drain(UploadWriter target) {
+    while (true) {
+      HttpContent next;
+      synchronized (this) {
+        next = pending.poll();
+        if (next == null) {
+          draining = false;
+          return;
+        }
+      }
+      ByteBuf bytes = next.content();
+      int length = bytes.readableBytes();
+      try {
+        if (length > 0) {
+          for (ByteBuffer buffer : bytes.nioBuffers(bytes.readerIndex(), length)) target.append(buffer);
+        }
+      } catch (RuntimeException e) {
+        discardPending();
+        throw e;
+      } finally {
+        next.release();
+      }
+      CompletableFuture<Void> waiting = null;
+      synchronized (this) {
+        pendingBytes -= length;
+        if (room != null && pendingBytes <= LOW_WATER) {
+          waiting = room;
+          room = null;
+        }
+      }
+      if (waiting != null) waiting.complete(null);
+    }
+  }
+
+  /** Releases every queued piece (after a failed append): reading resumes and what follows is refused. */
+  private void discardPending() {
+    CompletableFuture<Void> waiting;
+    synchronized (this) {
+      HttpContent next;
+      while ((next = pending.poll()) != null) next.release();
+      pendingBytes = 0;
+      draining = false;
+      waiting = room;
+      room = null;
+    }
+    if (waiting != null) waiting.complete(null);
   }
 
   /** After the last byte: make the chunk durable, or verify and publish the blob. Blocking executor. */

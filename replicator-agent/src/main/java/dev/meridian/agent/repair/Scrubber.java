@@ -44,6 +44,13 @@ import org.slf4j.LoggerFactory;
 public final class Scrubber implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scrubber.class);
   private static final int BUFFER = 64 * 1024;
+  /**
+   * How long a blob found intact for a peer is trusted without hashing it again, while its file keeps its size
+   * and modification time: a large blob fetched in several ranges, or by several peers, is hashed once, not per
+   * request. Bit rot in that window does not change the stamp; the receiving peer's digest check still refuses
+   * such bytes, and the next scrub pass quarantines them.
+   */
+  static final Duration PEER_VERDICT_TTL = Duration.ofMinutes(10);
 
   /** One quarantined blob and the manifests ({@code repository@digest}) now pending on it. */
   public record Quarantined(Digest digest, long size, List<String> pendingManifests) {
@@ -74,6 +81,7 @@ public final class Scrubber implements AutoCloseable {
     return t;
   });
   private volatile boolean stopped;
+  private final VerifiedBlobs verifiedForPeers = new VerifiedBlobs(PEER_VERDICT_TTL);
 
   /**
    * @param state the state pending marks are written to
@@ -161,8 +169,14 @@ public final class Scrubber implements AutoCloseable {
    * {@code BLOB_UNKNOWN} if the blob is not here.
    */
   public boolean verifyOrQuarantine(Digest digest) {
+    Optional<VerifiedBlobs.FileStamp> stamp = VerifiedBlobs.FileStamp.of(blobs, digest);
+    if (stamp.isPresent() && verifiedForPeers.stillValid(digest, stamp.get())) return true;
     long[] read = {0};
-    if (verify(digest, -1, 0, read)) return true;
+    if (verify(digest, -1, 0, read)) {
+      stamp.ifPresent(s -> verifiedForPeers.remember(digest, s));
+      return true;
+    }
+    verifiedForPeers.forget(digest);
     quarantine(digest, read[0]);
     return false;
   }
@@ -186,6 +200,7 @@ public final class Scrubber implements AutoCloseable {
   }
 
   private Optional<Quarantined> quarantine(Digest digest, long size) {
+    verifiedForPeers.forget(digest);
     boolean moved = guard.reclaiming(claims -> blobs.quarantine(digest));
     if (!moved) return Optional.empty();
     QuarantinePlanner.Plan plan = planner.plan(digest);

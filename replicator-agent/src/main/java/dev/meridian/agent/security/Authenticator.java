@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,6 +32,7 @@ public final class Authenticator {
   private final CredentialStore store;
   private final Clock clock;
   private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
 
   public Authenticator(PasswordHasher hasher, String adminHash, FleetKey fleetKey, CredentialStore store, Clock clock) {
     this.hasher = hasher;
@@ -51,14 +53,34 @@ public final class Authenticator {
     String key = cacheKey(username, password);
     Remembered seen = remembered.get(key);
     boolean ok = seen != null && seen.hash().equals(hash.get()) && clock.instant().isBefore(seen.until());
-    if (!ok) {
-      ok = hasher.verify(password, hash.get());
+    if (!ok) ok = verifyOnce(key, password, hash.get());
+    return ok ? current(username, username.equals(AdminPassword.USERNAME) ? Principal.Kind.ADMIN : null) : Optional.empty();
+  }
+
+  /**
+   * Hashes {@code password} against {@code hash}, once for concurrent callers with the same credentials: a client
+   * opening several connections at once (skopeo uploads layers in parallel) would otherwise pay for as many
+   * hashes, tens of milliseconds of CPU each, before the first success is remembered.
+   */
+  private boolean verifyOnce(String key, String password, String hash) {
+    String flightKey = key + "\n" + hash;
+    CompletableFuture<Boolean> mine = new CompletableFuture<>();
+    CompletableFuture<Boolean> flight = inFlight.putIfAbsent(flightKey, mine);
+    if (flight != null) return flight.join();
+    try {
+      boolean ok = hasher.verify(password, hash);
       if (ok) {
         if (remembered.size() >= MAX_REMEMBERED) remembered.clear();
-        remembered.put(key, new Remembered(hash.get(), clock.instant().plus(REMEMBER)));
+        remembered.put(key, new Remembered(hash, clock.instant().plus(REMEMBER)));
       }
+      mine.complete(ok);
+      return ok;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(flightKey, mine);
     }
-    return ok ? current(username, username.equals(AdminPassword.USERNAME) ? Principal.Kind.ADMIN : null) : Optional.empty();
   }
 
   /** Whether {@link #authenticate} would answer without hashing: the fleet user, or a recent success. */

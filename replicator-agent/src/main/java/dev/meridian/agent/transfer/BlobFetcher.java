@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
 public final class BlobFetcher {
   private static final Logger log = LoggerFactory.getLogger(BlobFetcher.class);
   private static final String UPLOAD_PREFIX = "xfer-";
-  /** Bytes between fsyncs of a session: a resume after a power cut loses at most this much. */
-  private static final long SYNC_EVERY_BYTES = 64L * 1024 * 1024;
+  /**
+   * Bytes between fsyncs of a session: a resume after a power cut loses at most this much. Each fsync stalls
+   * the copy (the peer's socket stops being read meanwhile); the commit syncs whatever is left before publishing.
+   */
+  private static final long SYNC_EVERY_BYTES = 256L * 1024 * 1024;
 
   private final BlobStore store;
   private final int bufferSize;
@@ -116,6 +119,11 @@ public final class BlobFetcher {
       throw e;
     }
     return commit(upload, peer, digest);
+  }
+
+  /** Whether another caller is copying {@code digest} right now (a hint: it may change at once). */
+  public boolean isBeingFetched(Digest digest) {
+    return locks.isHeld(digest);
   }
 
   /** Fetches a manifest's bytes from {@code peer}, checks them against {@code digest}, then stores them. */

@@ -30,6 +30,11 @@ final class DigestLocks {
     };
   }
 
+  /** Whether someone holds or waits for the digest's lock now. */
+  boolean isHeld(Digest digest) {
+    return entries.containsKey(digest);
+  }
+
   /** A held lock. */
   interface Held extends AutoCloseable {
     @Override

@@ -73,6 +73,20 @@ public final class HttpPeerClient implements PeerClient {
     this.readTimeouts = requireNonNull(readTimeouts, "readTimeouts");
   }
 
+  /**
+   * The JDK client reads a socket into buffers of {@code jdk.httpclient.bufsize} bytes (16 KiB by default) and
+   * hands a streamed body to its reader one buffer at a time, each hand-off a thread wake-up: at 16 KiB, most
+   * of a blob transfer's time on a busy machine. Read once, when the client's internals are first loaded, so it
+   * is set before any client is built (unless the operator set it).
+   */
+  static final int BODY_BUFFER_BYTES = 1024 * 1024;
+
+  static {
+    if (System.getProperty("jdk.httpclient.bufsize") == null) {
+      System.setProperty("jdk.httpclient.bufsize", Integer.toString(BODY_BUFFER_BYTES));
+    }
+  }
+
   /** The client every peer of one agent shares: HTTP/1.1 (peers are plain-http registries), redirects followed. */
   static HttpClient newHttpClient(TransferConfig config) {
     return newHttpClient(config, defaultTls());

@@ -90,7 +90,7 @@ public record TransferConfig(
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(30);
     private Duration scanInterval = Duration.ofSeconds(5);
-    private int bufferSize = 64 * 1024;
+    private int bufferSize = 1024 * 1024; // 64 KiB reads cost a hand-off each between the HTTP client's threads
     private Duration readThroughTimeout = Duration.ofSeconds(10);
 
     public Builder readThroughTimeout(Duration value) {

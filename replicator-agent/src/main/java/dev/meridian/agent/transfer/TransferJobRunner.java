@@ -119,11 +119,24 @@ final class TransferJobRunner {
       List<MissingContent> missing = closure.missing(manifest.digest(), manifest.mediaType(), manifest.size());
       if (missing.isEmpty()) break;
       if (round > MAX_ROUNDS) throw new TransferFailedException("content still missing after " + MAX_ROUNDS + " rounds: " + missing);
-      for (MissingContent item : missing) run.fetch(item);
+      fetchIdleFirst(run, missing);
     }
     complete(job);
     listener.manifestCompleted(manifest.stamp());
     return run.outcome();
+  }
+
+  /**
+   * Fetches every item, each time taking one no other job is copying if there is one: manifests sharing a
+   * base layer, run at once, then copy their other layers side by side instead of queueing on the shared one.
+   */
+  private void fetchIdleFirst(Run run, List<MissingContent> missing) {
+    var queue = new ArrayList<>(missing);
+    while (!queue.isEmpty()) {
+      MissingContent next = queue.stream().filter(item -> !fetcher.isBeingFetched(item.digest())).findFirst().orElse(queue.get(0));
+      queue.remove(next);
+      run.fetch(next);
+    }
   }
 
   /**

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The upload exchange on an {@link EmbeddedChannel}, with a blocking executor the test runs by hand: every
- * chunk reaches the disk before the next is read, reading stops while a write is pending, and nothing is
- * gathered in memory.
+ * The upload exchange on an {@link EmbeddedChannel}, with a blocking executor the test runs by hand: chunks
+ * are queued while reading goes on and appended in order by one task, reading stops once the high-water mark
+ * waits to be written, and nothing beyond it is gathered in memory.
  */
 class UploadStreamingTest {
   private static final RepositoryName APP = new RepositoryName("app");
@@ -67,7 +68,7 @@ class UploadStreamingTest {
   }
 
   @Test
-  void chunksReachTheUploadAsTheyArriveWithReadingPausedWhileEachIsWritten() {
+  void chunksAreQueuedWhileReadingGoesOnAndOneTaskAppendsThemInOrder() {
     byte[] content = randomBytes(1, 3 * MIB);
     UploadStatus upload = fixture.service().startUpload(APP);
     HttpRequest patch = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PATCH, "/v2/app/blobs/uploads/" + upload.id());
@@ -78,23 +79,53 @@ class UploadStreamingTest {
     settle();
     assertThat(channel.config().isAutoRead()).isTrue();
 
-    for (int i = 0; i < 3; i++) {
+    var chunks = new ArrayList<ByteBuf>();
+    for (int i = 0; i < 2; i++) {
       ByteBuf chunk = Unpooled.wrappedBuffer(Arrays.copyOfRange(content, i * MIB, (i + 1) * MIB));
-      channel.writeInbound(i < 2 ? new DefaultHttpContent(chunk) : new DefaultLastHttpContent(chunk));
-      assertThat(channel.config().isAutoRead()).as("reading paused while chunk %d is written", i).isFalse();
-      assertThat(offset(upload)).isEqualTo((long) i * MIB);
-      settle();
-      assertThat(chunk.refCnt()).as("chunk %d released once written", i).isZero();
-      if (i < 2) {
-        assertThat(offset(upload)).as("chunk %d on disk before the next arrives", i).isEqualTo((i + 1L) * MIB);
-        assertThat((Object) channel.readOutbound()).as("no answer before the body ends").isNull();
-      }
+      chunks.add(chunk);
+      channel.writeInbound(new DefaultHttpContent(chunk));
+      assertThat(channel.config().isAutoRead()).as("reading goes on below the high-water mark (chunk %d)", i).isTrue();
     }
+    assertThat(blockingTasks).as("one task appends the queued chunks").hasSize(1);
+    assertThat(offset(upload)).as("nothing written before that task runs").isZero();
+    settle();
+    assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.refCnt()).as("released once written").isZero());
+    assertThat(offset(upload)).isEqualTo(2L * MIB);
+    assertThat((Object) channel.readOutbound()).as("no answer before the body ends").isNull();
+
+    channel.writeInbound(new DefaultLastHttpContent(Unpooled.wrappedBuffer(Arrays.copyOfRange(content, 2 * MIB, 3 * MIB))));
+    assertThat(channel.config().isAutoRead()).as("no reading until the last chunk is answered").isFalse();
+    settle();
     FullHttpResponse response = channel.readOutbound();
     assertThat(response.status().code()).isEqualTo(202);
     assertThat(response.headers().get(HttpHeaderNames.RANGE)).isEqualTo("0-" + (3 * MIB - 1));
     response.release();
     assertThat(channel.config().isAutoRead()).isTrue();
+    assertThat(offset(upload)).isEqualTo(3L * MIB);
+  }
+
+  @Test
+  void readingPausesOnceTheHighWaterMarkWaitsToBeWrittenAndResumesWhenTheWriterCaughtUp() {
+    int chunks = (int) (UploadExchange.HIGH_WATER / MIB) + 1;
+    UploadStatus upload = fixture.service().startUpload(APP);
+    HttpRequest patch = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PATCH, "/v2/app/blobs/uploads/" + upload.id());
+    patch.headers().set(HttpHeaderNames.CONTENT_LENGTH, (long) chunks * MIB);
+    channel.writeInbound(patch);
+    settle();
+    for (int i = 0; i < chunks - 1; i++) {
+      assertThat(channel.config().isAutoRead()).as("reading before chunk %d", i).isTrue();
+      channel.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(randomBytes(10 + i, MIB))));
+    }
+    assertThat(channel.config().isAutoRead()).as("paused with %d MiB waiting to be written", chunks - 1).isFalse();
+    settle();
+    assertThat(channel.config().isAutoRead()).as("reading again once written").isTrue();
+    assertThat(offset(upload)).isEqualTo((chunks - 1L) * MIB);
+    channel.writeInbound(new DefaultLastHttpContent(Unpooled.wrappedBuffer(randomBytes(99, MIB))));
+    settle();
+    FullHttpResponse response = channel.readOutbound();
+    assertThat(response.status().code()).isEqualTo(202);
+    response.release();
+    assertThat(offset(upload)).isEqualTo((long) chunks * MIB);
   }
 
   @Test

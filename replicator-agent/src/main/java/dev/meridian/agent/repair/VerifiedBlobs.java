@@ -1,0 +1,76 @@
+package dev.meridian.agent.repair;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.meridian.core.blob.BlobInfo;
+import dev.meridian.core.blob.BlobStore;
+import dev.meridian.core.digest.Digest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Blobs recently hashed and found intact, each with the size and modification time its file had then: a
+ * verdict holds while the file keeps both and is younger than the time to live. Blob files are published by
+ * rename and never written again, so a changed stamp means other bytes (a corruption by a writer, or a blob
+ * quarantined and fetched again); bit rot keeps the stamp, which is why a verdict expires.
+ *
+ * <p>Bounded: past {@link #MAX_ENTRIES} verdicts the oldest are not kept (the map is simply emptied, since
+ * forgetting a verdict only costs one more hash).
+ */
+final class VerifiedBlobs {
+  static final int MAX_ENTRIES = 10_000;
+
+  /** What identifies the bytes of one blob file: its size and last modification. */
+  record FileStamp(long size, Instant modified) {
+    FileStamp {
+      requireNonNull(modified, "modified");
+    }
+
+    /** The stamp of the blob's file now; empty when it is not in the store. */
+    static Optional<FileStamp> of(BlobStore blobs, Digest digest) {
+      Optional<BlobInfo> info = blobs.stat(digest);
+      Optional<Instant> modified = blobs.lastModified(digest);
+      if (info.isEmpty() || modified.isEmpty()) return Optional.empty();
+      return Optional.of(new FileStamp(info.get().size(), modified.get()));
+    }
+  }
+
+  private record Verdict(FileStamp stamp, long atNanos) {}
+
+  private final Map<Digest, Verdict> verdicts = new ConcurrentHashMap<>();
+  private final long ttlNanos;
+  private final LongSupplier nanoTime;
+
+  VerifiedBlobs(Duration ttl) {
+    this(ttl, System::nanoTime);
+  }
+
+  VerifiedBlobs(Duration ttl, LongSupplier nanoTime) {
+    if (ttl.isNegative()) throw new IllegalArgumentException("ttl < 0: " + ttl);
+    this.ttlNanos = ttl.toNanos();
+    this.nanoTime = requireNonNull(nanoTime, "nanoTime");
+  }
+
+  /** Whether {@code digest} was found intact with this very stamp less than the time to live ago. */
+  boolean stillValid(Digest digest, FileStamp stamp) {
+    Verdict verdict = verdicts.get(digest);
+    if (verdict == null) return false;
+    if (verdict.stamp().equals(stamp) && nanoTime.getAsLong() - verdict.atNanos() < ttlNanos) return true;
+    verdicts.remove(digest, verdict);
+    return false;
+  }
+
+  /** Records that the file with {@code stamp} hashed to {@code digest} just now. */
+  void remember(Digest digest, FileStamp stamp) {
+    if (verdicts.size() >= MAX_ENTRIES) verdicts.clear();
+    verdicts.put(digest, new Verdict(stamp, nanoTime.getAsLong()));
+  }
+
+  void forget(Digest digest) {
+    verdicts.remove(digest);
+  }
+}
