@@ -6,6 +6,7 @@ import dev.meridian.bench.scenario.ApplyRateScenario;
 import dev.meridian.bench.scenario.LagScenario;
 import dev.meridian.bench.scenario.PushPullScenario;
 import dev.meridian.bench.scenario.ReplicationScenario;
+import dev.meridian.bench.scenario.ScaleScenario;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,8 @@ public final class BenchMain {
   private static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
 
   static {
-    for (Scenario s : List.of(new PushPullScenario(), new ReplicationScenario(), new LagScenario(), new ApplyRateScenario())) {
+    for (Scenario s : List.of(new PushPullScenario(), new ReplicationScenario(), new LagScenario(), new ApplyRateScenario(),
+        new ScaleScenario())) {
       SCENARIOS.put(s.name(), s);
     }
   }
