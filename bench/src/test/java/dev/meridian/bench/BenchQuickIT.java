@@ -21,7 +21,8 @@ class BenchQuickIT {
       "| replication | catch-up copy vs skopeo sync", "| replication | catch-up copy vs cp+fsync",
       "| lag | push rate achieved", "| lag | lag p50", "| lag | lag p99", "| lag | lag max",
       "| apply | events applied",
-      "| scale | restart to ready", "| scale | first start after load", "| scale | catalog page n=100 p50",
+      "| scale | restart to ready", "| scale | first start after load",
+      "| scale | standalone restart to ready, loaded vs empty", "| scale | catalog page n=100 p50",
       "| scale | catalog page n=100 p99", "| scale | tag list page n=100 p50", "| scale | tag list page n=100 p99",
       "| scale | resident memory after listings", "| scale | new region seeded to ready", "| scale | synthetic load");
 
