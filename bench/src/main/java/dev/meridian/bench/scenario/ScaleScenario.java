@@ -31,6 +31,7 @@ public final class ScaleScenario implements Scenario {
   private static final int TAGS_PER_REPOSITORY = 10;
   private static final int PAGE = 100;
   private static final List<String> REGIONS = List.of("eastus", "westeurope");
+  private static final java.util.regex.Pattern READY = java.util.regex.Pattern.compile("\"state\"\\s*:\\s*\"ready\"");
 
   @Override
   public String name() {
@@ -200,7 +201,7 @@ public final class ScaleScenario implements Scenario {
 
   private static boolean ready(String url) {
     try {
-      return Http.get(url + "/admin/v1/region").contains("\"state\":\"ready\"");
+      return READY.matcher(Http.get(url + "/admin/v1/region")).find();
     } catch (RuntimeException e) {
       return false;
     }
