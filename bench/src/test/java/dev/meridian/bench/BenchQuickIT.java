@@ -35,10 +35,10 @@ class BenchQuickIT {
         "-jar", System.getProperty("bench.jar"), "--quick", "--meridian-jar", System.getProperty("meridian.jar"),
         "--work-dir", work.toString())
         .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-    boolean finished = bench.waitFor(5, TimeUnit.MINUTES);
+    boolean finished = bench.waitFor(10, TimeUnit.MINUTES);
     if (!finished) bench.destroyForcibly().waitFor();
 
-    assertThat(finished).as("bench finished within 5 minutes").isTrue();
+    assertThat(finished).as("bench finished within 10 minutes").isTrue();
     assertThat(bench.exitValue()).as(read(stderr)).isZero();
     List<String> table = Files.readAllLines(stdout, StandardCharsets.UTF_8);
     for (String row : ROWS) {

@@ -189,7 +189,10 @@ public final class ScaleScenario implements Scenario {
         List.of())) {
       while (!ready(region.url())) {
         if (!region.process().isAlive()) throw new IllegalStateException("the seeding region exited\n" + region.process().logTail());
-        if (System.nanoTime() > deadline) return new Seed(cap.toSeconds(), " (not ready at this cap)");
+        if (System.nanoTime() > deadline) {
+          context.log("scale: the new region's status at the cap: %s", status(region.url()).replaceAll("\\s+", " "));
+          return new Seed(cap.toSeconds(), " (not ready at this cap)");
+        }
         Pause.millis(200);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -200,10 +203,14 @@ public final class ScaleScenario implements Scenario {
   }
 
   private static boolean ready(String url) {
+    return READY.matcher(status(url)).find();
+  }
+
+  private static String status(String url) {
     try {
-      return READY.matcher(Http.get(url + "/admin/v1/region")).find();
+      return Http.get(url + "/admin/v1/region");
     } catch (RuntimeException e) {
-      return false;
+      return e.toString();
     }
   }
 
