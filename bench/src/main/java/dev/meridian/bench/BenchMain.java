@@ -7,6 +7,7 @@ import dev.meridian.bench.scenario.LagScenario;
 import dev.meridian.bench.scenario.MemoryScenario;
 import dev.meridian.bench.scenario.PushPullScenario;
 import dev.meridian.bench.scenario.ReplicationScenario;
+import dev.meridian.bench.scenario.ScaleScenario;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ public final class BenchMain {
 
   static {
     for (Scenario s : List.of(new PushPullScenario(), new ReplicationScenario(), new LagScenario(), new ApplyRateScenario(),
-        new MemoryScenario())) {
+        new MemoryScenario(), new ScaleScenario())) {
       SCENARIOS.put(s.name(), s);
     }
   }

@@ -74,6 +74,20 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /** Waits for the process to end and returns its exit code; fails with the log's tail if time runs out. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(name + ": still running after " + timeout + "\n" + logTail());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    LIVE.remove(process);
+    return process.exitValue();
+  }
+
   public boolean logContains(String text) {
     try {
       return Files.readString(log, StandardCharsets.UTF_8).contains(text);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "An open geo-replicated OCI container registry.",
     subcommands = {UpCommand.class, ServeCommand.class, BrokerCommand.class, StatusCommand.class, WaitCommand.class,
         FrontDoorCommand.class, TopologyCommand.class, ReplicationCommand.class, DrillCommand.class, GcCommand.class,
-        RepositoryCommand.class, PurgeCommand.class, RestoreCommand.class, TokenCommand.class})
+        RepositoryCommand.class, PurgeCommand.class, RestoreCommand.class, TokenCommand.class, LoadSyntheticCommand.class})
 public final class MeridianCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

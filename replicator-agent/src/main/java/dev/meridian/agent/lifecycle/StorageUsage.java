@@ -19,9 +19,13 @@ import java.util.Optional;
  * two namespaces or repositories counts in both). From the replicated registers, so every region computes the
  * same usage. A repository quota also bounds blob uploads ({@link #admitUpload}).
  *
- * <p>The scan is cached and refreshed every few seconds (and after each admitted push the push's bytes are
+ * <p>The scan is cached and refreshed in the background (and after each admitted push the push's bytes are
  * added), so pushes racing within one refresh may together pass a quota by their own size: a quota is a bound
- * on growth, not a transaction.
+ * on growth, not a transaction. The scan reads every manifest register, so at scale (a million tags) it is
+ * seconds of work: it never runs on the starting thread (a push that a quota applies to waits for the first
+ * scan instead), it rests at least {@value #REST_FACTOR} times its own duration between runs, and it keeps
+ * per-namespace sums only when a namespace quota is set and per-repository sums only for repositories a
+ * repository quota applies to, so its memory is that of the distinct content, not of the number of repositories.
  */
 public final class StorageUsage {
   /** Usage at one moment: bytes per digest for the registry, per namespace and per repository. */
@@ -30,7 +34,12 @@ public final class StorageUsage {
 
   private final RegistryState state;
   private final QuotaPolicy policy;
+  /** Between two scans the scanner rests at least this many times the last scan's duration. */
+  static final int REST_FACTOR = 10;
+
   private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
+  private final java.util.concurrent.CountDownLatch firstScan = new java.util.concurrent.CountDownLatch(1);
+  private volatile long lastScanNanos;
 
   private final java.util.concurrent.ScheduledExecutorService timer =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -39,17 +48,27 @@ public final class StorageUsage {
         return t;
       });
 
-  /** Refreshes now, then every {@code interval} in the background. */
+  /**
+   * Scans in the background at once, then again {@code interval} after each scan ends, or {@value #REST_FACTOR}
+   * times the last scan's duration if that is longer.
+   */
   public StorageUsage start(java.time.Duration interval) {
-    refresh();
-    timer.scheduleWithFixedDelay(() -> {
-      try {
-        refresh();
-      } catch (RuntimeException e) {
-        // A closing state store, most likely; the next tick tries again.
-      }
-    }, interval.toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    timer.execute(() -> scanAndReschedule(interval));
     return this;
+  }
+
+  private void scanAndReschedule(java.time.Duration interval) {
+    try {
+      refresh();
+    } catch (RuntimeException e) {
+      // A closing state store, most likely; the next run tries again.
+    }
+    long rest = Math.max(interval.toNanos(), REST_FACTOR * lastScanNanos);
+    try {
+      timer.schedule(() -> scanAndReschedule(interval), rest, java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // closed meanwhile
+    }
   }
 
   public void close() {
@@ -63,33 +82,58 @@ public final class StorageUsage {
 
   /** Scans the manifest registers again. */
   public synchronized void refresh() {
+    long start = System.nanoTime();
     Map<Digest, Long> registry = new HashMap<>();
     Map<String, Map<Digest, Long>> namespaces = new HashMap<>();
     Map<String, Map<Digest, Long>> repositories = new HashMap<>();
+    boolean byNamespace = !policy.namespaceBytes().isEmpty();
+    // Manifests come in key order, grouped by repository: the quota rules are matched once per repository.
+    RepositoryName[] current = {null};
+    boolean[] byRepository = {false};
     state.forEachManifest(m -> {
       if (!m.present()) return;
-      Map<Digest, Long> ns = namespaces.computeIfAbsent(QuotaPolicy.namespaceOf(m.repository().value()), k -> new HashMap<>());
-      Map<Digest, Long> repo = repositories.computeIfAbsent(m.repository().value(), k -> new HashMap<>());
-      registry.put(m.digest(), m.size());
-      ns.put(m.digest(), m.size());
-      repo.put(m.digest(), m.size());
-      for (Descriptor d : m.references()) {
-        registry.put(d.digest(), d.size());
-        ns.put(d.digest(), d.size());
-        repo.put(d.digest(), d.size());
+      if (!m.repository().equals(current[0])) {
+        current[0] = m.repository();
+        byRepository[0] = policy.repositoryQuota(m.repository().value()).isPresent();
       }
+      count(registry, m);
+      if (byNamespace) {
+        count(namespaces.computeIfAbsent(QuotaPolicy.namespaceOf(m.repository().value()), k -> new HashMap<>()), m);
+      }
+      if (byRepository[0]) count(repositories.computeIfAbsent(m.repository().value(), k -> new HashMap<>()), m);
     });
     snapshot = new Snapshot(registry, namespaces, repositories);
+    lastScanNanos = System.nanoTime() - start;
+    firstScan.countDown();
+  }
+
+  private static void count(Map<Digest, Long> sizes, dev.meridian.core.state.ManifestRecord m) {
+    sizes.put(m.digest(), m.size());
+    for (Descriptor d : m.references()) sizes.put(d.digest(), d.size());
+  }
+
+  /** Usage is not known before the first scan: a check against a quota waits for it (a start takes no longer). */
+  private void awaitFirstScan() {
+    try {
+      if (!firstScan.await(10, java.util.concurrent.TimeUnit.MINUTES)) {
+        throw new RegistryException(OciErrorCode.UNAVAILABLE, "storage usage is still being counted; retry", null, 503);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(OciErrorCode.UNAVAILABLE, "interrupted while storage usage is counted", null, 503);
+    }
   }
 
   public long registryBytes() {
     return sum(snapshot.registry());
   }
 
+  /** The usage of {@code namespace}; counted only while a namespace quota is set (0 otherwise). */
   public long namespaceBytes(String namespace) {
     return sum(snapshot.namespaces().getOrDefault(namespace, Map.of()));
   }
 
+  /** The usage of {@code repository}; counted only for repositories a repository quota applies to (0 otherwise). */
   public long repositoryBytes(String repository) {
     return sum(snapshot.repositories().getOrDefault(repository, Map.of()));
   }
@@ -104,6 +148,7 @@ public final class StorageUsage {
    */
   public synchronized void admit(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {
     if (policy.unlimited()) return;
+    awaitFirstScan();
     Snapshot now = snapshot;
     String namespace = QuotaPolicy.namespaceOf(repository.value());
     Map<Digest, Long> ns = now.namespaces().getOrDefault(namespace, Map.of());
@@ -115,8 +160,10 @@ public final class StorageUsage {
     // Count the push at once, so the next one before a refresh sees it.
     Map<String, Map<Digest, Long>> namespaces = new HashMap<>(now.namespaces());
     Map<String, Map<Digest, Long>> repositories = new HashMap<>(now.repositories());
-    namespaces.put(namespace, grown(ns, digest, size, references));
-    repositories.put(repository.value(), grown(repo, digest, size, references));
+    if (!policy.namespaceBytes().isEmpty()) namespaces.put(namespace, grown(ns, digest, size, references));
+    if (policy.repositoryQuota(repository.value()).isPresent()) {
+      repositories.put(repository.value(), grown(repo, digest, size, references));
+    }
     snapshot = new Snapshot(grown(now.registry(), digest, size, references), namespaces, repositories);
   }
 
@@ -129,6 +176,7 @@ public final class StorageUsage {
   public void admitUpload(RepositoryName repository, long held, long adds) {
     Optional<Long> quota = policy.repositoryQuota(repository.value());
     if (quota.isEmpty()) return;
+    awaitFirstScan();
     long used = repositoryBytes(repository.value());
     if (used >= quota.get()) {
       throw new RegistryException(OciErrorCode.DENIED, "storage quota of the repository " + repository + " reached: "

@@ -177,7 +177,10 @@ public final class ReplicationRuntime implements AutoCloseable {
     // from the log); with none, seeding is abandoned there at once.
     this.seeding = Seeding.decide(state, seedFrom, true, clock);
     this.seeder = new SnapshotSeeder(state, blobs, planners, hlc, guard);
-    this.snapshots = new SnapshotClient(transferConfig.connectTimeout(), transferConfig.readTimeout(), tls, peerAuthorization);
+    // The source writes its whole snapshot to a file before it answers: minutes at a million tags, so the wait for
+    // the answer is bounded by SNAPSHOT_EXPORT_TIMEOUT, not by the transfers' read timeout.
+    this.snapshots = new SnapshotClient(transferConfig.connectTimeout(),
+        max(transferConfig.readTimeout(), SnapshotClient.SNAPSHOT_EXPORT_TIMEOUT), tls, peerAuthorization);
     this.connector = new Thread(this::connect, "meridian-log-connect");
     this.connector.setDaemon(true);
     this.membershipThread = Executors.newSingleThreadExecutor(r -> {
@@ -556,5 +559,9 @@ public final class ReplicationRuntime implements AutoCloseable {
     peers.close();
     publisher.close();
     deadLetters.close();
+  }
+
+  private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 }

@@ -107,6 +107,39 @@ final class TransferJobRunner {
     };
   }
 
+  /**
+   * Completes, in one synced batch, the MANIFEST jobs among {@code jobs} that need nothing fetched: their content
+   * is already stored here (typically fetched by another repository's job of the same digest, as when a new region
+   * seeds a large registry over a few shared images), or their register is gone. Returns the jobs it finished; the
+   * others are left to {@link #run}. The closure of each digest is asked once per call: content only grows while
+   * a present manifest references it.
+   */
+  List<TransferJob> completeLocal(List<TransferJob> jobs) {
+    StateBatch.Builder batch = StateBatch.builder();
+    List<TransferJob> finished = new ArrayList<>();
+    List<ManifestRecord> completed = new ArrayList<>();
+    java.util.Map<Digest, Boolean> complete = new java.util.HashMap<>();
+    for (TransferJob job : jobs) {
+      if (job.kind() != TransferJob.Kind.MANIFEST || !admitted.test(job.repository())) continue;
+      if (state.findTransfer(job.repository(), job.digest(), job.kind()).isEmpty()) continue;
+      Optional<ManifestRecord> record = state.findManifest(job.repository(), job.digest());
+      if (record.isEmpty() || !record.get().present()) {
+        batch.add(new StateWrite.DeleteTransfer(job.repository(), job.digest(), job.kind()));
+        finished.add(job);
+        continue;
+      }
+      ManifestRecord manifest = record.get();
+      if (!complete.computeIfAbsent(manifest.digest(), d -> closure.isComplete(d, manifest.mediaType()))) continue;
+      acks.completed(job.repository(), job.digest()).forEach(batch::add);
+      finished.add(job);
+      completed.add(manifest);
+    }
+    if (finished.isEmpty()) return List.of();
+    state.apply(batch.build());
+    completed.forEach(m -> listener.manifestCompleted(m.stamp()));
+    return finished;
+  }
+
   private Outcome runManifest(TransferJob job) {
     Optional<ManifestRecord> record = state.findManifest(job.repository(), job.digest());
     if (record.isEmpty() || !record.get().present()) {

@@ -58,6 +58,7 @@ public final class TransferWorker implements AutoCloseable {
   private final PeerClients peers;
   private final TransferJobRunner runner;
   private final BlobFetcher fetcher;
+  private final BlobStore blobs;
   private final JobBackoff<JobKey> backoff;
   private final TransferConfig config;
   private final Clock clock;
@@ -91,6 +92,7 @@ public final class TransferWorker implements AutoCloseable {
     this.clock = requireNonNull(clock, "clock");
     this.peers = requireNonNull(peers, "peers");
     this.policies = new TransferPolicies(config, () -> stopped);
+    this.blobs = requireNonNull(blobs, "blobs");
     this.fetcher = new BlobFetcher(blobs, config.bufferSize());
     this.runner = new TransferJobRunner(self, state, blobs, fetcher, peers,
         SourceSelector.of(self, topology), policies, hlc, () -> stopped, listener, clock,
@@ -168,7 +170,9 @@ public final class TransferWorker implements AutoCloseable {
       Optional<TransferJob> after = Optional.empty();
       while (!stopped) {
         List<TransferJob> page = state.listTransfers(after, PAGE);
+        Set<JobKey> finished = completeLocal(page);
         for (TransferJob job : page) {
+          if (finished.contains(JobKey.of(job))) continue;
           if (!offer(job)) return;
         }
         if (page.size() < PAGE) return;
@@ -177,6 +181,37 @@ public final class TransferWorker implements AutoCloseable {
     } catch (RuntimeException e) {
       // The scheduler would stop scanning for good after an exception: log and try at the next tick.
       log.warn("transfer.scan_failed reason={}", e.toString());
+    }
+  }
+
+  /**
+   * Finishes at once, in one batch, the due MANIFEST jobs of the page whose content is already stored here (their
+   * manifest's bytes are, as a cheap first check): seeding a registry of many repositories over a few shared images
+   * makes one job per repository and manifest, and all but the first of each digest need nothing fetched. One
+   * synced batch per page instead of one per job, and no slot taken.
+   */
+  private Set<JobKey> completeLocal(List<TransferJob> page) {
+    Instant now = clock.instant();
+    List<TransferJob> candidates = page.stream().filter(job -> job.kind() == TransferJob.Kind.MANIFEST)
+        .filter(job -> !running.contains(JobKey.of(job)) && backoff.isDue(JobKey.of(job), now))
+        .filter(job -> blobs.stat(job.digest()).isPresent()).toList();
+    if (candidates.isEmpty()) return Set.of();
+    try {
+      List<TransferJob> finished = runner.completeLocal(candidates);
+      if (finished.isEmpty()) return Set.of();
+      Set<JobKey> keys = new java.util.HashSet<>();
+      for (TransferJob job : finished) {
+        keys.add(JobKey.of(job));
+        backoff.forget(JobKey.of(job));
+      }
+      jobsDone.addAndGet(finished.size());
+      log.info("transfer.done_local jobs={} first_repo={} last_repo={}", finished.size(), finished.get(0).repository(),
+          finished.get(finished.size() - 1).repository());
+      return keys;
+    } catch (RuntimeException e) {
+      // Each job still runs on its own below, which reports its own failure.
+      log.warn("transfer.local_completion_failed reason={}", e.toString());
+      return Set.of();
     }
   }
 

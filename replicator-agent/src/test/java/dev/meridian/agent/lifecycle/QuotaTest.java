@@ -124,6 +124,36 @@ class QuotaTest {
   }
 
   @Test
+  void aRegionStartedOverStoredContentEnforcesItsRegistryQuotaFromTheFirstPush() {
+    open(QuotaPolicy.UNLIMITED);
+    push("team/app", "v1", randomBytes(30, 100), randomBytes(31, 6000));
+    // As after a restart with a quota: the usage is counted in the background, and the first push waits for it.
+    usage = new StorageUsage(state, new QuotaPolicy(Optional.of(10_000L), Map.of()));
+    service = new RegistryService(blobs, state, new Hlc(Clock.systemUTC()), new RegionId("eastus"), Clock.systemUTC(),
+        new ContentGuard(), () -> true, repository -> true, usage::admit, usage::admitUpload);
+    usage.start(java.time.Duration.ofHours(1));
+    try {
+      assertQuotaRefused(() -> push("team/app", "v2", randomBytes(32, 100), randomBytes(33, 6000)), "registry");
+      assertThat(usage.registryBytes()).isBetween(6000L + 100, 7000L);
+    } finally {
+      usage.close();
+    }
+  }
+
+  @Test
+  void usageIsKeptPerRepositoryOnlyWhereARepositoryQuotaAppliesButAlwaysForTheRegistry() {
+    open(repositoryQuotas("team-a/*=50000"));
+    push("team-a/app", "v1", randomBytes(34, 100), randomBytes(35, 3000));
+    push("team-b/app", "v1", randomBytes(36, 100), randomBytes(37, 4000));
+    usage.refresh();
+
+    assertThat(usage.repositoryBytes("team-a/app")).isBetween(3100L, 4000L);
+    assertThat(usage.repositoryBytes("team-b/app")).isZero();
+    assertThat(usage.namespaceBytes("team-a")).isZero();
+    assertThat(usage.registryBytes()).isBetween(7200L, 8500L);
+  }
+
+  @Test
   void quotaSizesParseWithBinaryUnits() {
     assertThat(QuotaPolicy.parseSize("500M")).isEqualTo(500L << 20);
     assertThat(QuotaPolicy.parseNamespace("team-a=2G")).isEqualTo(Map.entry("team-a", 2L << 30));

@@ -349,6 +349,41 @@ class TransferWorkerTest {
     assertThat(state.readOutbox(10)).hasSize(2);
   }
 
+  @Test
+  void manifestJobsOfManyRepositoriesForOneImageEachCompleteOnceWithOneAckAndADeletedOneIsDropped() {
+    TestImages.Image image = TestImages.image(7, 50_000);
+    image.serveFrom(east);
+    startWorker(FAST);
+    int repositories = 300;
+    StateBatch.Builder pending = StateBatch.builder();
+    for (int k = 0; k < repositories; k++) {
+      RepositoryName repository = new RepositoryName(String.format("seed/r%03d", k));
+      Stamp stamp = new Stamp(hlc.tick(), EAST);
+      // Repository 0's register is deleted: its job must be dropped, not acknowledged.
+      pending.putManifest(new ManifestRecord(repository, image.digest(), image.mediaType(), image.size(), List.of(),
+          Optional.empty(), Optional.empty(), Map.of(), k != 0, stamp));
+      pending.add(new StateWrite.PutTransfer(new TransferJob(repository, image.digest(), TransferJob.Kind.MANIFEST, EAST,
+          image.size(), Instant.now())));
+    }
+    state.apply(pending.build());
+    worker.wake();
+
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+
+    assertThat(state.findReplicas(new RepositoryName("seed/r000"), image.digest())).isEmpty();
+    Set<RepositoryName> acked = new HashSet<>();
+    for (OutboxEntry entry : state.readOutbox(2 * repositories)) {
+      ReplicaAck ack = (ReplicaAck) codec.decode(entry.payload());
+      assertThat(acked.add(ack.repository())).as("one ack for %s", ack.repository()).isTrue();
+    }
+    assertThat(acked).hasSize(repositories - 1).doesNotContain(new RepositoryName("seed/r000"));
+    for (int k = 1; k < repositories; k++) {
+      assertThat(state.findReplicas(new RepositoryName(String.format("seed/r%03d", k)), image.digest())).contains(ASIA);
+    }
+    // The content is shared: it is fetched for the first jobs, not for every repository.
+    assertThat(east.requestsFor(image.digest()).size()).isLessThanOrEqualTo(TransferConfig.defaults().maxConcurrent());
+  }
+
   private void pendingManifest(TestImages.Image image, RegionId origin) {
     state.apply(StateBatch.of(
         new StateWrite.PutManifest(record(image, origin)),

@@ -81,7 +81,7 @@ public interface RegistryState extends AutoCloseable {
   /** Transfer jobs in key order (repository, digest, kind), after {@code after} if given, at most {@code limit}. */
   List<TransferJob> listTransfers(Optional<TransferJob> after, int limit);
 
-  /** How many transfer jobs are waiting. */
+  /** How many transfer jobs are waiting (an implementation may estimate a very large count). */
   long transferCount();
 
   /** The complete manifest a tag serves while its winning manifest is pending. */

@@ -350,15 +350,21 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
     return a.repository().equals(b.repository()) && a.digest().equals(b.digest()) && a.kind() == b.kind();
   }
 
+  /**
+   * Exact up to {@value #EXACT_TRANSFER_COUNT} jobs; beyond, RocksDB's estimate of the family's keys (never less than
+   * that bound). The status samples it every second: a region seeding a million tags has a million jobs, and
+   * counting them one by one each second would take a core.
+   */
   @Override
   public long transferCount() {
     long[] count = {0};
-    rocks.scan(Family.TRANSFERS, new byte[0], new byte[0], (key, value) -> {
-      count[0]++;
-      return true;
-    });
-    return count[0];
+    rocks.scan(Family.TRANSFERS, new byte[0], new byte[0], (key, value) -> ++count[0] < EXACT_TRANSFER_COUNT);
+    if (count[0] < EXACT_TRANSFER_COUNT) return count[0];
+    long estimate = rocks.run(() -> rocks.db().getLongProperty(rocks.handle(Family.TRANSFERS), "rocksdb.estimate-num-keys"));
+    return Math.max(EXACT_TRANSFER_COUNT, estimate);
   }
+
+  static final int EXACT_TRANSFER_COUNT = 100_000;
 
   @Override
   public Optional<Digest> findTagFallback(RepositoryName repository, Tag tag) {

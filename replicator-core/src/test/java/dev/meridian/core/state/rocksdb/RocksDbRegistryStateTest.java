@@ -49,6 +49,22 @@ class RocksDbRegistryStateTest extends RegistryStateContract {
   }
 
   @Test
+  void transferCountIsExactUpToItsBoundAndNeverBelowItBeyond() {
+    int jobs = RocksDbRegistryState.EXACT_TRANSFER_COUNT + 500;
+    for (int start = 0; start < jobs; start += 5_000) {
+      StateBatch.Builder batch = StateBatch.builder();
+      for (int k = start; k < Math.min(jobs, start + 5_000); k++) {
+        batch.add(new StateWrite.PutTransfer(new dev.meridian.core.state.TransferJob(repo("r" + k), digest(1),
+            dev.meridian.core.state.TransferJob.Kind.MANIFEST, EAST, 10, Instant.EPOCH)));
+      }
+      state.apply(batch.build().withoutSync());
+      if (start == 0) assertThat(state.transferCount()).isEqualTo(5_000);
+    }
+
+    assertThat(state.transferCount()).isGreaterThanOrEqualTo(RocksDbRegistryState.EXACT_TRANSFER_COUNT);
+  }
+
+  @Test
   void everythingWrittenSurvivesCloseAndReopen() {
     Digest subject = digest(100);
     ManifestRecord sbom = manifest("app", digest(1), Optional.of(subject), true, stamp(10, EAST));
