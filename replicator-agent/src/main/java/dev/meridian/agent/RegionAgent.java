@@ -193,6 +193,8 @@ public final class RegionAgent implements AutoCloseable {
           RequestListener.all(metrics.requestListener(), auditLog),
           Optional.of(new RepairService(config.region(), served, scrub, Optional.ofNullable(entropy))))
           .secured(security, auditLog);
+      // The first usage scan runs in the background from here, before any push can wait for it.
+      usage.start(java.time.Duration.ofSeconds(5));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
           member == null ? ReadThrough.NONE : member.readThrough(), config.security().tls(), config.security().limits());
       if (member != null) member.start();
@@ -200,7 +202,6 @@ public final class RegionAgent implements AutoCloseable {
       if (entropy != null) entropy.start();
       collector.start();
       retainer.start(config.lifecycle().retentionInterval());
-      usage.start(java.time.Duration.ofSeconds(5));
       notices.start();
     } catch (RuntimeException | Error e) {
       if (notices != null) notices.close();

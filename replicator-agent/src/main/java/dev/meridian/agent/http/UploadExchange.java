@@ -45,6 +45,13 @@ final class UploadExchange implements Exchange {
   /** Bytes read but not yet appended at which reading pauses; it resumes once the writer is down to {@link #LOW_WATER}. */
   static final long HIGH_WATER = 4L * 1024 * 1024;
   private static final long LOW_WATER = 1024 * 1024;
+  /**
+   * Bytes read but not yet appended by all uploads of this process together beyond which every upload with
+   * anything queued pauses until its own queue is empty: many concurrent uploads to a slow disk cannot hold
+   * {@link #HIGH_WATER} each of (direct) memory. At most one more piece per upload is read past it.
+   */
+  static final long PROCESS_HIGH_WATER = 64L * 1024 * 1024;
+  private static final java.util.concurrent.atomic.AtomicLong QUEUED_IN_PROCESS = new java.util.concurrent.atomic.AtomicLong();
 
   private final Call call;
   private final RegistryService service;
@@ -62,7 +69,13 @@ final class UploadExchange implements Exchange {
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
   private long pendingBytes;
   private boolean draining;
-  private CompletableFuture<Void> room; // completed when the queue is down to LOW_WATER: reading resumes
+  private CompletableFuture<Void> room; // completed when the queue is down to resumeAt: reading resumes
+  private long resumeAt;
+
+  /** Bytes read but not yet appended by every upload of this process (the process-wide budget's measure). */
+  static long queuedInProcess() {
+    return QUEUED_IN_PROCESS.get();
+  }
 
   UploadExchange(Call call, RegistryService service, Kind kind) {
     this.call = call;
@@ -131,6 +144,7 @@ final class UploadExchange implements Exchange {
     synchronized (this) {
       pending.add(content);
       pendingBytes += readable;
+      QUEUED_IN_PROCESS.addAndGet(readable);
       startDrain = !draining;
       draining = true;
     }
@@ -148,7 +162,13 @@ final class UploadExchange implements Exchange {
       return tail;
     }
     synchronized (this) {
-      if (pendingBytes < HIGH_WATER) return CompletableFuture.completedFuture(null);
+      if (pendingBytes >= HIGH_WATER) {
+        resumeAt = LOW_WATER;
+      } else if (pendingBytes > 0 && QUEUED_IN_PROCESS.get() > PROCESS_HIGH_WATER) {
+        resumeAt = 0;
+      } else {
+        return CompletableFuture.completedFuture(null);
+      }
       room = new CompletableFuture<>();
       return room;
     }
@@ -199,7 +219,8 @@ final class UploadExchange implements Exchange {
       CompletableFuture<Void> waiting = null;
       synchronized (this) {
         pendingBytes -= length;
-        if (room != null && pendingBytes <= LOW_WATER) {
+        QUEUED_IN_PROCESS.addAndGet(-length);
+        if (room != null && pendingBytes <= resumeAt) {
           waiting = room;
           room = null;
         }
@@ -214,6 +235,7 @@ final class UploadExchange implements Exchange {
     synchronized (this) {
       HttpContent next;
       while ((next = pending.poll()) != null) next.release();
+      QUEUED_IN_PROCESS.addAndGet(-pendingBytes);
       pendingBytes = 0;
       draining = false;
       waiting = room;

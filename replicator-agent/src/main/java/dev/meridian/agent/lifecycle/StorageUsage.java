@@ -146,9 +146,15 @@ public final class StorageUsage {
    * Admits a manifest push of {@code size} bytes referencing {@code references} into {@code repository}, or
    * refuses it with {@code DENIED} (403) naming the quota, its usage and what the push would add.
    */
-  public synchronized void admit(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {
+  public void admit(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {
     if (policy.unlimited()) return;
+    // Waits outside the lock: the first scan (refresh) takes the same lock, and a push arriving before it started
+    // would otherwise hold it against the scan it waits for.
     awaitFirstScan();
+    admitCounted(repository, digest, size, references);
+  }
+
+  private synchronized void admitCounted(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {
     Snapshot now = snapshot;
     String namespace = QuotaPolicy.namespaceOf(repository.value());
     Map<Digest, Long> ns = now.namespaces().getOrDefault(namespace, Map.of());

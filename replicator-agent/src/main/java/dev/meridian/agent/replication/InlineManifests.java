@@ -7,6 +7,7 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicationEvent;
+import dev.meridian.core.oci.RepositoryName;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -43,10 +46,21 @@ public final class InlineManifests implements AutoCloseable {
   private static final int WRITERS = 4;
 
   private final BlobStore blobs;
+  private final Predicate<RepositoryName> admitted;
   private final ExecutorService writers;
 
+  /** For a region that admits every repository (and for the shipping side, which never filters). */
   public InlineManifests(BlobStore blobs) {
+    this(blobs, repository -> true);
+  }
+
+  /**
+   * {@code admitted} is the region's repository filter: a manifest of a repository it excludes is never written
+   * here, not even until garbage collection would remove it (the filter holds at every door content comes in by).
+   */
+  public InlineManifests(BlobStore blobs, Predicate<RepositoryName> admitted) {
     this.blobs = blobs;
+    this.admitted = admitted;
     AtomicInteger n = new AtomicInteger();
     this.writers = Executors.newFixedThreadPool(WRITERS, r -> {
       Thread t = new Thread(r, "meridian-inline-manifest-" + n.incrementAndGet());
@@ -84,15 +98,31 @@ public final class InlineManifests implements AutoCloseable {
     for (int i = 0; i < records.size(); i++) {
       LogRecord record = records.get(i);
       ReplicationEvent event = events.get(i);
-      if (!(event instanceof ManifestPut) || !record.headers().containsKey(HEADER)) continue;
-      stores.add(CompletableFuture.runAsync(() -> store(record, event), writers));
+      if (!(event instanceof ManifestPut put) || !record.headers().containsKey(HEADER)) continue;
+      if (!admitted.test(put.repository())) continue;
+      try {
+        stores.add(CompletableFuture.runAsync(() -> store(record, event), writers));
+      } catch (RejectedExecutionException closing) {
+        return; // the region is stopping: the poll is not committed and will be replayed
+      }
     }
     stores.forEach(CompletableFuture::join);
   }
 
-  /** Stores the bytes {@code record} carries for its {@code manifest.put}, if any and if not stored here yet. */
+  /**
+   * Stores the bytes {@code record} carries for its {@code manifest.put}, if any and if not stored here yet. Never
+   * throws: whatever goes wrong, the manifest is fetched from a peer as it would be without the header.
+   */
   void store(LogRecord record, ReplicationEvent event) {
     if (!(event instanceof ManifestPut put)) return;
+    try {
+      storeChecked(record, put);
+    } catch (RuntimeException e) {
+      ignore(record, put, String.valueOf(e));
+    }
+  }
+
+  private void storeChecked(LogRecord record, ManifestPut put) {
     String inline = record.headers().get(HEADER);
     if (inline == null || put.size() > MAX_INLINE_BYTES || blobs.stat(put.digest()).isPresent()) return;
     byte[] bytes;

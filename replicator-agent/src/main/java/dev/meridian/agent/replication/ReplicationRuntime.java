@@ -154,7 +154,9 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.topologyLog = new KafkaTopologyLog(topology, true, topology.current().topicReplicationFactor(), security.kafkaProperties());
     this.publisher = KafkaEventPublisher.create(topology.kafkaBootstrap(), kafkaProperties);
     this.deadLetters = DeadLetterPublisher.create(topology.kafkaBootstrap(), kafkaProperties);
-    this.inline = new InlineManifests(blobs);
+    // Read at each event: a filter changed through the replicated topology applies at once.
+    Predicate<RepositoryName> admitted = repository -> topology.current().admits(self, repository);
+    this.inline = new InlineManifests(blobs, admitted);
     this.relay = new OutboxRelay(rawState, (key, payload, event) -> {
       Map<String, String> headers = new java.util.HashMap<>(event.map(inline::headers).orElse(Map.of()));
       headers.put(EventSigner.HEADER, signer.sign(key, payload));
@@ -166,8 +168,6 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
         hlc, transferConfig.readThroughTimeout(), relay::wake, guard);
     ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
-    // Read at each event: a filter changed through the replicated topology applies at once.
-    Predicate<RepositoryName> admitted = repository -> topology.current().admits(self, repository);
     Function<RegistryState, ReplayPlanner> planners = view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted);
     this.replayer = new EventReplayer(state, planners, hlc, signer, deadLetters::send, transfers::wake, relay::wake,
         replayListener, guard, inline::storeAll);

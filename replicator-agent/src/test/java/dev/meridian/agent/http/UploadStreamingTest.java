@@ -129,6 +129,46 @@ class UploadStreamingTest {
   }
 
   @Test
+  void manyUploadsTogetherPauseOnceTheProcessWideBudgetIsQueuedThoughEachIsBelowItsOwnMark() {
+    Handlers handlers = new Handlers(fixture.service(), () -> true);
+    byte[] piece = randomBytes(7, MIB);
+    var channels = new ArrayList<EmbeddedChannel>();
+    try {
+      EmbeddedChannel paused = null;
+      // Each upload queues less than its own high-water mark; together they pass the process-wide budget.
+      while (paused == null) {
+        assertThat(channels).as("the budget is reached within a bounded number of uploads").hasSizeLessThan(
+            (int) (UploadExchange.PROCESS_HIGH_WATER / MIB) + 2);
+        UploadStatus upload = fixture.service().startUpload(APP);
+        var next = new EmbeddedChannel(new RequestDispatcher(new Router(), handlers, blockingTasks::add));
+        channels.add(next);
+        HttpRequest patch = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PATCH, "/v2/app/blobs/uploads/" + upload.id());
+        patch.headers().set(HttpHeaderNames.CONTENT_LENGTH, 4L * MIB);
+        next.writeInbound(patch);
+        blockingTasks.pollLast().run(); // opens this session only: the other uploads' appends stay queued
+        next.runPendingTasks();
+        for (int i = 0; i < 3 && next.config().isAutoRead(); i++) {
+          boolean over = UploadExchange.queuedInProcess() > UploadExchange.PROCESS_HIGH_WATER;
+          next.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(piece)));
+          if (!next.config().isAutoRead()) {
+            assertThat(over || UploadExchange.queuedInProcess() > UploadExchange.PROCESS_HIGH_WATER)
+                .as("paused below its own high-water mark only because of the process-wide budget").isTrue();
+            paused = next;
+          }
+        }
+      }
+      assertThat(blockingTasks).as("nothing was appended while the uploads queued").isNotEmpty();
+      Runnable task;
+      while ((task = blockingTasks.poll()) != null) task.run();
+      for (EmbeddedChannel channel : channels) channel.runPendingTasks();
+      assertThat(paused.config().isAutoRead()).as("reading again once its queue was written").isTrue();
+      assertThat(UploadExchange.queuedInProcess()).isLessThanOrEqualTo(UploadExchange.PROCESS_HIGH_WATER);
+    } finally {
+      channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+  }
+
+  @Test
   void contentArrivingBeforeTheSessionIsOpenWaitsInOrder() {
     byte[] content = randomBytes(2, 1000);
     UploadStatus upload = fixture.service().startUpload(APP);

@@ -141,6 +141,29 @@ class QuotaTest {
   }
 
   @Test
+  void aPushWaitingForTheFirstScanDoesNotKeepThatScanFromRunning() throws Exception {
+    open(QuotaPolicy.UNLIMITED);
+    push("team/app", "v1", randomBytes(40, 100), randomBytes(41, 6000));
+    usage = new StorageUsage(state, new QuotaPolicy(Optional.of(1_000_000L), Map.of()));
+    var manifestDigest = digest(randomBytes(42, 10));
+    // The push arrives before the scan starts (as a client retrying while the agent starts): it must wait for the
+    // scan without holding what the scan needs.
+    var push = java.util.concurrent.CompletableFuture.runAsync(
+        () -> usage.admit(new RepositoryName("team/app"), manifestDigest, 10, List.of()));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> java.util.Arrays.stream(Thread.getAllStackTraces().keySet().toArray(Thread[]::new))
+            .anyMatch(t -> java.util.Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> f.getMethodName().equals("awaitFirstScan"))));
+    usage.start(java.time.Duration.ofHours(1));
+    try {
+      push.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(usage.registryBytes()).isBetween(6000L + 100 + 10, 7000L);
+    } finally {
+      usage.close();
+    }
+  }
+
+  @Test
   void usageIsKeptPerRepositoryOnlyWhereARepositoryQuotaAppliesButAlwaysForTheRegistry() {
     open(repositoryQuotas("team-a/*=50000"));
     push("team-a/app", "v1", randomBytes(34, 100), randomBytes(35, 3000));

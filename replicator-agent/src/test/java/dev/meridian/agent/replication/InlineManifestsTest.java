@@ -2,6 +2,7 @@ package dev.meridian.agent.replication;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.meridian.agent.log.LogRecord;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
@@ -101,6 +102,29 @@ class InlineManifestsTest {
     replaying.storeAll(List.of(record(Map.of()), record(shipping.headers(put))), events);
 
     assertThat(replica.stat(put.digest())).isEmpty();
+  }
+
+  @Test
+  void aRegionWhoseFilterExcludesTheRepositoryNeverWritesItsManifest() {
+    ManifestPut put = stored(manifest("v1"));
+    try (var excluding = new InlineManifests(replica, repository -> !repository.equals(APP))) {
+      excluding.storeAll(List.of(record(shipping.headers(put))), List.of(put));
+    }
+
+    assertThat(replica.stat(put.digest())).isEmpty();
+  }
+
+  @Test
+  void aBlobStoreThatFailsUnexpectedlyDoesNotFailTheReplayedPoll() {
+    ManifestPut put = stored(manifest("v1"));
+    var failing = (dev.meridian.core.blob.BlobStore) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {dev.meridian.core.blob.BlobStore.class}, (proxy, method, args) -> {
+          throw new IllegalStateException("disk gone");
+        });
+    try (var broken = new InlineManifests(failing)) {
+      assertThatCode(() -> broken.storeAll(List.of(record(shipping.headers(put))), List.of(put)))
+          .doesNotThrowAnyException();
+    }
   }
 
   private ManifestPut stored(byte[] manifest) {

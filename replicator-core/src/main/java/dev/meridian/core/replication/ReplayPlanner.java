@@ -151,7 +151,9 @@ public final class ReplayPlanner {
     if (current.filter(ManifestRecord::present).isPresent() && !visibility.isPending(e.repository(), e.digest())) {
       return; // already servable here: same digest, same bytes
     }
-    // The event's references are what its origin parsed from these very bytes (same digest) and signed.
+    // The event's references are what its origin parsed from these very bytes (same digest): signed for a replayed
+    // event; for anti-entropy and snapshot seeding they come from a fleet member's registers over the fleet
+    // credential, trusted as that member's own parse (a member could as well serve wrong registers).
     if (closure.isComplete(e.digest(), e.references())) {
       writes.addAll(acks.completed(e.repository(), e.digest()));
     } else {
