@@ -71,7 +71,8 @@ public final class ApplyRateScenario implements Scenario {
 
   @Override
   public List<Result> run(BenchContext context) {
-    int repositories = (int) context.size(5_000, 100);
+    // 100,000 events: long enough for the restarted region's JIT to warm up, so the rate is replay's steady one.
+    int repositories = (int) context.size(25_000, 100);
     var rates = new ArrayList<Double>();
     for (int rep = 0; rep < context.repetitions(); rep++) {
       rates.add(once(context, repositories));
