@@ -52,4 +52,29 @@ public final class SmallImage {
         + "\"layers\":[{\"mediaType\":\"" + OciLayout.LAYER_TAR + "\",\"digest\":\"" + layerDigest() + "\",\"size\":" + layer.length + "}],"
         + "\"annotations\":{\"dev.meridian.bench.nonce\":\"" + nonce + "\"}}").getBytes(StandardCharsets.UTF_8);
   }
+
+  /** The config and layer as a manifest references them. */
+  public java.util.List<dev.meridian.core.oci.Descriptor> references() {
+    return java.util.List.of(
+        dev.meridian.core.oci.Descriptor.of(dev.meridian.core.oci.MediaType.OCI_CONFIG, configDigest(), configSize()),
+        dev.meridian.core.oci.Descriptor.of(new dev.meridian.core.oci.MediaType(OciLayout.LAYER_TAR), layerDigest(), layerSize()));
+  }
+
+  /**
+   * The four events a push of this image into {@code repository} makes at {@code origin} (the config's and the
+   * layer's {@code blob.put}, the {@code manifest.put} of {@code manifest} and the {@code tag.put} of {@code v1}), as
+   * the apply scenario and the replay benchmark replay them; {@code k} makes their ids unique.
+   */
+  public java.util.List<dev.meridian.core.event.ReplicationEvent> pushEvents(int k, dev.meridian.core.clock.RegionId origin,
+      dev.meridian.core.clock.HlcTimestamp hlc, dev.meridian.core.oci.RepositoryName repository, Digest manifest,
+      long manifestSize) {
+    return java.util.List.of(
+        new dev.meridian.core.event.BlobPut("bench-" + k + "-c", origin, hlc, repository, configDigest(), configSize()),
+        new dev.meridian.core.event.BlobPut("bench-" + k + "-l", origin, hlc, repository, layerDigest(), layerSize()),
+        new dev.meridian.core.event.ManifestPut("bench-" + k + "-m", origin, hlc, repository, manifest,
+            dev.meridian.core.oci.MediaType.OCI_MANIFEST, manifestSize, references(), java.util.Optional.empty(),
+            java.util.Optional.empty(), java.util.Map.of()),
+        new dev.meridian.core.event.TagPut("bench-" + k + "-t", origin, hlc, repository,
+            new dev.meridian.core.oci.Tag("v1"), manifest));
+  }
 }

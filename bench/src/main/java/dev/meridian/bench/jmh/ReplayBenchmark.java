@@ -7,7 +7,6 @@ import dev.meridian.agent.notify.NotifyingRegistryState;
 import dev.meridian.agent.replication.EventReplayer;
 import dev.meridian.agent.replication.ReplayListener;
 import dev.meridian.bench.harness.BenchCredentials;
-import dev.meridian.bench.harness.OciLayout;
 import dev.meridian.bench.harness.SmallImage;
 import dev.meridian.core.blob.BlobInfo;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
@@ -15,16 +14,10 @@ import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.clock.HlcTimestamp;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
-import dev.meridian.core.event.BlobPut;
 import dev.meridian.core.event.EventCodec;
 import dev.meridian.core.event.EventSigner;
-import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicationEvent;
-import dev.meridian.core.event.TagPut;
-import dev.meridian.core.oci.Descriptor;
-import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.RepositoryName;
-import dev.meridian.core.oci.Tag;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.core.replication.LocalChangeEvents;
 import dev.meridian.core.replication.OutboxingRegistryState;
@@ -93,7 +86,6 @@ public class ReplayBenchmark {
   private final SmallImage image = new SmallImage(400);
   private byte[] manifest;
   private Digest manifestDigest;
-  private List<Descriptor> references;
   private int nextRepository;
   private long nextOffset;
   private List<LogRecord> poll;
@@ -110,8 +102,6 @@ public class ReplayBenchmark {
     manifestDigest = Digest.sha256Of(manifest);
     image.blobs().forEach((digest, bytes) -> blobs.put(digest, new ByteArrayInputStream(bytes)));
     blobs.put(manifestDigest, new ByteArrayInputStream(manifest));
-    references = List.of(Descriptor.of(MediaType.OCI_CONFIG, image.configDigest(), image.configSize()),
-        Descriptor.of(new MediaType(OciLayout.LAYER_TAR), image.layerDigest(), image.layerSize()));
     Clock clock = Clock.systemUTC();
     Hlc hlc = new Hlc(clock);
     // As a fleet member wires it: notifications (the notifications topic) under the outbox, over RocksDB.
@@ -148,12 +138,7 @@ public class ReplayBenchmark {
       int k = nextRepository++;
       var repository = new RepositoryName("apply/r" + k);
       var hlc = new HlcTimestamp(millis, k % 1000);
-      List<ReplicationEvent> events = List.of(
-          new BlobPut("bench-" + k + "-c", ORIGIN, hlc, repository, image.configDigest(), image.configSize()),
-          new BlobPut("bench-" + k + "-l", ORIGIN, hlc, repository, image.layerDigest(), image.layerSize()),
-          new ManifestPut("bench-" + k + "-m", ORIGIN, hlc, repository, manifestDigest, MediaType.OCI_MANIFEST,
-              manifest.length, references, Optional.empty(), Optional.empty(), Map.of()),
-          new TagPut("bench-" + k + "-t", ORIGIN, hlc, repository, new Tag("v1"), manifestDigest));
+      List<ReplicationEvent> events = image.pushEvents(k, ORIGIN, hlc, repository, manifestDigest, manifest.length);
       for (ReplicationEvent event : events) {
         byte[] value = codec.encode(event);
         poll.add(new LogRecord(TOPIC, k % PARTITIONS, nextOffset++, Optional.of(repository.value()), value,

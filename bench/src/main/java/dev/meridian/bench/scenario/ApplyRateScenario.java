@@ -17,22 +17,14 @@ import dev.meridian.bench.harness.Workspace;
 import dev.meridian.core.clock.HlcTimestamp;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
-import dev.meridian.core.event.BlobPut;
 import dev.meridian.core.event.EventCodec;
-import dev.meridian.core.event.ManifestPut;
 import dev.meridian.core.event.ReplicationEvent;
-import dev.meridian.core.event.TagPut;
-import dev.meridian.core.oci.Descriptor;
-import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.RepositoryName;
-import dev.meridian.core.oci.Tag;
 import dev.meridian.core.event.EventSigner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -131,20 +123,13 @@ public final class ApplyRateScenario implements Scenario {
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     var codec = new EventCodec();
     Digest manifestDigest = Digest.sha256Of(manifest);
-    var references = List.of(Descriptor.of(MediaType.OCI_CONFIG, image.configDigest(), image.configSize()),
-        Descriptor.of(new MediaType(OciLayout.LAYER_TAR), image.layerDigest(), image.layerSize()));
     long millis = System.currentTimeMillis();
     int count = 0;
     try (var producer = new KafkaProducer<String, byte[]>(props, new StringSerializer(), new ByteArraySerializer())) {
       for (int k = 0; k < repositories; k++) {
         var repository = new RepositoryName(repository(k));
         var hlc = new HlcTimestamp(millis, k % 1000);
-        List<ReplicationEvent> events = List.of(
-            new BlobPut("bench-" + k + "-c", ORIGIN, hlc, repository, image.configDigest(), image.configSize()),
-            new BlobPut("bench-" + k + "-l", ORIGIN, hlc, repository, image.layerDigest(), image.layerSize()),
-            new ManifestPut("bench-" + k + "-m", ORIGIN, hlc, repository, manifestDigest, MediaType.OCI_MANIFEST,
-                manifest.length, references, Optional.empty(), Optional.empty(), Map.of()),
-            new TagPut("bench-" + k + "-t", ORIGIN, hlc, repository, new Tag("v1"), manifestDigest));
+        List<ReplicationEvent> events = image.pushEvents(k, ORIGIN, hlc, repository, manifestDigest, manifest.length);
         for (ReplicationEvent event : events) {
           byte[] value = codec.encode(event);
           var record = new ProducerRecord<>(TOPIC, k % PARTITIONS, repository.value(), value);
