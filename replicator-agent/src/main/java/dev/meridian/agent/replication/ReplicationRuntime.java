@@ -457,7 +457,7 @@ public final class ReplicationRuntime implements AutoCloseable {
         if (closing.getCount() == 0) return;
         seeding.begin(transfers.bytesFetched());
         log.info("seed.start region={} source={}", self, peer.id());
-        try (InputStream in = snapshots.open(peer)) {
+        try (InputStream in = snapshots.open(peer, blobs.scratchDirectory().orElse(null))) {
           seeder.merge(in, seeding);
           transfers.wake();
           relay.wake();

@@ -42,8 +42,17 @@ public final class SnapshotClient {
     this.headersTimeout = headersTimeout;
   }
 
-  /** The snapshot's lines; the caller closes the stream. {@link SnapshotException} if the peer does not serve one. */
+  /** The snapshot's lines, spooled in the system's temporary directory; see {@link #open(Region, java.nio.file.Path)}. */
   public InputStream open(Region peer) {
+    return open(peer, null);
+  }
+
+  /**
+   * The snapshot's lines; the caller closes the stream. The body is first copied to a file in {@code spool} (the
+   * blob store's scratch directory: on the data disk, emptied at start, so a kill mid-download leaves nothing for
+   * long; null for the system's temporary directory). {@link SnapshotException} if the peer does not serve one.
+   */
+  public InputStream open(Region peer, java.nio.file.Path spool) {
     String base = peer.url().toString().replaceAll("/+$", "");
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + PATH)).timeout(headersTimeout).GET();
     authorization.ifPresent(value -> builder.header("Authorization", value));
@@ -54,7 +63,7 @@ public final class SnapshotClient {
         response.body().close();
         throw new SnapshotException("region " + peer.id() + " answered " + response.statusCode() + " to " + PATH);
       }
-      return localCopy(response.body());
+      return localCopy(response.body(), spool);
     } catch (IOException e) {
       throw new SnapshotException("region " + peer.id() + " is unreachable: " + e, e);
     } catch (InterruptedException e) {
@@ -63,8 +72,9 @@ public final class SnapshotClient {
     }
   }
 
-  private static InputStream localCopy(InputStream body) throws IOException {
-    java.nio.file.Path copy = java.nio.file.Files.createTempFile("meridian-snapshot-", ".jsonl");
+  private static InputStream localCopy(InputStream body, java.nio.file.Path spool) throws IOException {
+    java.nio.file.Path copy = spool == null ? java.nio.file.Files.createTempFile("meridian-snapshot-", ".jsonl")
+        : java.nio.file.Files.createTempFile(spool, "meridian-snapshot-", ".jsonl");
     try (body) {
       java.nio.file.Files.copy(body, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       return java.nio.file.Files.newInputStream(copy, java.nio.file.StandardOpenOption.DELETE_ON_CLOSE);

@@ -50,4 +50,13 @@ public interface BlobStore {
 
   /** Visits every upload session on disk, open or not (for reclaiming abandoned ones). */
   void forEachUpload(Consumer<UploadInfo> visitor);
+
+  /**
+   * A directory on the store's own disk for a caller's temporary files (a snapshot being downloaded), emptied when
+   * the store opens, so a crash leaves nothing there for long; empty for a store without one (the system's
+   * temporary directory is then used).
+   */
+  default Optional<java.nio.file.Path> scratchDirectory() {
+    return Optional.empty();
+  }
 }

@@ -66,6 +66,12 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
     }
   }
 
+  /** {@code tmp/}: emptied at every start ({@code StartupCleanup}), like the puts that never published. */
+  @Override
+  public Optional<Path> scratchDirectory() {
+    return Optional.of(paths.tmpDir());
+  }
+
   public BlobPaths paths() {
     return paths;
   }
