@@ -12,7 +12,6 @@ import dev.meridian.agent.registry.UploadWriter;
 import dev.meridian.agent.transfer.BlobFetcher;
 import dev.meridian.core.blob.BlobUpload;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
-import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.RegistryException;
@@ -45,22 +44,24 @@ class GarbageCollectorTest {
   private static final Clock LATER = Clock.offset(Clock.systemUTC(), Duration.ofHours(2));
 
   @TempDir Path dir;
+  private LifecycleFixture fixture;
   private RocksDbRegistryState state;
   private FileSystemBlobStore blobs;
-  private final ContentGuard guard = new ContentGuard();
+  private ContentGuard guard;
   private RegistryService service;
 
   @BeforeEach
   void open() {
-    state = RocksDbRegistryState.open(dir.resolve("state"));
-    blobs = new FileSystemBlobStore(dir.resolve("blobs"));
-    service = new RegistryService(blobs, state, new Hlc(Clock.systemUTC()), new RegionId("eastus"), Clock.systemUTC(), guard);
+    fixture = new LifecycleFixture(dir);
+    state = fixture.state;
+    blobs = fixture.blobs;
+    guard = fixture.guard;
+    service = fixture.service;
   }
 
   @AfterEach
   void close() {
-    state.close();
-    blobs.close();
+    fixture.close();
   }
 
   private GarbageCollector gc(GarbageCollector.Settings settings, Clock clock) {
@@ -68,10 +69,7 @@ class GarbageCollectorTest {
   }
 
   private Digest upload(RepositoryName repository, byte[] content) {
-    UploadStatus started = service.startUpload(repository);
-    UploadWriter writer = service.beginWrite(repository, started.id().value(), OptionalLong.of(0));
-    writer.append(ByteBuffer.wrap(content));
-    return service.completeUpload(writer, digest(content)).digest();
+    return fixture.upload(repository, content);
   }
 
   /** Pushes config, layers and the manifest; returns the manifest's digest. */

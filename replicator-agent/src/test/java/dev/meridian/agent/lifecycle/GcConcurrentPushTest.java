@@ -6,11 +6,7 @@ import static dev.meridian.agent.registry.TestImages.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.agent.registry.RegistryService;
-import dev.meridian.agent.registry.UploadStatus;
-import dev.meridian.agent.registry.UploadWriter;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
-import dev.meridian.core.clock.Hlc;
-import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
@@ -19,13 +15,11 @@ import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,29 +43,28 @@ class GcConcurrentPushTest {
   private static final GarbageCollector.Settings NO_GRACE = new GarbageCollector.Settings(Duration.ZERO, Duration.ofHours(1), Duration.ofHours(1));
 
   @TempDir Path dir;
+  private LifecycleFixture fixture;
   private RocksDbRegistryState state;
   private FileSystemBlobStore blobs;
-  private final ContentGuard guard = new ContentGuard();
+  private ContentGuard guard;
   private RegistryService service;
 
   @BeforeEach
   void open() {
-    state = RocksDbRegistryState.open(dir.resolve("state"));
-    blobs = new FileSystemBlobStore(dir.resolve("blobs"));
-    service = new RegistryService(blobs, state, new Hlc(Clock.systemUTC()), new RegionId("eastus"), Clock.systemUTC(), guard);
+    fixture = new LifecycleFixture(dir);
+    state = fixture.state;
+    blobs = fixture.blobs;
+    guard = fixture.guard;
+    service = fixture.service;
   }
 
   @AfterEach
   void close() {
-    state.close();
-    blobs.close();
+    fixture.close();
   }
 
   private void upload(byte[] content) {
-    UploadStatus started = service.startUpload(APP);
-    UploadWriter writer = service.beginWrite(APP, started.id().value(), OptionalLong.of(0));
-    writer.append(ByteBuffer.wrap(content));
-    service.completeUpload(writer, digest(content));
+    fixture.upload(APP, content);
   }
 
   @Test

@@ -7,11 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meridian.agent.registry.RegistryService;
-import dev.meridian.agent.registry.UploadStatus;
-import dev.meridian.agent.registry.UploadWriter;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
-import dev.meridian.core.clock.Hlc;
-import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
@@ -21,13 +17,11 @@ import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,29 +34,28 @@ class SoftDeleteTest {
   private static final GarbageCollector.Settings HOUR = new GarbageCollector.Settings(Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1));
 
   @TempDir Path dir;
+  private LifecycleFixture fixture;
   private RocksDbRegistryState state;
   private FileSystemBlobStore blobs;
-  private final ContentGuard guard = new ContentGuard();
+  private ContentGuard guard;
   private RegistryService service;
 
   @BeforeEach
   void open() {
-    state = RocksDbRegistryState.open(dir.resolve("state"));
-    blobs = new FileSystemBlobStore(dir.resolve("blobs"));
-    service = new RegistryService(blobs, state, new Hlc(Clock.systemUTC()), new RegionId("eastus"), Clock.systemUTC(), guard);
+    fixture = new LifecycleFixture(dir);
+    state = fixture.state;
+    blobs = fixture.blobs;
+    guard = fixture.guard;
+    service = fixture.service;
   }
 
   @AfterEach
   void close() {
-    state.close();
-    blobs.close();
+    fixture.close();
   }
 
   private void upload(byte[] content) {
-    UploadStatus started = service.startUpload(APP);
-    UploadWriter writer = service.beginWrite(APP, started.id().value(), OptionalLong.of(0));
-    writer.append(ByteBuffer.wrap(content));
-    service.completeUpload(writer, digest(content));
+    fixture.upload(APP, content);
   }
 
   private byte[] layer;
