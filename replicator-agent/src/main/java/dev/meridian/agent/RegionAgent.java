@@ -28,6 +28,7 @@ import dev.meridian.agent.repair.PeerRegisters;
 import dev.meridian.agent.repair.RepairService;
 import dev.meridian.agent.repair.ScrubListener;
 import dev.meridian.agent.repair.Scrubber;
+import dev.meridian.agent.repair.VerifiedBlobs;
 import dev.meridian.agent.security.FleetKey;
 import dev.meridian.agent.log.KafkaNotificationPublisher;
 import dev.meridian.agent.log.KafkaTopics;
@@ -101,11 +102,13 @@ public final class RegionAgent implements AutoCloseable {
   private final Notifications notifications;
 
   private final Optional<LiveTopology> topology;
+  /** Blobs known intact (hashed at commit, or for a peer): shared by the blob store and the scrubber. */
+  private final VerifiedBlobs verifiedForPeers = new VerifiedBlobs(Scrubber.PEER_VERDICT_TTL);
 
   private RegionAgent(AgentConfig config, RegionBootstrap bootstrap, Clock clock) {
     this.config = config;
     this.topology = config.fleet().map(LiveTopology::seeded);
-    this.blobs = new FileSystemBlobStore(config.blobsRoot());
+    this.blobs = new FileSystemBlobStore(config.blobsRoot(), verifiedForPeers);
     this.metrics = AgentMetrics.create(config.region(), clock);
     RocksDbRegistryState opened = null;
     ReplicationRuntime member = null;
@@ -183,7 +186,7 @@ public final class RegionAgent implements AutoCloseable {
           Optional.of(new Lifecycle(collector, purger, retainer, config.lifecycle().softDelete(), usage)), notices::status);
       Runnable wakeTransfers = member == null ? () -> {} : member.transfers()::wake;
       scrub = new Scrubber(blobs, served, guard, clock, config.repair().scrubBytesPerSecond(), config.repair().scrubInterval(),
-          ScrubListener.all(metrics.scrubListener(), auditLog), wakeTransfers, notices::quarantined);
+          ScrubListener.all(metrics.scrubListener(), auditLog), wakeTransfers, notices::quarantined, verifiedForPeers);
       if (member != null) {
         entropy = new AntiEntropy(config.region(), member.topology(), served, member.registerRepair(),
             new PeerRegisters(PEER_TIMEOUT, outgoingTls, peerAuthorization), config.repair().antiEntropyInterval(), metrics.antiEntropyListener(),

@@ -50,7 +50,7 @@ public final class Scrubber implements AutoCloseable {
    * request. Bit rot in that window does not change the stamp; the receiving peer's digest check still refuses
    * such bytes, and the next scrub pass quarantines them.
    */
-  static final Duration PEER_VERDICT_TTL = Duration.ofMinutes(10);
+  public static final Duration PEER_VERDICT_TTL = Duration.ofMinutes(10);
 
   /** One quarantined blob and the manifests ({@code repository@digest}) now pending on it. */
   public record Quarantined(Digest digest, long size, List<String> pendingManifests) {
@@ -81,7 +81,7 @@ public final class Scrubber implements AutoCloseable {
     return t;
   });
   private volatile boolean stopped;
-  private final VerifiedBlobs verifiedForPeers = new VerifiedBlobs(PEER_VERDICT_TTL);
+  private final VerifiedBlobs verifiedForPeers;
 
   /**
    * @param state the state pending marks are written to
@@ -102,6 +102,16 @@ public final class Scrubber implements AutoCloseable {
   /** With {@code recorded} written in the batch of each quarantine's pending marks. */
   public Scrubber(BlobStore blobs, RegistryState state, ContentGuard guard, Clock clock, long bytesPerSecond,
       Duration interval, ScrubListener listener, Runnable onPending, QuarantineWrites recorded) {
+    this(blobs, state, guard, clock, bytesPerSecond, interval, listener, onPending, recorded, new VerifiedBlobs(PEER_VERDICT_TTL));
+  }
+
+  /**
+   * With {@code verifiedForPeers} shared with the blob store ({@link VerifiedBlobs} is its {@code PublishListener}), so
+   * that a blob hashed when it was committed here is not hashed again for its first peer.
+   */
+  public Scrubber(BlobStore blobs, RegistryState state, ContentGuard guard, Clock clock, long bytesPerSecond,
+      Duration interval, ScrubListener listener, Runnable onPending, QuarantineWrites recorded, VerifiedBlobs verifiedForPeers) {
+    this.verifiedForPeers = java.util.Objects.requireNonNull(verifiedForPeers, "verifiedForPeers");
     this.recorded = recorded;
     this.blobs = blobs;
     this.state = state;

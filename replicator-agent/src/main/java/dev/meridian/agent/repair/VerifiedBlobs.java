@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.meridian.core.blob.BlobInfo;
 import dev.meridian.core.blob.BlobStore;
+import dev.meridian.core.blob.PublishListener;
 import dev.meridian.core.digest.Digest;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,10 +19,15 @@ import java.util.function.LongSupplier;
  * rename and never written again, so a changed stamp means other bytes (a corruption by a writer, or a blob
  * quarantined and fetched again); bit rot keeps the stamp, which is why a verdict expires.
  *
+ * <p>Verdicts come from two places: the {@link Scrubber} hashing a blob before a peer is sent it, and the blob store
+ * publishing a file it hashed as it was written ({@link #published}, a {@link PublishListener}): a blob pushed or
+ * replicated here is then served to its first peer without being read twice. Both are the same kind of verdict (these
+ * bytes hashed to this digest, with this stamp) and live under the same rule.
+ *
  * <p>Bounded: past {@link #MAX_ENTRIES} verdicts the oldest are not kept (the map is simply emptied, since
  * forgetting a verdict only costs one more hash).
  */
-final class VerifiedBlobs {
+public final class VerifiedBlobs implements PublishListener {
   static final int MAX_ENTRIES = 10_000;
 
   /** What identifies the bytes of one blob file: its size and last modification. */
@@ -45,7 +51,8 @@ final class VerifiedBlobs {
   private final long ttlNanos;
   private final LongSupplier nanoTime;
 
-  VerifiedBlobs(Duration ttl) {
+  /** Verdicts trusted for {@code ttl}; the agent's are trusted for {@link Scrubber#PEER_VERDICT_TTL}. */
+  public VerifiedBlobs(Duration ttl) {
     this(ttl, System::nanoTime);
   }
 
@@ -68,6 +75,12 @@ final class VerifiedBlobs {
   void remember(Digest digest, FileStamp stamp) {
     if (verdicts.size() >= MAX_ENTRIES) verdicts.clear();
     verdicts.put(digest, new Verdict(stamp, nanoTime.getAsLong()));
+  }
+
+  /** A file the blob store verified as it wrote it and has just renamed into place under {@code digest}. */
+  @Override
+  public void published(Digest digest, long size, Instant modified) {
+    remember(digest, new FileStamp(size, modified));
   }
 
   void forget(Digest digest) {

@@ -48,4 +48,12 @@ class VerifiedBlobsTest {
     verified.forget(digest);
     assertThat(verified.stillValid(digest, stamp)).isFalse();
   }
+
+  @Test
+  void aFilePublishedByTheStoreIsTrustedWithTheStampItWasPublishedWith() {
+    verified.published(digest, 4, stamp.modified());
+
+    assertThat(verified.stillValid(digest, stamp)).isTrue();
+    assertThat(verified.stillValid(digest, new VerifiedBlobs.FileStamp(4, stamp.modified().plusNanos(1)))).isFalse();
+  }
 }

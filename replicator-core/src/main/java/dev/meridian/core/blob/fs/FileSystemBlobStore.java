@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
+import dev.meridian.core.blob.PublishListener;
 import dev.meridian.core.blob.UploadInfo;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,9 +53,16 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
 
   private final BlobPaths paths;
   private final ConcurrentHashMap<UploadId, FileSystemBlobUpload> openUploads = new ConcurrentHashMap<>();
+  private final PublishListener published;
 
   /** Opens (creating if needed) the store under {@code root} and removes what a crash left behind. */
   public FileSystemBlobStore(Path root) {
+    this(root, PublishListener.NONE);
+  }
+
+  /** As {@link #FileSystemBlobStore(Path)}, telling {@code published} of every file this store verified and renamed into place. */
+  public FileSystemBlobStore(Path root, PublishListener published) {
+    this.published = requireNonNull(published, "published");
     this.paths = new BlobPaths(root);
     try {
       for (DigestAlgorithm algorithm : DigestAlgorithm.values()) Files.createDirectories(paths.algorithmDir(algorithm));
@@ -170,7 +178,24 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
     // this digest swaps in an identical file, and readers of the replaced one keep their handle.
     Files.move(verified, target, StandardCopyOption.ATOMIC_MOVE);
     FileOps.fsyncDirectory(shard);
+    tellPublished(target, digest, size);
     return new BlobInfo(digest, size);
+  }
+
+  /**
+   * Tells the listener the stamp of the file just renamed into place. Its bytes were hashed as they were written
+   * (or re-read from disk after a restart) and matched the digest; a rename keeps the modification time, so the
+   * stamp read now is the one any later reader sees until the file is replaced. Should another writer's identical,
+   * equally verified file have replaced it meanwhile, the stamp is that file's; should it be gone, nothing is told.
+   */
+  private void tellPublished(Path target, Digest digest, long size) {
+    try {
+      published.published(digest, size, Files.getLastModifiedTime(target).toInstant());
+    } catch (NoSuchFileException gone) {
+      // quarantined or deleted already: there is no verdict to give
+    } catch (IOException | RuntimeException e) {
+      log.warn("digest={} outcome=publish_not_told error={}", digest, e.toString());
+    }
   }
 
   @Override

@@ -236,4 +236,46 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
       assertThat(content.openStream(0, content.info().size()).readAllBytes()).isEqualTo(bytes);
     }
   }
+
+  /** What a {@link dev.meridian.core.blob.PublishListener} was told: digest, size and the file's modification time. */
+  private record Told(Digest digest, long size, java.time.Instant modified) {}
+
+  @Test
+  void aCommittedUploadAndAPutAreToldWithTheStampTheirFileHas() throws IOException {
+    List<Told> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    FileSystemBlobStore store = new FileSystemBlobStore(root, (digest, size, modified) -> told.add(new Told(digest, size, modified)));
+    opened.add(store);
+    byte[] uploaded = randomBytes(40_000, 71);
+    byte[] put = randomBytes(3_000, 72);
+    BlobUpload upload = store.startUpload(new UploadId("told"));
+    upload.append(java.nio.ByteBuffer.wrap(uploaded));
+    upload.commit(sha256(uploaded));
+    store.put(sha256(put), new ByteArrayInputStream(put));
+
+    assertThat(told).containsExactly(
+        new Told(sha256(uploaded), uploaded.length, Files.getLastModifiedTime(paths().blob(sha256(uploaded))).toInstant()),
+        new Told(sha256(put), put.length, Files.getLastModifiedTime(paths().blob(sha256(put))).toInstant()));
+  }
+
+  @Test
+  void nothingIsToldForADigestStoredAlreadyNorForContentThatDoesNotMatch() {
+    List<Told> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    FileSystemBlobStore store = new FileSystemBlobStore(root, (digest, size, modified) -> told.add(new Told(digest, size, modified)));
+    opened.add(store);
+    byte[] bytes = randomBytes(5_000, 73);
+    store.put(sha256(bytes), new ByteArrayInputStream(bytes));
+    told.clear();
+
+    BlobUpload again = store.startUpload(new UploadId("again"));
+    again.append(java.nio.ByteBuffer.wrap(bytes));
+    again.commit(sha256(bytes)); // the stored file was not hashed now: no verdict about it
+    store.put(sha256(bytes), new ByteArrayInputStream(bytes));
+    byte[] other = randomBytes(5_000, 74);
+    BlobUpload wrong = store.startUpload(new UploadId("wrong"));
+    wrong.append(java.nio.ByteBuffer.wrap(other));
+    assertThatThrownBy(() -> wrong.commit(sha256(bytes)))
+        .isInstanceOfSatisfying(dev.meridian.core.error.RegistryException.class, e -> assertThat(e.code()).isEqualTo(OciErrorCode.DIGEST_INVALID));
+
+    assertThat(told).isEmpty();
+  }
 }
