@@ -25,7 +25,6 @@ import dev.meridian.core.state.TransferJob;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -65,10 +64,12 @@ final class TransferJobRunner {
   private final TransferListener listener;
   private final Clock clock;
   private final Predicate<RepositoryName> admitted;
+  private final CopyPool copies;
 
   TransferJobRunner(RegionId self, RegistryState state, BlobStore blobs, BlobFetcher fetcher, PeerClients peers,
       SourceSelector selector, TransferPolicies policies, Hlc hlc, BooleanSupplier stopping, TransferListener listener,
-      Clock clock, Predicate<RepositoryName> admitted) {
+      Clock clock, Predicate<RepositoryName> admitted, CopyPool copies) {
+    this.copies = requireNonNull(copies, "copies");
     this.admitted = requireNonNull(admitted, "admitted");
     this.listener = requireNonNull(listener, "listener");
     this.clock = requireNonNull(clock, "clock");
@@ -152,7 +153,7 @@ final class TransferJobRunner {
       List<MissingContent> missing = closure.missing(manifest.digest(), manifest.mediaType(), manifest.size());
       if (missing.isEmpty()) break;
       if (round > MAX_ROUNDS) throw new TransferFailedException("content still missing after " + MAX_ROUNDS + " rounds: " + missing);
-      fetchIdleFirst(run, missing);
+      fetchAll(run, missing);
     }
     complete(job);
     listener.manifestCompleted(manifest.stamp());
@@ -160,16 +161,32 @@ final class TransferJobRunner {
   }
 
   /**
-   * Fetches every item, each time taking one no other job is copying if there is one: manifests sharing a
-   * base layer, run at once, then copy their other layers side by side instead of queueing on the shared one.
+   * Fetches every item at once through the {@link CopyPool}, which copies distinct digests side by side (up to its
+   * size) and lets jobs needing the same one (a shared base layer, the manifest of many repositories) wait for one
+   * copy of it. Throws the failure of a copy this job started; a copy it joined that failed leaves the item missing
+   * for the next round.
    */
-  private void fetchIdleFirst(Run run, List<MissingContent> missing) {
-    var queue = new ArrayList<>(missing);
-    while (!queue.isEmpty()) {
-      MissingContent next = queue.stream().filter(item -> !fetcher.isBeingFetched(item.digest())).findFirst().orElse(queue.get(0));
-      queue.remove(next);
-      run.fetch(next);
+  private void fetchAll(Run run, List<MissingContent> missing) {
+    List<CopyPool.Ticket> tickets = new ArrayList<>();
+    for (MissingContent item : missing) tickets.add(copies.copy(item.digest(), () -> run.fetch(item)));
+    awaitAll(tickets);
+  }
+
+  /** Waits for every ticket; then throws the first failure among the copies this job started. */
+  private void awaitAll(List<CopyPool.Ticket> tickets) {
+    RuntimeException failure = null;
+    for (CopyPool.Ticket ticket : tickets) {
+      try {
+        ticket.done().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TransferFailedException("stopping");
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!ticket.mine() || failure != null) continue;
+        failure = e.getCause() instanceof RuntimeException r ? r : new TransferFailedException(String.valueOf(e.getCause()));
+      }
     }
+    if (failure != null) throw failure;
   }
 
   /**
@@ -181,7 +198,12 @@ final class TransferJobRunner {
     StateBatch.Builder done = StateBatch.builder()
         .add(new StateWrite.DeleteTransfer(job.repository(), job.digest(), job.kind()));
     if (blobs.stat(job.digest()).isEmpty()) {
-      run.fetch(new MissingContent(job.digest(), false, job.size()));
+      MissingContent item = new MissingContent(job.digest(), false, job.size());
+      // Through the pool like a manifest's blobs (the same bound on copies); a joined copy that failed is retried as ours.
+      for (int tries = 0; blobs.stat(job.digest()).isEmpty(); tries++) {
+        if (tries == MAX_ROUNDS) throw new TransferFailedException("blob still missing after " + MAX_ROUNDS + " copies: " + job.digest());
+        awaitAll(List.of(copies.copy(job.digest(), () -> run.fetch(item))));
+      }
       done.add(new StateWrite.PutPrefetched(new PrefetchedBlob(job.repository(), job.digest(), clock.instant())));
     }
     state.apply(done.build());
@@ -193,12 +215,12 @@ final class TransferJobRunner {
     state.apply(new StateBatch(acks.completed(job.repository(), job.digest())));
   }
 
-  /** The fetching state of one run of one job. */
+  /** The fetching state of one run of one job; its blobs are copied on the pool's threads at once, hence thread-safe. */
   private final class Run {
     private final TransferJob job;
-    private final Set<RegionId> distrusted = new HashSet<>();
-    private final Set<RegionId> used = new LinkedHashSet<>();
-    private long bytes;
+    private final Set<RegionId> distrusted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<RegionId> used = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+    private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
 
     Run(TransferJob job) {
       this.job = job;
@@ -218,7 +240,7 @@ final class TransferJobRunner {
           BlobInfo info = policies.call(source, () -> item.manifest()
               ? fetcher.fetchManifest(peer.get(), repository, item.digest())
               : fetcher.fetchBlob(peer.get(), repository, item.digest(), item.size()));
-          bytes += info.size();
+          bytes.addAndGet(info.size());
           used.add(source);
           listener.fetched(source, TransferListener.Outcome.SUCCESS, info.size(), Duration.ofNanos(System.nanoTime() - started));
           return;
@@ -240,7 +262,9 @@ final class TransferJobRunner {
     }
 
     Outcome outcome() {
-      return new Outcome(false, bytes, List.copyOf(used));
+      synchronized (used) {
+        return new Outcome(false, bytes.get(), List.copyOf(used));
+      }
     }
   }
 }

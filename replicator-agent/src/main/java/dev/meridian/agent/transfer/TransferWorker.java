@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the durable transfer jobs of one region: scans them when {@link #wake() woken} (replay calls it after
- * writing jobs) and every {@code scanInterval}, and runs each due job on a pool of {@code maxConcurrent}
- * threads, never the same job twice at once.
+ * writing jobs) and every {@code scanInterval}, and runs each due job on a pool of {@link #JOBS_PER_COPY} x
+ * {@code maxConcurrent} threads, never the same job twice at once. The blobs the jobs lack are copied on a
+ * {@link CopyPool} of {@code maxConcurrent} threads (the bound on peer connections and copy buffers): a job thread
+ * mostly waits for its copies, so more jobs than copies keep the copies busy with distinct blobs while jobs sharing
+ * a layer wait for it.
  *
  * <p>A job that fails with every source stays in the state store and is retried after its own backoff
  * ({@link JobBackoff}, in memory: a restarted worker retries at once). Jobs are never lost by stopping: an
@@ -46,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class TransferWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransferWorker.class);
   private static final int PAGE = 256;
+  /** Job threads per copy thread: a manifest job waiting on layers another job copies must not leave a copy idle. */
+  static final int JOBS_PER_COPY = 2;
 
   /** A job's identity: its key in the state store. */
   record JobKey(RepositoryName repository, Digest digest, TransferJob.Kind kind) {
@@ -67,6 +72,7 @@ public final class TransferWorker implements AutoCloseable {
   private final AtomicBoolean scanQueued = new AtomicBoolean();
   private final ScheduledExecutorService scanner;
   private final ExecutorService pool;
+  private final CopyPool copies;
   private final TransferPolicies policies;
   private final AtomicLong jobsDone = new AtomicLong();
   private final AtomicLong bytesFetched = new AtomicLong();
@@ -94,14 +100,16 @@ public final class TransferWorker implements AutoCloseable {
     this.policies = new TransferPolicies(config, () -> stopped);
     this.blobs = requireNonNull(blobs, "blobs");
     this.fetcher = new BlobFetcher(blobs, config.bufferSize());
+    this.copies = new CopyPool(config.maxConcurrent());
     this.runner = new TransferJobRunner(self, state, blobs, fetcher, peers,
         SourceSelector.of(self, topology), policies, hlc, () -> stopped, listener, clock,
-        repository -> topology.current().admits(self, repository));
+        repository -> topology.current().admits(self, repository), copies);
     this.backoff = new JobBackoff<>(config.jobInitialBackoff(), config.jobMaxBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
-    this.permits = new Semaphore(config.maxConcurrent());
+    int jobs = JOBS_PER_COPY * config.maxConcurrent();
+    this.permits = new Semaphore(jobs);
     this.scanner = Executors.newSingleThreadScheduledExecutor(threads("meridian-transfer-scan"));
-    this.pool = Executors.newFixedThreadPool(config.maxConcurrent(), threads("meridian-transfer"));
+    this.pool = Executors.newFixedThreadPool(jobs, threads("meridian-transfer"));
   }
 
   public void start() {
@@ -289,11 +297,13 @@ public final class TransferWorker implements AutoCloseable {
     stopped = true;
     scanner.shutdownNow();
     pool.shutdownNow();
+    copies.close();
     // An interrupt does not end a read blocked in a peer's response body: fail those reads, so that stopping
     // never waits for a slow or stalled peer (and the stores are not closed under a running transfer).
     peers.abortReads();
     try {
       if (!pool.awaitTermination(30, TimeUnit.SECONDS)) log.warn("transfer worker: transfers still running after 30 s");
+      if (!copies.shutdownNow(5, TimeUnit.SECONDS)) log.warn("transfer worker: copies still running after 35 s");
       scanner.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
