@@ -84,6 +84,7 @@ final class FaultyPeer implements AutoCloseable {
   private final Map<Digest, byte[]> manifests = new ConcurrentHashMap<>();
   private final AtomicReference<Fault> standing = new AtomicReference<>(new Healthy());
   private final ConcurrentLinkedQueue<Fault> once = new ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.ConcurrentHashMap<Digest, ConcurrentLinkedQueue<Fault>> onceFor = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<Digest, AtomicLong> servedBytes = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -132,6 +133,11 @@ final class FaultyPeer implements AutoCloseable {
     once.add(fault);
   }
 
+  /** The next request for {@code digest} meets this fault, whatever other requests arrive meanwhile. */
+  void faultOnceFor(Digest digest, Fault fault) {
+    onceFor.computeIfAbsent(digest, d -> new ConcurrentLinkedQueue<>()).add(fault);
+  }
+
   List<Request> requests() {
     return List.copyOf(requests);
   }
@@ -174,7 +180,8 @@ final class FaultyPeer implements AutoCloseable {
     Digest digest = Digest.parse(route.group(3));
     Optional<String> range = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Range"));
     requests.add(new Request(kind, digest, range, Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept"))));
-    Fault fault = Optional.ofNullable(once.poll()).orElse(standing.get());
+    Fault fault = Optional.ofNullable(onceFor.getOrDefault(digest, new ConcurrentLinkedQueue<>()).poll())
+        .or(() -> Optional.ofNullable(once.poll())).orElse(standing.get());
     if (fault instanceof AnswerAfter a) sleepOrClose(a.millis());
     if (fault instanceof Status status) {
       exchange.sendResponseHeaders(status.code(), -1);

@@ -350,6 +350,61 @@ class TransferWorkerTest {
   }
 
   @Test
+  void aSharedLayerWhosePeerDiesMidCopyIsResumedOnceWhileTheOtherJobWaitsAndBothComplete() {
+    TestImages.Image first = TestImages.image(12, 20, 3_000_000);
+    TestImages.Image second = TestImages.image(13, 20, 3_000_000);
+    first.serveFrom(east);
+    second.serveFrom(east);
+    Digest shared = first.blobs().keySet().stream().skip(1).findFirst().orElseThrow();
+    assertThat(second.blobs()).containsKey(shared);
+    east.faultOnceFor(shared, new FaultyPeer.DropAfter(1_000_000));
+    startWorker(FAST);
+
+    state.apply(StateBatch.of(
+        new StateWrite.PutManifest(record(first, EAST)),
+        new StateWrite.PutTransfer(job(first.digest(), TransferJob.Kind.MANIFEST, EAST, first.size())),
+        new StateWrite.PutManifest(record(second, EAST)),
+        new StateWrite.PutTransfer(job(second.digest(), TransferJob.Kind.MANIFEST, EAST, second.size()))));
+    worker.wake();
+
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+    assertThat(stored(shared)).isEqualTo(first.blobs().get(shared));
+    // One copy of the layer, resumed from the bytes held when the connection dropped: not one copy per job, not
+    // restarted from 0 (the bytes in flight when it dropped may be lost, so the offset is at most the bytes sent).
+    assertThat(east.requestsFor(shared)).hasSize(2);
+    String range = east.requestsFor(shared).get(1).range().orElseThrow();
+    long resumedAt = Long.parseLong(range.replaceAll("^bytes=(\\d+)-$", "$1"));
+    assertThat(resumedAt).isPositive().isLessThanOrEqualTo(1_000_000);
+    assertThat(east.bytesServed(shared)).isEqualTo(1_000_000 + 3_000_000 - resumedAt);
+    assertThat(state.readOutbox(10)).hasSize(2);
+  }
+
+  @Test
+  void aSharedLayerServedCorruptOnceIsNeverStoredCorruptAndBothJobsCompleteFromAGoodCopy() {
+    TestImages.Image first = TestImages.image(14, 20, 2_000_000);
+    TestImages.Image second = TestImages.image(15, 20, 2_000_000);
+    first.serveFrom(east);
+    second.serveFrom(east);
+    first.serveFrom(west);
+    second.serveFrom(west);
+    Digest shared = first.blobs().keySet().stream().skip(1).findFirst().orElseThrow();
+    assertThat(second.blobs()).containsKey(shared);
+    east.faultOnceFor(shared, new FaultyPeer.Corrupt());
+    startWorker(FAST);
+
+    state.apply(StateBatch.of(
+        new StateWrite.PutManifest(record(first, EAST)),
+        new StateWrite.PutTransfer(job(first.digest(), TransferJob.Kind.MANIFEST, EAST, first.size())),
+        new StateWrite.PutManifest(record(second, EAST)),
+        new StateWrite.PutTransfer(job(second.digest(), TransferJob.Kind.MANIFEST, EAST, second.size()))));
+    worker.wake();
+
+    await().atMost(AWAIT).until(() -> state.transferCount() == 0);
+    assertThat(stored(shared)).isEqualTo(first.blobs().get(shared));
+    assertThat(state.readOutbox(10)).hasSize(2);
+  }
+
+  @Test
   void manifestJobsOfManyRepositoriesForOneImageEachCompleteOnceWithOneAckAndADeletedOneIsDropped() {
     TestImages.Image image = TestImages.image(7, 50_000);
     image.serveFrom(east);
