@@ -18,6 +18,7 @@ import dev.meridian.core.event.EventCodec;
 import dev.meridian.core.event.EventSigner;
 import dev.meridian.core.event.ReplicationEvent;
 import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.replication.BlobPresence;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.core.replication.LocalChangeEvents;
 import dev.meridian.core.replication.OutboxingRegistryState;
@@ -114,7 +115,7 @@ public class ReplayBenchmark {
         List.of(Region.of(SELF.value(), "http://127.0.0.1:5000"), Region.of(ORIGIN.value(), "http://127.0.0.1:5001"))));
     ReplicaAcks acks = new ReplicaAcks(SELF, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
     replayer = new EventReplayer(state,
-        view -> new ReplayPlanner(SELF, view, blobs, acks, clock, repository -> topology.current().admits(SELF, repository)),
+        view -> new ReplayPlanner(SELF, view, blobs, BlobPresence.withinBatch(blobs), acks, clock, repository -> topology.current().admits(SELF, repository)),
         hlc, signer, (record, reason) -> {
           throw new IllegalStateException("dead letter in the benchmark: " + reason);
         }, () -> {}, () -> {}, ReplayListener.NONE, new ContentGuard());

@@ -56,7 +56,7 @@ public final class KafkaNotificationSink implements NotificationSink {
     List<CompletableFuture<?>> sent = new ArrayList<>(head.size());
     for (QueuedNotification entry : head) {
       byte[] payload = entry.payload();
-      String key = codec.decode(payload).key();
+      String key = codec.key(payload);
       sent.add(publisher.send(key, payload, Map.of(EventSigner.HEADER, signer.sign(key, payload))));
     }
     for (int i = 0; i < sent.size(); i++) {

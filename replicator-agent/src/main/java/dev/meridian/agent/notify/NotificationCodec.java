@@ -1,8 +1,10 @@
 package dev.meridian.agent.notify;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
@@ -33,30 +35,70 @@ public final class NotificationCodec {
   public static final String ENVELOPE_MEDIA_TYPE = "application/vnd.docker.distribution.events.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The event's JSON, written field by field (every replayed push queues one or two). */
   public byte[] encode(Notification n) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("id", n.id());
-    root.put("timestamp", n.timestamp().toString());
-    root.put("action", n.type().wireName());
-    ObjectNode target = root.putObject("target");
-    n.mediaType().ifPresent(m -> target.put("mediaType", m));
-    target.put("size", n.size());
-    target.put("length", n.size());
-    target.put("digest", n.digest().toString());
-    n.repository().ifPresent(r -> target.put("repository", r.value()));
-    n.tag().ifPresent(t -> target.put("tag", t.value()));
-    ObjectNode source = root.putObject("source");
-    source.put("region", n.region().value());
-    n.origin().ifPresent(o -> source.put("origin", o.value()));
-    if (n.type() == NotificationType.QUARANTINED) {
-      ArrayNode pending = root.putArray("pendingManifests");
-      n.pendingManifests().forEach(pending::add);
-    }
-    try {
-      return JSON.writeValueAsBytes(root);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(384);
+    try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("id", n.id());
+      json.writeStringField("timestamp", n.timestamp().toString());
+      json.writeStringField("action", n.type().wireName());
+      json.writeObjectFieldStart("target");
+      if (n.mediaType().isPresent()) json.writeStringField("mediaType", n.mediaType().get());
+      json.writeNumberField("size", n.size());
+      json.writeNumberField("length", n.size());
+      json.writeStringField("digest", n.digest().toString());
+      if (n.repository().isPresent()) json.writeStringField("repository", n.repository().get().value());
+      if (n.tag().isPresent()) json.writeStringField("tag", n.tag().get().value());
+      json.writeEndObject();
+      json.writeObjectFieldStart("source");
+      json.writeStringField("region", n.region().value());
+      if (n.origin().isPresent()) json.writeStringField("origin", n.origin().get().value());
+      json.writeEndObject();
+      if (n.type() == NotificationType.QUARANTINED) {
+        json.writeArrayFieldStart("pendingManifests");
+        for (String pending : n.pendingManifests()) json.writeString(pending);
+        json.writeEndArray();
+      }
+      json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return out.toByteArray();
+  }
+
+  /**
+   * The {@link Notification#key} of an encoded event, read without decoding the rest (the notifications topic's
+   * sender needs only the key); an event it cannot read that way is decoded whole, which refuses what is not one.
+   */
+  public String key(byte[] bytes) {
+    try (JsonParser json = JSON.getFactory().createParser(bytes)) {
+      if (json.nextToken() == JsonToken.START_OBJECT) {
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+          String field = json.currentName();
+          JsonToken value = json.nextToken();
+          if (!"target".equals(field) || value != JsonToken.START_OBJECT) {
+            json.skipChildren();
+            continue;
+          }
+          String repository = null;
+          String digest = null;
+          while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String name = json.currentName();
+            JsonToken token = json.nextToken();
+            if (token == JsonToken.VALUE_STRING && "repository".equals(name)) repository = json.getText();
+            else if (token == JsonToken.VALUE_STRING && "digest".equals(name)) digest = json.getText();
+            else json.skipChildren();
+          }
+          if (repository != null && RepositoryName.isValid(repository)) return repository;
+          if (repository == null && digest != null) return Digest.parse(digest).toString();
+          break;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through to the whole decode, which says what is wrong
+    }
+    return decode(bytes).key();
   }
 
   /** The webhook body carrying one encoded event. */

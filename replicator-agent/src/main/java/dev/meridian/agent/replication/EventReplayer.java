@@ -16,8 +16,11 @@ import dev.meridian.core.replication.ReplayPlanner;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
+import dev.meridian.core.state.LogPosition;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -90,8 +93,8 @@ public final class EventReplayer implements RecordBatchHandler {
 
   /**
    * Applies one poll: every record is planned against the state plus the writes of the records before it
-   * ({@link BufferedRegistryState}), each followed by its partition's next offset, and the whole poll is
-   * committed as one synced batch. A crash before the commit replays the poll from the last committed
+   * ({@link BufferedRegistryState}), and the whole poll is committed with each partition's next offset as one
+   * synced batch. A crash before the commit replays the poll from the last committed
    * offsets; planning is idempotent, so that is harmless.
    */
   @Override
@@ -110,13 +113,22 @@ public final class EventReplayer implements RecordBatchHandler {
     // commit, no sweeper may delete what it relies on.
     guard.claiming(claims, () -> {
       beforePlanning.accept(batch, events);
+      // The poll commits as one batch, so only each partition's last offset needs writing: the next one after it.
+      Map<LogPosition, Long> nextOffsets = new LinkedHashMap<>();
+      LogPosition position = null; // a poll's records come partition by partition: one position per run of them
       for (int i = 0; i < batch.size(); i++) {
         LogRecord record = batch.get(i);
         List<StateWrite> writes = events.get(i) == null ? List.of() : planner.plan(events.get(i));
         planned.add(writes);
         view.apply(new StateBatch(writes));
-        view.apply(StateBatch.of(new StateWrite.PutConsumerOffset(record.topic(), record.partition(), record.offset() + 1)));
+        if (position == null || position.partition() != record.partition() || !position.topic().equals(record.topic())) {
+          position = new LogPosition(record.topic(), record.partition());
+        }
+        nextOffsets.merge(position, record.offset() + 1, Math::max);
       }
+      List<StateWrite> offsets = new ArrayList<>(nextOffsets.size());
+      nextOffsets.forEach((at, next) -> offsets.add(new StateWrite.PutConsumerOffset(at, next)));
+      view.apply(new StateBatch(offsets));
       state.apply(view.drain(true));
       return null;
     });

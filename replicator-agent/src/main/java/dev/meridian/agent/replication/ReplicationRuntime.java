@@ -11,6 +11,7 @@ import dev.meridian.agent.transfer.ContentCompletion;
 import dev.meridian.agent.transfer.PeerClients;
 import dev.meridian.agent.transfer.PeerReadThrough;
 import dev.meridian.agent.transfer.PrefetchSweeper;
+import dev.meridian.core.replication.BlobPresence;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.agent.transfer.TransferListener;
@@ -169,7 +170,10 @@ public final class ReplicationRuntime implements AutoCloseable {
         hlc, transferConfig.readThroughTimeout(), relay::wake, guard);
     ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
     Function<RegistryState, ReplayPlanner> planners = view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted);
-    this.replayer = new EventReplayer(state, planners, hlc, signer, deadLetters::send, transfers::wake, relay::wake,
+    // Replay plans one poll per planner under one claim: the blobs a poll's events share are looked up once.
+    Function<RegistryState, ReplayPlanner> pollPlanners =
+        view -> new ReplayPlanner(self, view, blobs, BlobPresence.withinBatch(blobs), acks, clock, admitted);
+    this.replayer = new EventReplayer(state, pollPlanners, hlc, signer, deadLetters::send, transfers::wake, relay::wake,
         replayListener, guard, inline::storeAll);
     this.registerRepair = new RegisterRepair(state, planners, hlc, guard);
     this.sweeper = new PrefetchSweeper(state, blobs, guard, prefetch, clock);

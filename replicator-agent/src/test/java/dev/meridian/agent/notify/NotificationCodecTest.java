@@ -58,6 +58,27 @@ class NotificationCodecTest {
   }
 
   @Test
+  void theKeyReadAloneIsTheDecodedEventsKey() {
+    Notification quarantined = new Notification("id-2", NotificationType.QUARANTINED, Instant.parse("2026-11-27T14:01:02Z"),
+        new RegionId("westeurope"), Optional.empty(), Optional.empty(), D, Optional.empty(), Optional.empty(), 4096,
+        List.of("team/app@" + D));
+    for (Notification n : List.of(push(), quarantined)) {
+      assertThat(codec.key(codec.encode(n))).isEqualTo(n.key());
+    }
+    byte[] nullRepository = ("{\"id\":\"i\",\"timestamp\":\"2026-11-27T14:01:02Z\",\"action\":\"quarantined\",\"x\":[{\"a\":1}],"
+        + "\"target\":{\"repository\":null,\"digest\":\"" + D + "\",\"size\":1},\"source\":{\"region\":\"eastus\"}}")
+        .getBytes(UTF_8);
+    assertThat(codec.key(nullRepository)).isEqualTo(codec.decode(nullRepository).key()).isEqualTo(D.toString());
+  }
+
+  @Test
+  void aKeyIsNeverReadFromWhatIsNotANotification() {
+    for (String bad : List.of("", "[]", "{\"target\":{\"repository\":\"Not/Valid\"}}", "{\"target\":{\"digest\":\"sha256:zz\"}}")) {
+      assertThatThrownBy(() -> codec.key(bad.getBytes(UTF_8))).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void somethingElseIsNotANotification() {
     assertThatThrownBy(() -> codec.decode("{\"id\":\"x\"}".getBytes(UTF_8))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> codec.decode("not json".getBytes(UTF_8))).isInstanceOf(IllegalArgumentException.class);

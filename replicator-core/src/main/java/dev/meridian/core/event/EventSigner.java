@@ -67,15 +67,29 @@ public final class EventSigner {
     if (signature.isEmpty()) return Optional.of("SIGNATURE_MISSING: no " + HEADER + " header");
     String text = signature.get();
     if (!text.startsWith(VERSION)) return Optional.of("SIGNATURE_INVALID: unknown signature scheme");
-    byte[] claimed;
-    try {
-      claimed = HexFormat.of().parseHex(text.substring(VERSION.length()));
-    } catch (IllegalArgumentException e) {
-      return Optional.of("SIGNATURE_INVALID: not hex");
-    }
+    byte[] claimed = parseHex(text, VERSION.length());
+    if (claimed == null) return Optional.of("SIGNATURE_INVALID: not hex");
     return MessageDigest.isEqual(claimed, mac(recordKey, value))
         ? Optional.empty()
         : Optional.of("SIGNATURE_INVALID: not signed with this fleet's key");
+  }
+
+  /**
+   * The bytes of {@code text}'s hex digits from {@code from} on (either case, as {@link HexFormat#parseHex} reads them),
+   * or null if they are not hex: by a plain loop, as every replayed record's signature is parsed here.
+   */
+  static byte[] parseHex(String text, int from) {
+    int digits = text.length() - from;
+    if (digits < 0 || digits % 2 != 0) return null;
+    byte[] bytes = new byte[digits / 2];
+    for (int i = 0; i < bytes.length; i++) {
+      int high = Character.digit(text.charAt(from + 2 * i), 16);
+      int low = Character.digit(text.charAt(from + 2 * i + 1), 16);
+      // Character.digit also takes non-ASCII digits (e.g. fullwidth): HexFormat does not, nor do we.
+      if (high < 0 || low < 0 || text.charAt(from + 2 * i) > 'f' || text.charAt(from + 2 * i + 1) > 'f') return null;
+      bytes[i] = (byte) ((high << 4) | low);
+    }
+    return bytes;
   }
 
   private byte[] mac(String recordKey, byte[] value) {

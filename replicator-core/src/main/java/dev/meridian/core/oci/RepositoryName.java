@@ -2,7 +2,6 @@ package dev.meridian.core.oci;
 
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
-import java.util.regex.Pattern;
 
 /**
  * A repository name per the distribution spec's grammar, e.g. {@code team-a/app}: lower-case path
@@ -14,19 +13,49 @@ import java.util.regex.Pattern;
  */
 public record RepositoryName(String value) implements Comparable<RepositoryName> {
   public static final int MAX_LENGTH = 255;
-  private static final Pattern GRAMMAR =
-      Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
 
   public RepositoryName {
     if (value == null || value.isEmpty()) throw invalid("repository name is empty", value);
     if (value.length() > MAX_LENGTH) {
       throw invalid("repository name longer than " + MAX_LENGTH + " characters", value.substring(0, 64) + "...");
     }
-    if (!GRAMMAR.matcher(value).matches()) throw invalid("invalid repository name: " + value, value);
+    if (!matchesGrammar(value)) throw invalid("invalid repository name: " + value, value);
   }
 
   public static boolean isValid(String value) {
-    return value != null && !value.isEmpty() && value.length() <= MAX_LENGTH && GRAMMAR.matcher(value).matches();
+    return value != null && !value.isEmpty() && value.length() <= MAX_LENGTH && matchesGrammar(value);
+  }
+
+  /**
+   * The spec's {@code [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*}, matched by one pass
+   * instead of a regular expression: every replayed event names a repository, so this runs per event.
+   */
+  private static boolean matchesGrammar(String value) {
+    int n = value.length();
+    int i = 0;
+    while (true) {
+      // A component: alphanumerics, then any number of (separator, alphanumerics).
+      if (i >= n || !isAlphanumeric(value.charAt(i))) return false;
+      while (i < n && isAlphanumeric(value.charAt(i))) i++;
+      while (i < n && value.charAt(i) != '/') {
+        char c = value.charAt(i++);
+        if (c == '_') {
+          if (i < n && value.charAt(i) == '_') i++;
+        } else if (c == '-') {
+          while (i < n && value.charAt(i) == '-') i++;
+        } else if (c != '.') {
+          return false;
+        }
+        if (i >= n || !isAlphanumeric(value.charAt(i))) return false;
+        while (i < n && isAlphanumeric(value.charAt(i))) i++;
+      }
+      if (i == n) return true;
+      i++; // the '/' before the next component
+    }
+  }
+
+  private static boolean isAlphanumeric(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   }
 
   private static RegistryException invalid(String message, String detail) {

@@ -26,7 +26,8 @@ import java.util.Optional;
  * of the log can be planned record by record and committed as one batch.
  *
  * <p>Registers merge here by the same rule the store applies ({@link RegisterMerge}), so what a later
- * record sees is what the store will hold. Other queries see the store as it was. Not thread-safe.
+ * record sees is what the store will hold. Tags, manifests and blob links are read from the store at most once per
+ * buffer (until {@link #drain}). Other queries see the store as it is. Not thread-safe.
  */
 public final class BufferedRegistryState extends ForwardingRegistryState {
   private final List<StateWrite> writes = new ArrayList<>();
@@ -36,6 +37,14 @@ public final class BufferedRegistryState extends ForwardingRegistryState {
   private final Map<List<Object>, LockRecord> locks = new HashMap<>();
   private final Map<List<Object>, Optional<TransferJob>> transfers = new HashMap<>();
   private final Map<List<Object>, Optional<Digest>> fallbacks = new HashMap<>();
+  /**
+   * What the store answered for a register this poll asked about and has not written: planning asks about a register,
+   * then merging its write into this buffer asks again, so the store is read once per register and poll. A register
+   * another writer commits meanwhile is seen at the poll's commit, which merges against the store itself.
+   */
+  private final Map<List<Object>, Optional<TagRecord>> committedTags = new HashMap<>();
+  private final Map<List<Object>, Optional<ManifestRecord>> committedManifests = new HashMap<>();
+  private final Map<List<Object>, Optional<BlobLinkRecord>> committedLinks = new HashMap<>();
 
   public BufferedRegistryState(RegistryState committed) {
     super(committed);
@@ -88,19 +97,25 @@ public final class BufferedRegistryState extends ForwardingRegistryState {
     locks.clear();
     transfers.clear();
     fallbacks.clear();
+    committedTags.clear();
+    committedManifests.clear();
+    committedLinks.clear();
     return batch;
   }
 
   @Override
   public Optional<TagRecord> findTag(RepositoryName repository, Tag tag) {
-    TagRecord buffered = tags.get(List.of(repository, tag));
-    return buffered != null ? Optional.of(buffered) : delegate.findTag(repository, tag);
+    List<Object> key = List.of(repository, tag);
+    TagRecord buffered = tags.get(key);
+    return buffered != null ? Optional.of(buffered) : committedTags.computeIfAbsent(key, k -> delegate.findTag(repository, tag));
   }
 
   @Override
   public Optional<ManifestRecord> findManifest(RepositoryName repository, Digest digest) {
-    ManifestRecord buffered = manifests.get(List.of(repository, digest));
-    return buffered != null ? Optional.of(buffered) : delegate.findManifest(repository, digest);
+    List<Object> key = List.of(repository, digest);
+    ManifestRecord buffered = manifests.get(key);
+    return buffered != null ? Optional.of(buffered)
+        : committedManifests.computeIfAbsent(key, k -> delegate.findManifest(repository, digest));
   }
 
   @Override
@@ -111,8 +126,9 @@ public final class BufferedRegistryState extends ForwardingRegistryState {
 
   @Override
   public Optional<BlobLinkRecord> findBlobLink(RepositoryName repository, Digest digest) {
-    BlobLinkRecord buffered = links.get(List.of(repository, digest));
-    return buffered != null ? Optional.of(buffered) : delegate.findBlobLink(repository, digest);
+    List<Object> key = List.of(repository, digest);
+    BlobLinkRecord buffered = links.get(key);
+    return buffered != null ? Optional.of(buffered) : committedLinks.computeIfAbsent(key, k -> delegate.findBlobLink(repository, digest));
   }
 
   @Override

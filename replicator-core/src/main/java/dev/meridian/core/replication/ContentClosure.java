@@ -30,9 +30,16 @@ import java.util.Set;
  */
 public final class ContentClosure {
   private final BlobStore blobs;
+  private final java.util.function.Predicate<Digest> present;
 
   public ContentClosure(BlobStore blobs) {
+    this(blobs, digest -> blobs.stat(digest).isPresent());
+  }
+
+  /** @param present whether a blob is in {@code blobs}: e.g. a {@link BlobPresence} shared by one batch of planning */
+  public ContentClosure(BlobStore blobs, java.util.function.Predicate<Digest> present) {
     this.blobs = blobs;
+    this.present = java.util.Objects.requireNonNull(present, "present");
   }
 
   /** Everything missing for {@code root} that can be known now, root first; empty when complete. */
@@ -53,7 +60,7 @@ public final class ContentClosure {
     seen.add(root);
     while (!toVisit.isEmpty()) {
       MissingContent next = toVisit.poll();
-      if (blobs.stat(next.digest()).isEmpty()) {
+      if (!present.test(next.digest())) {
         missing.put(next.digest(), next);
         continue;
       }

@@ -47,7 +47,7 @@ import java.util.function.Predicate;
 public final class ReplayPlanner {
   private final RegionId self;
   private final RegistryState state;
-  private final BlobStore blobs;
+  private final BlobPresence blobs;
   private final ContentClosure closure;
   private final ManifestVisibility visibility;
   private final ReplicaAcks acks;
@@ -61,11 +61,20 @@ public final class ReplayPlanner {
   /** @param admitted the repositories this region holds; events of any other are ignored */
   public ReplayPlanner(RegionId self, RegistryState state, BlobStore blobs, ReplicaAcks acks, Clock clock,
       Predicate<RepositoryName> admitted) {
+    this(self, state, blobs, BlobPresence.eachTime(blobs), acks, clock, admitted);
+  }
+
+  /**
+   * @param presence how blob presence is asked: {@link BlobPresence#withinBatch} when this planner plans one poll under
+   *     one claim, so the blobs its events share are looked up once
+   */
+  public ReplayPlanner(RegionId self, RegistryState state, BlobStore blobs, BlobPresence presence, ReplicaAcks acks,
+      Clock clock, Predicate<RepositoryName> admitted) {
     this.admitted = java.util.Objects.requireNonNull(admitted, "admitted");
     this.self = self;
     this.state = state;
-    this.blobs = blobs;
-    this.closure = new ContentClosure(blobs);
+    this.blobs = java.util.Objects.requireNonNull(presence, "presence");
+    this.closure = new ContentClosure(blobs, presence::isPresent);
     this.visibility = new ManifestVisibility(state);
     this.acks = acks;
     this.clock = clock;
@@ -175,7 +184,7 @@ public final class ReplayPlanner {
     boolean wins = linkWins(e.repository(), e.digest(), e.stamp());
     writes.add(new StateWrite.PutBlobLink(new BlobLinkRecord(e.repository(), e.digest(), true, e.stamp())));
     // The winner's origin is where the blob is fetched from, whatever order the puts arrived in.
-    if (wins && blobs.stat(e.digest()).isEmpty()) {
+    if (wins && !blobs.isPresent(e.digest())) {
       writes.add(new StateWrite.PutTransfer(
           new TransferJob(e.repository(), e.digest(), TransferJob.Kind.BLOB, e.origin(), e.size(), clock.instant())));
     }

@@ -32,6 +32,24 @@ class EventSignerTest {
   }
 
   @Property
+  void hexIsParsedExactlyAsTheJdkParsesIt(@ForAll String text) {
+    byte[] expected;
+    try {
+      expected = java.util.HexFormat.of().parseHex(text);
+    } catch (IllegalArgumentException e) {
+      expected = null;
+    }
+    assertThat(EventSigner.parseHex("v1=" + text, 3)).isEqualTo(expected);
+  }
+
+  @Property
+  void hexOfEitherCaseAndAnyByteIsParsedBack(@ForAll byte[] bytes) {
+    String hex = java.util.HexFormat.of().formatHex(bytes);
+    assertThat(EventSigner.parseHex(hex, 0)).isEqualTo(bytes);
+    assertThat(EventSigner.parseHex(hex.toUpperCase(java.util.Locale.ROOT), 0)).isEqualTo(bytes);
+  }
+
+  @Property
   void garbageSignaturesAreRejectedNeverThrown(@ForAll String signature, @ForAll byte[] value) {
     assertThat(signer.reject("k", value, Optional.of(signature))).isPresent();
   }

@@ -17,6 +17,19 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 class RepositoryNameTest {
+  /** The distribution spec's grammar as written there: what the one-pass matcher must agree with. */
+  private static final java.util.regex.Pattern SPEC_GRAMMAR =
+      java.util.regex.Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
+
+  @Property(tries = 3000)
+  void theMatcherAgreesWithTheSpecsRegularExpression(@ForAll("nearNames") String name) {
+    assertThat(RepositoryName.isValid(name)).as(name).isEqualTo(SPEC_GRAMMAR.matcher(name).matches());
+  }
+
+  @Provide
+  Arbitrary<String> nearNames() {
+    return Arbitraries.strings().withChars("ab09._-/_-A").ofMinLength(0).ofMaxLength(12);
+  }
 
   @Property
   void everyNameOfTheGrammarIsAccepted(@ForAll("validNames") String name) {

@@ -17,6 +17,7 @@ import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.OutboxEntry;
+import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.TransferJob;
 import java.io.ByteArrayInputStream;
 import java.util.List;
@@ -128,6 +129,27 @@ class ReplayPlannerTest {
     assertThat(region.visibility.servedManifest(APP, image.digest())).isEmpty();
     assertThat(region.state.findTransfer(APP, image.digest(), TransferJob.Kind.MANIFEST)).isPresent();
     assertThat(outbox()).isEmpty();
+  }
+
+  @Test
+  void aLayerThatArrivesWhileAPollIsPlannedCompletesTheLaterManifestsOfThatPoll() {
+    Image image = image("mid-poll");
+    store(image.config());
+    store(image.manifest()); // the layer arrives between two events of the poll
+    RepositoryName other = new RepositoryName("team-b/app");
+    BufferedRegistryState view = new BufferedRegistryState(region.state);
+    ReplayPlanner poll = new ReplayPlanner(SELF, view, region.blobs, BlobPresence.withinBatch(region.blobs), region.acks,
+        ReplicaFixture.FIXED, repository -> true);
+
+    view.apply(new StateBatch(poll.plan(manifestPut(image))));
+    store(image.layer());
+    view.apply(new StateBatch(poll.plan(new ManifestPut("m-other", EAST, next(), other, image.digest(),
+        MediaType.OCI_MANIFEST, image.manifest().length, image.references(), Optional.empty(), Optional.empty(), Map.of()))));
+    region.state.apply(view.drain(true));
+
+    assertThat(region.state.findTransfer(APP, image.digest(), TransferJob.Kind.MANIFEST)).isPresent();
+    assertThat(region.visibility.servedManifest(other, image.digest())).isPresent();
+    assertThat(region.state.findTransfer(other, image.digest(), TransferJob.Kind.MANIFEST)).isEmpty();
   }
 
   @Test

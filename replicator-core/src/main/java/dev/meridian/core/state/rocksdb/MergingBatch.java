@@ -3,7 +3,6 @@ package dev.meridian.core.state.rocksdb;
 import static dev.meridian.core.state.rocksdb.StateKeys.inRepository;
 import static dev.meridian.core.state.rocksdb.StateKeys.referrer;
 import static dev.meridian.core.state.rocksdb.StateKeys.utf8;
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.oci.Descriptor;
@@ -15,6 +14,7 @@ import dev.meridian.core.state.RegisterMerge;
 import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.TagRecord;
 import dev.meridian.core.state.TransferJob;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -38,8 +38,8 @@ final class MergingBatch {
   private final RocksDB db;
   private final Map<Family, ColumnFamilyHandle> handles;
   private final WriteBatch batch;
-  /** Family and key (as ISO-8859-1 text, one char per byte) to the value this batch wrote; empty if deleted. */
-  private final Map<String, Optional<byte[]>> overlay = new HashMap<>();
+  /** Family and key to the value this batch wrote; empty if deleted. */
+  private final Map<OverlayKey, Optional<byte[]>> overlay = new HashMap<>();
   private long nextSequence;
   private int appended;
   private long nextNotification;
@@ -210,7 +210,20 @@ final class MergingBatch {
     overlay.put(overlayKey(family, key), Optional.empty());
   }
 
-  private static String overlayKey(Family family, byte[] key) {
-    return family.ordinal() + "/" + new String(key, ISO_8859_1);
+  private static OverlayKey overlayKey(Family family, byte[] key) {
+    return new OverlayKey(family, key, 31 * family.ordinal() + Arrays.hashCode(key));
+  }
+
+  /** A key of one family, compared by content; the hash is computed once (a batch looks most keys up twice). */
+  private record OverlayKey(Family family, byte[] key, int hash) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof OverlayKey other && hash == other.hash && family == other.family && Arrays.equals(key, other.key);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 }

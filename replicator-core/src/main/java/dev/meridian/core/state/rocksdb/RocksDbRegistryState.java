@@ -51,19 +51,26 @@ import org.slf4j.LoggerFactory;
  * <p>The layout, in one place. Repository names, tags, digests and topics never contain 0x00, which
  * therefore separates key parts; byte order of keys is lexical order of names, so one repository's keys
  * are one contiguous range starting at {@code repository 0x00}. Values are JSON written by
- * {@link StateCodec} unless said otherwise; a register's value holds its stamp as
- * {@code "hlc":"millis.logical","origin":"region"}.
+ * {@link StateCodec} unless said otherwise; a JSON register's value holds its stamp as
+ * {@code "hlc":"millis.logical","origin":"region"}. Tags, manifests and blob links are written in
+ * {@link BinaryValue}'s form (0x01, then the fields below in order; ? is a presence byte, [] a count), and the JSON
+ * form earlier versions wrote for them (shown after "or") is still read.
  *
  * <pre>
  * column family  key                                          value
  * repositories   repository                                   empty (exists once any register of it was written)
- * tags           repository 0x00 tag                          {"digest":"sha256:..."|null (tombstone), hlc, origin}
- * manifests      repository 0x00 digest                       {"mediaType","size","references":[descriptor],
+ * tags           repository 0x00 tag                          0x01 digest? stamp
+ *                                                              or {"digest":"sha256:..."|null (tombstone), hlc, origin}
+ * manifests      repository 0x00 digest                       0x01 mediaType size [descriptor] descriptor?(subject)
+ *                                                              artifactType? annotations present stamp
+ *                                                              or {"mediaType","size","references":[descriptor],
  *                                                              "subject":descriptor?, "artifactType"?, "annotations":{},
  *                                                              "present":bool, hlc, origin}
- *                                                             descriptor = {"mediaType","digest","size",
+ *                                                             descriptor = mediaType digest size artifactType?
+ *                                                              annotations platform?(JSON text)
+ *                                                              or {"mediaType","digest","size",
  *                                                              "artifactType"?,"annotations"?,"platform"?}
- * blob_links     repository 0x00 digest                       {"linked":bool, hlc, origin}
+ * blob_links     repository 0x00 digest                       0x01 linked stamp  or {"linked":bool, hlc, origin}
  * referrers      repository 0x00 subject 0x00 referrer        empty; present iff the referrer's manifest register is
  *                                                              present with that subject (the record is in manifests)
  * uploads        upload id                                    {"repository","startedAt":ISO-8601 instant}

@@ -3,7 +3,6 @@ package dev.meridian.core.state.rocksdb;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meridian.core.blob.UploadId;
 import dev.meridian.core.clock.HlcTimestamp;
@@ -32,8 +31,12 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The JSON values of the state store's column families (formats drawn in {@link RocksDbRegistryState}).
+ * The values of the state store's column families (formats drawn in {@link RocksDbRegistryState}).
  * Fields that the key already holds (repository, tag, digest, upload id) are not repeated in the value.
+ *
+ * <p>Tags, blob links and manifests, which replay writes and merges most, are written in {@link BinaryValue}'s compact
+ * form; their JSON form, which earlier versions wrote, is still read, so an existing store needs no migration (a value
+ * is rewritten in the new form when its register next changes). Other values are JSON.
  *
  * <p>Encoding refuses what it cannot write faithfully (e.g. a platform map holding a non-JSON object)
  * with {@link IllegalArgumentException}, before anything reaches the database; decoding a value that
@@ -57,13 +60,13 @@ final class StateCodec {
   }
 
   static byte[] encodeTag(TagRecord tag) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("digest", tag.digest().map(Digest::toString).orElse(null));
-    putStamp(node, tag.stamp());
-    return bytes(node);
+    return new BinaryValue.Writer().optionalText(tag.digest().map(Digest::toString)).stamp(tag.stamp()).toBytes();
   }
 
   static TagRecord decodeTag(RepositoryName repository, Tag tag, byte[] value) {
+    if (BinaryValue.isBinary(value)) {
+      return decodeBinary(value, in -> new TagRecord(repository, tag, in.optionalText().map(Digest::parse), in.stamp()));
+    }
     return decode(value, node -> decodeTag(repository, tag, node));
   }
 
@@ -75,20 +78,28 @@ final class StateCodec {
   }
 
   static byte[] encodeManifest(ManifestRecord manifest) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("mediaType", manifest.mediaType().value());
-    node.put("size", manifest.size());
-    ArrayNode references = node.putArray("references");
-    manifest.references().forEach(d -> references.add(descriptor(d)));
-    manifest.subject().ifPresent(s -> node.set("subject", descriptor(s)));
-    manifest.artifactType().ifPresent(t -> node.put("artifactType", t));
-    node.set("annotations", JSON.valueToTree(manifest.annotations()));
-    node.put("present", manifest.present());
-    putStamp(node, manifest.stamp());
-    return bytes(node);
+    BinaryValue.Writer out = new BinaryValue.Writer().text(manifest.mediaType().value()).varLong(manifest.size());
+    out.varLong(manifest.references().size());
+    manifest.references().forEach(d -> descriptor(out, d));
+    out.bool(manifest.subject().isPresent());
+    manifest.subject().ifPresent(d -> descriptor(out, d));
+    return out.optionalText(manifest.artifactType()).map(manifest.annotations()).bool(manifest.present())
+        .stamp(manifest.stamp()).toBytes();
   }
 
   static ManifestRecord decodeManifest(RepositoryName repository, Digest digest, byte[] value) {
+    if (BinaryValue.isBinary(value)) {
+      return decodeBinary(value, in -> {
+        MediaType mediaType = new MediaType(in.text());
+        long size = in.varLong();
+        int count = in.length();
+        List<Descriptor> references = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) references.add(descriptor(in));
+        Optional<Descriptor> subject = in.bool() ? Optional.of(descriptor(in)) : Optional.empty();
+        return new ManifestRecord(repository, digest, mediaType, size, references, subject, in.optionalText(), in.map(),
+            in.bool(), in.stamp());
+      });
+    }
     return decode(value, node -> decodeManifest(repository, digest, node));
   }
 
@@ -109,13 +120,13 @@ final class StateCodec {
   }
 
   static byte[] encodeBlobLink(BlobLinkRecord link) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("linked", link.linked());
-    putStamp(node, link.stamp());
-    return bytes(node);
+    return new BinaryValue.Writer().bool(link.linked()).stamp(link.stamp()).toBytes();
   }
 
   static BlobLinkRecord decodeBlobLink(RepositoryName repository, Digest digest, byte[] value) {
+    if (BinaryValue.isBinary(value)) {
+      return decodeBinary(value, in -> new BlobLinkRecord(repository, digest, in.bool(), in.stamp()));
+    }
     return decode(value, node -> new BlobLinkRecord(repository, digest, node.get("linked").asBoolean(), stamp(node)));
   }
 
@@ -163,18 +174,6 @@ final class StateCodec {
         Instant.parse(node.get("createdAt").asText())));
   }
 
-  private static ObjectNode descriptor(Descriptor d) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("mediaType", d.mediaType().value());
-    node.put("digest", d.digest().toString());
-    node.put("size", d.size());
-    d.artifactType().ifPresent(t -> node.put("artifactType", t));
-    if (!d.annotations().isEmpty()) node.set("annotations", JSON.valueToTree(d.annotations()));
-    // The platform is opaque JSON from a manifest; anything that is not JSON cannot be stored faithfully.
-    d.platform().ifPresent(p -> node.set("platform", JSON.valueToTree(p)));
-    return node;
-  }
-
   @SuppressWarnings("unchecked")
   private static Descriptor descriptor(JsonNode node) {
     Optional<Map<String, Object>> platform = node.hasNonNull("platform")
@@ -187,6 +186,30 @@ final class StateCodec {
         optionalText(node, "artifactType"),
         stringMap(node.path("annotations")),
         platform);
+  }
+
+  private static void descriptor(BinaryValue.Writer out, Descriptor d) {
+    out.text(d.mediaType().value()).text(d.digest().toString()).varLong(d.size()).optionalText(d.artifactType())
+        .map(d.annotations());
+    // The platform is opaque JSON from a manifest, kept as its JSON text; anything that is not JSON is refused.
+    out.optionalText(d.platform().map(p -> new String(json(JSON.valueToTree(p)), java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Descriptor descriptor(BinaryValue.Reader in) {
+    MediaType mediaType = new MediaType(in.text());
+    Digest digest = Digest.parse(in.text());
+    long size = in.varLong();
+    Optional<String> artifactType = in.optionalText();
+    Map<String, String> annotations = in.map();
+    Optional<Map<String, Object>> platform = in.optionalText().map(text -> {
+      try {
+        return (Map<String, Object>) JSON.readValue(text, LinkedHashMap.class);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("platform is not JSON: " + e.getOriginalMessage(), e);
+      }
+    });
+    return new Descriptor(mediaType, digest, size, artifactType, annotations, platform);
   }
 
   private static void putStamp(ObjectNode node, Stamp stamp) {
@@ -209,10 +232,26 @@ final class StateCodec {
   }
 
   private static byte[] bytes(JsonNode node) {
+    return json(node);
+  }
+
+  private static byte[] json(JsonNode node) {
     try {
       return JSON.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot encode state value: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Reads a binary value to its end; any failure means the stored bytes are not what this codec wrote. */
+  private static <T> T decodeBinary(byte[] value, Function<BinaryValue.Reader, T> mapping) {
+    try {
+      BinaryValue.Reader in = new BinaryValue.Reader(value);
+      T decoded = mapping.apply(in);
+      in.end();
+      return decoded;
+    } catch (RuntimeException e) {
+      throw new StateStoreException("corrupt state value: " + e.getMessage(), e);
     }
   }
 
