@@ -160,6 +160,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
         ConsumerRecords<String, byte[]> polled = consumer.poll(settings.pollTimeout());
         List<LogRecord> batch = new ArrayList<>(polled.count());
         polled.forEach(r -> batch.add(toLogRecord(r)));
+        if (!batch.isEmpty()) prepare(batch);
         int queued;
         synchronized (handoff) {
           if (rewindTo != null) {
@@ -222,6 +223,14 @@ public final class KafkaEventSubscriber implements AutoCloseable {
         running = false;
         consumer.wakeup();
       }
+    }
+  }
+
+  private void prepare(List<LogRecord> batch) {
+    try {
+      handler.prepare(batch);
+    } catch (RuntimeException e) {
+      log.warn("batch preparation failed topic={} records={} reason={}", settings.topic(), batch.size(), e.toString());
     }
   }
 
