@@ -164,7 +164,7 @@ public final class LagScenario implements Scenario {
   /**
    * Watches one region for every acknowledged push; returns each push's lag in ms (a push never seen counts as the
    * timeout). One thread per repository, so a repository's HEADs never wait for another's: a push is first asked
-   * for right after its 201 (the pushers wake the watchers), then again 1 ms after each miss until it is there.
+   * for right after its 201 (the pushers wake the watchers), then again 2 ms after each miss until it is there.
    * It asks with read-through off ({@link Http#localStatus}): a plain HEAD of a tag not replicated yet makes the
    * region fetch it from the origin, so the observer would measure (and cause) read-through. Each repository's
    * watcher asks for its pending pushes oldest first and stops at the first one not there yet (one repository's
@@ -185,7 +185,7 @@ public final class LagScenario implements Scenario {
       lags.addAll(w.get().lags());
       rounds.addAll(w.get().rounds());
     }
-    context.log("lag observer %s: %d rounds, round ms p50 %.1f p99 %.1f (plus a 1 ms pause after a miss)", registry,
+    context.log("lag observer %s: %d rounds, round ms p50 %.1f p99 %.1f (plus a 2 ms pause after a miss)", registry,
         rounds.size(), Stats.percentile(rounds, 50), Stats.percentile(rounds, 99));
     return lags;
   }
@@ -240,7 +240,7 @@ public final class LagScenario implements Scenario {
         pending.forEach(i -> lags.add((double) SETTLE_TIMEOUT.toMillis()));
         break;
       }
-      if (missed) Pause.millis(1);
+      if (missed) Pause.millis(2);
     }
     return new Watch(lags, rounds);
   }
