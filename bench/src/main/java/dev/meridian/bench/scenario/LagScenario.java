@@ -117,11 +117,11 @@ public final class LagScenario implements Scenario {
     var submitted = new AtomicInteger();
     String origin = regions.get(0).url();
     ExecutorService pushers = Executors.newFixedThreadPool(8);
-    ExecutorService observers = Executors.newFixedThreadPool(regions.size() - 1);
+    ExecutorService observers = Executors.newFixedThreadPool((regions.size() - 1) * (REPOSITORIES + 1));
     try {
       var observed = new ArrayList<Future<List<Double>>>();
       for (MeridianRegion region : regions.subList(1, regions.size())) {
-        observed.add(observers.submit(() -> observe(context, region.url(), window, pushes, acked, submitted)));
+        observed.add(observers.submit(() -> observe(context, observers, region.url(), window, pushes, acked, submitted)));
       }
       long start = System.nanoTime();
       long interval = TimeUnit.SECONDS.toNanos(1) / RATE_PER_SECOND;
@@ -137,6 +137,9 @@ public final class LagScenario implements Scenario {
           } catch (RuntimeException e) {
             acked.set(push, -1);
             context.log("lag: push %d failed: %s", push, e.getMessage());
+          }
+          synchronized (acked) {
+            acked.notifyAll(); // observers waiting for a push to watch
           }
         });
         submitted.set(i + 1);
@@ -159,60 +162,86 @@ public final class LagScenario implements Scenario {
   }
 
   /**
-   * Polls one region for every acknowledged push; returns each push's lag in ms (a push never seen counts as the
-   * timeout). It asks with read-through off ({@link Http#localStatus}): a plain HEAD of a tag not replicated yet
-   * makes the region fetch it from the origin, so the observer would measure (and cause) read-through. Each round asks, per repository, for its pending pushes oldest first and stops at the first one not
-   * there yet: one repository's events replay in order, so a later tag is rarely there before an earlier one, and
-   * a backlog then costs one HEAD per repository per round instead of one per pending push (which made the
-   * observer's own round, not the lag, the figure, and loaded the region it measures). Every second a round asks
-   * for every pending push, so a push that overtook an earlier one is still seen within about a second. The rounds'
+   * Watches one region for every acknowledged push; returns each push's lag in ms (a push never seen counts as the
+   * timeout). One thread per repository, so a repository's HEADs never wait for another's: a push is first asked
+   * for right after its 201 (the pushers wake the watchers), then again 2 ms after each miss until it is there.
+   * It asks with read-through off ({@link Http#localStatus}): a plain HEAD of a tag not replicated yet makes the
+   * region fetch it from the origin, so the observer would measure (and cause) read-through. Each repository's
+   * watcher asks for its pending pushes oldest first and stops at the first one not there yet (one repository's
+   * events replay in order, so a later tag is rarely there before an earlier one); every second it asks for every
+   * pending push, so a push that overtook an earlier one is still seen within about a second. The rounds'
    * durations are logged: the measurement's resolution.
    */
-  private static List<Double> observe(BenchContext context, String registry, int window, int pushes,
-      AtomicLongArray acked, AtomicInteger submitted) {
+  private static List<Double> observe(BenchContext context, ExecutorService threads, String registry, int window,
+      int pushes, AtomicLongArray acked, AtomicInteger submitted) throws Exception {
+    var watchers = new ArrayList<Future<Watch>>();
+    for (int r = 0; r < REPOSITORIES; r++) {
+      int repository = r;
+      watchers.add(threads.submit(() -> watch(registry, window, repository, pushes, acked, submitted)));
+    }
     var lags = new ArrayList<Double>();
-    boolean[] tracked = new boolean[pushes];
-    List<List<Integer>> pending = new ArrayList<>();
-    for (int r = 0; r < REPOSITORIES; r++) pending.add(new ArrayList<>());
     var rounds = new ArrayList<Double>();
-    int scanFrom = 0;
+    for (Future<Watch> w : watchers) {
+      lags.addAll(w.get().lags());
+      rounds.addAll(w.get().rounds());
+    }
+    context.log("lag observer %s: %d rounds, round ms p50 %.1f p99 %.1f (plus a 2 ms pause after a miss)", registry,
+        rounds.size(), Stats.percentile(rounds, 50), Stats.percentile(rounds, 99));
+    return lags;
+  }
+
+  /** One repository's lags (ms) and its watcher's round times (ms). */
+  private record Watch(List<Double> lags, List<Double> rounds) {}
+
+  private static Watch watch(String registry, int window, int repository, int pushes, AtomicLongArray acked,
+      AtomicInteger submitted) throws InterruptedException {
+    var lags = new ArrayList<Double>();
+    var rounds = new ArrayList<Double>();
+    var pending = new ArrayList<Integer>();
+    boolean[] tracked = new boolean[pushes];
+    int scanFrom = repository;
     long deadline = Long.MAX_VALUE;
     long nextSweep = System.nanoTime();
-    while (scanFrom < pushes || pending.stream().anyMatch(p -> !p.isEmpty())) {
-      long round = System.nanoTime();
+    while (scanFrom < pushes || !pending.isEmpty()) {
       int upTo = submitted.get();
-      for (int i = scanFrom; i < upTo; i++) {
+      for (int i = scanFrom; i < upTo; i += REPOSITORIES) {
         long ack = acked.get(i);
         if (!tracked[i] && ack != 0) {
           tracked[i] = true;
-          if (ack > 0) pending.get(i % REPOSITORIES).add(i);
+          if (ack > 0) pending.add(i);
         }
       }
-      while (scanFrom < pushes && tracked[scanFrom]) scanFrom++;
+      while (scanFrom < pushes && tracked[scanFrom]) scanFrom += REPOSITORIES;
+      if (upTo == pushes && deadline == Long.MAX_VALUE) deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+      if (pending.isEmpty()) {
+        if (scanFrom >= pushes) break;
+        synchronized (acked) {
+          if (acked.get(scanFrom) == 0) acked.wait(5); // woken by the next 201
+        }
+        continue;
+      }
+      long round = System.nanoTime();
       boolean sweep = round >= nextSweep;
       if (sweep) nextSweep = round + SWEEP_EVERY.toNanos();
-      for (List<Integer> repository : pending) {
-        repository.sort(null);
-        for (var it = repository.iterator(); it.hasNext(); ) {
-          int i = it.next();
-          if (Http.localStatus("HEAD", registry + "/v2/" + repository(i % REPOSITORIES) + "/manifests/" + tag(window, i)) != 200) {
-            if (sweep) continue;
-            break;
-          }
-          lags.add((System.nanoTime() - acked.get(i)) / 1e6);
-          it.remove();
+      pending.sort(null);
+      boolean missed = false;
+      for (var it = pending.iterator(); it.hasNext(); ) {
+        int i = it.next();
+        if (Http.localStatus("HEAD", registry + "/v2/" + repository(repository) + "/manifests/" + tag(window, i)) != 200) {
+          missed = true;
+          if (sweep) continue;
+          break;
         }
+        lags.add((System.nanoTime() - acked.get(i)) / 1e6);
+        it.remove();
       }
       rounds.add((System.nanoTime() - round) / 1e6);
-      if (upTo == pushes && deadline == Long.MAX_VALUE) deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
       if (System.nanoTime() > deadline) {
-        pending.forEach(p -> p.forEach(i -> lags.add((double) SETTLE_TIMEOUT.toMillis())));
+        pending.forEach(i -> lags.add((double) SETTLE_TIMEOUT.toMillis()));
         break;
       }
-      Pause.millis(2);
+      if (missed) Pause.millis(2);
     }
-    context.log("lag observer %s: %d rounds, round ms p50 %.1f p99 %.1f (plus a 2 ms pause each)", registry,
-        rounds.size(), Stats.percentile(rounds, 50), Stats.percentile(rounds, 99));
-    return lags;
+    return new Watch(lags, rounds);
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,8 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a topic from positions the caller supplies and hands each polled batch to a
+ * Reads a topic from positions the caller supplies and hands the polled records to a
  * {@link RecordBatchHandler} on its own thread, until {@link #close()}.
+ *
+ * <p>Two threads: a poller fetches while an applier runs the handler, and the applier takes everything polled
+ * since its last batch as its next one. So a record that arrives while the handler commits is fetched at once and
+ * applied in the very next batch (one commit for all that arrived meanwhile), where a single thread fetched only
+ * after each commit and got only what had arrived by the fetch, leaving the rest for a commit later.
  *
  * <p>It assigns itself every partition of the topic (manual assignment, no group rebalances): one agent
  * per region reads the whole log, and the offsets it has applied live in RocksDB next to the state they
@@ -39,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * offset to read); a partition without one, or whose position retention has already deleted, starts at
  * its earliest record. Partitions added to the topic later are not picked up until a restart.
  *
- * <p>If the handler throws, the batch's partitions are sought back to the batch's first records and the
- * batch is delivered again after a pause: nothing is skipped, so the handler must be idempotent.
+ * <p>If the handler throws, the batch and whatever was polled after it are dropped, their partitions are sought
+ * back to their first dropped records, and they are delivered again after a pause: nothing is skipped, so the
+ * handler must be idempotent.
  */
 public final class KafkaEventSubscriber implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventSubscriber.class);
@@ -72,19 +79,30 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     }
   }
 
+  /** A poll of more records than this is not taken in one go; the poller waits while this many are queued. */
+  static final int MAX_BATCH_RECORDS = 2000;
+
   private final Settings settings;
   private final KafkaConsumer<String, byte[]> consumer;
   private final RecordBatchHandler handler;
   private final CountDownLatch stopping = new CountDownLatch(1);
-  private final Thread thread;
+  private final Thread poller;
+  private final Thread applier;
   private volatile boolean running = true;
   private volatile long recordsBehind = -1;
+  /** Guards the polls handed from the poller to the applier, and a rewind asked of the poller. */
+  private final Object handoff = new Object();
+  private final ArrayDeque<List<LogRecord>> pending = new ArrayDeque<>(); // guarded by handoff
+  private int pendingRecords; // guarded by handoff
+  /** Partition to the offset to read again from, after a failed batch; done by the poller. Guarded by handoff. */
+  private Map<Integer, Long> rewindTo;
 
   private KafkaEventSubscriber(Settings settings, KafkaConsumer<String, byte[]> consumer, RecordBatchHandler handler) {
     this.settings = settings;
     this.consumer = consumer;
     this.handler = handler;
-    this.thread = new Thread(this::pollLoop, "meridian-subscriber-" + settings.topic());
+    this.poller = new Thread(this::pollLoop, "meridian-subscriber-" + settings.topic());
+    this.applier = new Thread(this::applyLoop, "meridian-replay-" + settings.topic());
   }
 
   /**
@@ -114,33 +132,50 @@ public final class KafkaEventSubscriber implements AutoCloseable {
           : new EventLogException("cannot subscribe to " + settings.topic() + ": " + e.getMessage(), e);
     }
     var subscriber = new KafkaEventSubscriber(settings, consumer, handler);
-    subscriber.thread.start();
+    subscriber.applier.start();
+    subscriber.poller.start();
     return subscriber;
   }
 
   public boolean isRunning() {
-    return thread.isAlive();
+    return poller.isAlive() && applier.isAlive();
   }
 
+  /**
+   * The poller: fetches while the applier applies, so records that arrive during a commit are read at once and
+   * go to the handler together in its next batch, instead of waiting a commit for each fetch. The consumer is
+   * touched by this thread only.
+   */
   private void pollLoop() {
     try {
       while (running) {
-        ConsumerRecords<String, byte[]> polled = consumer.poll(settings.pollTimeout());
-        if (polled.isEmpty()) {
-          measureLag();
-          continue;
+        synchronized (handoff) {
+          while (running && rewindTo == null && pendingRecords >= MAX_BATCH_RECORDS) handoff.wait(100);
+          if (rewindTo != null) {
+            rewindTo.forEach((partition, offset) -> consumer.seek(new TopicPartition(settings.topic(), partition), offset));
+            rewindTo = null;
+          }
         }
+        if (!running) break;
+        ConsumerRecords<String, byte[]> polled = consumer.poll(settings.pollTimeout());
         List<LogRecord> batch = new ArrayList<>(polled.count());
         polled.forEach(r -> batch.add(toLogRecord(r)));
-        try {
-          handler.handle(batch);
-          measureLag();
-        } catch (RuntimeException e) {
-          log.error("batch handler failed topic={} records={} retry_in_ms={}",
-              settings.topic(), batch.size(), settings.retryPause().toMillis(), e);
-          rewind(batch);
-          stopping.await(settings.retryPause().toMillis(), TimeUnit.MILLISECONDS);
+        if (!batch.isEmpty()) prepare(batch);
+        int queued;
+        synchronized (handoff) {
+          if (rewindTo != null) {
+            // A batch failed while this poll was out: its records are read again after the rewind, in order.
+            for (LogRecord r : batch) rewindTo.merge(r.partition(), r.offset(), Math::min);
+            continue;
+          }
+          if (!batch.isEmpty()) {
+            pending.add(batch);
+            pendingRecords += batch.size();
+            handoff.notifyAll();
+          }
+          queued = pendingRecords;
         }
+        measureLag(queued);
       }
     } catch (WakeupException e) {
       if (running) log.error("subscriber woken up unexpectedly topic={}", settings.topic(), e);
@@ -149,7 +184,60 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("subscriber stopped by an error topic={}", settings.topic(), e);
     } finally {
+      stopApplier();
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+  }
+
+  /**
+   * The applier: hands the handler everything polled since its last batch (up to {@link #MAX_BATCH_RECORDS}
+   * records, in poll order, so in log order per partition), so one commit covers what arrived during the last.
+   * If the handler throws, the batch and everything queued after it are dropped, the poller seeks each partition
+   * back to its first dropped record, and after a pause they are delivered again: nothing is skipped.
+   */
+  private void applyLoop() {
+    try {
+      while (running) {
+        List<LogRecord> batch;
+        synchronized (handoff) {
+          while (running && pending.isEmpty()) handoff.wait();
+          if (!running) return;
+          batch = new ArrayList<>(pending.poll());
+          while (!pending.isEmpty() && batch.size() + pending.peek().size() <= MAX_BATCH_RECORDS) batch.addAll(pending.poll());
+          pendingRecords -= batch.size();
+          handoff.notifyAll();
+        }
+        try {
+          handler.handle(batch);
+        } catch (RuntimeException e) {
+          log.error("batch handler failed topic={} records={} retry_in_ms={}",
+              settings.topic(), batch.size(), settings.retryPause().toMillis(), e);
+          rewind(batch);
+          stopping.await(settings.retryPause().toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (running) { // stopped by something other than close (an Error): the poller stops too
+        running = false;
+        consumer.wakeup();
+      }
+    }
+  }
+
+  private void prepare(List<LogRecord> batch) {
+    try {
+      handler.prepare(batch);
+    } catch (RuntimeException e) {
+      log.warn("batch preparation failed topic={} records={} reason={}", settings.topic(), batch.size(), e.toString());
+    }
+  }
+
+  private void stopApplier() {
+    running = false;
+    synchronized (handoff) {
+      handoff.notifyAll();
     }
   }
 
@@ -162,8 +250,15 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     return lag < 0 ? OptionalLong.empty() : OptionalLong.of(lag);
   }
 
-  private void measureLag() {
-    long sum = 0;
+  /** Records polled and not yet taken by the handler. */
+  int queuedRecords() {
+    synchronized (handoff) {
+      return pendingRecords;
+    }
+  }
+
+  private void measureLag(int queued) {
+    long sum = queued;
     for (TopicPartition partition : consumer.assignment()) {
       OptionalLong lag = consumer.currentLag(partition);
       if (lag.isEmpty()) {
@@ -175,11 +270,22 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     recordsBehind = sum;
   }
 
-  /** Seeks every partition in the batch back to its first record in the batch, so it is read again. */
+  /**
+   * Drops {@code batch} and every poll queued after it, and has the poller seek each of their partitions back to
+   * its first dropped record, so they are read again in order.
+   */
   private void rewind(List<LogRecord> batch) {
-    Map<Integer, Long> first = new HashMap<>();
-    for (LogRecord r : batch) first.merge(r.partition(), r.offset(), Math::min);
-    first.forEach((partition, offset) -> consumer.seek(new TopicPartition(settings.topic(), partition), offset));
+    synchronized (handoff) {
+      Map<Integer, Long> first = rewindTo == null ? new HashMap<>() : rewindTo;
+      for (LogRecord r : batch) first.merge(r.partition(), r.offset(), Math::min);
+      for (List<LogRecord> queued : pending) {
+        for (LogRecord r : queued) first.merge(r.partition(), r.offset(), Math::min);
+      }
+      pending.clear();
+      pendingRecords = 0;
+      rewindTo = first;
+      handoff.notifyAll();
+    }
   }
 
   private static LogRecord toLogRecord(ConsumerRecord<String, byte[]> r) {
@@ -206,18 +312,23 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     return KafkaClientProperties.apply(props, s.clientProperties());
   }
 
-  /** Stops the poll loop (waking a poll in progress), waits for it, and closes the consumer. */
+  /** Stops polling (waking a poll in progress) and applying, waits for both, and closes the consumer. */
   @Override
   public void close() {
     if (!running) return;
     running = false;
     stopping.countDown();
     consumer.wakeup();
-    if (Thread.currentThread() == thread) return; // closed from inside the handler: the loop ends by itself
-    try {
-      thread.join(TimeUnit.SECONDS.toMillis(10));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    synchronized (handoff) {
+      handoff.notifyAll();
+    }
+    for (Thread t : List.of(applier, poller)) {
+      if (Thread.currentThread() == t) continue; // closed from inside the handler: that loop ends by itself
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

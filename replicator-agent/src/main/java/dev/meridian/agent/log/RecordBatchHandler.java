@@ -11,4 +11,12 @@ import java.util.List;
 @FunctionalInterface
 public interface RecordBatchHandler {
   void handle(List<LogRecord> batch);
+
+  /**
+   * Called on the polling thread with each poll's records as soon as they arrive, while {@link #handle} may still
+   * be busy with earlier ones: work that needs no state and can go ahead of the commit (replay stores the manifests
+   * records carry). It must change nothing {@link #handle} relies on being absent; a record may be prepared more
+   * than once (after a failed batch) or never. What it throws is logged and ignored.
+   */
+  default void prepare(List<LogRecord> batch) {}
 }

@@ -52,6 +52,7 @@ public final class EventReplayer implements RecordBatchHandler {
   private final ReplayListener listener;
   private final ContentGuard guard;
   private final EventCodec codec = new EventCodec();
+  private final EventCodec preparing = new EventCodec(); // prepare() runs on the polling thread
   private final EventSigner signer;
   private final BiConsumer<List<LogRecord>, List<ReplicationEvent>> beforePlanning;
   private volatile long applied;
@@ -150,6 +151,30 @@ public final class EventReplayer implements RecordBatchHandler {
     }
     if (transfers) onTransfersPlanned.run();
     if (outbox) onOutboxAppended.run();
+  }
+
+  /**
+   * Runs the before-planning step ({@link InlineManifests#storeAll}) for the records of a poll that carry a valid
+   * signature, ahead of {@link #handle} and outside its content claim, so the manifests' syncs overlap the previous
+   * batch's commit. Harmless if a collector removed such a manifest before the commit: planning checks presence
+   * inside the claim and plans a transfer for what is missing. Dead letters and clocks wait for {@link #handle}.
+   */
+  @Override
+  public void prepare(List<LogRecord> batch) {
+    List<LogRecord> records = new ArrayList<>();
+    List<ReplicationEvent> events = new ArrayList<>();
+    for (LogRecord record : batch) {
+      if (!(record.headers().containsKey(InlineManifests.HEADER))) continue;
+      if (signer.reject(record.key().orElse(null), record.value(),
+          Optional.ofNullable(record.headers().get(EventSigner.HEADER))).isPresent()) continue;
+      try {
+        records.add(record);
+        events.add(preparing.decode(record.value()));
+      } catch (EventDecodeException e) {
+        records.remove(records.size() - 1); // handle() sends it to the dead-letter topic
+      }
+    }
+    if (!records.isEmpty()) beforePlanning.accept(records, events);
   }
 
   /** What a commit of this event relies on being present: a manifest.put's bytes and references. */

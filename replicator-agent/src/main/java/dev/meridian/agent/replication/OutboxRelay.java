@@ -6,6 +6,7 @@ import dev.meridian.core.event.ReplicationEvent;
 import dev.meridian.core.state.OutboxEntry;
 import dev.meridian.core.state.RegistryState;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +25,19 @@ import org.slf4j.LoggerFactory;
  * entries, publishes them in order, and deletes each entry only after the log acknowledged it. While the
  * log is down entries stay in the outbox, pushes keep succeeding, and the relay retries with backoff; a
  * crash between publish and delete ships an entry twice, which replay tolerates.
+ *
+ * <p>Batches are pipelined: the relay reads and publishes the next entries (by sequence, after the last one
+ * it published) while earlier batches wait for the log's acknowledgement, up to {@link #MAX_IN_FLIGHT}
+ * batches. One sender keeps the order of sends, so each partition still gets its events in outbox order.
+ * Deletes follow acknowledgements in outbox order and stop at the first entry the log refused: after a
+ * failure the relay waits for every batch in flight to settle, deletes the acknowledged prefix, and reads
+ * the outbox again from its oldest entry, so nothing is skipped.
  */
 public final class OutboxRelay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int BATCH = 512;
+  /** Batches published and not yet acknowledged; bounds the producer's queue (10,000) with room to spare. */
+  static final int MAX_IN_FLIGHT = 8;
   private static final Duration IDLE_POLL = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(90);
@@ -42,7 +53,11 @@ public final class OutboxRelay implements AutoCloseable {
   private volatile long shipped;
   private volatile String failing;
   private volatile boolean held;
-  /** Held by the loop while it ships a batch, so {@link #hold} can wait for the batch in flight. */
+  /** Batches published, oldest first; only the loop's thread touches it. */
+  private final ArrayDeque<Shipment> inFlight = new ArrayDeque<>();
+  /** Sequence of the last entry published; -1: read from the oldest entry. Only the loop's thread touches it. */
+  private long publishedUpTo = -1;
+  /** Held by the loop while batches are in flight, so {@link #hold} can wait for them to settle. */
   private final ReentrantLock shipping = new ReentrantLock();
 
   public OutboxRelay(RegistryState state, EventSink sink) {
@@ -57,7 +72,7 @@ public final class OutboxRelay implements AutoCloseable {
     return this;
   }
 
-  /** New entries were committed: ship them now rather than at the next idle poll. */
+  /** New entries were committed (or a batch in flight settled): ship them now rather than at the next idle poll. */
   public void wake() {
     lock.lock();
     try {
@@ -69,15 +84,29 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * Stops shipping (a drill cutting the region off) or starts again. Holding returns once a batch in flight, if
-   * any, is acknowledged or failed: from then on the outbox holds exactly what has not reached the log.
+   * Stops shipping (a drill cutting the region off) or starts again. Holding returns once the batches in flight,
+   * if any, are acknowledged or failed: from then on the outbox holds exactly what has not reached the log.
    */
   public void hold(boolean hold) {
     held = hold;
-    shipping.lock();
-    shipping.unlock();
-    if (!hold) wake();
+    if (hold) {
+      wake(); // the loop must notice, settle what is in flight and let go of the shipping lock
+      while (running && thread.isAlive() && !Thread.currentThread().equals(thread)) {
+        shipping.lock();
+        try {
+          if (inFlightCount == 0) break;
+        } finally {
+          shipping.unlock();
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+    } else {
+      wake();
+    }
   }
+
+  /** Batches in flight as last seen by the loop (for {@link #hold}). */
+  private volatile int inFlightCount;
 
   /** Whether shipping is held. */
   public boolean held() {
@@ -98,17 +127,29 @@ public final class OutboxRelay implements AutoCloseable {
     Duration backoff = Duration.ofMillis(100);
     try {
       while (running) {
-        Duration pause;
+        Duration pause = IDLE_POLL;
         shipping.lock();
         try {
-          List<OutboxEntry> entries = held ? List.of() : state.readOutbox(BATCH);
-          if (entries.isEmpty()) {
-            pause = IDLE_POLL;
-          } else {
-            ship(entries);
+          boolean settled = settleAcknowledged();
+          boolean published = false;
+          if (held) {
+            settled |= settleAll(); // a hold waits for what is in flight; nothing new is read
+          } else if (inFlight.size() < MAX_IN_FLIGHT) {
+            List<OutboxEntry> entries = state.readOutboxAfter(publishedUpTo, BATCH);
+            if (!entries.isEmpty()) {
+              inFlight.add(publish(entries));
+              publishedUpTo = entries.get(entries.size() - 1).sequence();
+              published = true;
+            }
+          }
+          if (settled) {
             failing = null;
             backoff = Duration.ofMillis(100);
+          }
+          if (settled || published) {
             pause = Duration.ZERO;
+          } else if (!inFlight.isEmpty()) {
+            pause = SEND_TIMEOUT; // woken by the oldest batch's acknowledgement; its own timeout ends the wait
           }
         } catch (RuntimeException e) {
           if (!running) return;
@@ -117,6 +158,7 @@ public final class OutboxRelay implements AutoCloseable {
           pause = backoff;
           backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         } finally {
+          inFlightCount = inFlight.size();
           shipping.unlock(); // never wait with it held: a hold would wait for the pause too
         }
         if (!pause.isZero()) awaitWake(pause);
@@ -126,11 +168,8 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  /**
-   * Publishes every entry before waiting for any (the producer batches them), then deletes the entries the log
-   * acknowledged, in order, stopping at the first failure so nothing is skipped.
-   */
-  private void ship(List<OutboxEntry> entries) throws InterruptedException {
+  /** Publishes every entry before waiting for any (the producer batches them); wakes the loop once all settled. */
+  private Shipment publish(List<OutboxEntry> entries) {
     List<CompletableFuture<?>> sent = new ArrayList<>(entries.size());
     for (OutboxEntry entry : entries) {
       byte[] payload = entry.payload();
@@ -145,21 +184,97 @@ public final class OutboxRelay implements AutoCloseable {
       String key = event.map(ev -> ev.repository().value()).orElse("unreadable");
       sent.add(sink.publish(key, payload, event));
     }
-    List<Long> acknowledged = new ArrayList<>(entries.size());
-    try {
-      for (int i = 0; i < entries.size(); i++) {
-        try {
-          sent.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-          throw new IllegalStateException("log did not acknowledge outbox entry " + entries.get(i).sequence()
-              + ": " + (e.getCause() == null ? e : e.getCause()).toString(), e);
-        }
-        acknowledged.add(entries.get(i).sequence());
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> wake());
+    return new Shipment(entries, sent, System.nanoTime());
+  }
+
+  /**
+   * Deletes the batches at the head whose entries the log all acknowledged, oldest first; true if any. A batch
+   * with a refused entry fails the shipping (see {@link #fail}); one that waited longer than the send timeout too.
+   */
+  private boolean settleAcknowledged() throws InterruptedException {
+    boolean settled = false;
+    while (!inFlight.isEmpty()) {
+      Shipment head = inFlight.peek();
+      if (!head.done()) {
+        if (System.nanoTime() - head.publishedAt() > SEND_TIMEOUT.toNanos()) fail(head);
+        return settled;
       }
-    } finally {
-      // The acknowledged prefix goes in one write, also when a later entry failed: it is in the log.
-      state.deleteOutbox(acknowledged);
-      shipped += acknowledged.size();
+      if (!head.acknowledgedAll()) fail(head);
+      inFlight.poll();
+      delete(head.entries().stream().map(OutboxEntry::sequence).toList());
+      settled = true;
+    }
+    return settled;
+  }
+
+  /** Waits for every batch in flight, deleting what the log acknowledged; fails at the first refused entry. */
+  private boolean settleAll() throws InterruptedException {
+    boolean settled = false;
+    while (!inFlight.isEmpty()) {
+      Shipment head = inFlight.peek();
+      try {
+        CompletableFuture.allOf(head.sent().toArray(CompletableFuture[]::new))
+            .get(Math.max(0, SEND_TIMEOUT.toNanos() - (System.nanoTime() - head.publishedAt())), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        fail(head);
+      }
+      settled |= settleAcknowledged();
+    }
+    return settled;
+  }
+
+  /**
+   * A batch was refused or timed out: waits for the later batches to settle (their sends may still complete),
+   * deletes the acknowledged prefix of {@code head} (in the log already), forgets everything in flight and
+   * throws, so the next attempt reads the outbox again from its oldest entry and nothing is skipped.
+   */
+  private void fail(Shipment head) throws InterruptedException {
+    List<Long> acknowledged = new ArrayList<>();
+    String reason = null;
+    for (int i = 0; i < head.sent().size(); i++) {
+      CompletableFuture<?> f = head.sent().get(i);
+      try {
+        f.get(Math.max(0, SEND_TIMEOUT.toNanos() - (System.nanoTime() - head.publishedAt())), TimeUnit.NANOSECONDS);
+        if (reason == null) acknowledged.add(head.entries().get(i).sequence());
+      } catch (ExecutionException | TimeoutException e) {
+        if (reason == null) {
+          reason = "log did not acknowledge outbox entry " + head.entries().get(i).sequence() + ": "
+              + (e.getCause() == null ? e : e.getCause()).toString();
+        }
+      }
+    }
+    for (Shipment later : inFlight) {
+      if (later == head) continue;
+      for (CompletableFuture<?> f : later.sent()) {
+        try {
+          f.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // Not deleted either way: shipped again from the oldest entry.
+        }
+      }
+    }
+    inFlight.clear();
+    publishedUpTo = -1;
+    delete(acknowledged); // the acknowledged prefix goes in one write: it is in the log
+    throw new IllegalStateException(reason == null ? "log did not acknowledge outbox entries in time" : reason);
+  }
+
+  private void delete(List<Long> sequences) {
+    state.deleteOutbox(sequences);
+    shipped += sequences.size();
+  }
+
+  /** One published batch: its entries, their sends in the same order, and when it was published. */
+  private record Shipment(List<OutboxEntry> entries, List<CompletableFuture<?>> sent, long publishedAt) {
+    boolean done() {
+      for (CompletableFuture<?> f : sent) if (!f.isDone()) return false;
+      return true;
+    }
+
+    boolean acknowledgedAll() {
+      for (CompletableFuture<?> f : sent) if (f.isCompletedExceptionally() || f.isCancelled()) return false;
+      return true;
     }
   }
 

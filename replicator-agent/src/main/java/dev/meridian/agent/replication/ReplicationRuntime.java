@@ -6,6 +6,7 @@ import dev.meridian.agent.log.KafkaEventSubscriber;
 import dev.meridian.agent.log.KafkaTopics;
 import dev.meridian.agent.log.KafkaTopologyLog;
 import dev.meridian.agent.log.LogRecord;
+import dev.meridian.agent.log.RecordBatchHandler;
 import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.transfer.ContentCompletion;
 import dev.meridian.agent.transfer.PeerClients;
@@ -260,7 +261,17 @@ public final class ReplicationRuntime implements AutoCloseable {
       subscriber = KafkaEventSubscriber.start(
           KafkaEventSubscriber.Settings.of(topology.kafkaBootstrap(), KafkaTopics.EVENTS, "meridian-" + self)
               .withClientProperties(kafkaProperties),
-          startPositions(), this::replayUnlessIsolated);
+          startPositions(), new RecordBatchHandler() {
+            @Override
+            public void handle(List<LogRecord> batch) {
+              replayUnlessIsolated(batch);
+            }
+
+            @Override
+            public void prepare(List<LogRecord> batch) {
+              if (!isolated) replayer.prepare(batch);
+            }
+          });
       log.info("replication.started region={}", self);
     }
   }

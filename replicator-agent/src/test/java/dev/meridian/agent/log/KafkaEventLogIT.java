@@ -177,6 +177,49 @@ class KafkaEventLogIT {
   }
 
   @Test
+  void recordsArrivingWhileTheHandlerWorksAreFetchedAndComeTogetherAndAFailureReadsThemAgainInOrder() throws Exception {
+    String topic = newTopic(2);
+    var entered = new java.util.concurrent.CountDownLatch(1);
+    var release = new java.util.concurrent.CountDownLatch(1);
+    var calls = new AtomicInteger();
+    var batchSizes = new CopyOnWriteArrayList<Integer>();
+    var applied = new CopyOnWriteArrayList<LogRecord>();
+    try (var publisher = publisher(topic);
+        var subscriber = KafkaEventSubscriber.start(settings(topic), Map.of(), batch -> {
+          int call = calls.incrementAndGet();
+          batchSizes.add(batch.size());
+          if (call == 1) {
+            entered.countDown();
+            try {
+              release.await(); // a long commit
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          if (call == 2) throw new IllegalStateException("state store unavailable");
+          applied.addAll(batch);
+        })) {
+      publisher.send(tagPut(0, "repo-0")).get(60, TimeUnit.SECONDS);
+      assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
+      var sends = new ArrayList<CompletableFuture<LogPosition>>();
+      for (int i = 1; i <= 30; i++) sends.add(publisher.send(tagPut(i, "repo-" + (i % 4))));
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      // Fetched while the handler is still busy with the first record.
+      await().atMost(TIMEOUT).until(() -> subscriber.queuedRecords() == 30);
+      release.countDown();
+
+      await().atMost(TIMEOUT).until(() -> applied.size() >= 31);
+      assertThat(batchSizes.get(1)).as("everything fetched meanwhile, in one batch").isEqualTo(30);
+      assertThat(batchSizes.get(2)).as("the failed batch, delivered again").isEqualTo(30);
+      assertThat(subscriber.isRunning()).isTrue();
+    }
+    assertThat(applied).extracting(LogRecord::position).doesNotHaveDuplicates().hasSize(31);
+    Map<Integer, List<Long>> offsets = applied.stream().collect(Collectors.groupingBy(LogRecord::partition,
+        Collectors.mapping(LogRecord::offset, Collectors.toList())));
+    offsets.values().forEach(list -> assertThat(list).isSorted());
+  }
+
+  @Test
   void sendReturnsAtOnceAndFailsLaterWhileNoBrokerAnswers() {
     int deadPort = FreePorts.two()[0];
     try (var publisher = new KafkaEventPublisher("127.0.0.1:" + deadPort, "nowhere", Duration.ofSeconds(2), 10)) {

@@ -99,6 +99,34 @@ class InlineManifestReplayTest {
     assertThat(state.findTransfer(APP, put.digest(), TransferJob.Kind.MANIFEST)).isPresent();
   }
 
+  @Test
+  void preparingAPollStoresItsManifestsBytesAheadOfTheCommitAndChangesNoState() {
+    ManifestPut put = imageAtOrigin("v1");
+    LogRecord record = record(put, true);
+
+    replayer.prepare(List.of(record));
+
+    assertThat(blobs.stat(put.digest())).isPresent();
+    assertThat(new ManifestVisibility(state).servedManifest(APP, put.digest())).isEmpty();
+    assertThat(state.findReplicas(APP, put.digest())).isEmpty();
+    replayer.handle(List.of(record));
+    assertThat(new ManifestVisibility(state).servedManifest(APP, put.digest())).isPresent();
+    assertThat(state.findTransfer(APP, put.digest(), TransferJob.Kind.MANIFEST)).isEmpty();
+  }
+
+  @Test
+  void preparingAPollStoresNothingForARecordWithoutAValidSignature() {
+    ManifestPut put = imageAtOrigin("v1");
+    LogRecord signed = record(put, true);
+    Map<String, String> forged = new HashMap<>(signed.headers());
+    forged.put(EventSigner.HEADER, new EventSigner("another-fleet-key-of-enough-size".getBytes(UTF_8)).sign(APP.value(), signed.value()));
+
+    replayer.prepare(List.of(new LogRecord(signed.topic(), 0, signed.offset(), signed.key(), signed.value(), forged,
+        signed.timestampMillis())));
+
+    assertThat(blobs.stat(put.digest())).isEmpty();
+  }
+
   /** A manifest over a config and layer both regions hold; its own bytes only at the origin. */
   private ManifestPut imageAtOrigin(String marker) {
     Descriptor config = stored(CONFIG, ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"m\":\"" + marker + "\"}").getBytes(UTF_8));

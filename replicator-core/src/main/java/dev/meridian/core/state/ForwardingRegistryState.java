@@ -79,6 +79,11 @@ public abstract class ForwardingRegistryState implements RegistryState {
   }
 
   @Override
+  public List<OutboxEntry> readOutboxAfter(long sequence, int limit) {
+    return delegate.readOutboxAfter(sequence, limit);
+  }
+
+  @Override
   public void deleteOutbox(long sequence) {
     delegate.deleteOutbox(sequence);
   }

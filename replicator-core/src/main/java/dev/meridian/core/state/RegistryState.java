@@ -52,6 +52,18 @@ public interface RegistryState extends AutoCloseable {
   List<OutboxEntry> readOutbox(int limit);
 
   /**
+   * The oldest outbox entries whose sequence is above {@code sequence}, in sequence order, at most {@code limit}: what
+   * a relay with entries in flight reads next. The default filters {@link #readOutbox}; a store should seek.
+   */
+  default List<OutboxEntry> readOutboxAfter(long sequence, int limit) {
+    List<OutboxEntry> entries = new java.util.ArrayList<>(limit);
+    for (OutboxEntry entry : readOutbox(Math.max(limit, (int) Math.min(Integer.MAX_VALUE, outboxSize())))) {
+      if (entry.sequence() > sequence && entries.size() < limit) entries.add(entry);
+    }
+    return entries;
+  }
+
+  /**
    * Removes a shipped outbox entry; removing one that is gone already does nothing. Not as durable as
    * {@link #apply}: after a power loss a deleted entry may come back and be shipped again, which replay
    * tolerates because applying an event twice changes nothing.

@@ -272,6 +272,21 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
   }
 
   @Override
+  public List<OutboxEntry> readOutboxAfter(long sequence, int limit) {
+    requireLimit(limit);
+    List<OutboxEntry> entries = new ArrayList<>();
+    if (limit == 0) return entries;
+    if (sequence == Long.MAX_VALUE) return entries;
+    // Sequences are non-negative and big-endian, so the keys sort as the numbers do and the scan starts right there.
+    byte[] from = sequence < 0 ? new byte[0] : StateKeys.longBytes(sequence + 1);
+    rocks.scan(Family.OUTBOX, new byte[0], from, (key, value) -> {
+      entries.add(new OutboxEntry(StateKeys.longOf(key), value));
+      return entries.size() < limit;
+    });
+    return entries;
+  }
+
+  @Override
   public void deleteOutbox(long sequence) {
     byte[] key = StateKeys.longBytes(sequence);
     rocks.run(() -> {
