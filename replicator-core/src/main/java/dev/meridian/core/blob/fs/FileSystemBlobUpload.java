@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * An upload session over {@code uploads/<id>/data}: appends are positional writes at the end, hashed
  * as they pass with one {@link Digester}.
  *
- * <p>Single-writer: one caller at a time, as {@link BlobUpload} says; nothing here is synchronised.
+ * <p>Single-writer: one caller at a time, as {@link BlobUpload} says; nothing here is synchronised. The one
+ * other thread that touches the file is its {@link WriteBehind}'s background {@code fdatasync}.
  *
  * <p>Two surprises. The expected digest is known only at commit, so appends are hashed with sha256
  * (what clients use); a commit to another algorithm re-reads the file once. And a session reopened
@@ -35,6 +36,7 @@ final class FileSystemBlobUpload implements BlobUpload {
   private final BlobPaths paths;
   private final UploadId id;
   private FileChannel channel; // null once committed, cancelled or released by the store
+  private final WriteBehind writeBehind;
   private long size;
   private Digester digester; // null: the bytes on disk are not hashed yet
   private boolean ended;
@@ -44,6 +46,7 @@ final class FileSystemBlobUpload implements BlobUpload {
     this.paths = store.paths();
     this.id = requireNonNull(id, "id");
     this.channel = requireNonNull(channel, "channel");
+    this.writeBehind = new WriteBehind(channel);
     this.size = size;
     this.digester = digester;
   }
@@ -87,13 +90,17 @@ final class FileSystemBlobUpload implements BlobUpload {
     }
     digester.update(forHash);
     size += length;
+    writeBehind.written(length);
   }
 
   @Override
   public void sync() {
     try {
+      FileChannel ch = requireLive();
+      // Most bytes were flushed already by the write-behind; this sync covers the rest, and the length.
+      writeBehind.settle();
       // fdatasync: the bytes and the length that reads them back, not the timestamps (one journal write less).
-      requireLive().force(false);
+      ch.force(false);
     } catch (IOException e) {
       throw FileOps.unchecked("sync upload " + id, e);
     }
@@ -106,6 +113,7 @@ final class FileSystemBlobUpload implements BlobUpload {
     Digest actual;
     try {
       if (ch.size() != size) ch.truncate(size); // bytes of a failed append, never acknowledged
+      writeBehind.settle();
       ch.force(false);
       actual = digestWith(expected.algorithm(), ch);
     } catch (IOException e) {
@@ -146,6 +154,7 @@ final class FileSystemBlobUpload implements BlobUpload {
     FileChannel ch = channel;
     channel = null;
     if (ch == null) return;
+    writeBehind.quiesce(); // a background sync must not find its file closed under it
     try {
       ch.close();
     } catch (IOException e) {
