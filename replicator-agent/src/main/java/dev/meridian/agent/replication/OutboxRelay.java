@@ -182,7 +182,11 @@ public final class OutboxRelay implements AutoCloseable {
         event = Optional.empty();
       }
       String key = event.map(ev -> ev.repository().value()).orElse("unreadable");
-      sent.add(sink.publish(key, payload, event));
+      CompletableFuture<?> send = sink.publish(key, payload, event);
+      send.whenComplete((ok, error) -> {
+        if (error != null) wake(); // a refusal is handled at once, not when the whole batch has answered
+      });
+      sent.add(send);
     }
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> wake());
     return new Shipment(entries, sent, System.nanoTime());
@@ -196,13 +200,15 @@ public final class OutboxRelay implements AutoCloseable {
     boolean settled = false;
     while (!inFlight.isEmpty()) {
       Shipment head = inFlight.peek();
+      // A refusal fails the batch at once, answered or not: the rest of it would only be shipped again anyway.
+      if (head.refusedAny()) fail(head);
       if (!head.done()) {
         if (System.nanoTime() - head.publishedAt() > SEND_TIMEOUT.toNanos()) fail(head);
         return settled;
       }
-      if (!head.acknowledgedAll()) fail(head);
-      inFlight.poll();
+      // Deleted before it leaves the queue: if the delete fails, the next round finds it at the head again.
       delete(head.entries().stream().map(OutboxEntry::sequence).toList());
+      inFlight.poll();
       settled = true;
     }
     return settled;
@@ -213,8 +219,14 @@ public final class OutboxRelay implements AutoCloseable {
     boolean settled = false;
     while (!inFlight.isEmpty()) {
       Shipment head = inFlight.peek();
+      var refused = new CompletableFuture<Void>(); // the first refusal ends the wait: the batch fails then anyway
+      for (CompletableFuture<?> f : head.sent()) {
+        f.whenComplete((ok, error) -> {
+          if (error != null) refused.complete(null);
+        });
+      }
       try {
-        CompletableFuture.allOf(head.sent().toArray(CompletableFuture[]::new))
+        CompletableFuture.anyOf(CompletableFuture.allOf(head.sent().toArray(CompletableFuture[]::new)), refused)
             .get(Math.max(0, SEND_TIMEOUT.toNanos() - (System.nanoTime() - head.publishedAt())), TimeUnit.NANOSECONDS);
       } catch (ExecutionException | TimeoutException e) {
         fail(head);
@@ -225,33 +237,23 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * A batch was refused or timed out: waits for the later batches to settle (their sends may still complete),
-   * deletes the acknowledged prefix of {@code head} (in the log already), forgets everything in flight and
-   * throws, so the next attempt reads the outbox again from its oldest entry and nothing is skipped.
+   * A batch was refused or timed out: deletes the acknowledged prefix of {@code head} (in the log already), forgets
+   * everything in flight and throws, so the next attempt reads the outbox again from its oldest entry and nothing is
+   * skipped. Later batches are not waited for: whatever they hold ships again either way (at least once), and the
+   * producer keeps their sends ahead of the re-sent ones per partition. Waiting for them, with the log down and
+   * thousands of sends queued, held the shipping lock (and so any hold) for far longer than the send timeout.
    */
   private void fail(Shipment head) throws InterruptedException {
+    long deadline = head.publishedAt() + SEND_TIMEOUT.toNanos();
     List<Long> acknowledged = new ArrayList<>();
     String reason = null;
-    for (int i = 0; i < head.sent().size(); i++) {
-      CompletableFuture<?> f = head.sent().get(i);
+    for (int i = 0; i < head.sent().size() && reason == null; i++) {
       try {
-        f.get(Math.max(0, SEND_TIMEOUT.toNanos() - (System.nanoTime() - head.publishedAt())), TimeUnit.NANOSECONDS);
-        if (reason == null) acknowledged.add(head.entries().get(i).sequence());
+        head.sent().get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        acknowledged.add(head.entries().get(i).sequence());
       } catch (ExecutionException | TimeoutException e) {
-        if (reason == null) {
-          reason = "log did not acknowledge outbox entry " + head.entries().get(i).sequence() + ": "
-              + (e.getCause() == null ? e : e.getCause()).toString();
-        }
-      }
-    }
-    for (Shipment later : inFlight) {
-      if (later == head) continue;
-      for (CompletableFuture<?> f : later.sent()) {
-        try {
-          f.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-          // Not deleted either way: shipped again from the oldest entry.
-        }
+        reason = "log did not acknowledge outbox entry " + head.entries().get(i).sequence() + ": "
+            + (e.getCause() == null ? e : e.getCause()).toString();
       }
     }
     inFlight.clear();
@@ -272,10 +274,11 @@ public final class OutboxRelay implements AutoCloseable {
       return true;
     }
 
-    boolean acknowledgedAll() {
-      for (CompletableFuture<?> f : sent) if (f.isCompletedExceptionally() || f.isCancelled()) return false;
-      return true;
+    boolean refusedAny() {
+      for (CompletableFuture<?> f : sent) if (f.isCompletedExceptionally() || f.isCancelled()) return true;
+      return false;
     }
+
   }
 
   private void awaitWake(Duration timeout) throws InterruptedException {

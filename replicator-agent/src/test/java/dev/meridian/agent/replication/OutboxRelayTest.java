@@ -128,6 +128,24 @@ class OutboxRelayTest {
   }
 
   @Test
+  void aRefusedBatchFailsAtOnceWithoutWaitingForLaterBatchesTheLogHasNotAnswered() throws Exception {
+    start();
+    append(0, 1024); // two batches in flight
+    await().atMost(WAIT).until(() -> sent.size() == 1024);
+    // The log refuses the head batch's first entry while the second batch's sends stay unanswered (a producer
+    // blocking on metadata with the log down): the failure must show, and a hold must not wait on those sends.
+    sent.get(0).ack().completeExceptionally(new IllegalStateException("broker gone"));
+    await().atMost(WAIT).until(() -> relay.failing().isPresent());
+    var holding = CompletableFuture.runAsync(() -> relay.hold(true));
+    holding.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(state.outboxSize()).as("nothing from the refused entry on is deleted").isEqualTo(1024);
+
+    relay.hold(false);
+    await().atMost(WAIT).until(() -> sent.size() >= 1024 + 512);
+    assertThat(sent.get(1024).tag()).as("shipped again from the oldest entry").isEqualTo("t0");
+  }
+
+  @Test
   void holdingWaitsForTheBatchesInFlightAndPublishesNothingNew() throws Exception {
     start();
     append(0, 20);
