@@ -94,6 +94,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
   private final Object handoff = new Object();
   private final ArrayDeque<List<LogRecord>> pending = new ArrayDeque<>(); // guarded by handoff
   private int pendingRecords; // guarded by handoff
+  private int applyingRecords; // guarded by handoff: the batch the handler holds, not committed yet
   /** Partition to the offset to read again from, after a failed batch; done by the poller. Guarded by handoff. */
   private Map<Integer, Long> rewindTo;
 
@@ -173,7 +174,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
             pendingRecords += batch.size();
             handoff.notifyAll();
           }
-          queued = pendingRecords;
+          queued = pendingRecords + applyingRecords;
         }
         measureLag(queued);
       }
@@ -205,6 +206,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
           batch = new ArrayList<>(pending.poll());
           while (!pending.isEmpty() && batch.size() + pending.peek().size() <= MAX_BATCH_RECORDS) batch.addAll(pending.poll());
           pendingRecords -= batch.size();
+          applyingRecords = batch.size(); // still behind until committed: a region must not look caught up meanwhile
           handoff.notifyAll();
         }
         try {
@@ -214,6 +216,10 @@ public final class KafkaEventSubscriber implements AutoCloseable {
               settings.topic(), batch.size(), settings.retryPause().toMillis(), e);
           rewind(batch);
           stopping.await(settings.retryPause().toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+          synchronized (handoff) {
+            applyingRecords = 0;
+          }
         }
       }
     } catch (InterruptedException e) {
@@ -242,8 +248,8 @@ public final class KafkaEventSubscriber implements AutoCloseable {
   }
 
   /**
-   * Records not yet handed to the handler, summed over the assigned partitions, from what the last fetches
-   * said (no broker round trip); empty until every partition's end is known.
+   * Records not yet applied (not fetched, queued, or in the batch the handler holds), summed over the assigned
+   * partitions, from what the last fetches said (no broker round trip); empty until every partition's end is known.
    */
   public OptionalLong recordsBehind() {
     long lag = recordsBehind;

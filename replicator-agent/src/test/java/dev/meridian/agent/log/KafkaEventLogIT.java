@@ -220,6 +220,30 @@ class KafkaEventLogIT {
   }
 
   @Test
+  void recordsTheHandlerHoldsCountAsBehindUntilItReturns() throws Exception {
+    String topic = newTopic(1);
+    var entered = new java.util.concurrent.CountDownLatch(1);
+    var release = new java.util.concurrent.CountDownLatch(1);
+    try (var publisher = publisher(topic);
+        var subscriber = KafkaEventSubscriber.start(settings(topic), Map.of(), batch -> {
+          entered.countDown();
+          try {
+            release.await(); // a long commit
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        })) {
+      publisher.send(tagPut(0, "repo-0")).get(60, TimeUnit.SECONDS);
+      assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
+      // Several polls (200 ms each) go by while the handler holds the record: none may report the region caught up.
+      await().during(Duration.ofSeconds(1)).atMost(TIMEOUT)
+          .until(() -> subscriber.recordsBehind().orElse(-1) == 1);
+      release.countDown();
+      await().atMost(TIMEOUT).until(() -> subscriber.recordsBehind().orElse(-1) == 0);
+    }
+  }
+
+  @Test
   void sendReturnsAtOnceAndFailsLaterWhileNoBrokerAnswers() {
     int deadPort = FreePorts.two()[0];
     try (var publisher = new KafkaEventPublisher("127.0.0.1:" + deadPort, "nowhere", Duration.ofSeconds(2), 10)) {
