@@ -327,80 +327,50 @@ class TransferWorkerTest {
 
   @Test
   void twoJobsNeedingTheSameLayerAtOnceFetchItOnce() {
-    TestImages.Image first = TestImages.image(10, 20, 3_000_000);
-    TestImages.Image second = TestImages.image(11, 20, 3_000_000);
-    first.serveFrom(east);
-    second.serveFrom(east);
-    Digest shared = first.blobs().keySet().stream().skip(1).findFirst().orElseThrow();
-    assertThat(second.blobs()).containsKey(shared);
+    SharingALayer pair = sharingALayer(10, 11, 3_000_000);
     east.fault(new FaultyPeer.PauseAfter(1000, 300)); // both jobs reach the layer while one is still copying it
     startWorker(FAST);
 
-    state.apply(StateBatch.of(
-        new StateWrite.PutManifest(record(first, EAST)),
-        new StateWrite.PutTransfer(job(first.digest(), TransferJob.Kind.MANIFEST, EAST, first.size())),
-        new StateWrite.PutManifest(record(second, EAST)),
-        new StateWrite.PutTransfer(job(second.digest(), TransferJob.Kind.MANIFEST, EAST, second.size()))));
-    worker.wake();
+    pendingManifests(EAST, pair.first(), pair.second());
 
     await().atMost(AWAIT).until(() -> state.transferCount() == 0);
-    assertThat(stored(shared)).isEqualTo(first.blobs().get(shared));
-    assertThat(east.bytesServed(shared)).isEqualTo(3_000_000);
+    assertThat(stored(pair.shared())).isEqualTo(pair.first().blobs().get(pair.shared()));
+    assertThat(east.bytesServed(pair.shared())).isEqualTo(3_000_000);
     assertThat(state.readOutbox(10)).hasSize(2);
   }
 
   @Test
   void aSharedLayerWhosePeerDiesMidCopyIsResumedOnceWhileTheOtherJobWaitsAndBothComplete() {
-    TestImages.Image first = TestImages.image(12, 20, 3_000_000);
-    TestImages.Image second = TestImages.image(13, 20, 3_000_000);
-    first.serveFrom(east);
-    second.serveFrom(east);
-    Digest shared = first.blobs().keySet().stream().skip(1).findFirst().orElseThrow();
-    assertThat(second.blobs()).containsKey(shared);
-    east.faultOnceFor(shared, new FaultyPeer.DropAfter(1_000_000));
+    SharingALayer pair = sharingALayer(12, 13, 3_000_000);
+    east.faultOnceFor(pair.shared(), new FaultyPeer.DropAfter(1_000_000));
     startWorker(FAST);
 
-    state.apply(StateBatch.of(
-        new StateWrite.PutManifest(record(first, EAST)),
-        new StateWrite.PutTransfer(job(first.digest(), TransferJob.Kind.MANIFEST, EAST, first.size())),
-        new StateWrite.PutManifest(record(second, EAST)),
-        new StateWrite.PutTransfer(job(second.digest(), TransferJob.Kind.MANIFEST, EAST, second.size()))));
-    worker.wake();
+    pendingManifests(EAST, pair.first(), pair.second());
 
     await().atMost(AWAIT).until(() -> state.transferCount() == 0);
-    assertThat(stored(shared)).isEqualTo(first.blobs().get(shared));
+    assertThat(stored(pair.shared())).isEqualTo(pair.first().blobs().get(pair.shared()));
     // One copy of the layer, resumed from the bytes held when the connection dropped: not one copy per job, not
     // restarted from 0 (the bytes in flight when it dropped may be lost, so the offset is at most the bytes sent).
-    assertThat(east.requestsFor(shared)).hasSize(2);
-    String range = east.requestsFor(shared).get(1).range().orElseThrow();
+    assertThat(east.requestsFor(pair.shared())).hasSize(2);
+    String range = east.requestsFor(pair.shared()).get(1).range().orElseThrow();
     long resumedAt = Long.parseLong(range.replaceAll("^bytes=(\\d+)-$", "$1"));
     assertThat(resumedAt).isPositive().isLessThanOrEqualTo(1_000_000);
-    assertThat(east.bytesServed(shared)).isEqualTo(1_000_000 + 3_000_000 - resumedAt);
+    assertThat(east.bytesServed(pair.shared())).isEqualTo(1_000_000 + 3_000_000 - resumedAt);
     assertThat(state.readOutbox(10)).hasSize(2);
   }
 
   @Test
   void aSharedLayerServedCorruptOnceIsNeverStoredCorruptAndBothJobsCompleteFromAGoodCopy() {
-    TestImages.Image first = TestImages.image(14, 20, 2_000_000);
-    TestImages.Image second = TestImages.image(15, 20, 2_000_000);
-    first.serveFrom(east);
-    second.serveFrom(east);
-    first.serveFrom(west);
-    second.serveFrom(west);
-    Digest shared = first.blobs().keySet().stream().skip(1).findFirst().orElseThrow();
-    assertThat(second.blobs()).containsKey(shared);
-    east.faultOnceFor(shared, new FaultyPeer.Corrupt());
+    SharingALayer pair = sharingALayer(14, 15, 2_000_000);
+    pair.first().serveFrom(west);
+    pair.second().serveFrom(west);
+    east.faultOnceFor(pair.shared(), new FaultyPeer.Corrupt());
     startWorker(FAST);
 
-    state.apply(StateBatch.of(
-        new StateWrite.PutManifest(record(first, EAST)),
-        new StateWrite.PutTransfer(job(first.digest(), TransferJob.Kind.MANIFEST, EAST, first.size())),
-        new StateWrite.PutManifest(record(second, EAST)),
-        new StateWrite.PutTransfer(job(second.digest(), TransferJob.Kind.MANIFEST, EAST, second.size()))));
-    worker.wake();
+    pendingManifests(EAST, pair.first(), pair.second());
 
     await().atMost(AWAIT).until(() -> state.transferCount() == 0);
-    assertThat(stored(shared)).isEqualTo(first.blobs().get(shared));
+    assertThat(stored(pair.shared())).isEqualTo(pair.first().blobs().get(pair.shared()));
     assertThat(state.readOutbox(10)).hasSize(2);
   }
 
@@ -440,11 +410,32 @@ class TransferWorkerTest {
   }
 
   private void pendingManifest(TestImages.Image image, RegionId origin) {
-    state.apply(StateBatch.of(
-        new StateWrite.PutManifest(record(image, origin)),
-        new StateWrite.PutTransfer(job(image.digest(), TransferJob.Kind.MANIFEST, origin, image.size()))));
+    pendingManifests(origin, image);
+  }
+
+  /** The images' manifests and their MANIFEST jobs in one batch, so the worker sees them at once. */
+  private void pendingManifests(RegionId origin, TestImages.Image... images) {
+    var writes = new ArrayList<StateWrite>();
+    for (TestImages.Image image : images) {
+      writes.add(new StateWrite.PutManifest(record(image, origin)));
+      writes.add(new StateWrite.PutTransfer(job(image.digest(), TransferJob.Kind.MANIFEST, origin, image.size())));
+    }
+    state.apply(new StateBatch(writes));
     worker.wake();
   }
+
+  /** Two images served by {@code east} whose second blob (a layer of {@code layerSize} bytes) is the same. */
+  private SharingALayer sharingALayer(int firstSeed, int secondSeed, int layerSize) {
+    TestImages.Image first = TestImages.image(firstSeed, 20, layerSize);
+    TestImages.Image second = TestImages.image(secondSeed, 20, layerSize);
+    first.serveFrom(east);
+    second.serveFrom(east);
+    Digest shared = first.blobs().keySet().stream().skip(1).findFirst().orElseThrow();
+    assertThat(second.blobs()).containsKey(shared);
+    return new SharingALayer(first, second, shared);
+  }
+
+  private record SharingALayer(TestImages.Image first, TestImages.Image second, Digest shared) {}
 
   private void pendingBlob(Digest digest, long size, RegionId origin) {
     state.apply(StateBatch.of(new StateWrite.PutTransfer(job(digest, TransferJob.Kind.BLOB, origin, size))));
