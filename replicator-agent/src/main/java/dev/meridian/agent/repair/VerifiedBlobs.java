@@ -24,8 +24,8 @@ import java.util.function.LongSupplier;
  * replicated here is then served to its first peer without being read twice. Both are the same kind of verdict (these
  * bytes hashed to this digest, with this stamp) and live under the same rule.
  *
- * <p>Bounded: past {@link #MAX_ENTRIES} verdicts the oldest are not kept (the map is simply emptied, since
- * forgetting a verdict only costs one more hash).
+ * <p>Bounded: at {@link #MAX_ENTRIES} verdicts the expired ones are dropped, and if none had expired the map is
+ * emptied (forgetting a verdict only costs one more hash).
  */
 public final class VerifiedBlobs implements PublishListener {
   static final int MAX_ENTRIES = 10_000;
@@ -73,8 +73,14 @@ public final class VerifiedBlobs implements PublishListener {
 
   /** Records that the file with {@code stamp} hashed to {@code digest} just now. */
   void remember(Digest digest, FileStamp stamp) {
-    if (verdicts.size() >= MAX_ENTRIES) verdicts.clear();
-    verdicts.put(digest, new Verdict(stamp, nanoTime.getAsLong()));
+    long now = nanoTime.getAsLong();
+    if (verdicts.size() >= MAX_ENTRIES) {
+      // Every publish records a verdict, so the bound is reached under ordinary write volume: drop the expired
+      // first, and only if that frees nothing forget them all (one more hash each).
+      verdicts.values().removeIf(v -> now - v.atNanos() >= ttlNanos);
+      if (verdicts.size() >= MAX_ENTRIES) verdicts.clear();
+    }
+    verdicts.put(digest, new Verdict(stamp, now));
   }
 
   /** A file the blob store verified as it wrote it and has just renamed into place under {@code digest}. */

@@ -56,4 +56,18 @@ class VerifiedBlobsTest {
     assertThat(verified.stillValid(digest, stamp)).isTrue();
     assertThat(verified.stillValid(digest, new VerifiedBlobs.FileStamp(4, stamp.modified().plusNanos(1)))).isFalse();
   }
+
+  @Test
+  void atTheBoundExpiredVerdictsMakeRoomAndFreshOnesAreKept() {
+    for (int i = 0; i < VerifiedBlobs.MAX_ENTRIES - 1; i++) {
+      verified.remember(Digest.sha256Of(("old" + i).getBytes(StandardCharsets.UTF_8)), stamp);
+    }
+    now.addAndGet(Duration.ofMinutes(10).toNanos()); // all of those expire
+    verified.remember(digest, stamp); // the last free place
+    Digest next = Digest.sha256Of(("next").getBytes(StandardCharsets.UTF_8));
+    verified.remember(next, stamp); // at the bound: the expired go, the fresh one stays
+
+    assertThat(verified.stillValid(digest, stamp)).isTrue();
+    assertThat(verified.stillValid(next, stamp)).isTrue();
+  }
 }
