@@ -98,7 +98,7 @@ final class FileSystemBlobUpload implements BlobUpload {
     try {
       FileChannel ch = requireLive();
       // Most bytes were flushed already by the write-behind; this sync covers the rest, and the length.
-      writeBehind.settle();
+      settleWriteBehind();
       // fdatasync: the bytes and the length that reads them back, not the timestamps (one journal write less).
       ch.force(false);
     } catch (IOException e) {
@@ -113,7 +113,7 @@ final class FileSystemBlobUpload implements BlobUpload {
     Digest actual;
     try {
       if (ch.size() != size) ch.truncate(size); // bytes of a failed append, never acknowledged
-      writeBehind.settle();
+      settleWriteBehind();
       ch.force(false);
       actual = digestWith(expected.algorithm(), ch);
     } catch (IOException e) {
@@ -146,6 +146,30 @@ final class FileSystemBlobUpload implements BlobUpload {
     } catch (IOException e) {
       throw FileOps.unchecked("cancel upload " + id, e);
     }
+  }
+
+  /**
+   * Waits for the write-behind. After a failed background sync this object is done with: it releases the file, so
+   * the next {@code findUpload} reopens the session from disk and rebuilds its hash from the bytes really there (a
+   * commit then fails on a digest mismatch if the disk lost some, never publishing them); kept open, every later
+   * sync would fail for good, and a transfer reusing its session would never complete until a restart.
+   */
+  private void settleWriteBehind() throws IOException {
+    try {
+      writeBehind.settle();
+    } catch (IOException e) {
+      try {
+        release();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** For tests: the write-behind of this session. */
+  WriteBehind writeBehind() {
+    return writeBehind;
   }
 
   /** Closes the file and leaves the session to be found again; used by commit and store shutdown. */

@@ -62,10 +62,15 @@ final class WriteBehind {
     try {
       channel.force(false);
     } catch (IOException e) {
-      failure = e;
+      failed(e);
     } catch (RuntimeException e) {
-      failure = new IOException(e);
+      failed(new IOException(e));
     }
+  }
+
+  /** Records a failed background sync (package-private so tests can stand in for a failing disk). */
+  void failed(IOException e) {
+    failure = e;
   }
 
   private static ExecutorService pool() {

@@ -57,4 +57,25 @@ class WriteBehindTest {
       assertThat(Files.readAllBytes(store.paths().blob(info.digest()))).isEqualTo(data);
     }
   }
+
+  @Test
+  void anUploadWhoseBackgroundSyncFailedIsRefusedThenReopenedFromDiskAndCommitsWhatIsThere() throws IOException {
+    try (var store = new FileSystemBlobStore(root)) {
+      byte[] data = randomBytes(100_000, 8);
+      UploadId id = UploadId.random();
+      var upload = (FileSystemBlobUpload) store.startUpload(id);
+      upload.append(ByteBuffer.wrap(data));
+      upload.writeBehind().failed(new IOException("EIO")); // as a failing disk's fdatasync would
+
+      assertThatThrownBy(upload::sync).hasStackTraceContaining("background sync failed");
+      // Not stuck with that failure for good: the session is found again on disk, its hash rebuilt from there.
+      BlobUpload reopened = store.findUpload(id).orElseThrow();
+      assertThat(reopened).isNotSameAs(upload);
+      assertThat(reopened.size()).isEqualTo(data.length);
+      reopened.sync();
+      var info = reopened.commit(sha256(data));
+
+      assertThat(Files.readAllBytes(store.paths().blob(info.digest()))).isEqualTo(data);
+    }
+  }
 }
