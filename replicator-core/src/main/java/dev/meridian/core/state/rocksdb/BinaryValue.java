@@ -1,10 +1,13 @@
 package dev.meridian.core.state.rocksdb;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.meridian.core.clock.HlcTimestamp;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.clock.Stamp;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -112,6 +115,7 @@ final class BinaryValue {
       long value = 0;
       for (int shift = 0; shift < 64; shift += 7) {
         int b = read();
+        if (shift == 63 && (b & 0x7E) != 0) throw new IllegalArgumentException("number past 64 bits");
         value |= (long) (b & 0x7F) << shift;
         if ((b & 0x80) == 0) return value;
       }
@@ -126,9 +130,23 @@ final class BinaryValue {
 
     String text() {
       int length = length();
-      String text = new String(bytes, position, length, UTF_8);
+      String text = ascii(position, length) ? new String(bytes, position, length, US_ASCII) : strictUtf8(length);
       position += length;
       return text;
+    }
+
+    private boolean ascii(int from, int length) {
+      for (int i = from; i < from + length; i++) if (bytes[i] < 0) return false;
+      return true;
+    }
+
+    /** Malformed UTF-8 is a corrupt value, not text to patch with replacement characters. */
+    private String strictUtf8(int length) {
+      try {
+        return UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, position, length)).toString();
+      } catch (CharacterCodingException e) {
+        throw new IllegalArgumentException("text is not UTF-8", e);
+      }
     }
 
     Optional<String> optionalText() {
@@ -138,7 +156,10 @@ final class BinaryValue {
     Map<String, String> map() {
       int entries = length();
       Map<String, String> map = new LinkedHashMap<>();
-      for (int i = 0; i < entries; i++) map.put(text(), text());
+      for (int i = 0; i < entries; i++) {
+        String key = text();
+        if (map.put(key, text()) != null) throw new IllegalArgumentException("key twice in a map: " + key);
+      }
       return map;
     }
 

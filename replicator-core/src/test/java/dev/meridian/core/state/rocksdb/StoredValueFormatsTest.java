@@ -116,4 +116,26 @@ class StoredValueFormatsTest {
       assertThatThrownBy(() -> StateCodec.decodeTag(repo("app"), new Tag("v1"), bad)).isInstanceOf(StateStoreException.class);
     }
   }
+
+  @Test
+  void textThatIsNotUtf8AMapKeyTwiceAndANumberPast64BitsAreCorruptNotMisread() {
+    byte[] notUtf8 = {BinaryValue.FORMAT, 2, (byte) 0xC3, 0x28};
+    assertThatThrownBy(() -> new BinaryValue.Reader(notUtf8).text()).isInstanceOf(IllegalArgumentException.class);
+
+    byte[] keyTwice = new BinaryValue.Writer().varLong(2).text("k").text("1").text("k").text("2").toBytes();
+    assertThatThrownBy(() -> new BinaryValue.Reader(keyTwice).map()).isInstanceOf(IllegalArgumentException.class);
+
+    byte[] past64Bits = {BinaryValue.FORMAT, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x02};
+    assertThatThrownBy(() -> new BinaryValue.Reader(past64Bits).varLong()).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void textBeyondAsciiAndTheLargestNumberReadBackAsWritten() {
+    byte[] value = new BinaryValue.Writer().text("r\u00e9gion-\u6771").varLong(Long.MAX_VALUE).toBytes();
+    var reader = new BinaryValue.Reader(value);
+
+    assertThat(reader.text()).isEqualTo("r\u00e9gion-\u6771");
+    assertThat(reader.varLong()).isEqualTo(Long.MAX_VALUE);
+    reader.end();
+  }
 }
