@@ -39,6 +39,8 @@ class OutboxRelayTest {
   private OutboxRelay relay;
   private final EventCodec codec = new EventCodec();
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
+  /** Once set, the log refuses every new send at once, as a producer does once its delivery timeout has passed. */
+  private volatile boolean logDown;
 
   /** One publication the test acknowledges or refuses. */
   private record Sent(String key, String tag, CompletableFuture<Void> ack) {}
@@ -59,6 +61,7 @@ class OutboxRelayTest {
     relay = new OutboxRelay(state, (key, payload, event) -> {
       var ack = new CompletableFuture<Void>();
       sent.add(new Sent(key, event.map(e -> ((TagPut) e).tag().value()).orElse("?"), ack));
+      if (logDown) ack.completeExceptionally(new IllegalStateException("log down"));
       return ack;
     }).start();
     return relay;
@@ -132,8 +135,10 @@ class OutboxRelayTest {
     start();
     append(0, 1024); // two batches in flight
     await().atMost(WAIT).until(() -> sent.size() == 1024);
-    // The log refuses the head batch's first entry while the second batch's sends stay unanswered (a producer
-    // blocking on metadata with the log down): the failure must show, and a hold must not wait on those sends.
+    // The log goes down: it refuses the head batch's first entry (and whatever is sent from now on) while the
+    // second batch's sends stay unanswered (a producer blocking on metadata): the failure must show at once, and a
+    // hold must not wait on those sends.
+    logDown = true;
     sent.get(0).ack().completeExceptionally(new IllegalStateException("broker gone"));
     await().atMost(WAIT).until(() -> relay.failing().isPresent());
     var holding = CompletableFuture.runAsync(() -> relay.hold(true));
