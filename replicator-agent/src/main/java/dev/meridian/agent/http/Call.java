@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
@@ -110,8 +111,11 @@ final class Call {
       HttpUtil.setKeepAlive(head, keep);
       ctx.write(head);
       if (!isHead() && file.length() > 0) {
-        if (ctx.pipeline().get(SslHandler.class) == null) {
+        if (ctx.pipeline().get(SslHandler.class) == null && ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
           ctx.write(new DefaultFileRegion(file.content().channel(), file.position(), file.length()));
+        } else if (ctx.pipeline().get(SslHandler.class) == null) {
+          // a client on this host, see HttpServer.initChannel
+          ctx.write(new MappedFileChunks(file.content().channel(), file.position(), file.length(), MappedFileChunks.WINDOW));
         } else {
           // TLS encrypts in user space, so no zero-copy: the file goes out in chunks through ChunkedWriteHandler.
           ctx.write(chunked(file));

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * transport loads, else NIO. Disk and RocksDB work runs on a separate pool of blocking threads.
  *
  * <p>With {@link TlsFiles} it speaks https only (TLS 1.2 and 1.3 as the JDK offers them); blob downloads then go
- * out in chunks through {@link ChunkedWriteHandler} instead of zero-copy. Per-client limits (rate, uploads in
+ * out in chunks through {@link ChunkedWriteHandler} instead of zero-copy. Without TLS, a download goes out with
+ * {@code sendfile}, except to a client on this host, which gets mapped windows ({@link MappedFileChunks}). Per-client limits (rate, uploads in
  * progress, body and idle timeouts) are those of {@link ClientLimits}; a request line over 8 KiB or headers over
  * 16 KiB are answered 431 with an OCI error body, and the connection is closed.
  *
@@ -57,6 +58,15 @@ public final class HttpServer implements AutoCloseable {
   private static final int MAX_HEADER_SIZE = 16 * 1024;
   private static final int BLOCKING_THREADS = 32;
 
+  /**
+   * Whether the client is on this host (loopback): its downloads go out as mapped windows through {@code write}
+   * rather than {@code sendfile}, see {@link MappedFileChunks}.
+   */
+  private static boolean sameHost(io.netty.channel.Channel channel) {
+    return channel.remoteAddress() instanceof java.net.InetSocketAddress address
+        && address.getAddress() != null && address.getAddress().isLoopbackAddress();
+  }
+
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
   private final ExecutorService blocking;
@@ -66,7 +76,7 @@ public final class HttpServer implements AutoCloseable {
   private final boolean tls;
 
   private HttpServer(RegistryService service, InetSocketAddress bind, HttpExtensions extensions, ReadThrough readThrough,
-      Optional<TlsFiles> tlsFiles, ClientLimits limits) {
+      Optional<TlsFiles> tlsFiles, ClientLimits limits, boolean mapForSameHost) {
     SslContext ssl = tlsFiles.map(HttpServer::serverContext).orElse(null);
     this.tls = ssl != null;
     ClientRateLimiter limiter = new ClientRateLimiter(limits);
@@ -99,7 +109,8 @@ public final class HttpServer implements AutoCloseable {
                     limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
                 .addLast("timeouts", new ClientTimeouts());
-            if (ssl != null) pipeline.addLast("chunked", new ChunkedWriteHandler());
+            // TLS sends files in chunks; a client on this host gets mapped windows (MappedFileChunks); others sendfile.
+            if (ssl != null || (mapForSameHost && sameHost(channel))) pipeline.addLast("chunked", new ChunkedWriteHandler());
             pipeline
                 .addLast("observer", new RequestObserver(router, extensions.listener()))
                 .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking, limiter, guard));
@@ -133,7 +144,13 @@ public final class HttpServer implements AutoCloseable {
   /** As above, over TLS when {@code tls} is given, with {@code limits} per client. */
   public static HttpServer start(RegistryService service, InetSocketAddress bind, HttpExtensions extensions,
       ReadThrough readThrough, Optional<TlsFiles> tls, ClientLimits limits) {
-    HttpServer server = new HttpServer(service, bind, extensions, readThrough, tls, limits);
+    return start(service, bind, extensions, readThrough, tls, limits, true);
+  }
+
+  /** As above; with {@code mapForSameHost} false, clients on this host get {@code sendfile} too (tests use it). */
+  static HttpServer start(RegistryService service, InetSocketAddress bind, HttpExtensions extensions,
+      ReadThrough readThrough, Optional<TlsFiles> tls, ClientLimits limits, boolean mapForSameHost) {
+    HttpServer server = new HttpServer(service, bind, extensions, readThrough, tls, limits, mapForSameHost);
     log.info("http.start address={} transport={} tls={}", server.address(), server.transport, server.tls);
     return server;
   }
