@@ -3,6 +3,7 @@ package dev.meridian.core.blob.fs;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -15,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * acknowledged finds only the last few megabytes still dirty. It never replaces that sync: it only gets the disk
  * going earlier (without it the whole chunk is flushed after its last byte, tens of milliseconds per 100 MiB).
  *
- * <p>At most one background sync per file is in flight; a kick while one runs is skipped. A failed background sync is
+ * <p>At most one background sync per file is in flight; a kick while one runs or waits for a thread is skipped. The
+ * pool is shared by every upload, so a sync may wait behind other files' syncs: the writer never waits for one that
+ * has not started (it syncs the file itself next anyway). A failed background sync is
  * kept and reported by every later {@link #settle}: after a failed {@code fsync}, Linux may report the next one clean
  * although the bytes were lost, so the upload must not be acknowledged on the strength of a later success.
  *
@@ -30,32 +33,72 @@ final class WriteBehind {
   private static final ExecutorService SYNCS = pool();
 
   private final FileChannel channel;
+  private final Executor syncs;
   private long sinceKick;
-  private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+  private Sync inFlight; // the last background sync started, or null
   private volatile IOException failure;
 
   WriteBehind(FileChannel channel) {
-    this.channel = channel;
+    this(channel, SYNCS);
   }
 
-  /** Counts bytes just written, and starts a background sync when enough accumulated and none is running. */
+  /** With the syncs run by {@code syncs} (tests hold them back to see what waits on what). */
+  WriteBehind(FileChannel channel, Executor syncs) {
+    this.channel = channel;
+    this.syncs = syncs;
+  }
+
+  /** Counts bytes just written, and starts a background sync when enough accumulated and none is pending. */
   void written(long bytes) {
     sinceKick += bytes;
-    if (sinceKick < KICK_BYTES || !inFlight.isDone()) return;
+    if (sinceKick < KICK_BYTES || (inFlight != null && !inFlight.finished())) return;
     sinceKick = 0;
-    inFlight = CompletableFuture.runAsync(this::syncQuietly, SYNCS);
+    inFlight = new Sync();
+    syncs.execute(inFlight);
   }
 
-  /** Waits for the background sync in flight; throws the failure of any background sync so far. */
+  /**
+   * Waits for a background sync that is running; one still queued (the pool busy with other uploads' syncs) is
+   * dropped instead, since the caller syncs the file itself next. Throws the failure of any background sync so far.
+   */
   void settle() throws IOException {
-    inFlight.join();
+    if (inFlight != null) inFlight.awaitOrDrop();
     IOException failed = failure;
     if (failed != null) throw new IOException("an earlier background sync failed: " + failed.getMessage(), failed);
   }
 
-  /** Waits for the background sync in flight, ignoring its outcome: before the file is closed or removed. */
+  /** As {@link #settle}, ignoring outcomes: before the file is closed or removed, no sync may touch it any more. */
   void quiesce() {
-    inFlight.join();
+    if (inFlight != null) inFlight.awaitOrDrop();
+  }
+
+  /** One background sync: queued, then running or dropped, then done. */
+  private final class Sync implements Runnable {
+    private static final int QUEUED = 0;
+    private static final int RUNNING = 1;
+    private static final int FINISHED = 2;
+    private final AtomicInteger state = new AtomicInteger(QUEUED);
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    @Override
+    public void run() {
+      if (!state.compareAndSet(QUEUED, RUNNING)) return; // dropped while it waited for a thread
+      try {
+        syncQuietly();
+      } finally {
+        state.set(FINISHED);
+        done.complete(null);
+      }
+    }
+
+    void awaitOrDrop() {
+      if (state.compareAndSet(QUEUED, FINISHED)) done.complete(null);
+      done.join();
+    }
+
+    boolean finished() {
+      return state.get() == FINISHED;
+    }
   }
 
   private void syncQuietly() {

@@ -4,6 +4,7 @@ import static dev.meridian.core.blob.BlobFixtures.randomBytes;
 import static dev.meridian.core.blob.BlobFixtures.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.meridian.core.blob.BlobUpload;
 import dev.meridian.core.blob.UploadId;
@@ -13,6 +14,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,12 +25,42 @@ class WriteBehindTest {
   @Test
   void aFailedBackgroundSyncFailsEveryLaterSettle() throws IOException {
     FileChannel channel = FileChannel.open(root.resolve("data"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    var writeBehind = new WriteBehind(channel);
+    var writeBehind = new WriteBehind(channel, Runnable::run); // the sync runs before settle looks
     channel.close(); // the background fdatasync now fails, as a failing disk's would
     writeBehind.written(WriteBehind.KICK_BYTES);
 
     assertThatThrownBy(writeBehind::settle).isInstanceOf(IOException.class).hasMessageContaining("background sync failed");
     assertThatThrownBy(writeBehind::settle).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void settleDoesNotWaitForASyncStillQueuedBehindOtherUploadsAndThatSyncNeverRuns() throws IOException {
+    FileChannel channel = FileChannel.open(root.resolve("data"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    var held = new ArrayList<Runnable>(); // a pool whose threads are all busy with other files
+    var writeBehind = new WriteBehind(channel, held::add);
+    writeBehind.written(WriteBehind.KICK_BYTES);
+    assertThat(held).hasSize(1);
+
+    assertTimeoutPreemptively(Duration.ofSeconds(30), writeBehind::settle, "settle waited for a sync that never started");
+    channel.close(); // had the dropped sync run now, it would fail and every later settle with it
+    held.forEach(Runnable::run);
+    writeBehind.settle();
+    writeBehind.quiesce();
+  }
+
+  @Test
+  void aKickWhileASyncWaitsForAThreadQueuesNoSecondOne() throws IOException {
+    try (FileChannel channel = FileChannel.open(root.resolve("data"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      var held = new ArrayList<Runnable>();
+      var writeBehind = new WriteBehind(channel, held::add);
+      writeBehind.written(WriteBehind.KICK_BYTES);
+      writeBehind.written(WriteBehind.KICK_BYTES);
+      assertThat(held).hasSize(1);
+
+      held.get(0).run();
+      writeBehind.written(WriteBehind.KICK_BYTES);
+      assertThat(held).as("the first finished, so the next kick starts one").hasSize(2);
+    }
   }
 
   @Test
