@@ -27,7 +27,8 @@ import java.util.function.Function;
  * repetition. The two registries take turns going first, so neither always gets the warmer disk cache.
  *
  * <p>Before the timed part of each repetition, each registry gets the same untimed warm-up: a push, a pull and one
- * curl download of a small separate image ({@value #WARMUP_LAYERS} x 32 MiB, another repository). A registry in
+ * curl download of a small separate image ({@value #WARMUP_LAYERS} x 32 MiB, another repository), then pushes of
+ * {@value #WARMUP_FULL_PUSHES} other images of the measured shape. A registry in
  * production is a long-running process; without it, Meridian's fresh JVM would spend the timed push compiling its
  * own hot path (C2 alone took ~1.2 CPU-seconds over the first two 300 MiB pushes), which is start-up, not serving.
  */
@@ -37,6 +38,12 @@ public final class PushPullScenario implements Scenario {
   private static final int CLIENTS = 4;
   private static final String WARMUP_REPOSITORY = "bench/warmup";
   private static final int WARMUP_LAYERS = 2;
+  /**
+   * Pushes of full-size images in the warm-up. Measured with per-thread CPU from /proc: after the small image alone,
+   * the agent's C2 compiler still took 0.55-0.64 CPU-s during each of the next two 300 MiB pushes, and about 0.05
+   * from the third on (the agent's whole CPU per push fell from 1.5-1.7 to 0.8-0.9 CPU-s).
+   */
+  private static final int WARMUP_FULL_PUSHES = 2;
 
   @Override
   public String name() {
@@ -60,6 +67,11 @@ public final class PushPullScenario implements Scenario {
     var warmupLayers = new ArrayList<OciLayout.Blob>();
     for (int i = 0; i < WARMUP_LAYERS; i++) warmupLayers.add(warmupLayout.layer(201 + i, context.size(32L << 20, 64L << 10)));
     OciLayout.Image warmup = warmupLayout.image(TAG, warmupLayers);
+    for (int n = 1; n <= WARMUP_FULL_PUSHES; n++) {
+      int seed = 300 + 10 * n;
+      warmupLayout.image(TAG + "-warmup-" + n, List.of(warmupLayout.layer(seed + 1, layerBytes),
+          warmupLayout.layer(seed + 2, layerBytes), warmupLayout.layer(seed + 3, layerBytes)));
+    }
     long downloadBytes = CLIENTS * layers.stream().mapToLong(OciLayout.Blob::size).sum();
     context.log("push-pull: image %d MiB in %d layers", imageBytes >> 20, layers.size());
 
@@ -111,13 +123,21 @@ public final class PushPullScenario implements Scenario {
     }
   }
 
-  /** The untimed warm-up, the same against every registry: push, pull and one download of the small image. */
+  /**
+   * The untimed warm-up, the same against every registry: push, pull and one download of the small image, then
+   * {@value #WARMUP_FULL_PUSHES} pushes of other images of the measured image's shape, then {@code sync}, so that the
+   * timed push starts with no dirty page cache left over from the warm-up, whichever registry synced it.
+   */
   private static void warmUp(BenchContext context, Registry registry, OciLayout warmupLayout, OciLayout.Image warmup) {
     Path pulled = context.workspace().fresh("warmup-pulled");
     try {
       Skopeo.push(warmupLayout.root(), TAG, registry, WARMUP_REPOSITORY);
       Skopeo.pull(registry, WARMUP_REPOSITORY, TAG, pulled);
       download(registry, WARMUP_REPOSITORY, warmup);
+      for (int image = 1; image <= WARMUP_FULL_PUSHES; image++) {
+        Skopeo.push(warmupLayout.root(), TAG + "-warmup-" + image, registry, WARMUP_REPOSITORY + "-" + image);
+      }
+      Command.run(List.of("sync"));
     } finally {
       Workspace.delete(pulled);
     }
