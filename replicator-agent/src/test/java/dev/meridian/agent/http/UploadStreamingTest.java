@@ -105,6 +105,38 @@ class UploadStreamingTest {
   }
 
   @Test
+  void smallReadsAreHandedToTheWriterABatchAtATimeNotOneTaskEach() {
+    int piece = 16 * 1024;
+    int perBatch = (int) (UploadExchange.DRAIN_BATCH / piece);
+    byte[] content = randomBytes(5, 2 * perBatch * piece + 100);
+    UploadStatus upload = fixture.service().startUpload(APP);
+    HttpRequest patch = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PATCH, "/v2/app/blobs/uploads/" + upload.id());
+    patch.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.length);
+    channel.writeInbound(patch);
+    settle();
+
+    for (int i = 0; i < perBatch - 1; i++) {
+      channel.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(content, i * piece, piece)));
+    }
+    assertThat(blockingTasks).as("below a batch, no hand-off yet").isEmpty();
+    channel.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(content, (perBatch - 1) * piece, piece)));
+    assertThat(blockingTasks).as("a batch queued: one task").hasSize(1);
+    settle();
+    assertThat(offset(upload)).isEqualTo((long) perBatch * piece);
+
+    for (int i = perBatch; i < 2 * perBatch; i++) {
+      channel.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(content, i * piece, piece)));
+    }
+    channel.writeInbound(new DefaultLastHttpContent(
+        Unpooled.wrappedBuffer(content, 2 * perBatch * piece, content.length - 2 * perBatch * piece)));
+    settle();
+    FullHttpResponse response = channel.readOutbound();
+    assertThat(response.status().code()).isEqualTo(202);
+    response.release();
+    assertThat(offset(upload)).isEqualTo(content.length);
+  }
+
+  @Test
   void readingPausesOnceTheHighWaterMarkWaitsToBeWrittenAndResumesWhenTheWriterCaughtUp() {
     int chunks = (int) (UploadExchange.HIGH_WATER / MIB) + 1;
     UploadStatus upload = fixture.service().startUpload(APP);
