@@ -244,6 +244,55 @@ class KafkaEventLogIT {
   }
 
   @Test
+  void pollsOfMoreInlineManifestBytesThanTheBoundAreAppliedInBatchesWithinItAndResumeExactlyAfterARestart() throws Exception {
+    String topic = newTopic(2);
+    long bound = 128 * 1024;
+    String inline = "A".repeat(30 * 1024); // a manifest near the 32 KiB inline limit, as its header
+    int count = 40;
+    try (var publisher = publisher(topic)) {
+      var sends = new ArrayList<CompletableFuture<LogPosition>>();
+      for (int i = 0; i < count; i++) {
+        sends.add(publisher.send("repo-" + (i % 4), codec.encode(tagPut(i, "repo-" + (i % 4))), Map.of("meridian-manifest", inline)));
+      }
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+    // As replay does: a batch's records and its partitions' next offsets are "committed" together.
+    var committed = new java.util.concurrent.ConcurrentHashMap<Integer, Long>();
+    var applied = new CopyOnWriteArrayList<LogRecord>();
+    var batchBytes = new CopyOnWriteArrayList<Long>();
+    RecordBatchHandler replay = batch -> {
+      synchronized (applied) {
+        batchBytes.add(PendingPolls.bytesOf(batch));
+        applied.addAll(batch);
+        batch.forEach(r -> committed.merge(r.partition(), r.offset() + 1, Math::max));
+      }
+    };
+    var stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    try (var subscriber = KafkaEventSubscriber.start(settings(topic), Map.of(), batch -> {
+      if (stopped.get()) throw new IllegalStateException("stopping"); // nothing of it is committed
+      replay.handle(batch);
+      if (batchBytes.size() == 3) stopped.set(true);
+    }, bound)) {
+      await().atMost(TIMEOUT).until(() -> stopped.get() || applied.size() >= count);
+    }
+    Map<Integer, Long> restartAt;
+    synchronized (applied) {
+      restartAt = Map.copyOf(committed);
+    }
+    try (var subscriber = KafkaEventSubscriber.start(settings(topic), restartAt, replay, bound)) {
+      await().atMost(TIMEOUT).until(() -> applied.size() >= count);
+    }
+
+    assertThat(batchBytes).allSatisfy(bytes -> assertThat(bytes).isLessThanOrEqualTo(bound));
+    assertThat(batchBytes.size()).isGreaterThanOrEqualTo((int) (count * (long) inline.length() / bound));
+    assertThat(applied).extracting(LogRecord::position).doesNotHaveDuplicates().hasSize(count);
+    Map<Integer, List<Long>> offsets = applied.stream().collect(Collectors.groupingBy(LogRecord::partition,
+        Collectors.mapping(LogRecord::offset, Collectors.toList())));
+    offsets.values().forEach(list -> assertThat(list).isSorted());
+    assertThat(applied).allSatisfy(r -> assertThat(r.headers().get("meridian-manifest")).isEqualTo(inline));
+  }
+
+  @Test
   void sendReturnsAtOnceAndFailsLaterWhileNoBrokerAnswers() {
     int deadPort = FreePorts.two()[0];
     try (var publisher = new KafkaEventPublisher("127.0.0.1:" + deadPort, "nowhere", Duration.ofSeconds(2), 10)) {
