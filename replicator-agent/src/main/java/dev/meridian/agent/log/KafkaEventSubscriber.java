@@ -137,7 +137,9 @@ public final class KafkaEventSubscriber implements AutoCloseable {
         Long next = startPositions.get(tp.partition());
         if (next == null) fromStart.add(tp); else consumer.seek(tp, next);
       }
-      consumer.seekToBeginning(fromStart);
+      // Never with an empty list: Kafka reads that as every assigned partition, and a region with a stored position
+      // for each partition would read the whole log again at every start.
+      if (!fromStart.isEmpty()) consumer.seekToBeginning(fromStart);
       log.info("subscriber started topic={} group={} partitions={} stored_positions={}",
           settings.topic(), settings.groupId(), partitions.size(), startPositions);
     } catch (KafkaException | EventLogException e) {

@@ -118,6 +118,27 @@ class KafkaEventLogIT {
   }
 
   @Test
+  void aSubscriberWithAStoredPositionForEveryPartitionReadsOnlyWhatComesAfterThem() throws Exception {
+    String topic = newTopic(2);
+    try (var publisher = publisher(topic)) {
+      var sends = new ArrayList<CompletableFuture<LogPosition>>();
+      for (int i = 0; i < 10; i++) sends.add(publisher.send(tagPut(i, "repo-" + (i % 4))));
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+    Map<Integer, Long> ends = new HashMap<>(Map.of(0, 0L, 1, 0L)); // every partition, as a caught-up region stores
+    readAll(topic, Map.of(), 10).forEach(r -> ends.merge(r.partition(), r.offset() + 1, Math::max));
+
+    var received = new CopyOnWriteArrayList<LogRecord>();
+    try (var publisher = publisher(topic);
+        var subscriber = KafkaEventSubscriber.start(settings(topic), ends, received::addAll)) {
+      publisher.send(tagPut(10, "repo-0")).get(60, TimeUnit.SECONDS);
+      await().atMost(TIMEOUT).until(() -> received.stream().anyMatch(r -> codec.decode(r.value()).id().equals("evt-10")));
+    }
+
+    assertThat(received).extracting(r -> codec.decode(r.value()).id()).containsExactly("evt-10");
+  }
+
+  @Test
   void aPoisonRecordGoesToTheDeadLetterTopicWithItsReasonAndReplayGoesOn() throws Exception {
     String topic = newTopic(1);
     String deadLetters = topic + ".dlq";
