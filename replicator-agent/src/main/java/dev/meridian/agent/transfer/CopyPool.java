@@ -28,16 +28,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Copies waiting for a thread start in a {@link FairCopyQueue} order, not first come first served: round-robin
  * between the jobs that asked, smallest first within a job's request. A job that queued ten large layers thus takes
  * one free thread in turn with every other job waiting, and a small image's config and layers start as soon as a
- * thread frees, not after all the large layers queued before them. Copies already running are not preempted.
+ * thread frees, not after all the large layers queued before them. Copies already running are not preempted, so
+ * with two threads or more one of them is kept for copies of at most {@link #SMALL_COPY_BYTES} (configs, manifests,
+ * small layers): large copies take the others, and a small image's copies start at once even while every other
+ * thread holds a large layer. A large copy still always starts eventually: the other threads take large ones in the
+ * queue's fair order, and the small copies that pass it never move it back in that order.
  */
 final class CopyPool implements AutoCloseable {
+  /** Copies up to this size may use the thread large copies leave free. */
+  static final long SMALL_COPY_BYTES = 16L * 1024 * 1024;
+
+  private final int size;
   private final ExecutorService threads;
   private final ConcurrentHashMap<Digest, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
-  /** Copies not started yet; each has one token on {@link #threads}, which starts whichever copy is due. */
-  private final FairCopyQueue<Object, Queued> queue = new FairCopyQueue<>(Queued::size); // guarded by itself
+  /** Copies not started yet, in the order they are due; the monitor also guards the counts below. */
+  private final FairCopyQueue<Object, Queued> queue = new FairCopyQueue<>(Queued::size);
+  private int running; // guarded by queue
+  private int runningLarge; // guarded by queue
+  private boolean stopped; // guarded by queue
 
   CopyPool(int size) {
     if (size < 1) throw new IllegalArgumentException("size < 1");
+    this.size = size;
     this.threads = Executors.newFixedThreadPool(size, named("meridian-transfer-copy"));
   }
 
@@ -57,7 +69,11 @@ final class CopyPool implements AutoCloseable {
     }
   }
 
-  private record Queued(long size, Runnable copy, CompletableFuture<Void> done) {}
+  private record Queued(long size, Runnable copy, CompletableFuture<Void> done) {
+    boolean large() {
+      return size > SMALL_COPY_BYTES;
+    }
+  }
 
   /** Asks for one copy for {@code owner}; see {@link #copyAll}. */
   Ticket copy(Object owner, Request request) {
@@ -83,36 +99,65 @@ final class CopyPool implements AutoCloseable {
       mine.add(new Queued(request.size(), request.copy(), started));
       tickets.add(new Ticket(started, true));
     }
+    boolean refused;
     synchronized (queue) {
-      queue.add(owner, mine);
+      refused = stopped;
+      if (!refused) queue.add(owner, mine);
     }
-    try {
-      for (int i = 0; i < mine.size(); i++) threads.execute(this::startNext);
-    } catch (RejectedExecutionException e) {
-      failQueued(); // stopping: no thread will take what is queued
-    }
+    if (refused) mine.forEach(q -> q.done().completeExceptionally(new TransferFailedException("stopping")));
+    else dispatch();
     return tickets;
   }
 
-  /** A token's work on a pool thread: runs the copy whose turn it is (not necessarily the one queued with it). */
-  private void startNext() {
-    Optional<Queued> next;
+  /**
+   * Starts queued copies while threads are free, in the queue's order; the last free thread only takes a small copy
+   * while the others all hold large ones.
+   */
+  private void dispatch() {
+    List<Queued> starting = new ArrayList<>();
     synchronized (queue) {
-      next = queue.poll();
+      while (!stopped && running < size) {
+        boolean lastForSmall = size > 1 && runningLarge >= size - 1;
+        Optional<Queued> next = queue.poll(lastForSmall ? SMALL_COPY_BYTES : Long.MAX_VALUE);
+        if (next.isEmpty()) break;
+        running++;
+        if (next.get().large()) runningLarge++;
+        starting.add(next.get());
+      }
     }
-    if (next.isEmpty()) return; // drained by a stop
-    Queued copy = next.get();
+    for (Queued copy : starting) {
+      try {
+        threads.execute(() -> run(copy));
+      } catch (RejectedExecutionException e) {
+        finished(copy);
+        copy.done().completeExceptionally(new TransferFailedException("stopping"));
+      }
+    }
+  }
+
+  private void run(Queued copy) {
     try {
       copy.copy().run();
+      finished(copy);
       copy.done().complete(null);
     } catch (Throwable e) {
+      finished(copy);
       copy.done().completeExceptionally(e);
+    }
+    dispatch();
+  }
+
+  private void finished(Queued copy) {
+    synchronized (queue) {
+      running--;
+      if (copy.large()) runningLarge--;
     }
   }
 
   private void failQueued() {
     List<Queued> dropped;
     synchronized (queue) {
+      stopped = true;
       dropped = queue.drain();
     }
     dropped.forEach(q -> q.done().completeExceptionally(new TransferFailedException("stopping")));
@@ -125,17 +170,24 @@ final class CopyPool implements AutoCloseable {
     }
   }
 
+  /** Copies running. */
+  int running() {
+    synchronized (queue) {
+      return running;
+    }
+  }
+
   /** Interrupts running copies (their sessions stay on disk to be resumed) and waits for them up to {@code timeout}. */
   boolean shutdownNow(long timeout, TimeUnit unit) throws InterruptedException {
-    threads.shutdownNow();
     failQueued();
+    threads.shutdownNow();
     return threads.awaitTermination(timeout, unit);
   }
 
   @Override
   public void close() {
-    threads.shutdownNow();
     failQueued();
+    threads.shutdownNow();
   }
 
   private static ThreadFactory named(String prefix) {

@@ -50,14 +50,24 @@ final class FairCopyQueue<O, E> {
 
   /** The copy to start next, taken out of the queue: the next owner's turn. Empty if nothing is queued. */
   Optional<E> poll() {
-    var it = ring.entrySet().iterator();
-    if (!it.hasNext()) return Optional.empty();
-    Map.Entry<O, ArrayDeque<E>> turn = it.next();
-    it.remove();
-    E next = turn.getValue().poll();
-    if (!turn.getValue().isEmpty()) ring.put(turn.getKey(), turn.getValue()); // to the back of the ring
-    count--;
-    return Optional.of(next);
+    return poll(Long.MAX_VALUE);
+  }
+
+  /**
+   * The next copy of at most {@code maxSize} bytes: the first owner in turn order whose next copy is that small
+   * takes its turn. Owners passed over (their next copy is larger) keep their place in the ring.
+   */
+  Optional<E> poll(long maxSize) {
+    for (var it = ring.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<O, ArrayDeque<E>> turn = it.next();
+      if (size.applyAsLong(turn.getValue().peek()) > maxSize) continue;
+      it.remove();
+      E next = turn.getValue().poll();
+      if (!turn.getValue().isEmpty()) ring.put(turn.getKey(), turn.getValue()); // to the back of the ring
+      count--;
+      return Optional.of(next);
+    }
+    return Optional.empty();
   }
 
   /** Removes and returns everything queued (the pool is stopping). */

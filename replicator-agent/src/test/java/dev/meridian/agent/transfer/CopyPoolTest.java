@@ -54,6 +54,24 @@ class CopyPoolTest {
   }
 
   @Test
+  void aSmallImagesCopyStartsAtOnceWhileEveryOtherThreadHoldsALargeLayer() throws Exception {
+    try (CopyPool two = new CopyPool(2)) {
+      List<CopyPool.Request> layers = new ArrayList<>();
+      for (int i = 0; i < 3; i++) layers.add(blocked("layer" + i, GIB));
+      List<CopyPool.Ticket> big = two.copyAll(new Object(), layers);
+      await().atMost(WAIT).until(() -> started.contains("layer0"));
+      assertThat(two.running()).as("the last thread is kept for small copies").isEqualTo(1);
+
+      CopyPool.Ticket config = two.copy(new Object(), request("config", 1024));
+
+      assertThat(config.done()).succeedsWithin(WAIT); // while layer0 still holds the other thread
+      assertThat(started).containsExactly("layer0", "config");
+      release.countDown();
+      for (CopyPool.Ticket t : big) assertThat(t.done()).succeedsWithin(WAIT); // and the large ones all start
+    }
+  }
+
+  @Test
   void aDigestQueuedByOneJobIsJoinedByAnotherNotCopiedTwice() throws Exception {
     pool.copy(new Object(), blocked("running"));
     await().atMost(WAIT).until(() -> started.contains("running"));
@@ -86,7 +104,11 @@ class CopyPoolTest {
 
   /** A copy that records its start and then holds the pool's thread until {@link #release}. */
   private CopyPool.Request blocked(String name) {
-    return new CopyPool.Request(digest(name), 1, () -> {
+    return blocked(name, 1);
+  }
+
+  private CopyPool.Request blocked(String name, long size) {
+    return new CopyPool.Request(digest(name), size, () -> {
       started.add(name);
       try {
         release.await();

@@ -73,6 +73,18 @@ class FairCopyQueueTest {
   }
 
   @Test
+  void aSizeBoundPassesOverJobsWhoseNextCopyIsLargerAndLeavesThemFirstInTurn() {
+    queue.add("A", List.of(item("A", "layer", GIB)));
+    queue.add("B", List.of(item("B", "config", KIB), item("B", "layer-b", GIB)));
+    queue.add("C", List.of(item("C", "config-c", KIB)));
+
+    assertThat(queue.poll(16 * 1024 * KIB)).map(Item::name).contains("config");
+    assertThat(queue.poll(16 * 1024 * KIB)).map(Item::name).contains("config-c");
+    assertThat(queue.poll(16 * 1024 * KIB)).isEmpty(); // only large copies are left
+    assertThat(names(pollAll())).containsExactly("layer", "layer-b");
+  }
+
+  @Test
   void drainEmptiesTheQueue() {
     queue.add("A", List.of(item("A", "a1", 1), item("A", "a2", 2)));
     queue.add("B", List.of(item("B", "b1", 1)));
