@@ -278,13 +278,6 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     }
   }
 
-  /** Bytes of the records polled and not yet taken by the handler (values and headers). */
-  long queuedBytes() {
-    synchronized (handoff) {
-      return pending.bytes();
-    }
-  }
-
   private void measureLag(int queued) {
     long sum = queued;
     for (TopicPartition partition : consumer.assignment()) {

@@ -136,14 +136,14 @@ final class CopyPool implements AutoCloseable {
   }
 
   private void run(Queued copy) {
+    Throwable failure = null;
     try {
       copy.copy().run();
-      finished(copy);
-      copy.done().complete(null);
     } catch (Throwable e) {
-      finished(copy);
-      copy.done().completeExceptionally(e);
+      failure = e;
     }
+    finished(copy); // before the job hears of it: its next round may queue more, and finds this thread free
+    if (failure == null) copy.done().complete(null); else copy.done().completeExceptionally(failure);
     dispatch();
   }
 
