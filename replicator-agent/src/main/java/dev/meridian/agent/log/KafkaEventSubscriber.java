@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,6 +80,11 @@ public final class KafkaEventSubscriber implements AutoCloseable {
 
   /** A poll of more records than this is not taken in one go; the poller waits while this many are queued. */
   static final int MAX_BATCH_RECORDS = 2000;
+  /**
+   * The bytes of records (values and headers: inline manifests) a batch holds at most, and the bytes queued past
+   * which the poller waits: held until committed, 2000 records with inline manifests would be ~86 MB.
+   */
+  static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
 
   private final Settings settings;
   private final KafkaConsumer<String, byte[]> consumer;
@@ -92,13 +96,15 @@ public final class KafkaEventSubscriber implements AutoCloseable {
   private volatile long recordsBehind = -1;
   /** Guards the polls handed from the poller to the applier, and a rewind asked of the poller. */
   private final Object handoff = new Object();
-  private final ArrayDeque<List<LogRecord>> pending = new ArrayDeque<>(); // guarded by handoff
-  private int pendingRecords; // guarded by handoff
+  private final PendingPolls pending = new PendingPolls(); // guarded by handoff
+  private final long maxBatchBytes;
   private int applyingRecords; // guarded by handoff: the batch the handler holds, not committed yet
   /** Partition to the offset to read again from, after a failed batch; done by the poller. Guarded by handoff. */
   private Map<Integer, Long> rewindTo;
 
-  private KafkaEventSubscriber(Settings settings, KafkaConsumer<String, byte[]> consumer, RecordBatchHandler handler) {
+  private KafkaEventSubscriber(Settings settings, KafkaConsumer<String, byte[]> consumer, RecordBatchHandler handler,
+      long maxBatchBytes) {
+    this.maxBatchBytes = maxBatchBytes;
     this.settings = settings;
     this.consumer = consumer;
     this.handler = handler;
@@ -112,7 +118,14 @@ public final class KafkaEventSubscriber implements AutoCloseable {
    */
   public static KafkaEventSubscriber start(
       Settings settings, Map<Integer, Long> startPositions, RecordBatchHandler handler) {
+    return start(settings, startPositions, handler, MAX_BATCH_BYTES);
+  }
+
+  /** The same with batches of at most {@code maxBatchBytes} (tests: a small bound cuts polls of a few records). */
+  static KafkaEventSubscriber start(
+      Settings settings, Map<Integer, Long> startPositions, RecordBatchHandler handler, long maxBatchBytes) {
     requireNonNull(handler, "handler");
+    if (maxBatchBytes < 1) throw new IllegalArgumentException("maxBatchBytes < 1");
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(settings));
     try {
       List<PartitionInfo> infos = consumer.partitionsFor(settings.topic(), Duration.ofSeconds(30));
@@ -124,7 +137,9 @@ public final class KafkaEventSubscriber implements AutoCloseable {
         Long next = startPositions.get(tp.partition());
         if (next == null) fromStart.add(tp); else consumer.seek(tp, next);
       }
-      consumer.seekToBeginning(fromStart);
+      // Never with an empty list: Kafka reads that as every assigned partition, and a region with a stored position
+      // for each partition would read the whole log again at every start.
+      if (!fromStart.isEmpty()) consumer.seekToBeginning(fromStart);
       log.info("subscriber started topic={} group={} partitions={} stored_positions={}",
           settings.topic(), settings.groupId(), partitions.size(), startPositions);
     } catch (KafkaException | EventLogException e) {
@@ -132,7 +147,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
       throw e instanceof EventLogException ele ? ele
           : new EventLogException("cannot subscribe to " + settings.topic() + ": " + e.getMessage(), e);
     }
-    var subscriber = new KafkaEventSubscriber(settings, consumer, handler);
+    var subscriber = new KafkaEventSubscriber(settings, consumer, handler, maxBatchBytes);
     subscriber.applier.start();
     subscriber.poller.start();
     return subscriber;
@@ -151,7 +166,9 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     try {
       while (running) {
         synchronized (handoff) {
-          while (running && rewindTo == null && pendingRecords >= MAX_BATCH_RECORDS) handoff.wait(100);
+          while (running && rewindTo == null && (pending.records() >= MAX_BATCH_RECORDS || pending.bytes() >= maxBatchBytes)) {
+            handoff.wait(100);
+          }
           if (rewindTo != null) {
             rewindTo.forEach((partition, offset) -> consumer.seek(new TopicPartition(settings.topic(), partition), offset));
             rewindTo = null;
@@ -171,10 +188,9 @@ public final class KafkaEventSubscriber implements AutoCloseable {
           }
           if (!batch.isEmpty()) {
             pending.add(batch);
-            pendingRecords += batch.size();
             handoff.notifyAll();
           }
-          queued = pendingRecords + applyingRecords;
+          queued = pending.records() + applyingRecords;
         }
         measureLag(queued);
       }
@@ -192,7 +208,8 @@ public final class KafkaEventSubscriber implements AutoCloseable {
 
   /**
    * The applier: hands the handler everything polled since its last batch (up to {@link #MAX_BATCH_RECORDS}
-   * records, in poll order, so in log order per partition), so one commit covers what arrived during the last.
+   * records and {@code maxBatchBytes}, in poll order, so in log order per partition; a poll that does not fit is
+   * cut: {@link PendingPolls}), so one commit covers what arrived during the last.
    * If the handler throws, the batch and everything queued after it are dropped, the poller seeks each partition
    * back to its first dropped record, and after a pause they are delivered again: nothing is skipped.
    */
@@ -203,9 +220,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
         synchronized (handoff) {
           while (running && pending.isEmpty()) handoff.wait();
           if (!running) return;
-          batch = new ArrayList<>(pending.poll());
-          while (!pending.isEmpty() && batch.size() + pending.peek().size() <= MAX_BATCH_RECORDS) batch.addAll(pending.poll());
-          pendingRecords -= batch.size();
+          batch = pending.take(MAX_BATCH_RECORDS, maxBatchBytes);
           applyingRecords = batch.size(); // still behind until committed: a region must not look caught up meanwhile
           handoff.notifyAll();
         }
@@ -259,7 +274,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
   /** Records polled and not yet taken by the handler. */
   int queuedRecords() {
     synchronized (handoff) {
-      return pendingRecords;
+      return pending.records();
     }
   }
 
@@ -284,11 +299,8 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     synchronized (handoff) {
       Map<Integer, Long> first = rewindTo == null ? new HashMap<>() : rewindTo;
       for (LogRecord r : batch) first.merge(r.partition(), r.offset(), Math::min);
-      for (List<LogRecord> queued : pending) {
-        for (LogRecord r : queued) first.merge(r.partition(), r.offset(), Math::min);
-      }
+      pending.firstOffsets(first);
       pending.clear();
-      pendingRecords = 0;
       rewindTo = first;
       handoff.notifyAll();
     }
@@ -315,6 +327,8 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     // Replay commits each poll as one synced batch: a larger poll spreads that fsync over more events when
     // catching up, and changes nothing when following (a poll returns what is there).
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    // What the consumer fetches ahead is held too: no more than one batch's bytes per fetch (the default is 50 MiB).
+    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(MAX_BATCH_BYTES));
     return KafkaClientProperties.apply(props, s.clientProperties());
   }
 

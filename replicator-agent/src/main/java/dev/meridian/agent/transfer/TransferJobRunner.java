@@ -163,13 +163,13 @@ final class TransferJobRunner {
   /**
    * Fetches every item at once through the {@link CopyPool}, which copies distinct digests side by side (up to its
    * size) and lets jobs needing the same one (a shared base layer, the manifest of many repositories) wait for one
-   * copy of it. Throws the failure of a copy this job started; a copy it joined that failed leaves the item missing
+   * copy of it. The run is the job's turn in the pool's queue: other jobs' copies start between this one's. Throws the failure of a copy this job started; a copy it joined that failed leaves the item missing
    * for the next round.
    */
   private void fetchAll(Run run, List<MissingContent> missing) {
-    List<CopyPool.Ticket> tickets = new ArrayList<>();
-    for (MissingContent item : missing) tickets.add(copies.copy(item.digest(), () -> run.fetch(item)));
-    awaitAll(tickets);
+    List<CopyPool.Request> requests = new ArrayList<>();
+    for (MissingContent item : missing) requests.add(new CopyPool.Request(item.digest(), item.size(), () -> run.fetch(item)));
+    awaitAll(copies.copyAll(run, requests));
   }
 
   /** Waits for every ticket; then throws the first failure among the copies this job started. */
@@ -202,7 +202,7 @@ final class TransferJobRunner {
       // Through the pool like a manifest's blobs (the same bound on copies); a joined copy that failed is retried as ours.
       for (int tries = 0; blobs.stat(job.digest()).isEmpty(); tries++) {
         if (tries == MAX_ROUNDS) throw new TransferFailedException("blob still missing after " + MAX_ROUNDS + " copies: " + job.digest());
-        awaitAll(List.of(copies.copy(job.digest(), () -> run.fetch(item))));
+        awaitAll(List.of(copies.copy(run, new CopyPool.Request(job.digest(), job.size(), () -> run.fetch(item)))));
       }
       done.add(new StateWrite.PutPrefetched(new PrefetchedBlob(job.repository(), job.digest(), clock.instant())));
     }

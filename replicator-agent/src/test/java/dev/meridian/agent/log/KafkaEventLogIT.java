@@ -118,6 +118,27 @@ class KafkaEventLogIT {
   }
 
   @Test
+  void aSubscriberWithAStoredPositionForEveryPartitionReadsOnlyWhatComesAfterThem() throws Exception {
+    String topic = newTopic(2);
+    try (var publisher = publisher(topic)) {
+      var sends = new ArrayList<CompletableFuture<LogPosition>>();
+      for (int i = 0; i < 10; i++) sends.add(publisher.send(tagPut(i, "repo-" + (i % 4))));
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+    Map<Integer, Long> ends = new HashMap<>(Map.of(0, 0L, 1, 0L)); // every partition, as a caught-up region stores
+    readAll(topic, Map.of(), 10).forEach(r -> ends.merge(r.partition(), r.offset() + 1, Math::max));
+
+    var received = new CopyOnWriteArrayList<LogRecord>();
+    try (var publisher = publisher(topic);
+        var subscriber = KafkaEventSubscriber.start(settings(topic), ends, received::addAll)) {
+      publisher.send(tagPut(10, "repo-0")).get(60, TimeUnit.SECONDS);
+      await().atMost(TIMEOUT).until(() -> received.stream().anyMatch(r -> codec.decode(r.value()).id().equals("evt-10")));
+    }
+
+    assertThat(received).extracting(r -> codec.decode(r.value()).id()).containsExactly("evt-10");
+  }
+
+  @Test
   void aPoisonRecordGoesToTheDeadLetterTopicWithItsReasonAndReplayGoesOn() throws Exception {
     String topic = newTopic(1);
     String deadLetters = topic + ".dlq";
@@ -241,6 +262,55 @@ class KafkaEventLogIT {
       release.countDown();
       await().atMost(TIMEOUT).until(() -> subscriber.recordsBehind().orElse(-1) == 0);
     }
+  }
+
+  @Test
+  void pollsOfMoreInlineManifestBytesThanTheBoundAreAppliedInBatchesWithinItAndResumeExactlyAfterARestart() throws Exception {
+    String topic = newTopic(2);
+    long bound = 128 * 1024;
+    String inline = "A".repeat(30 * 1024); // a manifest near the 32 KiB inline limit, as its header
+    int count = 40;
+    try (var publisher = publisher(topic)) {
+      var sends = new ArrayList<CompletableFuture<LogPosition>>();
+      for (int i = 0; i < count; i++) {
+        sends.add(publisher.send("repo-" + (i % 4), codec.encode(tagPut(i, "repo-" + (i % 4))), Map.of("meridian-manifest", inline)));
+      }
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+    // As replay does: a batch's records and its partitions' next offsets are "committed" together.
+    var committed = new java.util.concurrent.ConcurrentHashMap<Integer, Long>();
+    var applied = new CopyOnWriteArrayList<LogRecord>();
+    var batchBytes = new CopyOnWriteArrayList<Long>();
+    RecordBatchHandler replay = batch -> {
+      synchronized (applied) {
+        batchBytes.add(PendingPolls.bytesOf(batch));
+        applied.addAll(batch);
+        batch.forEach(r -> committed.merge(r.partition(), r.offset() + 1, Math::max));
+      }
+    };
+    var stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    try (var subscriber = KafkaEventSubscriber.start(settings(topic), Map.of(), batch -> {
+      if (stopped.get()) throw new IllegalStateException("stopping"); // nothing of it is committed
+      replay.handle(batch);
+      if (batchBytes.size() == 3) stopped.set(true);
+    }, bound)) {
+      await().atMost(TIMEOUT).until(() -> stopped.get() || applied.size() >= count);
+    }
+    Map<Integer, Long> restartAt;
+    synchronized (applied) {
+      restartAt = Map.copyOf(committed);
+    }
+    try (var subscriber = KafkaEventSubscriber.start(settings(topic), restartAt, replay, bound)) {
+      await().atMost(TIMEOUT).until(() -> applied.size() >= count);
+    }
+
+    assertThat(batchBytes).allSatisfy(bytes -> assertThat(bytes).isLessThanOrEqualTo(bound));
+    assertThat(batchBytes.size()).isGreaterThanOrEqualTo((int) (count * (long) inline.length() / bound));
+    assertThat(applied).extracting(LogRecord::position).doesNotHaveDuplicates().hasSize(count);
+    Map<Integer, List<Long>> offsets = applied.stream().collect(Collectors.groupingBy(LogRecord::partition,
+        Collectors.mapping(LogRecord::offset, Collectors.toList())));
+    offsets.values().forEach(list -> assertThat(list).isSorted());
+    assertThat(applied).allSatisfy(r -> assertThat(r.headers().get("meridian-manifest")).isEqualTo(inline));
   }
 
   @Test
