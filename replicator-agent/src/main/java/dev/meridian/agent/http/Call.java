@@ -3,6 +3,7 @@ package dev.meridian.agent.http;
 import io.netty.channel.socket.DuplexChannel;
 
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.ssl.SslHandler;
@@ -114,11 +115,13 @@ final class Call {
         if (ctx.pipeline().get(SslHandler.class) == null && ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
           ctx.write(new DefaultFileRegion(file.content().channel(), file.position(), file.length()));
         } else if (ctx.pipeline().get(SslHandler.class) == null) {
-          // a client on this host, see HttpServer.initChannel
-          ctx.write(new MappedFileChunks(file.content().channel(), file.position(), file.length(), MappedFileChunks.WINDOW));
+          // a client on this host, see HttpServer.initChannel. A chunk that cannot be read (a failed map) fails only
+          // this write: the head promised Content-Length, so the connection must close rather than carry on.
+          ctx.write(new MappedFileChunks(file.content().channel(), file.position(), file.length(), MappedFileChunks.WINDOW,
+              ctx.channel())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         } else {
           // TLS encrypts in user space, so no zero-copy: the file goes out in chunks through ChunkedWriteHandler.
-          ctx.write(chunked(file));
+          ctx.write(chunked(file)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
       }
       done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);

@@ -21,8 +21,8 @@ import java.util.ArrayDeque;
  * from a mapped window, which made the whole machine's CPU 0.56-0.63 against 0.67-0.69 CPU-s.
  *
  * <p>Each window is unmapped as soon as the transport has written it (its buffer released); a window still held
- * when the input closes (a failed write not yet released) is left to the buffer's cleaner, because unmapping memory
- * that a pending write may still read would fault. Windows are small, so at most a few are mapped per download and
+ * when the input closes (a failed write not yet released) is unmapped once the connection closed, never before its
+ * buffer is released, because unmapping memory that a pending write may still read would fault. Windows are small, so at most a few are mapped per download and
  * resident memory does not grow with the blob. A blob file is never truncated while mapped (blobs are immutable;
  * garbage collection unlinks, which leaves mappings intact).
  */
@@ -33,17 +33,20 @@ final class MappedFileChunks implements ChunkedInput<ByteBuf> {
   private record Window(MappedByteBuffer mapped, ByteBuf sent) {}
 
   private final FileChannel channel;
+  private final io.netty.channel.Channel connection;
   private final long start;
   private final long end;
   private final int window;
   private final ArrayDeque<Window> mapped = new ArrayDeque<>();
   private long offset;
 
-  MappedFileChunks(FileChannel channel, long position, long length, int window) {
+  /** Windows of {@code window} bytes over a range of {@code channel}, written to {@code connection}. */
+  MappedFileChunks(FileChannel channel, long position, long length, int window, io.netty.channel.Channel connection) {
     if (position < 0 || length < 0 || window <= 0) {
       throw new IllegalArgumentException("position " + position + ", length " + length + ", window " + window);
     }
     this.channel = channel;
+    this.connection = connection;
     this.start = position;
     this.offset = position;
     this.end = position + length;
@@ -83,11 +86,15 @@ final class MappedFileChunks implements ChunkedInput<ByteBuf> {
     return offset - start;
   }
 
-  /** Unmaps every window already written; the others stay mapped until their buffers' cleaners run. */
+  /**
+   * Unmaps every window already written. After a failed write, windows may still be held by the connection's
+   * outbound buffer: those are unmapped once the connection has closed and released them, so neither the address
+   * space nor an unlinked blob's disk space waits for a garbage collection.
+   */
   @Override
   public void close() {
     unmapWritten();
-    mapped.clear();
+    if (!mapped.isEmpty()) connection.closeFuture().addListener(closed -> connection.eventLoop().execute(this::unmapWritten));
   }
 
   /** Number of windows mapped and not yet unmapped by this input. */

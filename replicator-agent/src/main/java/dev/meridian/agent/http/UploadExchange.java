@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -51,6 +52,8 @@ final class UploadExchange implements Exchange {
    * by perf). Below {@link #HIGH_WATER}, so reading never pauses without a drain to resume it.
    */
   static final long DRAIN_BATCH = 512 * 1024;
+  /** How long pieces below {@link #DRAIN_BATCH} wait for more before they are handed on anyway. */
+  static final long HOLD_MILLIS = 5;
   /**
    * Bytes read but not yet appended by all uploads of this process together beyond which every upload with
    * anything queued pauses until its own queue is empty: many concurrent uploads to a slow disk cannot hold
@@ -75,6 +78,7 @@ final class UploadExchange implements Exchange {
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
   private long pendingBytes;
   private boolean draining;
+  private io.netty.util.concurrent.ScheduledFuture<?> holdTimer; // event loop only
   private CompletableFuture<Void> room; // completed when the queue is down to resumeAt: reading resumes
   private long resumeAt;
 
@@ -147,6 +151,7 @@ final class UploadExchange implements Exchange {
     }
     received += readable;
     boolean startDrain;
+    boolean held;
     CompletableFuture<Void> paused = null;
     synchronized (this) {
       pending.add(content);
@@ -159,9 +164,14 @@ final class UploadExchange implements Exchange {
       // A drain goes on taking what arrives while it runs; a new one starts for a batch, for the last piece, or
       // when reading pauses (only a drain resumes it).
       startDrain = !draining && (last || paused != null || pendingBytes >= DRAIN_BATCH);
+      held = !draining && !startDrain;
       if (startDrain) draining = true;
     }
-    if (startDrain) startDrain(writer);
+    if (startDrain) {
+      startDrain(writer);
+    } else if (held && holdTimer == null) {
+      holdTimer = call.ctx.executor().schedule(this::drainHeld, HOLD_MILLIS, TimeUnit.MILLISECONDS);
+    }
     if (last) {
       tail = tail.thenApplyAsync(ignored -> finish(), call.blocking)
           .handleAsync((reply, failure) -> {
@@ -175,6 +185,22 @@ final class UploadExchange implements Exchange {
       return tail;
     }
     return paused != null ? paused : CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Event loop, {@link #HOLD_MILLIS} after a piece was held below the batch size: hands what is held to a drain, so a
+   * body that stalls or trickles does not keep its bytes off the disk, counted against the process's budget.
+   */
+  private void drainHeld() {
+    holdTimer = null;
+    UploadWriter target = writer;
+    if (target == null) return; // released: releaseWriter drained what was held
+    boolean start;
+    synchronized (this) {
+      start = !draining && !pending.isEmpty();
+      if (start) draining = true;
+    }
+    if (start) startDrain(target);
   }
 
   /**

@@ -38,7 +38,7 @@ class MappedFileChunksTest {
     int first = 1234;
     int length = 3 * WINDOW + 17;
     try (FileChannel channel = FileChannel.open(file(content), StandardOpenOption.READ)) {
-      var input = new MappedFileChunks(channel, first, length, WINDOW);
+      var input = new MappedFileChunks(channel, first, length, WINDOW, new io.netty.channel.embedded.EmbeddedChannel());
       var out = new ByteArrayOutputStream();
       int chunks = 0;
       while (!input.isEndOfInput()) {
@@ -63,7 +63,7 @@ class MappedFileChunksTest {
   @Test
   void aWindowIsUnmappedOnceTheTransportHasReleasedItSoResidentMemoryStaysFlat() throws Exception {
     try (FileChannel channel = FileChannel.open(file(random(10 * WINDOW)), StandardOpenOption.READ)) {
-      var input = new MappedFileChunks(channel, 0, 10 * WINDOW, WINDOW);
+      var input = new MappedFileChunks(channel, 0, 10 * WINDOW, WINDOW, new io.netty.channel.embedded.EmbeddedChannel());
       for (int i = 0; i < 10; i++) {
         input.readChunk(ByteBufAllocator.DEFAULT).release();
         assertThat(input.windowsMapped()).as("the one just handed out").isEqualTo(1);
@@ -74,10 +74,11 @@ class MappedFileChunksTest {
   }
 
   @Test
-  void aWindowStillHeldByAPendingWriteWhenTheInputClosesStaysReadable() throws Exception {
+  void aWindowStillHeldByAPendingWriteWhenTheInputClosesStaysReadableUntilTheConnectionCloses() throws Exception {
     byte[] content = random(2 * WINDOW);
     try (FileChannel channel = FileChannel.open(file(content), StandardOpenOption.READ)) {
-      var input = new MappedFileChunks(channel, 0, content.length, WINDOW);
+      var connection = new io.netty.channel.embedded.EmbeddedChannel();
+      var input = new MappedFileChunks(channel, 0, content.length, WINDOW, connection);
       ByteBuf written = input.readChunk(ByteBufAllocator.DEFAULT);
       ByteBuf pending = input.readChunk(ByteBufAllocator.DEFAULT);
       written.release();
@@ -87,16 +88,21 @@ class MappedFileChunksTest {
       byte[] bytes = new byte[pending.readableBytes()];
       pending.getBytes(pending.readerIndex(), bytes);
       assertThat(bytes).isEqualTo(Arrays.copyOfRange(content, WINDOW, 2 * WINDOW));
-      pending.release();
+      assertThat(input.windowsMapped()).isEqualTo(1);
+
+      pending.release(); // the failed connection's outbound buffer lets go of it, then the connection closes
+      connection.close();
+      connection.runPendingTasks();
+      assertThat(input.windowsMapped()).as("unmapped once the connection closed").isZero();
     }
   }
 
   @Test
   void aNegativeRangeOrWindowIsRefused() throws Exception {
     try (FileChannel channel = FileChannel.open(file(random(10)), StandardOpenOption.READ)) {
-      assertThatThrownBy(() -> new MappedFileChunks(channel, -1, 5, WINDOW)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new MappedFileChunks(channel, 0, -5, WINDOW)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new MappedFileChunks(channel, 0, 5, 0)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new MappedFileChunks(channel, -1, 5, WINDOW, new io.netty.channel.embedded.EmbeddedChannel())).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new MappedFileChunks(channel, 0, -5, WINDOW, new io.netty.channel.embedded.EmbeddedChannel())).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new MappedFileChunks(channel, 0, 5, 0, new io.netty.channel.embedded.EmbeddedChannel())).isInstanceOf(IllegalArgumentException.class);
     }
   }
 }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,7 +106,29 @@ class UploadStreamingTest {
   }
 
   @Test
+  void aPieceHeldBelowTheBatchSizeIsHandedOnAfterAShortWaitWhenNoMoreArrives() {
+    channel.freezeTime();
+    UploadStatus upload = fixture.service().startUpload(APP);
+    HttpRequest patch = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PATCH, "/v2/app/blobs/uploads/" + upload.id());
+    patch.headers().set(HttpHeaderNames.CONTENT_LENGTH, 10_000);
+    channel.writeInbound(patch);
+    settle();
+    long before = UploadExchange.queuedInProcess();
+    channel.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(randomBytes(3, 700))));
+    assertThat(blockingTasks).as("held for a batch").isEmpty();
+    assertThat(UploadExchange.queuedInProcess()).isEqualTo(before + 700);
+
+    channel.advanceTimeBy(UploadExchange.HOLD_MILLIS, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+    assertThat(blockingTasks).as("the client stalled: handed on anyway").hasSize(1);
+    settle();
+    assertThat(offset(upload)).isEqualTo(700);
+    assertThat(UploadExchange.queuedInProcess()).as("nothing left counted against the process").isEqualTo(before);
+  }
+
+  @Test
   void smallReadsAreHandedToTheWriterABatchAtATimeNotOneTaskEach() {
+    channel.freezeTime();
     int piece = 16 * 1024;
     int perBatch = (int) (UploadExchange.DRAIN_BATCH / piece);
     byte[] content = randomBytes(5, 2 * perBatch * piece + 100);
