@@ -59,12 +59,14 @@ public final class HttpServer implements AutoCloseable {
   private static final int BLOCKING_THREADS = 32;
 
   /**
-   * Whether the client is on this host (loopback): its downloads go out as mapped windows through {@code write}
-   * rather than {@code sendfile}, see {@link MappedFileChunks}.
+   * Whether the client is on this host: its downloads go out as mapped windows through {@code write} rather than
+   * {@code sendfile}, see {@link MappedFileChunks}. A loopback peer is; so is one that reached us at one of our other
+   * addresses from that same address (the kernel gives a local connection the address it was made to as its source).
    */
-  private static boolean sameHost(io.netty.channel.Channel channel) {
-    return channel.remoteAddress() instanceof java.net.InetSocketAddress address
-        && address.getAddress() != null && address.getAddress().isLoopbackAddress();
+  static boolean sameHost(java.net.SocketAddress local, java.net.SocketAddress remote) {
+    if (!(remote instanceof java.net.InetSocketAddress peer) || peer.getAddress() == null) return false;
+    if (peer.getAddress().isLoopbackAddress()) return true;
+    return local instanceof java.net.InetSocketAddress self && peer.getAddress().equals(self.getAddress());
   }
 
   private final EventLoopGroup bossGroup;
@@ -110,7 +112,7 @@ public final class HttpServer implements AutoCloseable {
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
                 .addLast("timeouts", new ClientTimeouts());
             // TLS sends files in chunks; a client on this host gets mapped windows (MappedFileChunks); others sendfile.
-            if (ssl != null || (mapForSameHost && sameHost(channel))) pipeline.addLast("chunked", new ChunkedWriteHandler());
+            if (ssl != null || (mapForSameHost && sameHost(channel.localAddress(), channel.remoteAddress()))) pipeline.addLast("chunked", new ChunkedWriteHandler());
             pipeline
                 .addLast("observer", new RequestObserver(router, extensions.listener()))
                 .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking, limiter, guard));
