@@ -68,11 +68,12 @@ final class UploadExchange implements Exchange {
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
   private RepositoryName repository;
   private Digest digest;
-  private UploadWriter writer;
+  // Written by the event loop and the blocking pool (open, finish, release): volatile so each sees the other's.
+  private volatile UploadWriter writer;
   private long announced = -1;
   private long received;
   private RegistryException refusal;
-  private boolean finished;
+  private volatile boolean finished;
   private boolean aborted;
   // The pieces read but not yet appended, shared with the draining task (guarded by this).
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();

@@ -48,9 +48,14 @@ final class CopyPool implements AutoCloseable {
   private boolean stopped; // guarded by queue
 
   CopyPool(int size) {
+    this(size, Executors.newFixedThreadPool(size, named("meridian-transfer-copy")));
+  }
+
+  /** With {@code threads} running the copies (tests hold them back to stop the pool with copies not started). */
+  CopyPool(int size, ExecutorService threads) {
     if (size < 1) throw new IllegalArgumentException("size < 1");
     this.size = size;
-    this.threads = Executors.newFixedThreadPool(size, named("meridian-transfer-copy"));
+    this.threads = requireNonNull(threads, "threads");
   }
 
   /** A copy asked for: its future, and whether this caller started it (else it joined one in flight). */
@@ -127,10 +132,33 @@ final class CopyPool implements AutoCloseable {
     }
     for (Queued copy : starting) {
       try {
-        threads.execute(() -> run(copy));
+        threads.execute(new Start(copy));
       } catch (RejectedExecutionException e) {
         finished(copy);
         copy.done().completeExceptionally(new TransferFailedException("stopping"));
+      }
+    }
+  }
+
+  /** A copy handed to a thread; one still waiting for it when the pool stops is failed, not forgotten. */
+  private final class Start implements Runnable {
+    private final Queued copy;
+
+    Start(Queued copy) {
+      this.copy = copy;
+    }
+
+    @Override
+    public void run() {
+      CopyPool.this.run(copy);
+    }
+  }
+
+  private void failUnstarted(List<Runnable> unstarted) {
+    for (Runnable task : unstarted) {
+      if (task instanceof Start start) {
+        finished(start.copy);
+        start.copy.done().completeExceptionally(new TransferFailedException("stopping"));
       }
     }
   }
@@ -180,14 +208,14 @@ final class CopyPool implements AutoCloseable {
   /** Interrupts running copies (their sessions stay on disk to be resumed) and waits for them up to {@code timeout}. */
   boolean shutdownNow(long timeout, TimeUnit unit) throws InterruptedException {
     failQueued();
-    threads.shutdownNow();
+    failUnstarted(threads.shutdownNow());
     return threads.awaitTermination(timeout, unit);
   }
 
   @Override
   public void close() {
     failQueued();
-    threads.shutdownNow();
+    failUnstarted(threads.shutdownNow());
   }
 
   private static ThreadFactory named(String prefix) {

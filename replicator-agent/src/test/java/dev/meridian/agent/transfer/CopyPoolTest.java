@@ -102,6 +102,58 @@ class CopyPoolTest {
     assertThat(pool.queued()).isZero();
   }
 
+  @Test
+  void stoppingFailsACopyHandedToAThreadThatHadNotStartedIt() throws Exception {
+    var held = new java.util.ArrayList<Runnable>(); // threads all busy: what is handed over waits
+    var threads = new java.util.concurrent.AbstractExecutorService() {
+      private boolean shut;
+
+      @Override
+      public void execute(Runnable task) {
+        held.add(task);
+      }
+
+      @Override
+      public List<Runnable> shutdownNow() {
+        shut = true;
+        List<Runnable> unstarted = List.copyOf(held);
+        held.clear();
+        return unstarted;
+      }
+
+      @Override
+      public void shutdown() {
+        shut = true;
+      }
+
+      @Override
+      public boolean isShutdown() {
+        return shut;
+      }
+
+      @Override
+      public boolean isTerminated() {
+        return shut;
+      }
+
+      @Override
+      public boolean awaitTermination(long timeout, TimeUnit unit) {
+        return true;
+      }
+    };
+    try (CopyPool stalled = new CopyPool(1, threads)) {
+      CopyPool.Ticket handedOver = stalled.copy(new Object(), request("layer", GIB));
+      assertThat(held).hasSize(1);
+
+      stalled.shutdownNow(1, TimeUnit.SECONDS);
+
+      assertThat(handedOver.done()).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(TransferFailedException.class);
+      assertThat(stalled.running()).isZero();
+      assertThat(started).isEmpty();
+    }
+  }
+
   /** A copy that records its start and then holds the pool's thread until {@link #release}. */
   private CopyPool.Request blocked(String name) {
     return blocked(name, 1);
