@@ -112,9 +112,10 @@ final class Call {
       HttpUtil.setKeepAlive(head, keep);
       ctx.write(head);
       if (!isHead() && file.length() > 0) {
-        if (ctx.pipeline().get(SslHandler.class) == null && ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+        boolean tls = ctx.pipeline().get(SslHandler.class) != null;
+        if (!tls && ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
           ctx.write(new DefaultFileRegion(file.content().channel(), file.position(), file.length()));
-        } else if (ctx.pipeline().get(SslHandler.class) == null) {
+        } else if (!tls) {
           // a client on this host, see HttpServer.initChannel. A chunk that cannot be read (a failed map) fails only
           // this write: the head promised Content-Length, so the connection must close rather than carry on.
           ctx.write(new MappedFileChunks(file.content().channel(), file.position(), file.length(), MappedFileChunks.WINDOW,

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@link TlsFiles} it speaks https only (TLS 1.2 and 1.3 as the JDK offers them); blob downloads then go
  * out in chunks through {@link ChunkedWriteHandler} instead of zero-copy. Without TLS, a download goes out with
- * {@code sendfile}, except to a client on this host, which gets mapped windows ({@link MappedFileChunks}). Per-client limits (rate, uploads in
- * progress, body and idle timeouts) are those of {@link ClientLimits}; a request line over 8 KiB or headers over
+ * {@code sendfile}, except to a client on this host, which gets mapped windows ({@link MappedFileChunks}).
+ * Per-client limits (rate, uploads in progress, body and idle timeouts) are those of {@link ClientLimits}; a request line over 8 KiB or headers over
  * 16 KiB are answered 431 with an OCI error body, and the connection is closed.
  *
  * <p>{@link #close} stops accepting, lets requests in flight finish for a short grace period, then stops
@@ -112,7 +112,8 @@ public final class HttpServer implements AutoCloseable {
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
                 .addLast("timeouts", new ClientTimeouts());
             // TLS sends files in chunks; a client on this host gets mapped windows (MappedFileChunks); others sendfile.
-            if (ssl != null || (mapForSameHost && sameHost(channel.localAddress(), channel.remoteAddress()))) pipeline.addLast("chunked", new ChunkedWriteHandler());
+            boolean mapped = mapForSameHost && sameHost(channel.localAddress(), channel.remoteAddress());
+            if (ssl != null || mapped) pipeline.addLast("chunked", new ChunkedWriteHandler());
             pipeline
                 .addLast("observer", new RequestObserver(router, extensions.listener()))
                 .addLast("dispatcher", new RequestDispatcher(router, handlers, blocking, limiter, guard));

@@ -22,8 +22,8 @@ import java.util.ArrayDeque;
  *
  * <p>Each window is unmapped as soon as the transport has written it (its buffer released); a window still held
  * when the input closes (a failed write not yet released) is unmapped once the connection closed, never before its
- * buffer is released, because unmapping memory that a pending write may still read would fault. Windows are small, so at most a few are mapped per download and
- * resident memory does not grow with the blob. A blob file is never truncated while mapped (blobs are immutable;
+ * buffer is released, because unmapping memory that a pending write may still read would fault. Windows are small,
+ * so at most a few are mapped per download and resident memory does not grow with the blob. A blob file is never truncated while mapped (blobs are immutable;
  * garbage collection unlinks, which leaves mappings intact).
  */
 final class MappedFileChunks implements ChunkedInput<ByteBuf> {
@@ -69,10 +69,10 @@ final class MappedFileChunks implements ChunkedInput<ByteBuf> {
     unmapWritten();
     if (offset >= end) return null;
     int size = (int) Math.min(window, end - offset);
-    MappedByteBuffer window = channel.map(FileChannel.MapMode.READ_ONLY, offset, size);
+    MappedByteBuffer next = channel.map(FileChannel.MapMode.READ_ONLY, offset, size);
     offset += size;
-    ByteBuf sent = Unpooled.wrappedBuffer(window);
-    mapped.add(new Window(window, sent));
+    ByteBuf sent = Unpooled.wrappedBuffer(next);
+    mapped.add(new Window(next, sent));
     return sent;
   }
 

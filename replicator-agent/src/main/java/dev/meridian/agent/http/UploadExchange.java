@@ -196,12 +196,14 @@ final class UploadExchange implements Exchange {
     holdTimer = null;
     UploadWriter target = writer;
     if (target == null) return; // released: releaseWriter drained what was held
-    boolean start;
-    synchronized (this) {
-      start = !draining && !pending.isEmpty();
-      if (start) draining = true;
-    }
-    if (start) startDrain(target);
+    if (claimDrainOfHeld()) startDrain(target);
+  }
+
+  /** Whether pieces wait with no drain running; if so, the caller must start one (this marks it as running). */
+  private synchronized boolean claimDrainOfHeld() {
+    if (draining || pending.isEmpty()) return false;
+    draining = true;
+    return true;
   }
 
   /**
@@ -309,12 +311,7 @@ final class UploadExchange implements Exchange {
       finished = true;
       // Pieces held below the batch size are appended as before: what was received stays in the session, which
       // a client may resume from its offset.
-      boolean startDrain;
-      synchronized (this) {
-        startDrain = !draining && !pending.isEmpty();
-        if (startDrain) draining = true;
-      }
-      if (startDrain) startDrain(held);
+      if (claimDrainOfHeld()) startDrain(held);
       tail = tail.handleAsync((ignored, failure) -> {
         service.abandonWrite(held);
         return null;

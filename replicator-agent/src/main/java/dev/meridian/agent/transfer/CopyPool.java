@@ -11,9 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The transfer worker's bulkhead of blob copies: at most {@code size} copies run at once, whichever jobs asked for
@@ -48,7 +46,7 @@ final class CopyPool implements AutoCloseable {
   private boolean stopped; // guarded by queue
 
   CopyPool(int size) {
-    this(size, Executors.newFixedThreadPool(size, named("meridian-transfer-copy")));
+    this(size, Executors.newFixedThreadPool(size, TransferWorker.threads("meridian-transfer-copy")));
   }
 
   /** With {@code threads} running the copies (tests hold them back to stop the pool with copies not started). */
@@ -218,12 +216,4 @@ final class CopyPool implements AutoCloseable {
     failUnstarted(threads.shutdownNow());
   }
 
-  private static ThreadFactory named(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread thread = new Thread(r, prefix + "-" + n.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
 }

@@ -315,7 +315,8 @@ public final class TransferWorker implements AutoCloseable {
     stop();
   }
 
-  private static ThreadFactory threads(String prefix) {
+  /** Daemon threads named {@code prefix-N}; the copy pool's too. */
+  static ThreadFactory threads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread thread = new Thread(r, prefix + "-" + n.incrementAndGet());
