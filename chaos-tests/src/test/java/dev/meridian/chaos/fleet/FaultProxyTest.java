@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -125,14 +126,23 @@ class FaultProxyTest {
 
   @Test
   void aDeadTargetLooksLikeAPeerThatWentAway() throws IOException {
-    echo.close();
-    try (Socket s = connect()) {
-      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    // The target's port is bound but not listening, so a connect to it is refused. Closing the echo server raced:
+    // its close is deferred while its acceptor is in accept(), which could still take the proxy's connection and
+    // echo nothing, and a closed port may be taken by another listener.
+    try (Socket dead = new Socket()) {
+      dead.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      try (FaultProxy toDead = FaultProxy.start("dead", dead.getLocalPort()); Socket s = connect(toDead)) {
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+      }
     }
   }
 
   private Socket connect() throws IOException {
-    Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
+    return connect(proxy);
+  }
+
+  private static Socket connect(FaultProxy through) throws IOException {
+    Socket s = new Socket(InetAddress.getLoopbackAddress(), through.port());
     s.setSoTimeout(10_000);
     return s;
   }
