@@ -19,6 +19,8 @@ class BenchQuickIT {
   private static final List<String> ROWS = List.of(
       "| push-pull | skopeo push", "| push-pull | skopeo pull", "| push-pull | blob download",
       "| replication | catch-up copy vs skopeo sync", "| replication | catch-up copy vs cp+fsync",
+      "| replication | catch-up copy, running region re-enabled, vs skopeo sync",
+      "| replication | catch-up copy, running region re-enabled, vs cp+fsync",
       "| lag | push rate achieved", "| lag | lag p50", "| lag | lag p99", "| lag | lag max",
       "| apply | events applied",
       "| memory | push", "| memory | replication of", "| memory | pull of", "| memory | heap after GC peak, pushed-to",

@@ -107,6 +107,11 @@ public record AgentConfig(
     this(region, bindAddress, port, dataDir, fleet, transfers, AdminConfig.defaults());
   }
 
+  /** The same with other transfer settings. */
+  public AgentConfig withTransfers(TransferConfig settings) {
+    return new AgentConfig(region, bindAddress, port, dataDir, fleet, settings, admin, seed, repair, security, lifecycle, auth);
+  }
+
   /** The same with other operator settings. */
   public AgentConfig withAdmin(AdminConfig settings) {
     return new AgentConfig(region, bindAddress, port, dataDir, fleet, transfers, settings, seed, repair, security, lifecycle, auth);

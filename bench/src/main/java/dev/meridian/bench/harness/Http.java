@@ -57,6 +57,13 @@ public final class Http {
     return response.body();
   }
 
+  /** A JSON {@code PATCH} as admin (an admin API change); returns the status. */
+  public static int patchJson(String url, String json) {
+    var response = send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(json)), "PATCH " + url);
+    return response.statusCode();
+  }
+
   /** Uploads a blob in one POST-then-PUT (monolithic) and returns nothing: 201 or an exception. */
   public static void putBlob(String registry, String repository, String digest, byte[] bytes) {
     var start = send(HttpRequest.newBuilder(URI.create(registry + "/v2/" + repository + "/blobs/uploads/"))

@@ -6,6 +6,7 @@ import dev.meridian.topology.TopologyLoader;
 import picocli.CommandLine;
 
 import dev.meridian.agent.AgentConfig;
+import dev.meridian.agent.transfer.TransferConfig;
 import dev.meridian.agent.lifecycle.GarbageCollector;
 import dev.meridian.agent.lifecycle.RetentionPolicy;
 import dev.meridian.agent.lifecycle.QuotaPolicy;
@@ -202,6 +203,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "A fleet member also writes every notification to the topic meridian.notifications (default: ${DEFAULT-VALUE}).")
   boolean kafkaNotifications;
 
+  @Option(names = "--transfer-direct-writes", paramLabel = "true|false", defaultValue = "true", arity = "1",
+      description = "Write blobs copied from peers past the page cache (O_DIRECT) where the file system can (default: ${DEFAULT-VALUE}).")
+  boolean transferDirectWrites;
+
   @Option(names = "--webhook-max-backoff", hidden = true, defaultValue = "5m", converter = DurationArgument.class,
       description = "Longest wait between two attempts of a failing delivery (for tests).")
   java.time.Duration webhookMaxBackoff;
@@ -224,6 +229,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (stallThreshold.isZero()) throw new CommandLine.ParameterException(spec.commandLine(), "--stall-threshold must be positive");
     config = config.withAdmin(config.admin().withStallThreshold(stallThreshold)).withSecurity(security());
+    config = config.withTransfers(transfers(config.transfers()));
     config = config.withSecurity(security(spec, dataDir, anonymousPull));
     try {
       config = config.withSeed(SeedFrom.parse(seedFrom));
@@ -277,6 +283,11 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /** The webhook and the notifications topic of the options; a bad one is a usage error naming it. */
+  /** {@code base} with the transfer options given. */
+  TransferConfig transfers(TransferConfig base) {
+    return base.withDirectWrites(transferDirectWrites);
+  }
+
   NotificationConfig notifications() {
     try {
       NotificationConfig settings = NotificationConfig.defaults().withKafka(kafkaNotifications);

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +43,29 @@ public final class BlobFetcher {
    */
   private static final long SYNC_EVERY_BYTES = 256L * 1024 * 1024;
 
+  /**
+   * Bytes per direct write. Larger writes keep the disk busier per system call; each copy in progress holds one such
+   * buffer (outside the heap, reused), so memory stays flat whatever the blob's size.
+   */
+  static final int DIRECT_CHUNK = 4 * 1024 * 1024;
+
   private final BlobStore store;
   private final int bufferSize;
+  private final boolean directWrites;
   private final DigestLocks locks = new DigestLocks();
+  private final ConcurrentLinkedQueue<ByteBuffer> directBuffers = new ConcurrentLinkedQueue<>();
 
+  /** Writing what it copies past the page cache where the store can ({@link BlobUpload#directAlignment()}). */
   public BlobFetcher(BlobStore store, int bufferSize) {
+    this(store, bufferSize, true);
+  }
+
+  /** With {@code directWrites} false every copy is written through the page cache. */
+  public BlobFetcher(BlobStore store, int bufferSize, boolean directWrites) {
     this.store = requireNonNull(store, "store");
     if (bufferSize < 1) throw new IllegalArgumentException("bufferSize < 1");
     this.bufferSize = bufferSize;
+    this.directWrites = directWrites;
   }
 
   /** The upload session of a transfer of {@code digest}: the same for every attempt and every restart. */
@@ -139,18 +155,15 @@ public final class BlobFetcher {
   }
 
   private void copy(InputStream in, BlobUpload upload, PeerClient peer, Digest digest) {
+    int alignment = directWrites ? upload.directAlignment() : 0;
+    if (alignment > 0 && DIRECT_CHUNK % alignment == 0) {
+      copyDirect(in, upload, peer, digest, alignment);
+      return;
+    }
     byte[] buffer = new byte[bufferSize];
     ByteBuffer wrapped = ByteBuffer.wrap(buffer);
     long sinceSync = 0;
-    while (true) {
-      int read;
-      try {
-        read = in.read(buffer);
-      } catch (IOException e) {
-        throw new PeerUnavailableException(
-            "peer " + peer.region() + " failed sending " + digest + " after byte " + upload.size() + ": " + e, e);
-      }
-      if (read == -1) return;
+    for (int read; (read = read(in, buffer, upload, peer, digest)) != -1; ) {
       wrapped.clear().limit(read);
       upload.append(wrapped);
       sinceSync += read;
@@ -158,6 +171,100 @@ public final class BlobFetcher {
         upload.sync();
         sinceSync = 0;
       }
+    }
+  }
+
+  /**
+   * As {@link #copy}, gathering the bytes into an aligned buffer outside the heap, whose aligned part is appended
+   * (past the page cache) when it is full or when the peer has nothing more ready ({@code available() == 0}: the
+   * next read may wait). So a stalled or failing peer leaves everything that arrived in the session, less than one
+   * block at most, and a fast one gets writes of up to {@link #DIRECT_CHUNK}. A session resumed at an offset that
+   * is not aligned first gets the bytes up to the next boundary (buffered); so does the tail of the blob.
+   */
+  private void copyDirect(InputStream in, BlobUpload upload, PeerClient peer, Digest digest, int alignment) {
+    byte[] buffer = new byte[bufferSize];
+    ByteBuffer chunk = takeDirectBuffer(alignment);
+    try {
+      long sinceSync = 0;
+      try {
+        for (int read; (read = read(in, buffer, upload, peer, digest)) != -1; ) {
+          for (int offset = 0; offset < read; ) {
+            int n = Math.min(read - offset, chunk.remaining());
+            chunk.put(buffer, offset, n);
+            offset += n;
+            if (!chunk.hasRemaining()) sinceSync += appendGathered(chunk, upload, alignment, false);
+          }
+          if (chunk.position() > 0 && available(in) == 0) sinceSync += appendGathered(chunk, upload, alignment, false);
+          if (sinceSync >= SYNC_EVERY_BYTES) {
+            upload.sync();
+            sinceSync = 0;
+          }
+        }
+      } catch (PeerUnavailableException e) {
+        // Keep what arrived before the failure, as a buffered copy does: the next attempt resumes after it.
+        try {
+          appendGathered(chunk, upload, alignment, true);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+      appendGathered(chunk, upload, alignment, true);
+    } finally {
+      chunk.clear();
+      directBuffers.offer(chunk);
+    }
+  }
+
+  /**
+   * Appends the bytes gathered in {@code chunk} (from its start to its position): up to the session's next aligned
+   * offset buffered, then every whole block in one direct append; the rest too ({@code all}) or, moved to the
+   * start, kept for the next call. Returns the bytes appended.
+   */
+  private static int appendGathered(ByteBuffer chunk, BlobUpload upload, int alignment, boolean all) {
+    chunk.flip();
+    int appended = 0;
+    int misaligned = (int) (upload.size() % alignment);
+    if (misaligned != 0) {
+      int head = Math.min(chunk.remaining(), alignment - misaligned);
+      upload.append(chunk.slice(0, head));
+      chunk.position(head).compact().flip(); // once per session resumed mid-block: the rest starts aligned again
+      appended += head;
+    }
+    int blocks = chunk.remaining() - chunk.remaining() % alignment;
+    if (blocks > 0) {
+      upload.append(chunk.slice(0, blocks));
+      appended += blocks;
+    }
+    chunk.position(blocks);
+    if (all && chunk.hasRemaining()) {
+      appended += chunk.remaining();
+      upload.append(chunk);
+    }
+    chunk.compact(); // what is left (less than a block) moves to the start; ready to gather more
+    return appended;
+  }
+
+  private static int available(InputStream in) {
+    try {
+      return in.available();
+    } catch (IOException e) {
+      return 0; // the next read will say what is wrong
+    }
+  }
+
+  private ByteBuffer takeDirectBuffer(int alignment) {
+    ByteBuffer reused = directBuffers.poll();
+    if (reused != null && reused.alignmentOffset(0, alignment) == 0) return reused;
+    return ByteBuffer.allocateDirect(DIRECT_CHUNK + alignment).alignedSlice(alignment).limit(DIRECT_CHUNK).slice();
+  }
+
+  private static int read(InputStream in, byte[] buffer, BlobUpload upload, PeerClient peer, Digest digest) {
+    try {
+      return in.read(buffer);
+    } catch (IOException e) {
+      throw new PeerUnavailableException(
+          "peer " + peer.region() + " failed sending " + digest + " after byte " + upload.size() + ": " + e, e);
     }
   }
 

@@ -24,6 +24,8 @@ import java.util.List;
  * @param bufferSize bytes copied per read: the only per-transfer buffer, whatever the blob's size
  * @param readThroughTimeout how long a pull of content this region lacks waits for it to be fetched from a peer
  *     before answering 404 (the fetch goes on in the background)
+ * @param directWrites whether copied blobs are written past the page cache where the file system can
+ *     ({@code O_DIRECT}): they are hashed in the agent's buffer and synced anyway, and nobody reads them back soon
  */
 public record TransferConfig(
     int maxConcurrent,
@@ -40,7 +42,8 @@ public record TransferConfig(
     Duration readTimeout,
     Duration scanInterval,
     int bufferSize,
-    Duration readThroughTimeout) {
+    Duration readThroughTimeout,
+    boolean directWrites) {
 
   public TransferConfig {
     List<String> problems = new ArrayList<>();
@@ -60,6 +63,13 @@ public record TransferConfig(
     positive(problems, "readThroughTimeout", readThroughTimeout);
     if (bufferSize < 1024 || bufferSize > 16 * 1024 * 1024) problems.add("bufferSize must be in [1 KiB, 16 MiB]");
     if (!problems.isEmpty()) throw new IllegalArgumentException("invalid transfer config: " + String.join("; ", problems));
+  }
+
+  /** The same, writing copied blobs past the page cache or not. */
+  public TransferConfig withDirectWrites(boolean value) {
+    return new TransferConfig(maxConcurrent, retryAttempts, retryInitialBackoff, retryMaxBackoff, jobInitialBackoff,
+        jobMaxBackoff, breakerFailureRate, breakerMinimumCalls, breakerWindowSize, breakerOpenDuration,
+        connectTimeout, readTimeout, scanInterval, bufferSize, readThroughTimeout, value);
   }
 
   public static TransferConfig defaults() {
@@ -92,6 +102,12 @@ public record TransferConfig(
     private Duration scanInterval = Duration.ofSeconds(5);
     private int bufferSize = 1024 * 1024; // 64 KiB reads cost a hand-off each between the HTTP client's threads
     private Duration readThroughTimeout = Duration.ofSeconds(10);
+    private boolean directWrites = true;
+
+    public Builder directWrites(boolean value) {
+      directWrites = value;
+      return this;
+    }
 
     public Builder readThroughTimeout(Duration value) {
       readThroughTimeout = value;
@@ -147,7 +163,7 @@ public record TransferConfig(
     public TransferConfig build() {
       return new TransferConfig(maxConcurrent, retryAttempts, retryInitialBackoff, retryMaxBackoff, jobInitialBackoff,
           jobMaxBackoff, breakerFailureRate, breakerMinimumCalls, breakerWindowSize, breakerOpenDuration,
-          connectTimeout, readTimeout, scanInterval, bufferSize, readThroughTimeout);
+          connectTimeout, readTimeout, scanInterval, bufferSize, readThroughTimeout, directWrites);
     }
   }
 }

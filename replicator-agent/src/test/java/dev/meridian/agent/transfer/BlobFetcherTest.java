@@ -94,6 +94,22 @@ class BlobFetcherTest {
   }
 
   @Test
+  void aCopiedBlobIsWrittenPastThePageCacheUnlessDirectWritesAreOff() {
+    open();
+    org.junit.jupiter.api.Assumptions.assumeTrue(store.directAlignment() > 0, "the file system takes direct writes");
+    Digest digest = east.addBlob(blob);
+    fetcher.fetchBlob(peer("eastus"), REPO, digest, blob.length);
+    assertThat(BlobFixtures.inPageCache(store.paths().blob(digest))).as("copied with direct writes, in the cache").isFalse();
+
+    byte[] other = BlobFixtures.randomBytes(blob.length, 12);
+    Digest otherDigest = east.addBlob(other);
+    new BlobFetcher(store, BUFFER, false).fetchBlob(peer("eastus"), REPO, otherDigest, other.length);
+    assertThat(BlobFixtures.inPageCache(store.paths().blob(otherDigest))).as("copied buffered, in the cache").isTrue();
+    assertThat(stored(digest)).isEqualTo(blob);
+    assertThat(stored(otherDigest)).isEqualTo(other);
+  }
+
+  @Test
   void aResumeTheSecondPeerAnswersWithTheWholeBlobStartsOverFromZero() {
     open();
     Digest digest = east.addBlob(blob);

@@ -18,6 +18,16 @@ public interface BlobUpload {
   /** Appends the buffer's remaining bytes. */
   void append(ByteBuffer bytes);
 
+  /**
+   * The alignment at which appends bypass the page cache, or 0 when none do. An append of a direct buffer whose
+   * address and length are multiples of it, at a {@link #size()} that is one too, goes straight to the disk
+   * ({@code O_DIRECT}): for bytes nobody reads back soon (a replica's copy) that saves copying them into the page
+   * cache, and leaves the cache to what is read. Any other append is buffered; the bytes stored are the same.
+   */
+  default int directAlignment() {
+    return 0;
+  }
+
   /** Makes every byte appended so far durable (fsync): called before a chunk is acknowledged. */
   void sync();
 

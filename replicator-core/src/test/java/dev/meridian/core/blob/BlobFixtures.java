@@ -32,6 +32,18 @@ public final class BlobFixtures {
     return Digest.of(DigestAlgorithm.SHA512, bytes);
   }
 
+  /**
+   * Whether every page of {@code file} is in the page cache ({@code mincore} through {@code MappedByteBuffer.isLoaded};
+   * mapping the file reads none of it).
+   */
+  public static boolean inPageCache(java.nio.file.Path file) {
+    try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+      return channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, channel.size()).isLoaded();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** All bytes of a blob, read through a range stream. */
   public static byte[] readAll(BlobContent content) {
     try (InputStream in = content.openStream(0, content.info().size())) {

@@ -54,6 +54,7 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
   private final BlobPaths paths;
   private final ConcurrentHashMap<UploadId, FileSystemBlobUpload> openUploads = new ConcurrentHashMap<>();
   private final PublishListener published;
+  private final int directAlignment;
 
   /** Opens (creating if needed) the store under {@code root} and removes what a crash left behind. */
   public FileSystemBlobStore(Path root) {
@@ -72,6 +73,12 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
     } catch (IOException e) {
       throw FileOps.unchecked("opening blob store at " + paths.root(), e);
     }
+    this.directAlignment = DirectWrites.probe(paths.tmpDir());
+  }
+
+  /** The alignment of appends that bypass the page cache here (see {@link BlobUpload#directAlignment()}); 0: none do. */
+  public int directAlignment() {
+    return directAlignment;
   }
 
   /** {@code tmp/}: emptied at every start ({@code StartupCleanup}), like the puts that never published. */

@@ -36,6 +36,8 @@ final class FileSystemBlobUpload implements BlobUpload {
   private final BlobPaths paths;
   private final UploadId id;
   private FileChannel channel; // null once committed, cancelled or released by the store
+  private FileChannel direct; // the same file opened for direct writes, at the first one; null before and once released
+  private boolean directFailed; // a direct write failed here once: this session buffers from then on
   private final WriteBehind writeBehind;
   private long size;
   private Digester digester; // null: the bytes on disk are not hashed yet
@@ -78,7 +80,7 @@ final class FileSystemBlobUpload implements BlobUpload {
     ByteBuffer forHash = bytes.duplicate();
     try {
       ensureHashed(ch);
-      FileOps.writeFully(ch, bytes, size);
+      if (!writeDirect(bytes)) FileOps.writeFully(ch, bytes, size);
     } catch (IOException e) {
       // A partial write leaves bytes past `size` that the hash has not seen: cut them off again.
       try {
@@ -91,6 +93,32 @@ final class FileSystemBlobUpload implements BlobUpload {
     digester.update(forHash);
     size += length;
     writeBehind.written(length);
+  }
+
+  @Override
+  public int directAlignment() {
+    return directFailed ? DirectWrites.NONE : store.directAlignment();
+  }
+
+  /**
+   * Writes {@code bytes} at the end with {@code O_DIRECT} when they fit its alignment; false, with nothing written,
+   * when they do not. A direct write that fails is logged and the caller writes the same bytes buffered: a file
+   * system that takes the probe's block but not these (say, a smaller block size than it reported) then costs a copy,
+   * not a failed transfer; a disk really out of space or failing fails the buffered write too.
+   */
+  private boolean writeDirect(ByteBuffer bytes) throws IOException {
+    if (directFailed || !DirectWrites.fits(bytes, size, store.directAlignment())) return false;
+    int start = bytes.position();
+    try {
+      if (direct == null) direct = DirectWrites.open(paths.uploadData(id));
+      FileOps.writeFully(direct, bytes, size);
+      return true;
+    } catch (IOException e) {
+      directFailed = true;
+      log.warn("upload.direct_write_failed upload={} at={} outcome=buffered reason={}", id, size, e.toString());
+      bytes.position(start);
+      return false;
+    }
   }
 
   @Override
@@ -179,7 +207,9 @@ final class FileSystemBlobUpload implements BlobUpload {
     channel = null;
     if (ch == null) return;
     writeBehind.quiesce(); // a background sync must not find its file closed under it
-    try {
+    FileChannel directCh = direct;
+    direct = null;
+    try (directCh) {
       ch.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,80 @@
+package dev.meridian.core.blob.fs;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes that bypass the page cache ({@code O_DIRECT}). A region copying a blob from a peer hashes the bytes in its
+ * own buffer and syncs the file before it publishes it, and nobody reads those bytes back soon: a buffered write
+ * would only copy them into freshly allocated page cache (the most expensive part of a catch-up copy on a VM,
+ * where every new page is a fault in the host) and push out what pulls do read. The file system must support it,
+ * and the buffer's address, its length and the file offset must all be multiples of its block size.
+ */
+final class DirectWrites {
+  private static final Logger log = LoggerFactory.getLogger(DirectWrites.class);
+
+  /** No direct writes: every append is buffered. */
+  static final int NONE = 0;
+
+  private DirectWrites() {}
+
+  /**
+   * The alignment of direct writes in {@code dir}'s file system (its block size), or {@link #NONE} when it refuses
+   * them (tmpfs on older kernels, some network file systems) or its block size is not a power of two up to 64 KiB.
+   * Found by writing one block to a probe file, which is deleted again.
+   */
+  static int probe(Path dir) {
+    long blockSize;
+    try {
+      blockSize = Files.getFileStore(dir).getBlockSize();
+    } catch (IOException | UnsupportedOperationException e) {
+      log.info("blobs.direct_writes supported=false dir={} reason={}", dir, e.toString());
+      return NONE;
+    }
+    if (blockSize < 512 || blockSize > 64 * 1024 || Long.bitCount(blockSize) != 1) {
+      log.info("blobs.direct_writes supported=false dir={} reason=block_size_{}", dir, blockSize);
+      return NONE;
+    }
+    int alignment = (int) blockSize;
+    Path probe = dir.resolve(".direct-probe-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    ByteBuffer block = ByteBuffer.allocateDirect(2 * alignment).alignedSlice(alignment).limit(alignment);
+    try (FileChannel channel = FileChannel.open(probe, CREATE_NEW, WRITE, ExtendedOpenOption.DIRECT)) {
+      while (block.hasRemaining()) channel.write(block, block.position());
+      return alignment;
+    } catch (IOException | UnsupportedOperationException e) {
+      log.info("blobs.direct_writes supported=false dir={} reason={}", dir, e.toString());
+      return NONE;
+    } finally {
+      try {
+        Files.deleteIfExists(probe);
+      } catch (IOException e) {
+        log.warn("blobs.direct_probe_left file={} reason={}", probe, e.toString()); // tmp/ is emptied at the next start
+      }
+    }
+  }
+
+  /** Whether {@code bytes} can be written directly at {@code position}: address, length and offset all aligned. */
+  static boolean fits(ByteBuffer bytes, long position, int alignment) {
+    return alignment != NONE
+        && bytes.isDirect()
+        && bytes.hasRemaining()
+        && bytes.remaining() % alignment == 0
+        && position % alignment == 0
+        && bytes.alignmentOffset(bytes.position(), alignment) == 0;
+  }
+
+  /** Opens {@code file} for direct writes. */
+  static FileChannel open(Path file) throws IOException {
+    return FileChannel.open(file, WRITE, ExtendedOpenOption.DIRECT);
+  }
+}

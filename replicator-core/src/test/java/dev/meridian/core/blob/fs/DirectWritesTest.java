@@ -1,0 +1,123 @@
+package dev.meridian.core.blob.fs;
+
+import static dev.meridian.core.blob.BlobFixtures.inPageCache;
+import static dev.meridian.core.blob.BlobFixtures.randomBytes;
+import static dev.meridian.core.blob.BlobFixtures.sha256;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.meridian.core.blob.BlobInfo;
+import dev.meridian.core.blob.BlobUpload;
+import dev.meridian.core.blob.UploadId;
+import dev.meridian.core.digest.Digest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Appends that bypass the page cache: where they apply, and that the bytes stored are the same either way. */
+class DirectWritesTest {
+  @TempDir Path root;
+  private FileSystemBlobStore store;
+
+  @AfterEach
+  void close() {
+    if (store != null) store.close();
+  }
+
+  private FileSystemBlobStore open() {
+    if (store != null) store.close();
+    store = new FileSystemBlobStore(root);
+    return store;
+  }
+
+  /** An aligned direct buffer holding {@code bytes} (a length that is a multiple of {@code alignment}). */
+  private static ByteBuffer aligned(byte[] bytes, int alignment) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length + alignment).alignedSlice(alignment).limit(bytes.length).slice();
+    return buffer.put(bytes).flip();
+  }
+
+  @Test
+  void onADiskFileSystemTheStoreFindsDirectWritesAtItsBlockSizeAndLeavesNoProbeBehind() throws IOException {
+    String type = Files.getFileStore(root).type();
+    assumeTrue(Set.of("ext4", "xfs", "btrfs").contains(type), "a disk file system, not " + type);
+    assertThat(open().directAlignment()).isEqualTo((int) Files.getFileStore(root).getBlockSize());
+    try (Stream<Path> left = Files.list(root.resolve("tmp"))) {
+      assertThat(left).isEmpty();
+    }
+    assertThat(store.startUpload(new UploadId("u1")).directAlignment()).isEqualTo(store.directAlignment());
+  }
+
+  @Test
+  void alignedDirectAppendsLeaveNoCopyInThePageCacheWhileBufferedOnesDo() throws IOException {
+    int alignment = open().directAlignment();
+    assumeTrue(alignment > 0, "the file system takes direct writes");
+    byte[] bytes = randomBytes(8 * alignment * 64, 1);
+
+    BlobUpload direct = store.startUpload(new UploadId("direct"));
+    direct.append(aligned(bytes, alignment));
+    BlobInfo directInfo = direct.commit(sha256(bytes));
+    assertThat(inPageCache(store.paths().blob(directInfo.digest()))).as("direct-written blob in the page cache").isFalse();
+    assertThat(Files.readAllBytes(store.paths().blob(directInfo.digest()))).isEqualTo(bytes);
+
+    byte[] other = randomBytes(bytes.length, 2);
+    BlobUpload buffered = store.startUpload(new UploadId("buffered"));
+    buffered.append(ByteBuffer.wrap(other));
+    BlobInfo bufferedInfo = buffered.commit(sha256(other));
+    assertThat(inPageCache(store.paths().blob(bufferedInfo.digest()))).as("buffered blob in the page cache").isTrue();
+  }
+
+  @Test
+  void appendsOfEveryKindAtAnyOffsetStoreExactlyTheBytesGivenAndSurviveARestart() throws IOException {
+    int alignment = open().directAlignment();
+    assumeTrue(alignment > 0, "the file system takes direct writes");
+    var expected = new ByteArrayOutputStream();
+    BlobUpload upload = store.startUpload(new UploadId("mixed"));
+    byte[][] pieces = {
+        randomBytes(2 * alignment, 10), // direct, at 0
+        randomBytes(1000, 11), // heap: buffered
+        randomBytes(alignment, 12), // aligned buffer at an unaligned offset: buffered
+        randomBytes(alignment - 1000, 13), // heap, back to a boundary
+        randomBytes(4 * alignment, 14), // direct again
+    };
+    for (int i = 0; i < pieces.length; i++) {
+      upload.append(i % 2 == 0 ? aligned(pieces[i], alignment) : ByteBuffer.wrap(pieces[i]));
+      expected.write(pieces[i]);
+    }
+    // A direct buffer whose address is not aligned, at an aligned offset: buffered.
+    byte[] unalignedAddress = randomBytes(alignment, 15);
+    ByteBuffer shifted = ByteBuffer.allocateDirect(alignment + 1).position(1).slice().put(unalignedAddress).flip();
+    upload.append(shifted);
+    expected.write(unalignedAddress);
+    upload.sync();
+    assertThat(upload.size()).isEqualTo(expected.size());
+
+    open(); // a restart: the session is found on disk and its hash rebuilt from the bytes there
+    BlobUpload reopened = store.findUpload(new UploadId("mixed")).orElseThrow();
+    assertThat(reopened.size()).isEqualTo(expected.size());
+    byte[] tail = randomBytes(3 * alignment, 16);
+    reopened.append(aligned(tail, alignment)); // the size is aligned again: direct
+    expected.write(tail);
+    Digest digest = sha256(expected.toByteArray());
+    assertThat(reopened.commit(digest)).isEqualTo(new BlobInfo(digest, expected.size()));
+    assertThat(Files.readAllBytes(store.paths().blob(digest))).isEqualTo(expected.toByteArray());
+  }
+
+  @Test
+  void onlyADirectBufferWithItsAddressLengthAndOffsetAllAlignedFits() {
+    ByteBuffer direct = ByteBuffer.allocateDirect(3 * 4096).alignedSlice(4096).limit(2 * 4096);
+    assertThat(DirectWrites.fits(direct, 8192, 4096)).isTrue();
+    assertThat(DirectWrites.fits(direct, 100, 4096)).as("offset").isFalse();
+    assertThat(DirectWrites.fits(direct.duplicate().limit(4000), 0, 4096)).as("length").isFalse();
+    assertThat(DirectWrites.fits(direct.duplicate().position(512).limit(512 + 4096), 0, 4096)).as("address").isFalse();
+    assertThat(DirectWrites.fits(direct.duplicate().limit(0), 0, 4096)).as("empty").isFalse();
+    assertThat(DirectWrites.fits(ByteBuffer.allocate(4096), 0, 4096)).as("heap").isFalse();
+    assertThat(DirectWrites.fits(direct, 0, DirectWrites.NONE)).as("unsupported").isFalse();
+  }
+}
