@@ -74,7 +74,7 @@ public final class LagScenario implements Scenario {
         }
         for (MeridianRegion region : regions.subList(1, regions.size())) {
           for (int r = 0; r < REPOSITORIES; r++) {
-            ReplicationScenario.awaitTags(region.url(), repository(r), List.of("warmup"), SETTLE_TIMEOUT);
+            ReplicationScenario.awaitReplicated(region.url(), repository(r), List.of("warmup"), SETTLE_TIMEOUT);
           }
         }
         // An untimed window first, at the same rate: the issue asks for lag at a steady rate, and a registry is a

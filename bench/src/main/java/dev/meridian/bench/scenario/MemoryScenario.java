@@ -95,7 +95,7 @@ public final class MemoryScenario implements Scenario {
           long pushed = System.nanoTime();
           Workspace.delete(blob.file()); // the disk holds the blob three times otherwise
           pushManifest(east.url(), blob);
-          ReplicationScenario.awaitTags(west.url(), REPOSITORY, List.of("big"), Duration.ofMinutes(30));
+          ReplicationScenario.awaitReplicated(west.url(), REPOSITORY, List.of("big"), Duration.ofMinutes(30));
           double replication = (System.nanoTime() - pushed) / 1e9;
           long pullStart = System.nanoTime();
           Http.Pulled pulled = Http.pullAndHash(west.url(), REPOSITORY, blob.digest());

@@ -122,18 +122,18 @@ public final class ReplicationScenario implements Scenario {
           var west = MeridianRegion.member(context.jar(), fleet, "westeurope", dir.resolve("westeurope"),
               workspace.logs(), List.of())) {
         Skopeo.push(warmup.root(), WARM_LIVE, east, WARM_REPOSITORY);
-        awaitTags(west.url(), WARM_REPOSITORY, List.of(WARM_LIVE), Duration.ofMinutes(5));
+        awaitReplicated(west.url(), WARM_REPOSITORY, List.of(WARM_LIVE), Duration.ofMinutes(5));
         setReplication(east, west, false);
         Skopeo.push(warmup.root(), WARM_CATCH_UP, east, WARM_REPOSITORY);
         setReplication(east, west, true);
-        awaitTags(west.url(), WARM_REPOSITORY, List.of(WARM_CATCH_UP), Duration.ofMinutes(5));
+        awaitReplicated(west.url(), WARM_REPOSITORY, List.of(WARM_CATCH_UP), Duration.ofMinutes(5));
 
         setReplication(east, west, false);
         for (String tag : tags) Skopeo.push(layout.root(), tag, east, REPOSITORY);
         long start = System.nanoTime();
         int status = Http.patchJson(east.url() + "/admin/v1/replications/" + west.region(), "{\"enabled\":true}");
         if (status != 202) throw new IllegalStateException("PATCH replication of westeurope: HTTP " + status);
-        awaitTags(west.url(), REPOSITORY, tags, Duration.ofMinutes(10));
+        awaitReplicated(west.url(), REPOSITORY, tags, Duration.ofMinutes(10));
         return (System.nanoTime() - start) / 1e9;
       }
     } finally {
@@ -165,7 +165,7 @@ public final class ReplicationScenario implements Scenario {
         try (var west = MeridianRegion.member(context.jar(), fleet, "westeurope", dir.resolve("westeurope"),
             workspace.logs(), List.of())) {
           long start = System.nanoTime();
-          awaitTags(west.url(), REPOSITORY, tags, Duration.ofMinutes(10));
+          awaitReplicated(west.url(), REPOSITORY, tags, Duration.ofMinutes(10));
           return (System.nanoTime() - start) / 1e9;
         }
       }
@@ -198,11 +198,28 @@ public final class ReplicationScenario implements Scenario {
     }
   }
 
+  /** Waits until every tag is pullable at {@code registry} (a baseline registry: asked as any client asks). */
   static void awaitTags(String registry, String repository, List<String> tags, Duration timeout) {
+    awaitTags(registry, repository, tags, timeout, false);
+  }
+
+  /**
+   * Waits until every tag is held by the Meridian region at {@code registry}: asked as a peer
+   * ({@link Http#localStatus}), so asking does not itself fetch the content (read-through) and the wait measures
+   * replication alone.
+   */
+  static void awaitReplicated(String registry, String repository, List<String> tags, Duration timeout) {
+    awaitTags(registry, repository, tags, timeout, true);
+  }
+
+  private static void awaitTags(String registry, String repository, List<String> tags, Duration timeout, boolean local) {
     long deadline = System.nanoTime() + timeout.toNanos();
     var pending = new ArrayList<>(tags);
     while (!pending.isEmpty()) {
-      pending.removeIf(tag -> Http.status("HEAD", registry + "/v2/" + repository + "/manifests/" + tag) == 200);
+      pending.removeIf(tag -> {
+        String url = registry + "/v2/" + repository + "/manifests/" + tag;
+        return (local ? Http.localStatus("HEAD", url) : Http.status("HEAD", url)) == 200;
+      });
       if (pending.isEmpty()) return;
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("tags " + pending + " of " + repository + " not pullable at " + registry

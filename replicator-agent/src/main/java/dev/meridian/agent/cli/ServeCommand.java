@@ -282,12 +282,12 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The webhook and the notifications topic of the options; a bad one is a usage error naming it. */
   /** {@code base} with the transfer options given. */
   TransferConfig transfers(TransferConfig base) {
     return base.withDirectWrites(transferDirectWrites);
   }
 
+  /** The webhook and the notifications topic of the options; a bad one is a usage error naming it. */
   NotificationConfig notifications() {
     try {
       NotificationConfig settings = NotificationConfig.defaults().withKafka(kafkaNotifications);

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>A blob goes through an upload session whose id is derived from its digest ({@link #uploadIdFor}), so a
  * failed attempt, or an agent restarted mid-copy, leaves the bytes received so far in a session the next
  * attempt finds and resumes with {@code Range: bytes=<held>-}. A peer that answers the whole blob instead
- * (200) restarts it from 0. Bytes pass through one fixed buffer: memory stays flat whatever the size.
+ * (200) restarts it from 0. Bytes pass through fixed buffers (a read buffer, and a reused 4 MiB gathering buffer
+ * outside the heap when the store writes past the page cache): memory stays flat whatever the size.
  *
  * <p>Nothing unverified becomes visible: a blob is published by {@code commit}, which checks its digest; a
  * manifest's bytes are checked before {@code BlobStore.put}. On a mismatch the bytes are discarded and a
@@ -54,6 +55,10 @@ public final class BlobFetcher {
   private final boolean directWrites;
   private final DigestLocks locks = new DigestLocks();
   private final ConcurrentLinkedQueue<ByteBuffer> directBuffers = new ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger keptDirectBuffers = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Gathering buffers kept between copies: as many as copies usually run at once (the copy pool's default). */
+  static final int KEPT_DIRECT_BUFFERS = 4;
 
   /** Writing what it copies past the page cache where the store can ({@link BlobUpload#directAlignment()}). */
   public BlobFetcher(BlobStore store, int bufferSize) {
@@ -156,8 +161,13 @@ public final class BlobFetcher {
 
   private void copy(InputStream in, BlobUpload upload, PeerClient peer, Digest digest) {
     int alignment = directWrites ? upload.directAlignment() : 0;
-    if (alignment > 0 && DIRECT_CHUNK % alignment == 0) {
-      copyDirect(in, upload, peer, digest, alignment);
+    ByteBuffer chunk = alignment > 0 && DIRECT_CHUNK % alignment == 0 ? takeDirectBuffer(alignment) : null;
+    if (chunk != null) {
+      try {
+        copyDirect(in, chunk, upload, peer, digest, alignment);
+      } finally {
+        giveBack(chunk);
+      }
       return;
     }
     byte[] buffer = new byte[bufferSize];
@@ -181,11 +191,9 @@ public final class BlobFetcher {
    * block at most, and a fast one gets writes of up to {@link #DIRECT_CHUNK}. A session resumed at an offset that
    * is not aligned first gets the bytes up to the next boundary (buffered); so does the tail of the blob.
    */
-  private void copyDirect(InputStream in, BlobUpload upload, PeerClient peer, Digest digest, int alignment) {
+  private void copyDirect(InputStream in, ByteBuffer chunk, BlobUpload upload, PeerClient peer, Digest digest, int alignment) {
     byte[] buffer = new byte[bufferSize];
-    ByteBuffer chunk = takeDirectBuffer(alignment);
-    try {
-      long sinceSync = 0;
+    long sinceSync = 0;
       try {
         for (int read; (read = read(in, buffer, upload, peer, digest)) != -1; ) {
           for (int offset = 0; offset < read; ) {
@@ -210,10 +218,6 @@ public final class BlobFetcher {
         throw e;
       }
       appendGathered(chunk, upload, alignment, true);
-    } finally {
-      chunk.clear();
-      directBuffers.offer(chunk);
-    }
   }
 
   /**
@@ -222,6 +226,7 @@ public final class BlobFetcher {
    * start, kept for the next call. Returns the bytes appended.
    */
   private static int appendGathered(ByteBuffer chunk, BlobUpload upload, int alignment, boolean all) {
+    if (chunk.position() == 0) return 0;
     chunk.flip();
     int appended = 0;
     int misaligned = (int) (upload.size() % alignment);
@@ -233,7 +238,7 @@ public final class BlobFetcher {
     }
     int blocks = chunk.remaining() - chunk.remaining() % alignment;
     if (blocks > 0) {
-      upload.append(chunk.slice(0, blocks));
+      upload.appendDirect(chunk.slice(0, blocks));
       appended += blocks;
     }
     chunk.position(blocks);
@@ -253,10 +258,29 @@ public final class BlobFetcher {
     }
   }
 
+  /**
+   * A gathering buffer: a reused one, or a new one. Null when direct memory is exhausted ({@code
+   * -XX:MaxDirectMemorySize}, by default the heap's maximum): the copy is then buffered, not failed.
+   */
   private ByteBuffer takeDirectBuffer(int alignment) {
     ByteBuffer reused = directBuffers.poll();
-    if (reused != null && reused.alignmentOffset(0, alignment) == 0) return reused;
-    return ByteBuffer.allocateDirect(DIRECT_CHUNK + alignment).alignedSlice(alignment).limit(DIRECT_CHUNK).slice();
+    if (reused != null) keptDirectBuffers.decrementAndGet();
+    if (reused != null && reused.alignmentOffset(0, alignment) == 0) return reused.clear();
+    try {
+      return ByteBuffer.allocateDirect(DIRECT_CHUNK + alignment).alignedSlice(alignment).limit(DIRECT_CHUNK).slice();
+    } catch (OutOfMemoryError e) {
+      log.warn("transfer.direct_buffer_unavailable bytes={} outcome=buffered_copy reason={}", DIRECT_CHUNK, e.toString());
+      return null;
+    }
+  }
+
+  /** Keeps at most {@link #KEPT_DIRECT_BUFFERS} for later copies; the rest are left to the garbage collector. */
+  private void giveBack(ByteBuffer chunk) {
+    if (keptDirectBuffers.incrementAndGet() <= KEPT_DIRECT_BUFFERS) {
+      directBuffers.offer(chunk);
+    } else {
+      keptDirectBuffers.decrementAndGet();
+    }
   }
 
   private static int read(InputStream in, byte[] buffer, BlobUpload upload, PeerClient peer, Digest digest) {

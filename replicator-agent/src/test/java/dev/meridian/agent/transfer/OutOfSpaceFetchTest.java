@@ -106,12 +106,24 @@ class OutOfSpaceFetchTest {
       @Override public BlobInfo commit(Digest expected) { return upload.commit(expected); }
       @Override public void cancel() { upload.cancel(); }
 
+      @Override public int directAlignment() { return upload.directAlignment(); }
+
       @Override
       public void append(ByteBuffer bytes) {
+        checkQuota(bytes);
+        upload.append(bytes);
+      }
+
+      @Override
+      public void appendDirect(ByteBuffer bytes) {
+        checkQuota(bytes);
+        upload.appendDirect(bytes);
+      }
+
+      private void checkQuota(ByteBuffer bytes) {
         if (upload.size() + bytes.remaining() > quota) {
           throw new StorageFullException("out of disk space: append to upload " + id(), new IOException("No space left on device"));
         }
-        upload.append(bytes);
       }
     }
   }

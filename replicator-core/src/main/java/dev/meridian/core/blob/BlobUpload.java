@@ -19,11 +19,16 @@ public interface BlobUpload {
   void append(ByteBuffer bytes);
 
   /**
-   * The alignment at which appends bypass the page cache, or 0 when none do. An append of a direct buffer whose
-   * address and length are multiples of it, at a {@link #size()} that is one too, goes straight to the disk
-   * ({@code O_DIRECT}): for bytes nobody reads back soon (a replica's copy) that saves copying them into the page
-   * cache, and leaves the cache to what is read. Any other append is buffered; the bytes stored are the same.
+   * As {@link #append}, past the page cache ({@code O_DIRECT}) when the bytes fit: a direct buffer whose address and
+   * length are multiples of {@link #directAlignment()}, at a {@link #size()} that is one too. For bytes nobody reads
+   * back soon (a replica's copy), that saves copying them into the page cache and leaves the cache to what is read.
+   * Anything else is appended as {@link #append} does; the bytes stored are the same either way.
    */
+  default void appendDirect(ByteBuffer bytes) {
+    append(bytes);
+  }
+
+  /** The alignment {@link #appendDirect} needs to bypass the page cache, or 0 when it never does here. */
   default int directAlignment() {
     return 0;
   }

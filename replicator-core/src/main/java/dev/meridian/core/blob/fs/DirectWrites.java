@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes that bypass the page cache ({@code O_DIRECT}). A region copying a blob from a peer hashes the bytes in its
+ * Writes that bypass the page cache ({@code O_DIRECT}), for {@code BlobUpload.appendDirect}. A region copying a blob from a peer hashes the bytes in its
  * own buffer and syncs the file before it publishes it, and nobody reads those bytes back soon: a buffered write
  * would only copy them into freshly allocated page cache (the most expensive part of a catch-up copy on a VM,
  * where every new page is a fault in the host) and push out what pulls do read. The file system must support it,
@@ -26,17 +26,26 @@ final class DirectWrites {
   /** No direct writes: every append is buffered. */
   static final int NONE = 0;
 
+  private static final java.util.Set<String> MEMORY_FILE_SYSTEMS = java.util.Set.of("tmpfs", "ramfs");
+
   private DirectWrites() {}
 
   /**
    * The alignment of direct writes in {@code dir}'s file system (its block size), or {@link #NONE} when it refuses
-   * them (tmpfs on older kernels, some network file systems) or its block size is not a power of two up to 64 KiB.
+   * them (some network file systems), keeps files in memory anyway (tmpfs, ramfs), or its block size is not a power
+   * of two up to 64 KiB.
    * Found by writing one block to a probe file, which is deleted again.
    */
   static int probe(Path dir) {
     long blockSize;
     try {
-      blockSize = Files.getFileStore(dir).getBlockSize();
+      var fileStore = Files.getFileStore(dir);
+      if (MEMORY_FILE_SYSTEMS.contains(fileStore.type())) {
+        // tmpfs takes O_DIRECT since Linux 6.6, but its files are the page cache: there is nothing to bypass.
+        log.info("blobs.direct_writes supported=false dir={} reason=memory_file_system_{}", dir, fileStore.type());
+        return NONE;
+      }
+      blockSize = fileStore.getBlockSize();
     } catch (IOException | UnsupportedOperationException e) {
       log.info("blobs.direct_writes supported=false dir={} reason={}", dir, e.toString());
       return NONE;

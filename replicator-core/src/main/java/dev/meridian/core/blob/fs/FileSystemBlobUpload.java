@@ -38,6 +38,7 @@ final class FileSystemBlobUpload implements BlobUpload {
   private FileChannel channel; // null once committed, cancelled or released by the store
   private FileChannel direct; // the same file opened for direct writes, at the first one; null before and once released
   private boolean directFailed; // a direct write failed here once: this session buffers from then on
+  private boolean bufferedSinceSync; // bytes written through the page cache that no sync has made durable yet
   private final WriteBehind writeBehind;
   private long size;
   private Digester digester; // null: the bytes on disk are not hashed yet
@@ -75,12 +76,24 @@ final class FileSystemBlobUpload implements BlobUpload {
 
   @Override
   public void append(ByteBuffer bytes) {
+    append(bytes, false);
+  }
+
+  @Override
+  public void appendDirect(ByteBuffer bytes) {
+    append(bytes, true);
+  }
+
+  private void append(ByteBuffer bytes, boolean mayBypassCache) {
     FileChannel ch = requireLive();
     int length = bytes.remaining();
     ByteBuffer forHash = bytes.duplicate();
     try {
       ensureHashed(ch);
-      if (!writeDirect(bytes)) FileOps.writeFully(ch, bytes, size);
+      if (!(mayBypassCache && writeDirect(ch, bytes))) {
+        FileOps.writeFully(ch, bytes, size);
+        bufferedSinceSync = true;
+      }
     } catch (IOException e) {
       // A partial write leaves bytes past `size` that the hash has not seen: cut them off again.
       try {
@@ -105,12 +118,21 @@ final class FileSystemBlobUpload implements BlobUpload {
    * when they do not. A direct write that fails is logged and the caller writes the same bytes buffered: a file
    * system that takes the probe's block but not these (say, a smaller block size than it reported) then costs a copy,
    * not a failed transfer; a disk really out of space or failing fails the buffered write too.
+   *
+   * <p>Buffered bytes not yet synced are synced first: a direct write that extends the file can make the new length
+   * durable (ext4 commits it with the journal) while an earlier buffered page is still only in memory, and a power
+   * cut would then leave zeros inside the session. That costs one {@code fdatasync} where the two kinds meet (a
+   * session resumed mid-block), not one per write.
    */
-  private boolean writeDirect(ByteBuffer bytes) throws IOException {
+  private boolean writeDirect(FileChannel ch, ByteBuffer bytes) throws IOException {
     if (directFailed || !DirectWrites.fits(bytes, size, store.directAlignment())) return false;
+    if (bufferedSinceSync) {
+      ch.force(false);
+      bufferedSinceSync = false;
+    }
     int start = bytes.position();
     try {
-      if (direct == null) direct = DirectWrites.open(paths.uploadData(id));
+      if (direct == null) direct = openDirect(ch);
       FileOps.writeFully(direct, bytes, size);
       return true;
     } catch (IOException e) {
@@ -121,6 +143,16 @@ final class FileSystemBlobUpload implements BlobUpload {
     }
   }
 
+  /** The session's file opened again for direct writes; closed again if the session was released meanwhile. */
+  private FileChannel openDirect(FileChannel ch) throws IOException {
+    FileChannel opened = DirectWrites.open(paths.uploadData(id));
+    if (channel != ch) { // the store closed (release) while this append ran: do not leave a handle behind
+      opened.close();
+      throw new java.nio.channels.ClosedChannelException();
+    }
+    return opened;
+  }
+
   @Override
   public void sync() {
     try {
@@ -129,6 +161,7 @@ final class FileSystemBlobUpload implements BlobUpload {
       settleWriteBehind();
       // fdatasync: the bytes and the length that reads them back, not the timestamps (one journal write less).
       ch.force(false);
+      bufferedSinceSync = false;
     } catch (IOException e) {
       throw FileOps.unchecked("sync upload " + id, e);
     }

@@ -43,11 +43,18 @@ class DirectWritesTest {
     return buffer.put(bytes).flip();
   }
 
-  @Test
-  void onADiskFileSystemTheStoreFindsDirectWritesAtItsBlockSizeAndLeavesNoProbeBehind() throws IOException {
+  /** The store's alignment, on a disk file system that takes direct writes (tests of the page cache need one). */
+  private int openOnDisk() throws IOException {
     String type = Files.getFileStore(root).type();
     assumeTrue(Set.of("ext4", "xfs", "btrfs").contains(type), "a disk file system, not " + type);
-    assertThat(open().directAlignment()).isEqualTo((int) Files.getFileStore(root).getBlockSize());
+    int alignment = open().directAlignment();
+    assumeTrue(alignment > 0, "the file system takes direct writes");
+    return alignment;
+  }
+
+  @Test
+  void onADiskFileSystemTheStoreFindsDirectWritesAtItsBlockSizeAndLeavesNoProbeBehind() throws IOException {
+    assertThat(openOnDisk()).isEqualTo((int) Files.getFileStore(root).getBlockSize());
     try (Stream<Path> left = Files.list(root.resolve("tmp"))) {
       assertThat(left).isEmpty();
     }
@@ -55,28 +62,26 @@ class DirectWritesTest {
   }
 
   @Test
-  void alignedDirectAppendsLeaveNoCopyInThePageCacheWhileBufferedOnesDo() throws IOException {
-    int alignment = open().directAlignment();
-    assumeTrue(alignment > 0, "the file system takes direct writes");
+  void alignedDirectAppendsLeaveNoCopyInThePageCacheWhileOrdinaryAppendsOfTheSameBufferDo() throws IOException {
+    int alignment = openOnDisk();
     byte[] bytes = randomBytes(8 * alignment * 64, 1);
 
     BlobUpload direct = store.startUpload(new UploadId("direct"));
-    direct.append(aligned(bytes, alignment));
+    direct.appendDirect(aligned(bytes, alignment));
     BlobInfo directInfo = direct.commit(sha256(bytes));
     assertThat(inPageCache(store.paths().blob(directInfo.digest()))).as("direct-written blob in the page cache").isFalse();
     assertThat(Files.readAllBytes(store.paths().blob(directInfo.digest()))).isEqualTo(bytes);
 
     byte[] other = randomBytes(bytes.length, 2);
     BlobUpload buffered = store.startUpload(new UploadId("buffered"));
-    buffered.append(ByteBuffer.wrap(other));
+    buffered.append(aligned(other, alignment)); // a push's append: never past the cache, whatever the buffer
     BlobInfo bufferedInfo = buffered.commit(sha256(other));
     assertThat(inPageCache(store.paths().blob(bufferedInfo.digest()))).as("buffered blob in the page cache").isTrue();
   }
 
   @Test
   void appendsOfEveryKindAtAnyOffsetStoreExactlyTheBytesGivenAndSurviveARestart() throws IOException {
-    int alignment = open().directAlignment();
-    assumeTrue(alignment > 0, "the file system takes direct writes");
+    int alignment = openOnDisk();
     var expected = new ByteArrayOutputStream();
     BlobUpload upload = store.startUpload(new UploadId("mixed"));
     byte[][] pieces = {
@@ -87,13 +92,14 @@ class DirectWritesTest {
         randomBytes(4 * alignment, 14), // direct again
     };
     for (int i = 0; i < pieces.length; i++) {
-      upload.append(i % 2 == 0 ? aligned(pieces[i], alignment) : ByteBuffer.wrap(pieces[i]));
+      if (i % 2 == 0) upload.appendDirect(aligned(pieces[i], alignment));
+      else upload.append(ByteBuffer.wrap(pieces[i]));
       expected.write(pieces[i]);
     }
     // A direct buffer whose address is not aligned, at an aligned offset: buffered.
     byte[] unalignedAddress = randomBytes(alignment, 15);
     ByteBuffer shifted = ByteBuffer.allocateDirect(alignment + 1).position(1).slice().put(unalignedAddress).flip();
-    upload.append(shifted);
+    upload.appendDirect(shifted);
     expected.write(unalignedAddress);
     upload.sync();
     assertThat(upload.size()).isEqualTo(expected.size());
@@ -102,7 +108,7 @@ class DirectWritesTest {
     BlobUpload reopened = store.findUpload(new UploadId("mixed")).orElseThrow();
     assertThat(reopened.size()).isEqualTo(expected.size());
     byte[] tail = randomBytes(3 * alignment, 16);
-    reopened.append(aligned(tail, alignment)); // the size is aligned again: direct
+    reopened.appendDirect(aligned(tail, alignment)); // the size is aligned again: direct
     expected.write(tail);
     Digest digest = sha256(expected.toByteArray());
     assertThat(reopened.commit(digest)).isEqualTo(new BlobInfo(digest, expected.size()));
