@@ -82,6 +82,12 @@ final class DirectWrites {
         && bytes.alignmentOffset(bytes.position(), alignment) == 0;
   }
 
+  /** How a store opens a file for direct writes. */
+  @FunctionalInterface
+  interface Opener {
+    FileChannel open(Path file) throws IOException;
+  }
+
   /** Opens {@code file} for direct writes. */
   static FileChannel open(Path file) throws IOException {
     return FileChannel.open(file, WRITE, ExtendedOpenOption.DIRECT);

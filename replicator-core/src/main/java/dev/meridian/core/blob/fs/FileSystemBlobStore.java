@@ -55,6 +55,7 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
   private final ConcurrentHashMap<UploadId, FileSystemBlobUpload> openUploads = new ConcurrentHashMap<>();
   private final PublishListener published;
   private final int directAlignment;
+  private final DirectWrites.Opener openDirect;
 
   /** Opens (creating if needed) the store under {@code root} and removes what a crash left behind. */
   public FileSystemBlobStore(Path root) {
@@ -63,6 +64,12 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
 
   /** As {@link #FileSystemBlobStore(Path)}, telling {@code published} of every file this store verified and renamed into place. */
   public FileSystemBlobStore(Path root, PublishListener published) {
+    this(root, published, DirectWrites::open);
+  }
+
+  /** As above, opening files for direct writes with {@code openDirect} (tests make it fail). */
+  FileSystemBlobStore(Path root, PublishListener published, DirectWrites.Opener openDirect) {
+    this.openDirect = requireNonNull(openDirect, "openDirect");
     this.published = requireNonNull(published, "published");
     this.paths = new BlobPaths(root);
     try {
@@ -74,6 +81,11 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
       throw FileOps.unchecked("opening blob store at " + paths.root(), e);
     }
     this.directAlignment = DirectWrites.probe(paths.tmpDir());
+  }
+
+  /** Opens {@code file} for direct writes. */
+  FileChannel openDirect(Path file) throws IOException {
+    return openDirect.open(file);
   }
 
   /** The alignment of appends that bypass the page cache here (see {@link BlobUpload#directAlignment()}); 0: none do. */

@@ -145,7 +145,7 @@ final class FileSystemBlobUpload implements BlobUpload {
 
   /** The session's file opened again for direct writes; closed again if the session was released meanwhile. */
   private FileChannel openDirect(FileChannel ch) throws IOException {
-    FileChannel opened = DirectWrites.open(paths.uploadData(id));
+    FileChannel opened = store.openDirect(paths.uploadData(id));
     if (channel != ch) { // the store closed (release) while this append ran: do not leave a handle behind
       opened.close();
       throw new java.nio.channels.ClosedChannelException();

@@ -13,8 +13,10 @@ import dev.meridian.core.digest.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -113,6 +115,34 @@ class DirectWritesTest {
     Digest digest = sha256(expected.toByteArray());
     assertThat(reopened.commit(digest)).isEqualTo(new BlobInfo(digest, expected.size()));
     assertThat(Files.readAllBytes(store.paths().blob(digest))).isEqualTo(expected.toByteArray());
+  }
+
+  @Test
+  void aDirectWriteThatFailsIsWrittenBufferedAndTheSessionBuffersFromThenOn() throws IOException {
+    int alignment = openOnDisk();
+    store.close();
+    // A channel that refuses every write, as a file system refusing these direct writes would.
+    store = new FileSystemBlobStore(root, dev.meridian.core.blob.PublishListener.NONE, file -> {
+      FileChannel refusing = FileChannel.open(file, StandardOpenOption.WRITE);
+      refusing.close();
+      return refusing;
+    });
+    byte[] first = randomBytes(4 * alignment, 20);
+    byte[] second = randomBytes(4 * alignment, 21);
+    BlobUpload upload = store.startUpload(new UploadId("refused"));
+    assertThat(upload.directAlignment()).isEqualTo(alignment);
+
+    upload.appendDirect(aligned(first, alignment));
+    assertThat(upload.size()).isEqualTo(first.length);
+    assertThat(upload.directAlignment()).as("after a failed direct write").isZero();
+    upload.appendDirect(aligned(second, alignment));
+
+    byte[] both = new byte[first.length + second.length];
+    System.arraycopy(first, 0, both, 0, first.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    BlobInfo info = upload.commit(sha256(both));
+    assertThat(Files.readAllBytes(store.paths().blob(info.digest()))).isEqualTo(both);
+    assertThat(inPageCache(store.paths().blob(info.digest()))).as("written buffered").isTrue();
   }
 
   @Test
