@@ -59,6 +59,7 @@ final class DirectWrites {
     ByteBuffer block = ByteBuffer.allocateDirect(2 * alignment).alignedSlice(alignment).limit(alignment);
     try (FileChannel channel = FileChannel.open(probe, CREATE_NEW, WRITE, ExtendedOpenOption.DIRECT)) {
       while (block.hasRemaining()) channel.write(block, block.position());
+      log.info("blobs.direct_writes supported=true dir={} alignment={}", dir, alignment);
       return alignment;
     } catch (IOException | UnsupportedOperationException e) {
       log.info("blobs.direct_writes supported=false dir={} reason={}", dir, e.toString());
