@@ -4,6 +4,7 @@ import dev.meridian.agent.registry.PutManifestResult;
 import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.agent.registry.StoredManifest;
+import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.oci.ManifestBytes;
@@ -48,12 +49,48 @@ final class ManifestHandler {
     Reference reference = Reference.parse(call.match.requireParameter());
     String contentType = call.header(HttpHeaderNames.CONTENT_TYPE)
         .orElseThrow(() -> RegistryException.manifestInvalid("a manifest PUT needs a Content-Type"));
-    PutManifestResult result = service.putManifest(repository, reference, MediaType.parse(contentType), body);
+    PutManifestResult result = putReadingThrough(call, repository, reference, MediaType.parse(contentType), body);
     FullHttpResponse response = Responses.empty(HttpResponseStatus.CREATED);
     response.headers().set(HttpHeaderNames.LOCATION, "/v2/" + repository + "/manifests/" + result.digest());
     response.headers().set(Responses.CONTENT_DIGEST, result.digest().toString());
     result.subject().ifPresent(subject -> response.headers().set(Responses.OCI_SUBJECT, subject.toString()));
     return new Reply.Full(response);
+  }
+
+  /**
+   * Puts the manifest; when it references content this region lacks, that content is first fetched from a peer
+   * that holds it (read-through, bounded as for a pull) and the put is tried again, once per missing reference. A
+   * client's blobs and its manifest can reach two regions: a front door that puts a region back into routing between
+   * a client's last blob upload and its manifest PUT sends them to different ones, and the manifest arrives before
+   * the blob's replication (milliseconds, but a client is faster). Without a peer holding it, the answer is still
+   * {@code MANIFEST_BLOB_UNKNOWN}. A peer's own request ({@code Meridian-Internal}) never reads through.
+   */
+  private PutManifestResult putReadingThrough(Call call, RepositoryName repository, Reference reference, MediaType mediaType,
+      byte[] body) {
+    java.util.Set<Digest> fetched = new java.util.HashSet<>();
+    while (true) {
+      try {
+        return service.putManifest(repository, reference, mediaType, body);
+      } catch (RegistryException e) {
+        if (e.code() != OciErrorCode.MANIFEST_BLOB_UNKNOWN || Handlers.isInternal(call)) throw e;
+        Optional<Digest> missing = missingReference(e);
+        if (missing.isEmpty() || !fetched.add(missing.get()) || !fetch(repository, missing.get())) throw e;
+      }
+    }
+  }
+
+  /** The digest a {@code MANIFEST_BLOB_UNKNOWN} names in its detail, if it names one. */
+  private static Optional<Digest> missingReference(RegistryException e) {
+    try {
+      return Optional.ofNullable(e.detail()).map(Object::toString).map(Digest::parse);
+    } catch (RuntimeException notADigest) {
+      return Optional.empty();
+    }
+  }
+
+  /** Fetches a referenced blob, or a referenced manifest (an index's child), from a peer; whether it is here now. */
+  private boolean fetch(RepositoryName repository, Digest digest) {
+    return readThrough.blob(repository, digest) || readThrough.manifest(repository, new Reference.DigestReference(digest));
   }
 
   private Reply get(Call call) {
