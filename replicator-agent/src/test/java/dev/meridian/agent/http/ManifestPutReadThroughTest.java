@@ -48,20 +48,28 @@ class ManifestPutReadThroughTest {
   private RegistryFixture fixture;
   private HttpServer server;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  /** What the other region holds. */
+  /** What the other region holds: blobs, and manifests whose content is here already. */
   private final Map<Digest, byte[]> peer = new ConcurrentHashMap<>();
+  private final Map<Digest, byte[]> peerManifests = new ConcurrentHashMap<>();
   private final List<String> asked = new CopyOnWriteArrayList<>();
+  /** A read-through that says it fetched what it did not (the loop must still end). */
+  private volatile boolean claimsWithoutFetching;
 
   private final ReadThrough fromPeer = new ReadThrough() {
     @Override
     public boolean manifest(RepositoryName repository, Reference reference) {
-      asked.add("manifest " + reference);
-      return false;
+      asked.add("manifest " + repository + " " + reference);
+      if (!(reference instanceof Reference.DigestReference byDigest)) return false;
+      byte[] bytes = peerManifests.get(byDigest.digest());
+      if (bytes == null) return false;
+      fixture.service().putManifest(repository, reference, dev.meridian.core.oci.MediaType.parse(OCI_MANIFEST), bytes);
+      return true;
     }
 
     @Override
     public boolean blob(RepositoryName repository, Digest digest) {
-      asked.add("blob " + digest);
+      asked.add("blob " + repository + " " + digest);
+      if (claimsWithoutFetching) return true;
       byte[] bytes = peer.get(digest);
       if (bytes == null) return false;
       fixture.blobs().put(digest, new ByteArrayInputStream(bytes));
@@ -125,7 +133,7 @@ class ManifestPutReadThroughTest {
     HttpResponse<byte[]> put = putManifest("/v2/team/app/manifests/v1", manifest, false);
 
     assertThat(put.statusCode()).as(new String(put.body())).isEqualTo(201);
-    assertThat(asked).containsExactly("blob " + digest(layer), "blob " + digest(otherLayer));
+    assertThat(asked).containsExactly("blob team/app " + digest(layer), "blob team/app " + digest(otherLayer));
     HttpResponse<byte[]> pulled = send(request("/v2/team/app/manifests/v1").header("Accept", OCI_MANIFEST + ", " + OCI_INDEX));
     assertThat(pulled.statusCode()).isEqualTo(200);
     assertThat(pulled.body()).isEqualTo(manifest);
@@ -143,8 +151,42 @@ class ManifestPutReadThroughTest {
 
     assertThat(put.statusCode()).isEqualTo(400);
     assertThat(new String(put.body())).contains("MANIFEST_BLOB_UNKNOWN").contains(digest(layer).toString());
-    assertThat(asked).containsExactly("blob " + digest(layer), "manifest " + digest(layer));
+    assertThat(asked).containsExactly("blob app " + digest(layer));
     assertThat(send(request("/v2/app/manifests/v1").method("HEAD", BodyPublishers.noBody())).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void anIndexWhoseChildIsInAnotherRegionFetchesItAsAWholeImageNotAsABlob() {
+    byte[] config = randomBytes(8, 60);
+    byte[] layer = randomBytes(9, 500);
+    pushBlobHere("team/multi", config);
+    pushBlobHere("team/multi", layer);
+    byte[] child = TestImages.manifest(config, List.of(layer));
+    peer.put(digest(child), child); // a peer would also serve the child's bytes as a blob: not enough for an index
+    peerManifests.put(digest(child), child);
+    byte[] index = TestImages.index(List.of(child));
+
+    HttpResponse<byte[]> put = send(request("/v2/team/multi/manifests/v1").header("Content-Type", OCI_INDEX)
+        .PUT(BodyPublishers.ofByteArray(index)));
+
+    assertThat(put.statusCode()).as(new String(put.body())).isEqualTo(201);
+    assertThat(asked).containsExactly("manifest team/multi " + digest(child));
+    HttpResponse<byte[]> pulledChild = send(request("/v2/team/multi/manifests/" + digest(child)).header("Accept", OCI_MANIFEST));
+    assertThat(pulledChild.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aReadThroughThatClaimsContentItDidNotBringIsAskedOnceAndThePutRefused() {
+    byte[] config = randomBytes(10, 60);
+    byte[] layer = randomBytes(11, 100);
+    pushBlobHere("app", config);
+    claimsWithoutFetching = true;
+
+    HttpResponse<byte[]> put = putManifest("/v2/app/manifests/v1", TestImages.manifest(config, List.of(layer)), false);
+
+    assertThat(put.statusCode()).isEqualTo(400);
+    assertThat(new String(put.body())).contains("MANIFEST_BLOB_UNKNOWN");
+    assertThat(asked).containsExactly("blob app " + digest(layer));
   }
 
   @Test
