@@ -138,8 +138,20 @@ final class FileSystemBlobUpload implements BlobUpload {
     } catch (IOException e) {
       directFailed = true;
       log.warn("upload.direct_write_failed upload={} at={} outcome=buffered reason={}", id, size, e.toString());
+      closeDirect(); // this session buffers from now on: nothing needs the handle
       bytes.position(start);
       return false;
+    }
+  }
+
+  private void closeDirect() {
+    FileChannel directCh = direct;
+    direct = null;
+    if (directCh == null) return;
+    try {
+      directCh.close();
+    } catch (IOException e) {
+      log.warn("upload.direct_close_failed upload={} reason={}", id, e.toString());
     }
   }
 
