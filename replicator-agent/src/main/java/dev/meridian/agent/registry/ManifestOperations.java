@@ -86,7 +86,8 @@ final class ManifestOperations {
     Digest stored = digest;
     // From "every reference is here" to the commit, no sweeper may delete what the commit relies on.
     guard.claiming(claims, () -> {
-      for (Descriptor referenced : manifest.references()) requirePresent(repository, referenced);
+      boolean index = manifest instanceof Manifest.ImageIndex;
+      for (Descriptor referenced : manifest.references()) requirePresent(repository, referenced, index);
       blobs.put(stored, new ByteArrayInputStream(body));
       Stamp stamp = stamps.get();
       ManifestRecord record = new ManifestRecord(repository, stored, contentType, body.length, manifest.references(),
@@ -107,10 +108,19 @@ final class ManifestOperations {
     return new PutManifestResult(digest, manifest.subject().map(Descriptor::digest));
   }
 
-  /** A reference counts as present when it is a manifest served here or a blob linked here and stored. */
-  private void requirePresent(RepositoryName repository, Descriptor referenced) {
+  /**
+   * A reference counts as present when it is a manifest served here or a blob linked here and stored. An index's
+   * child described as a manifest must be a served manifest: its bytes alone (a manifest's bytes are linked as a blob
+   * too, and a client could upload them as one) say nothing of the child's own content, and an index accepted over
+   * them would be served with children that cannot be pulled (complete-before-visible).
+   */
+  private void requirePresent(RepositoryName repository, Descriptor referenced, boolean indexChild) {
     Digest digest = referenced.digest();
     if (visibility.servedManifest(repository, digest).isPresent()) return;
+    if (indexChild && referenced.mediaType().isManifest()) {
+      throw new RegistryException(OciErrorCode.MANIFEST_BLOB_UNKNOWN,
+          "index references manifest " + digest + ", not served in " + repository, digest.toString(), 400);
+    }
     boolean linked = state.findBlobLink(repository, digest).map(BlobLinkRecord::linked).orElse(false);
     if (linked && blobs.stat(digest).isPresent()) return;
     throw new RegistryException(OciErrorCode.MANIFEST_BLOB_UNKNOWN,
@@ -186,7 +196,7 @@ final class ManifestOperations {
     deleted.references().forEach(d -> claims.add(d.digest()));
     ManifestRecord restored = guard.claiming(claims, () -> {
       if (blobs.stat(digest).isEmpty()) throw RegistryException.manifestUnknown(digest.toString());
-      for (Descriptor referenced : deleted.references()) requirePresent(repository, referenced);
+      for (Descriptor referenced : deleted.references()) requirePresent(repository, referenced, deleted.mediaType().isIndex());
       Stamp stamp = stamps.get();
       ManifestRecord record = new ManifestRecord(repository, digest, deleted.mediaType(), deleted.size(), deleted.references(),
           deleted.subject(), deleted.artifactType(), deleted.annotations(), true, stamp);

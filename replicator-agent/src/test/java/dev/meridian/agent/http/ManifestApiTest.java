@@ -68,6 +68,19 @@ class ManifestApiTest extends ApiTestBase {
   }
 
   @Test
+  void anIndexWhoseChildWasUploadedOnlyAsABlobIsRefusedUntilTheChildIsPushedAsAManifest() {
+    byte[] child = imageIn("team/multi", 40);
+    pushBlob("team/multi", child); // the child's bytes alone: its config and layer say nothing of being here
+    byte[] index = TestImages.index(List.of(child));
+
+    assertError(put("/v2/team/multi/manifests/v1", OCI_INDEX, index), 400, "MANIFEST_BLOB_UNKNOWN");
+    assertThat(head("/v2/team/multi/manifests/v1").statusCode()).isEqualTo(404);
+
+    assertThat(put("/v2/team/multi/manifests/" + digest(child), OCI_MANIFEST, child).statusCode()).isEqualTo(201);
+    assertThat(put("/v2/team/multi/manifests/v1", OCI_INDEX, index).statusCode()).isEqualTo(201);
+  }
+
+  @Test
   void invalidManifestsAreRefusedWithTheirCodes() {
     byte[] manifest = imageIn("app", 5);
     assertError(put("/v2/app/manifests/v1", OCI_MANIFEST, "{\"schemaVersion\":".getBytes()), 400, "MANIFEST_INVALID");
