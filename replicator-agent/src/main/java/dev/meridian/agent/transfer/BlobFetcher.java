@@ -55,7 +55,6 @@ public final class BlobFetcher {
   private final boolean directWrites;
   private final DigestLocks locks = new DigestLocks();
   private final ConcurrentLinkedQueue<ByteBuffer> directBuffers = new ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicInteger keptDirectBuffers = new java.util.concurrent.atomic.AtomicInteger();
 
   /** Gathering buffers kept between copies: as many as copies usually run at once (the copy pool's default). */
   static final int KEPT_DIRECT_BUFFERS = 4;
@@ -264,7 +263,6 @@ public final class BlobFetcher {
    */
   private ByteBuffer takeDirectBuffer(int alignment) {
     ByteBuffer reused = directBuffers.poll();
-    if (reused != null) keptDirectBuffers.decrementAndGet();
     if (reused != null && reused.alignmentOffset(0, alignment) == 0) return reused.clear();
     try {
       return ByteBuffer.allocateDirect(DIRECT_CHUNK + alignment).alignedSlice(alignment).limit(DIRECT_CHUNK).slice();
@@ -274,13 +272,12 @@ public final class BlobFetcher {
     }
   }
 
-  /** Keeps at most {@link #KEPT_DIRECT_BUFFERS} for later copies; the rest are left to the garbage collector. */
+  /**
+   * Keeps at most {@link #KEPT_DIRECT_BUFFERS} for later copies (two copies ending at once may keep one more); the
+   * rest are left to the garbage collector.
+   */
   private void giveBack(ByteBuffer chunk) {
-    if (keptDirectBuffers.incrementAndGet() <= KEPT_DIRECT_BUFFERS) {
-      directBuffers.offer(chunk);
-    } else {
-      keptDirectBuffers.decrementAndGet();
-    }
+    if (directBuffers.size() < KEPT_DIRECT_BUFFERS) directBuffers.offer(chunk);
   }
 
   private static int read(InputStream in, byte[] buffer, BlobUpload upload, PeerClient peer, Digest digest) {

@@ -92,11 +92,7 @@ class KafkaEventLogIT {
   @Test
   void aSubscriberStartedAtStoredPositionsResumesExactlyThere() throws Exception {
     String topic = newTopic(3);
-    try (var publisher = publisher(topic)) {
-      var sends = new ArrayList<CompletableFuture<LogPosition>>();
-      for (int i = 0; i < 90; i++) sends.add(publisher.send(tagPut(i, "repo-" + (i % 9))));
-      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    }
+    publishTagPuts(topic, 90, 9);
     List<LogRecord> everything = readAll(topic, Map.of(), 90);
     // As replay would store them: the next offset to read, here half way through partitions 0 and 1.
     Map<Integer, Long> stored = new HashMap<>();
@@ -120,11 +116,7 @@ class KafkaEventLogIT {
   @Test
   void aSubscriberWithAStoredPositionForEveryPartitionReadsOnlyWhatComesAfterThem() throws Exception {
     String topic = newTopic(2);
-    try (var publisher = publisher(topic)) {
-      var sends = new ArrayList<CompletableFuture<LogPosition>>();
-      for (int i = 0; i < 10; i++) sends.add(publisher.send(tagPut(i, "repo-" + (i % 4))));
-      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    }
+    publishTagPuts(topic, 10, 4);
     Map<Integer, Long> ends = new HashMap<>(Map.of(0, 0L, 1, 0L)); // every partition, as a caught-up region stores
     readAll(topic, Map.of(), 10).forEach(r -> ends.merge(r.partition(), r.offset() + 1, Math::max));
 
@@ -178,11 +170,7 @@ class KafkaEventLogIT {
   @Test
   void aBatchWhoseHandlerFailsIsDeliveredAgainWithNothingSkipped() throws Exception {
     String topic = newTopic(2);
-    try (var publisher = publisher(topic)) {
-      var sends = new ArrayList<CompletableFuture<LogPosition>>();
-      for (int i = 0; i < 20; i++) sends.add(publisher.send(tagPut(i, "repo-" + (i % 4))));
-      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    }
+    publishTagPuts(topic, 20, 4);
     var failures = new AtomicInteger();
     var applied = new CopyOnWriteArrayList<LogPosition>();
 
@@ -346,6 +334,15 @@ class KafkaEventLogIT {
     String topic = "events-" + TOPICS.incrementAndGet();
     topics.ensure(topic, partitions, (short) 1, TIMEOUT);
     return topic;
+  }
+
+  /** Publishes {@code count} tag puts over {@code repositories} repositories and waits until the broker took them all. */
+  private static void publishTagPuts(String topic, int count, int repositories) throws Exception {
+    try (var publisher = publisher(topic)) {
+      var sends = new ArrayList<CompletableFuture<LogPosition>>();
+      for (int i = 0; i < count; i++) sends.add(publisher.send(tagPut(i, "repo-" + (i % repositories))));
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
   }
 
   private static KafkaEventPublisher publisher(String topic) {
