@@ -119,7 +119,7 @@ public final class BlobFetcher {
         upload = restart(upload);
       }
       try {
-        copy(blob.content(), upload, peer, digest);
+        copy(blob, upload, peer, digest);
       } catch (StorageFullException e) {
         // The disk is full: give the bytes held so far back (the region needs the space more than a resume
         // point), and let the job's backoff try again later, from byte 0.
@@ -158,12 +158,15 @@ public final class BlobFetcher {
     return store.put(digest, new ByteArrayInputStream(bytes));
   }
 
-  private void copy(InputStream in, BlobUpload upload, PeerClient peer, Digest digest) {
+  private void copy(PeerBlob blob, BlobUpload upload, PeerClient peer, Digest digest) {
+    InputStream in = blob.content();
     int alignment = directWrites ? upload.directAlignment() : 0;
     ByteBuffer chunk = alignment > 0 && DIRECT_CHUNK % alignment == 0 ? takeDirectBuffer(alignment) : null;
     if (chunk != null) {
       try {
-        copyDirect(in, chunk, upload, peer, digest, alignment);
+        Optional<ReadyBytes> ready = blob.readyBytes();
+        if (ready.isPresent()) copyDirect(ready.get(), chunk, upload, peer, digest, alignment);
+        else copyDirect(in, chunk, upload, peer, digest, alignment);
       } finally {
         giveBack(chunk);
       }
@@ -217,6 +220,55 @@ public final class BlobFetcher {
         throw e;
       }
       appendGathered(chunk, upload, alignment, true);
+  }
+
+  /**
+   * As {@link #copyDirect(InputStream, ByteBuffer, BlobUpload, PeerClient, Digest, int)}, the body read from the
+   * socket straight into the gathering buffer: no read buffer, no copy between the two.
+   */
+  private void copyDirect(ReadyBytes body, ByteBuffer chunk, BlobUpload upload, PeerClient peer, Digest digest, int alignment) {
+    long sinceSync = 0;
+    try {
+      while (true) {
+        int read = readReady(body, chunk, upload, peer, digest);
+        if (read == -1) break;
+        if (!chunk.hasRemaining()) {
+          sinceSync += appendGathered(chunk, upload, alignment, false);
+        } else if (read == 0) {
+          // Nothing more has arrived: write what did before waiting, so a stalled peer leaves it in the session.
+          if (chunk.position() > 0) sinceSync += appendGathered(chunk, upload, alignment, false);
+          awaitBytes(body, upload, peer, digest);
+        }
+        if (sinceSync >= SYNC_EVERY_BYTES) {
+          upload.sync();
+          sinceSync = 0;
+        }
+      }
+    } catch (PeerUnavailableException e) {
+      try {
+        appendGathered(chunk, upload, alignment, true);
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    appendGathered(chunk, upload, alignment, true);
+  }
+
+  private static int readReady(ReadyBytes body, ByteBuffer chunk, BlobUpload upload, PeerClient peer, Digest digest) {
+    try {
+      return body.readReady(chunk);
+    } catch (IOException e) {
+      throw failedSending(upload, peer, digest, e);
+    }
+  }
+
+  private static void awaitBytes(ReadyBytes body, BlobUpload upload, PeerClient peer, Digest digest) {
+    try {
+      body.awaitBytes();
+    } catch (IOException e) {
+      throw failedSending(upload, peer, digest, e);
+    }
   }
 
   /**
@@ -284,9 +336,13 @@ public final class BlobFetcher {
     try {
       return in.read(buffer);
     } catch (IOException e) {
-      throw new PeerUnavailableException(
-          "peer " + peer.region() + " failed sending " + digest + " after byte " + upload.size() + ": " + e, e);
+      throw failedSending(upload, peer, digest, e);
     }
+  }
+
+  private static PeerUnavailableException failedSending(BlobUpload upload, PeerClient peer, Digest digest, IOException e) {
+    return new PeerUnavailableException(
+        "peer " + peer.region() + " failed sending " + digest + " after byte " + upload.size() + ": " + e, e);
   }
 
   private BlobInfo commit(BlobUpload upload, PeerClient peer, Digest digest) {

@@ -15,10 +15,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -33,6 +37,9 @@ import java.util.stream.Stream;
  *
  * <p>Timeouts: connect (the client's), response headers ({@code HttpRequest.timeout}), and each body read
  * ({@link ReadTimeouts}), since the JDK client has no read timeout of its own.
+ *
+ * <p>Blobs of {@value #SOCKET_BODY_MIN_BYTES} bytes and more from plain-http peers bypass the JDK client: each is
+ * read over a connection of its own straight into the copy's buffer ({@link SocketBlobGet}, {@link ReadyBytes}).
  *
  * <p>Every request carries {@value #INTERNAL_HEADER}{@code : no-read-through}: a peer lacking the content answers
  * 404 instead of fetching it from yet another region. Anyone can send that header; it only makes the answer
@@ -51,10 +58,20 @@ public final class HttpPeerClient implements PeerClient {
   /** The slowest hashing rate a peer is expected to keep up (a busy disk, a loaded CPU): 32 MiB/s. */
   static final long PEER_VERIFY_BYTES_PER_SECOND = 32L << 20;
 
+  /**
+   * Blobs at least this large (by their descriptor) are read over a connection of their own, straight into the copy's
+   * buffer ({@link SocketBlobGet}): their transfer outweighs setting the connection up. Smaller ones, and manifests,
+   * share the JDK client's pooled connections.
+   */
+  static final long SOCKET_BODY_MIN_BYTES = 4L << 20;
+
+  static final String USER_AGENT = "meridian-peer";
+
   private final RegionId region;
   private final String base;
   private final HttpClient http;
   private final Duration readTimeout;
+  private final Duration connectTimeout;
   private final ReadTimeouts readTimeouts;
   private final Optional<String> authorization;
 
@@ -70,6 +87,7 @@ public final class HttpPeerClient implements PeerClient {
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.http = requireNonNull(http, "http");
     this.readTimeout = requireNonNull(readTimeout, "readTimeout");
+    this.connectTimeout = http.connectTimeout().orElse(readTimeout);
     this.readTimeouts = requireNonNull(readTimeouts, "readTimeouts");
   }
 
@@ -142,25 +160,74 @@ public final class HttpPeerClient implements PeerClient {
   public PeerBlob openBlob(RepositoryName repository, Digest digest, long fromByte, long expectedSize) {
     if (fromByte < 0) throw new IllegalArgumentException("fromByte < 0: " + fromByte);
     if (expectedSize < 0) throw new IllegalArgumentException("expectedSize < 0: " + expectedSize);
+    if (expectedSize >= SOCKET_BODY_MIN_BYTES) {
+      Optional<PeerBlob> overSocket = openOverSocket(repository, digest, fromByte, expectedSize);
+      if (overSocket.isPresent()) return overSocket.get();
+    }
     HttpRequest.Builder builder = get(repository, "blobs", digest).timeout(answerTimeout(expectedSize));
     if (fromByte > 0) builder.header("Range", "bytes=" + fromByte + "-");
     HttpResponse<InputStream> response = send(builder.build());
     InputStream body = readTimeouts.guard(response.body(), readTimeout);
     try {
-      return blob(response, body, digest, fromByte);
+      HttpHeaders headers = response.headers();
+      return blob(response.statusCode(), headers.firstValueAsLong("Content-Length"), headers.firstValue("Content-Range"),
+          body, digest, fromByte);
     } catch (RuntimeException e) {
       closeQuietly(body, e);
       throw e;
     }
   }
 
-  private PeerBlob blob(HttpResponse<InputStream> response, InputStream body, Digest digest, long fromByte) {
-    int status = response.statusCode();
+  /**
+   * The blob over a connection of its own ({@link SocketBlobGet}), its body read straight into the copy's buffer;
+   * empty when the peer is not plain http, or answers what only the JDK client handles (a redirect, a body framed
+   * other than by its length): the caller then asks again with that client.
+   */
+  private Optional<PeerBlob> openOverSocket(RepositoryName repository, Digest digest, long fromByte, long expectedSize) {
+    URI uri = uri(repository, "blobs", digest.toString());
+    if (!SocketBlobGet.supports(uri)) return Optional.empty();
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("User-Agent", USER_AGENT);
+    fields.put(INTERNAL_HEADER, NO_READ_THROUGH);
+    authorization.ifPresent(value -> fields.put("Authorization", value));
+    if (fromByte > 0) fields.put("Range", "bytes=" + fromByte + "-");
+    SocketBlobGet.Answer answer;
+    try {
+      answer = SocketBlobGet.get(uri, fields, connectTimeout, answerTimeout(expectedSize), readTimeout, readTimeouts);
+    } catch (IOException e) {
+      throw unavailable("GET " + uri.getRawPath(), e);
+    }
+    SocketBody body = answer.body();
+    try {
+      ResponseHead head = answer.head();
+      int status = head.status();
+      boolean blobBody = status == 200 || status == 206;
+      if (status < 200 || (status >= 300 && status < 400) || (blobBody && (head.transferEncoded() || head.contentLength().isEmpty()))) {
+        closeQuietly(body); // what only the JDK client handles: a redirect, a 1xx, a body not framed by its length
+        return Optional.empty();
+      }
+      if (!blobBody) closeQuietly(body);
+      OptionalLong contentLength = blobBody ? head.contentLength() : OptionalLong.empty();
+      // A doubled Content-Range is no valid range (the JDK client would read the first: refusing is safer).
+      List<String> contentRange = head.fields().getOrDefault("content-range", List.of());
+      Optional<String> range = contentRange.size() == 1 ? Optional.of(contentRange.get(0)) : Optional.empty();
+      return Optional.of(blob(status, contentLength, range, body, digest, fromByte));
+    } catch (IOException e) { // a head this client does not accept (ProtocolException)
+      closeQuietly(body, e);
+      throw unavailable("GET " + uri.getRawPath(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(body, e);
+      throw e;
+    }
+  }
+
+  private PeerBlob blob(int status, OptionalLong contentLength, Optional<String> contentRange, InputStream body,
+      Digest digest, long fromByte) {
     if (status == 200) {
-      return new PeerBlob(body, fromByte == 0, response.headers().firstValueAsLong("Content-Length"));
+      return new PeerBlob(body, fromByte == 0, contentLength);
     }
     if (status == 206) {
-      ContentRange range = ContentRange.parse(response.headers().firstValue("Content-Range").orElse(""))
+      ContentRange range = ContentRange.parse(contentRange.orElse(""))
           .orElseThrow(() -> rangeInvalid(digest, "a 206 without a valid Content-Range"));
       if (range.first() != fromByte) throw rangeInvalid(digest, "bytes from " + range.first() + ", asked " + fromByte);
       return new PeerBlob(body, true, range.total());
@@ -183,9 +250,12 @@ public final class HttpPeerClient implements PeerClient {
     return request(repository, kind, digest.toString()).GET();
   }
 
+  private URI uri(RepositoryName repository, String kind, String reference) {
+    return URI.create(base + "/v2/" + repository.value() + "/" + kind + "/" + reference);
+  }
+
   private HttpRequest.Builder request(RepositoryName repository, String kind, String reference) {
-    URI uri = URI.create(base + "/v2/" + repository.value() + "/" + kind + "/" + reference);
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(readTimeout).header(INTERNAL_HEADER, NO_READ_THROUGH);
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri(repository, kind, reference)).timeout(readTimeout).header(INTERNAL_HEADER, NO_READ_THROUGH);
     authorization.ifPresent(value -> builder.header("Authorization", value));
     return builder;
   }
@@ -256,7 +326,7 @@ public final class HttpPeerClient implements PeerClient {
     return new PeerUnavailableException("peer " + region + " failed " + what + ": " + e, e);
   }
 
-  private static void closeQuietly(InputStream body, RuntimeException primary) {
+  private static void closeQuietly(InputStream body, Exception primary) {
     try {
       body.close();
     } catch (IOException | RuntimeException e) {

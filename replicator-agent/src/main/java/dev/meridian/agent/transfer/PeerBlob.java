@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -19,6 +20,11 @@ public record PeerBlob(InputStream content, boolean rangeHonoured, OptionalLong 
   public PeerBlob {
     requireNonNull(content, "content");
     requireNonNull(totalSize, "totalSize");
+  }
+
+  /** The body as {@link ReadyBytes} when it can be read straight into the caller's buffer. */
+  Optional<ReadyBytes> readyBytes() {
+    return content instanceof ReadyBytes ready ? Optional.of(ready) : Optional.empty();
   }
 
   @Override

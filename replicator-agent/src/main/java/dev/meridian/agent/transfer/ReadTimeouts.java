@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * timer thread, which closes it when a read has waited longer than the timeout; the blocked read then
  * fails with a {@link SocketTimeoutException}.
  *
- * <p>{@link #abortAll()} closes every guarded stream at once, for a worker that stops: a read blocked in the
+ * <p>{@link #abortAll()} closes every guarded stream (and every {@link #watch watched} body) at once, for a worker that stops: a read blocked in the
  * JDK 17 client's body stream does not end on {@code Thread.interrupt()} (the stream waits again), so without it
  * a stopping transfer would hang until the peer sent more or the read timeout fired.
  */
@@ -29,6 +29,28 @@ final class ReadTimeouts implements AutoCloseable {
     return thread;
   });
   private final Set<Guarded> open = ConcurrentHashMap.newKeySet();
+  private final Set<Watch> watched = ConcurrentHashMap.newKeySet();
+
+  /** A body that times its reads out itself, watched here only to be aborted; closed when the body is. */
+  final class Watch implements AutoCloseable {
+    private final Runnable abort;
+
+    private Watch(Runnable abort) {
+      this.abort = abort;
+    }
+
+    @Override
+    public void close() {
+      watched.remove(this);
+    }
+  }
+
+  /** Runs {@code abort} on {@link #abortAll} until the returned watch is closed. */
+  Watch watch(Runnable abort) {
+    Watch watch = new Watch(abort);
+    watched.add(watch);
+    return watch;
+  }
 
   /** Wraps {@code in} so that any single read waiting longer than {@code timeout} fails. */
   InputStream guard(InputStream in, Duration timeout) {
@@ -40,6 +62,7 @@ final class ReadTimeouts implements AutoCloseable {
   /** Closes every guarded stream still open: reads blocked in them fail now. */
   void abortAll() {
     for (Guarded guarded : open) guarded.abort();
+    for (Watch watch : watched) watch.abort.run();
   }
 
   @Override

@@ -94,6 +94,25 @@ class BlobFetcherTest {
   }
 
   @Test
+  void aLargeBlobReadOverItsOwnConnectionAndDroppedMidBodyResumesFromTheBytesHeld() {
+    open();
+    byte[] large = BlobFixtures.randomBytes((int) HttpPeerClient.SOCKET_BODY_MIN_BYTES * 2 + 12_345, 13);
+    Digest digest = east.addBlob(large);
+    east.faultOnce(new FaultyPeer.DropAfter(5_000_000));
+    assertThatThrownBy(() -> fetcher.fetchBlob(peer("eastus"), REPO, digest, large.length))
+        .isInstanceOf(PeerUnavailableException.class);
+    long held = store.findUpload(BlobFetcher.uploadIdFor(digest)).orElseThrow().size();
+    assertThat(held).as("every byte that arrived before the drop, gathered or not").isEqualTo(5_000_000);
+
+    fetcher.fetchBlob(peer("eastus"), REPO, digest, large.length);
+
+    assertThat(stored(digest)).isEqualTo(large);
+    List<FaultyPeer.Request> requests = east.requestsFor(digest);
+    assertThat(requests).hasSize(2).allSatisfy(r -> assertThat(r.userAgent()).contains(HttpPeerClient.USER_AGENT));
+    assertThat(requests.get(1).range()).contains("bytes=" + held + "-");
+  }
+
+  @Test
   void aCopiedBlobIsWrittenPastThePageCacheUnlessDirectWritesAreOff() {
     open();
     String type = fileSystemType();

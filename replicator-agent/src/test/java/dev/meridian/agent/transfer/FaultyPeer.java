@@ -63,8 +63,11 @@ final class FaultyPeer implements AutoCloseable {
   /** Answers every blob request with the whole blob (200), Range or not. */
   record IgnoreRange() implements Fault {}
 
+  /** Sends the body chunked ({@code Transfer-Encoding: chunked}) instead of with a {@code Content-Length}. */
+  record Chunked() implements Fault {}
+
   /** One request as the peer saw it. */
-  record Request(String kind, Digest digest, Optional<String> range, Optional<String> accept) {
+  record Request(String kind, Digest digest, Optional<String> range, Optional<String> accept, Optional<String> userAgent) {
     /** The offset of a {@code bytes=N-} range, or 0. */
     long rangeStart() {
       return range.map(r -> {
@@ -179,7 +182,8 @@ final class FaultyPeer implements AutoCloseable {
     String kind = route.group(2);
     Digest digest = Digest.parse(route.group(3));
     Optional<String> range = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Range"));
-    requests.add(new Request(kind, digest, range, Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept"))));
+    requests.add(new Request(kind, digest, range, Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept")),
+        Optional.ofNullable(exchange.getRequestHeaders().getFirst("User-Agent"))));
     Fault fault = Optional.ofNullable(onceFor.getOrDefault(digest, new ConcurrentLinkedQueue<>()).poll())
         .or(() -> Optional.ofNullable(once.poll())).orElse(standing.get());
     if (fault instanceof AnswerAfter a) sleepOrClose(a.millis());
@@ -208,7 +212,7 @@ final class FaultyPeer implements AutoCloseable {
     }
     if (kind.equals("manifests")) exchange.getResponseHeaders().set("Content-Type", MediaType.OCI_MANIFEST.value());
     exchange.getResponseHeaders().set("Docker-Content-Digest", digest.toString());
-    exchange.sendResponseHeaders(status, size - from);
+    exchange.sendResponseHeaders(status, fault instanceof Chunked ? 0 : size - from);
     send(exchange, digest, content, from, size, fault);
   }
 

@@ -40,6 +40,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The transfer worker end to end: durable jobs in a real RocksDB state store, content copied from peers over
@@ -227,9 +229,11 @@ class TransferWorkerTest {
     assertThat(east.bytesServed(digest)).isEqualTo(blob.length);
   }
 
-  @Test
-  void stoppingEndsATransferStalledMidBodyAtOnceAndKeepsTheBytesHeld() throws IOException {
-    byte[] blob = BlobFixtures.randomBytes(2 * 1024 * 1024, 7);
+  /** Both kinds of body: the pooled client's stream, and a large blob's own connection read into the copy's buffer. */
+  @ParameterizedTest(name = "blob of {0} bytes")
+  @ValueSource(ints = {2 * 1024 * 1024, 5 * 1024 * 1024})
+  void stoppingEndsATransferStalledMidBodyAtOnceAndKeepsTheBytesHeld(int size) throws IOException {
+    byte[] blob = BlobFixtures.randomBytes(size, 7);
     Digest digest = east.addBlob(blob);
     int stallAt = 512 * 1024;
     east.faultOnce(new FaultyPeer.StallAfter(stallAt));
