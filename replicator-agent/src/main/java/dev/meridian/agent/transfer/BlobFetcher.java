@@ -164,9 +164,8 @@ public final class BlobFetcher {
     ByteBuffer chunk = alignment > 0 && DIRECT_CHUNK % alignment == 0 ? takeDirectBuffer(alignment) : null;
     if (chunk != null) {
       try {
-        Optional<ReadyBytes> ready = blob.readyBytes();
-        if (ready.isPresent()) copyDirect(ready.get(), chunk, upload, peer, digest, alignment);
-        else copyDirect(in, chunk, upload, peer, digest, alignment);
+        ReadyBytes body = blob.readyBytes().orElseGet(() -> new StreamReadyBytes(in, new byte[bufferSize]));
+        copyDirect(body, chunk, upload, peer, digest, alignment);
       } finally {
         giveBack(chunk);
       }
@@ -188,43 +187,12 @@ public final class BlobFetcher {
 
   /**
    * As {@link #copy}, gathering the bytes into an aligned buffer outside the heap, whose aligned part is appended
-   * (past the page cache) when it is full or when the peer has nothing more ready ({@code available() == 0}: the
-   * next read may wait). So a stalled or failing peer leaves everything that arrived in the session, less than one
-   * block at most, and a fast one gets writes of up to {@link #DIRECT_CHUNK}. A session resumed at an offset that
-   * is not aligned first gets the bytes up to the next boundary (buffered); so does the tail of the blob.
-   */
-  private void copyDirect(InputStream in, ByteBuffer chunk, BlobUpload upload, PeerClient peer, Digest digest, int alignment) {
-    byte[] buffer = new byte[bufferSize];
-    long sinceSync = 0;
-      try {
-        for (int read; (read = read(in, buffer, upload, peer, digest)) != -1; ) {
-          for (int offset = 0; offset < read; ) {
-            int n = Math.min(read - offset, chunk.remaining());
-            chunk.put(buffer, offset, n);
-            offset += n;
-            if (!chunk.hasRemaining()) sinceSync += appendGathered(chunk, upload, alignment, false);
-          }
-          if (chunk.position() > 0 && available(in) == 0) sinceSync += appendGathered(chunk, upload, alignment, false);
-          if (sinceSync >= SYNC_EVERY_BYTES) {
-            upload.sync();
-            sinceSync = 0;
-          }
-        }
-      } catch (PeerUnavailableException e) {
-        // Keep what arrived before the failure, as a buffered copy does: the next attempt resumes after it.
-        try {
-          appendGathered(chunk, upload, alignment, true);
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
-      appendGathered(chunk, upload, alignment, true);
-  }
-
-  /**
-   * As {@link #copyDirect(InputStream, ByteBuffer, BlobUpload, PeerClient, Digest, int)}, the body read from the
-   * socket straight into the gathering buffer: no read buffer, no copy between the two.
+   * (past the page cache) when it is full or when the peer has nothing more ready (the next read may wait). So a
+   * stalled or failing peer leaves everything that arrived in the session, less than one block at most, and a fast
+   * one gets writes of up to {@link #DIRECT_CHUNK}. A session resumed at an offset that is not aligned first gets the
+   * bytes up to the next boundary (buffered); so does the tail of the blob. A body read from its own socket
+   * ({@link SocketBody}) lands in the buffer with no copy in between; the JDK client's stream passes through a read
+   * buffer ({@link StreamReadyBytes}).
    */
   private void copyDirect(ReadyBytes body, ByteBuffer chunk, BlobUpload upload, PeerClient peer, Digest digest, int alignment) {
     long sinceSync = 0;
@@ -299,14 +267,6 @@ public final class BlobFetcher {
     }
     chunk.compact(); // what is left (less than a block) moves to the start; ready to gather more
     return appended;
-  }
-
-  private static int available(InputStream in) {
-    try {
-      return in.available();
-    } catch (IOException e) {
-      return 0; // the next read will say what is wrong
-    }
   }
 
   /**

@@ -124,8 +124,7 @@ class HttpPeerClientTest {
   @ValueSource(longs = {0, OWN_CONNECTION})
   void aBodyThatStallsFailsTheReadAfterTheReadTimeoutInsteadOfHanging(long expectedSize) {
     peer.fault(new FaultyPeer.StallAfter(50_000));
-    PeerClient impatient = new HttpPeerClient(
-        Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), SHORT_READ_TIMEOUT, readTimeouts);
+    PeerClient impatient = withReadTimeout(SHORT_READ_TIMEOUT);
     PeerBlob opened = impatient.openBlob(REPO, digest, 0, expectedSize);
     try (InputStream in = opened.content()) {
       assertThatThrownBy(in::readAllBytes).isInstanceOf(SocketTimeoutException.class);
@@ -138,8 +137,7 @@ class HttpPeerClientTest {
   @Test
   void aLargeBlobIsGivenTimeToBeHashedByThePeerBeforeItAnswers() throws IOException {
     peer.fault(new FaultyPeer.AnswerAfter(2_000));
-    var impatient = new HttpPeerClient(
-        Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), SHORT_READ_TIMEOUT, readTimeouts);
+    var impatient = withReadTimeout(SHORT_READ_TIMEOUT);
     long hashedInFourSeconds = 4 * HttpPeerClient.PEER_VERIFY_BYTES_PER_SECOND;
 
     try (PeerBlob opened = impatient.openBlob(REPO, digest, 0, hashedInFourSeconds)) {
@@ -151,8 +149,7 @@ class HttpPeerClientTest {
   @Test
   void aLargeBlobsBodyThatStallsStillFailsAfterThePlainReadTimeout() {
     peer.fault(new FaultyPeer.StallAfter(50_000));
-    var impatient = new HttpPeerClient(
-        Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), SHORT_READ_TIMEOUT, readTimeouts);
+    var impatient = withReadTimeout(SHORT_READ_TIMEOUT);
     PeerBlob opened = impatient.openBlob(REPO, digest, 0, 3600 * HttpPeerClient.PEER_VERIFY_BYTES_PER_SECOND);
     long start = System.nanoTime();
     try (InputStream in = opened.content()) {
@@ -165,8 +162,7 @@ class HttpPeerClientTest {
 
   @Test
   void theWaitForAnAnswerGrowsWithTheBlobBeyondTheIntRange() {
-    var timed = new HttpPeerClient(
-        Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), Duration.ofSeconds(30), readTimeouts);
+    var timed = withReadTimeout(Duration.ofSeconds(30));
 
     assertThat(timed.answerTimeout(0)).isEqualTo(Duration.ofSeconds(30));
     assertThat(timed.answerTimeout(4L << 30)).isBetween(Duration.ofSeconds(30 + 127), Duration.ofSeconds(30 + 129));
@@ -248,8 +244,7 @@ class HttpPeerClientTest {
   @Test
   void abortingReadsFailsALargeBlobsBlockedReadAtOnceNotAfterTheReadTimeout() throws Exception {
     peer.fault(new FaultyPeer.StallAfter(50_000));
-    var patient = new HttpPeerClient(
-        Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), Duration.ofMinutes(5), readTimeouts);
+    var patient = withReadTimeout(Duration.ofMinutes(5));
     PeerBlob opened = patient.openBlob(REPO, digest, 0, OWN_CONNECTION);
     var reading = java.util.concurrent.CompletableFuture.runAsync(() -> {
       try {
@@ -270,8 +265,7 @@ class HttpPeerClientTest {
   @Test
   void abortingReadsFailsALargeBlobsWaitForItsAnswerAtOnce() {
     peer.fault(new FaultyPeer.AnswerAfter(60_000));
-    var patient = new HttpPeerClient(
-        Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), Duration.ofMinutes(5), readTimeouts);
+    var patient = withReadTimeout(Duration.ofMinutes(5));
     var opening = java.util.concurrent.CompletableFuture.supplyAsync(() -> patient.openBlob(REPO, digest, 0, OWN_CONNECTION));
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> peer.requests().size() == 1);
 
@@ -286,8 +280,7 @@ class HttpPeerClientTest {
   @Test
   void anInterruptedWaitForALargeBlobsBodyFailsInsteadOfSpinning() throws Exception {
     peer.fault(new FaultyPeer.StallAfter(50_000));
-    var patient = new HttpPeerClient(
-        Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), Duration.ofMinutes(5), readTimeouts);
+    var patient = withReadTimeout(Duration.ofMinutes(5));
     PeerBlob opened = patient.openBlob(REPO, digest, 0, OWN_CONNECTION);
     var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
     Thread reader = new Thread(() -> {
@@ -325,6 +318,10 @@ class HttpPeerClientTest {
     Optional<String> ownConnection = expectedSize >= OWN_CONNECTION ? Optional.of(HttpPeerClient.USER_AGENT) : Optional.empty();
     assertThat(peer.requests()).singleElement().satisfies(r ->
         assertThat(r.userAgent().filter(HttpPeerClient.USER_AGENT::equals)).isEqualTo(ownConnection));
+  }
+
+  private HttpPeerClient withReadTimeout(Duration readTimeout) {
+    return new HttpPeerClient(Region.of("eastus", peer.url().toString()), HttpPeerClient.newHttpClient(CONFIG), readTimeout, readTimeouts);
   }
 
   private PeerClient clientOf(String url) {
