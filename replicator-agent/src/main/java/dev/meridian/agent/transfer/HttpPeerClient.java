@@ -46,6 +46,7 @@ import java.util.stream.Stream;
  * poorer, never richer, so it needs no authentication (when authentication comes, it may be restricted to peers).
  */
 public final class HttpPeerClient implements PeerClient {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpPeerClient.class);
   static final String MANIFEST_ACCEPT = Stream.of(
           MediaType.OCI_MANIFEST, MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST, MediaType.DOCKER_MANIFEST_LIST)
       .map(MediaType::value)
@@ -72,6 +73,8 @@ public final class HttpPeerClient implements PeerClient {
   private final HttpClient http;
   private final Duration readTimeout;
   private final Duration connectTimeout;
+  private final java.net.ProxySelector proxies;
+  private volatile boolean socketAnswersRefused; // this peer answered a socket GET with what needs the JDK client
   private final ReadTimeouts readTimeouts;
   private final Optional<String> authorization;
 
@@ -88,6 +91,8 @@ public final class HttpPeerClient implements PeerClient {
     this.http = requireNonNull(http, "http");
     this.readTimeout = requireNonNull(readTimeout, "readTimeout");
     this.connectTimeout = http.connectTimeout().orElse(readTimeout);
+    // Without a selector of its own the JDK client uses the default one (HttpClient.proxy says so).
+    this.proxies = http.proxy().orElseGet(java.net.ProxySelector::getDefault);
     this.readTimeouts = requireNonNull(readTimeouts, "readTimeouts");
   }
 
@@ -185,7 +190,7 @@ public final class HttpPeerClient implements PeerClient {
    */
   private Optional<PeerBlob> openOverSocket(RepositoryName repository, Digest digest, long fromByte, long expectedSize) {
     URI uri = uri(repository, "blobs", digest.toString());
-    if (!SocketBlobGet.supports(uri)) return Optional.empty();
+    if (socketAnswersRefused || !SocketBlobGet.supports(uri, proxies)) return Optional.empty();
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("User-Agent", USER_AGENT);
     fields.put(INTERNAL_HEADER, NO_READ_THROUGH);
@@ -204,6 +209,12 @@ public final class HttpPeerClient implements PeerClient {
       boolean blobBody = status == 200 || status == 206;
       if (status < 200 || (status >= 300 && status < 400) || (blobBody && (head.transferEncoded() || head.contentLength().isEmpty()))) {
         closeQuietly(body); // what only the JDK client handles: a redirect, a 1xx, a body not framed by its length
+        // A peer answering so (behind a redirecting front, say) would be asked twice for every large blob, and hash
+        // each twice before it answers: this client asks it with the JDK client from now on.
+        if (!socketAnswersRefused) {
+          socketAnswersRefused = true;
+          log.info("transfer.socket_bodies_off peer={} status={} reason=answer_needs_http_client", region, status);
+        }
         return Optional.empty();
       }
       if (!blobBody) closeQuietly(body);

@@ -51,7 +51,7 @@ record ResponseHead(int status, Map<String, List<String>> fields, int length) {
       int colon = line.indexOf(':');
       // No obsolete line folding (a leading space), no empty names, no whitespace before the colon (RFC 9112 5.1).
       if (colon <= 0 || !isToken(line, 0, colon)) throw new ProtocolException("bad header field: " + printable(line));
-      String value = line.substring(colon + 1).strip();
+      String value = trimSpaceAndTab(line.substring(colon + 1)); // optional whitespace is SP and HTAB only
       if (!isFieldValue(value)) throw new ProtocolException("bad header field value: " + printable(line));
       fields.computeIfAbsent(line.substring(0, colon).toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value);
     }
@@ -90,8 +90,8 @@ record ResponseHead(int status, Map<String, List<String>> fields, int length) {
 
   /** {@code HTTP/1.x NNN reason}: the reason phrase may be empty, the code is three digits. */
   private static int statusOf(String line) throws ProtocolException {
-    if (line.length() < 12 || !line.startsWith("HTTP/1.") || line.charAt(8) != ' '
-        || (line.length() > 12 && line.charAt(12) != ' ')) {
+    if (line.length() < 12 || !line.startsWith("HTTP/1.") || line.charAt(7) < '0' || line.charAt(7) > '9'
+        || line.charAt(8) != ' ' || (line.length() > 12 && line.charAt(12) != ' ')) {
       throw new ProtocolException("bad status line: " + printable(line));
     }
     int status = 0;
@@ -102,6 +102,14 @@ record ResponseHead(int status, Map<String, List<String>> fields, int length) {
     }
     if (status < 100) throw new ProtocolException("bad status code: " + printable(line));
     return status;
+  }
+
+  private static String trimSpaceAndTab(String s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) from++;
+    while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) to--;
+    return s.substring(from, to);
   }
 
   /** Whether {@code s[from, to)} is a token (RFC 9110 5.6.2), as a field name must be. */

@@ -37,15 +37,15 @@ final class SocketBlobGet {
   record Answer(ResponseHead head, SocketBody body) {}
 
   /**
-   * Whether {@code uri} can be asked this way: plain http, no user info, and reached directly (the JDK client
-   * honours the default {@link ProxySelector}, {@code -Dhttp.proxyHost} say; this one connects directly only).
+   * Whether {@code uri} can be asked this way: plain http, no user info, and reached directly by {@code proxies} (the
+   * JDK client's proxy selector: its own, or the default one, {@code -Dhttp.proxyHost} say); this one connects
+   * directly only.
    */
-  static boolean supports(URI uri) {
+  static boolean supports(URI uri, ProxySelector proxies) {
     if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).equals("http")
         || uri.getRawUserInfo() != null || uri.getHost() == null) {
       return false;
     }
-    ProxySelector proxies = ProxySelector.getDefault();
     return proxies == null || proxies.select(uri).stream().allMatch(proxy -> proxy.type() == Proxy.Type.DIRECT);
   }
 
@@ -58,7 +58,7 @@ final class SocketBlobGet {
    */
   static Answer get(URI uri, Map<String, String> fields, Duration connectTimeout, Duration answerTimeout,
       Duration readTimeout, ReadTimeouts aborts) throws IOException {
-    if (!supports(uri)) throw new IllegalArgumentException("not a plain http URI: " + uri);
+    if (!supports(uri, null)) throw new IllegalArgumentException("not a plain http URI: " + uri);
     byte[] request = request(uri, fields);
     SocketChannel channel = SocketChannel.open();
     Selector selector;

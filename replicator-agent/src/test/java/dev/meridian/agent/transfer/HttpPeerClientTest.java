@@ -211,13 +211,36 @@ class HttpPeerClientTest {
   }
 
   @Test
-  void aLargeBlobsAnswerThatIsNotFramedByItsLengthIsAskedForAgainWithThePooledClient() throws IOException {
+  void aLargeBlobsAnswerThatIsNotFramedByItsLengthIsAskedForAgainWithThePooledClientWhichAsksThatPeerFromThenOn()
+      throws IOException {
     peer.faultOnce(new FaultyPeer.Chunked());
     try (PeerBlob opened = client.openBlob(REPO, digest, 0, OWN_CONNECTION)) {
       assertThat(opened.readyBytes()).isEmpty();
       assertThat(opened.content().readAllBytes()).isEqualTo(blob);
     }
     assertThat(peer.requests()).hasSize(2);
+
+    try (PeerBlob again = client.openBlob(REPO, digest, 0, OWN_CONNECTION)) {
+      assertThat(again.content().readAllBytes()).isEqualTo(blob);
+    }
+    assertThat(peer.requests()).as("asked once, not twice").hasSize(3);
+    assertThat(peer.requests().get(2).userAgent()).isNotEqualTo(Optional.of(HttpPeerClient.USER_AGENT));
+  }
+
+  @Test
+  void aLargeBlobFromAPeerReachedThroughAProxyIsAskedWithTheJdkClientThroughIt() throws IOException {
+    // The proxy is the test peer itself (it serves the absolute-form request too); the peer's URL is unreachable.
+    var proxied = java.net.http.HttpClient.newBuilder()
+        .proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress(peer.url().getHost(), peer.url().getPort())))
+        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .build();
+    var viaProxy = new HttpPeerClient(Region.of("eastus", "http://127.0.0.1:1"), proxied, CONFIG.readTimeout(), readTimeouts);
+
+    try (PeerBlob opened = viaProxy.openBlob(REPO, digest, 0, OWN_CONNECTION)) {
+      assertThat(opened.readyBytes()).isEmpty();
+      assertThat(opened.content().readAllBytes()).isEqualTo(blob);
+    }
+    assertThat(peer.requests()).singleElement();
   }
 
   @Test

@@ -75,7 +75,9 @@ class ResponseHeadTest {
         "HTTP/1.1 200 OK\r\nname : space before colon\r\n\r\n",
         "HTTP/1.1 200 OK\r\nbad\u0000name: x\r\n\r\n",
         "HTTP/1.1 200 OK\r\nx: a\u0000b\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nx: a\nb\r\n\r\n")) {
+        "HTTP/1.1 200 OK\r\nx: a\nb\r\n\r\n",
+        "HTTP/1.x 200 OK\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nx: a\u000b\r\n\r\n")) {
       byte[] bytes = head.getBytes(ISO_8859_1);
       assertThatThrownBy(() -> ResponseHead.parse(bytes, bytes.length)).as(head).isInstanceOf(ProtocolException.class);
     }
