@@ -13,6 +13,7 @@ import dev.meridian.core.oci.Tag;
 import dev.meridian.topology.Region;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -21,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -170,7 +170,7 @@ public final class HttpPeerClient implements PeerClient {
       if (overSocket.isPresent()) return overSocket.get();
     }
     HttpRequest.Builder builder = get(repository, "blobs", digest).timeout(answerTimeout(expectedSize));
-    if (fromByte > 0) builder.header("Range", "bytes=" + fromByte + "-");
+    range(fromByte).ifPresent(value -> builder.header("Range", value));
     HttpResponse<InputStream> response = send(builder.build());
     InputStream body = readTimeouts.guard(response.body(), readTimeout);
     try {
@@ -193,9 +193,8 @@ public final class HttpPeerClient implements PeerClient {
     if (socketAnswersRefused || !SocketBlobGet.supports(uri, proxies)) return Optional.empty();
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("User-Agent", USER_AGENT);
-    fields.put(INTERNAL_HEADER, NO_READ_THROUGH);
-    authorization.ifPresent(value -> fields.put("Authorization", value));
-    if (fromByte > 0) fields.put("Range", "bytes=" + fromByte + "-");
+    fields.putAll(internalFields());
+    range(fromByte).ifPresent(value -> fields.put("Range", value));
     SocketBlobGet.Answer answer;
     try {
       answer = SocketBlobGet.get(uri, fields, connectTimeout, answerTimeout(expectedSize), readTimeout, readTimeouts);
@@ -208,7 +207,7 @@ public final class HttpPeerClient implements PeerClient {
       int status = head.status();
       boolean blobBody = status == 200 || status == 206;
       if (status < 200 || (status >= 300 && status < 400) || (blobBody && (head.transferEncoded() || head.contentLength().isEmpty()))) {
-        closeQuietly(body); // what only the JDK client handles: a redirect, a 1xx, a body not framed by its length
+        SocketBlobGet.closeQuietly(body); // what only the JDK client handles: a redirect, a 1xx, a body not framed by its length
         // A peer answering so (behind a redirecting front, say) would be asked twice for every large blob, and hash
         // each twice before it answers: this client asks it with the JDK client from now on.
         if (!socketAnswersRefused) {
@@ -217,11 +216,14 @@ public final class HttpPeerClient implements PeerClient {
         }
         return Optional.empty();
       }
-      if (!blobBody) closeQuietly(body);
+      if (!blobBody) SocketBlobGet.closeQuietly(body);
       OptionalLong contentLength = blobBody ? head.contentLength() : OptionalLong.empty();
-      // A doubled Content-Range is no valid range (the JDK client would read the first: refusing is safer).
-      List<String> contentRange = head.fields().getOrDefault("content-range", List.of());
-      Optional<String> range = contentRange.size() == 1 ? Optional.of(contentRange.get(0)) : Optional.empty();
+      Optional<String> range;
+      try {
+        range = head.field("content-range");
+      } catch (ProtocolException doubled) {
+        range = Optional.empty(); // no valid range: a 206 is refused below (the JDK client would read the first)
+      }
       return Optional.of(blob(status, contentLength, range, body, digest, fromByte));
     } catch (IOException e) { // a head this client does not accept (ProtocolException)
       closeQuietly(body, e);
@@ -266,16 +268,28 @@ public final class HttpPeerClient implements PeerClient {
   }
 
   private HttpRequest.Builder request(RepositoryName repository, String kind, String reference) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri(repository, kind, reference)).timeout(readTimeout).header(INTERNAL_HEADER, NO_READ_THROUGH);
-    authorization.ifPresent(value -> builder.header("Authorization", value));
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri(repository, kind, reference)).timeout(readTimeout);
+    internalFields().forEach(builder::header);
     return builder;
+  }
+
+  /** The fields every request to a peer carries, whichever client sends it. */
+  private Map<String, String> internalFields() {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put(INTERNAL_HEADER, NO_READ_THROUGH);
+    authorization.ifPresent(value -> fields.put("Authorization", value));
+    return fields;
+  }
+
+  private static Optional<String> range(long fromByte) {
+    return fromByte > 0 ? Optional.of("bytes=" + fromByte + "-") : Optional.empty();
   }
 
   @Override
   public boolean hasBlob(RepositoryName repository, Digest digest) {
     HttpResponse<InputStream> response = send(request(repository, "blobs", digest.toString())
         .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
-    closeQuietly(response.body());
+    SocketBlobGet.closeQuietly(response.body());
     int status = response.statusCode();
     if (status == 200) return true;
     if (status == 404) return false;
@@ -286,7 +300,7 @@ public final class HttpPeerClient implements PeerClient {
   public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
     HttpResponse<InputStream> response = send(request(repository, "manifests", tag.value())
         .header("Accept", MANIFEST_ACCEPT).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
-    closeQuietly(response.body());
+    SocketBlobGet.closeQuietly(response.body());
     int status = response.statusCode();
     if (status == 404) return Optional.empty();
     if (status != 200) throw failure(status, "tag " + tag);
@@ -297,13 +311,6 @@ public final class HttpPeerClient implements PeerClient {
     }
   }
 
-  private static void closeQuietly(InputStream body) {
-    try {
-      body.close();
-    } catch (IOException ignored) {
-      // nothing was to be read
-    }
-  }
 
   private HttpResponse<InputStream> send(HttpRequest request) {
     try {

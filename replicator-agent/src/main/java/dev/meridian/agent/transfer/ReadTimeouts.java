@@ -28,10 +28,9 @@ final class ReadTimeouts implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
-  private final Set<Guarded> open = ConcurrentHashMap.newKeySet();
   private final Set<Watch> watched = ConcurrentHashMap.newKeySet();
 
-  /** A body that times its reads out itself, watched here only to be aborted; closed when the body is. */
+  /** A body watched to be aborted (a guarded stream, or one that times its reads out itself); closed with the body. */
   final class Watch implements AutoCloseable {
     private final Runnable abort;
 
@@ -55,13 +54,11 @@ final class ReadTimeouts implements AutoCloseable {
   /** Wraps {@code in} so that any single read waiting longer than {@code timeout} fails. */
   InputStream guard(InputStream in, Duration timeout) {
     Guarded guarded = new Guarded(in, timeout.toNanos());
-    open.add(guarded);
     return guarded;
   }
 
   /** Closes every guarded stream still open: reads blocked in them fail now. */
   void abortAll() {
-    for (Guarded guarded : open) guarded.abort();
     for (Watch watch : watched) watch.abort.run();
   }
 
@@ -73,7 +70,8 @@ final class ReadTimeouts implements AutoCloseable {
 
   private final class Guarded extends FilterInputStream {
     private final long timeoutNanos;
-    private final ScheduledFuture<?> watch;
+    private final ScheduledFuture<?> timeoutCheck;
+    private final Watch registration;
     private volatile long readStartedNanos; // 0: no read in progress
     private volatile boolean timedOut;
     private volatile boolean aborted;
@@ -82,14 +80,15 @@ final class ReadTimeouts implements AutoCloseable {
       super(in);
       this.timeoutNanos = timeoutNanos;
       long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), timeoutNanos / 4);
-      this.watch = timer.scheduleWithFixedDelay(this::check, period, period, TimeUnit.NANOSECONDS);
+      this.timeoutCheck = timer.scheduleWithFixedDelay(this::check, period, period, TimeUnit.NANOSECONDS);
+      this.registration = watch(this::abort);
     }
 
     private void check() {
       long started = readStartedNanos;
       if (started != 0 && System.nanoTime() - started > timeoutNanos) {
         timedOut = true;
-        watch.cancel(false);
+        timeoutCheck.cancel(false);
         try {
           in.close(); // wakes the blocked read
         } catch (IOException | RuntimeException ignored) {
@@ -130,7 +129,7 @@ final class ReadTimeouts implements AutoCloseable {
 
     void abort() {
       aborted = true;
-      watch.cancel(false);
+      timeoutCheck.cancel(false);
       try {
         in.close(); // wakes a blocked read
       } catch (IOException | RuntimeException ignored) {
@@ -140,8 +139,8 @@ final class ReadTimeouts implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-      open.remove(this);
-      watch.cancel(false);
+      registration.close();
+      timeoutCheck.cancel(false);
       super.close();
     }
   }

@@ -140,11 +140,12 @@ final class SocketBlobGet {
     return out.append("\r\n").toString().getBytes(ISO_8859_1);
   }
 
-  private static void closeQuietly(java.io.Closeable closeable) {
+  /** Closes, ignoring a failure: what follows a failure is the first failure's to report, or nothing's. */
+  static void closeQuietly(java.io.Closeable closeable) {
     try {
       closeable.close();
     } catch (IOException ignored) {
-      // closing after a failure: the failure is what the caller hears about
+      // nothing to report: see above
     }
   }
 }

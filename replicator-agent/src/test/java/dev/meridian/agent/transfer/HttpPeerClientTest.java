@@ -134,10 +134,12 @@ class HttpPeerClientTest {
     assertAskedOnce(expectedSize);
   }
 
-  @Test
-  void aLargeBlobIsGivenTimeToBeHashedByThePeerBeforeItAnswers() throws IOException {
+  /** On its own connection, and through the JDK client (a peer reached through a proxy is asked with it). */
+  @ParameterizedTest(name = "through a proxy: {0}")
+  @ValueSource(booleans = {false, true})
+  void aLargeBlobIsGivenTimeToBeHashedByThePeerBeforeItAnswers(boolean throughProxy) throws IOException {
     peer.fault(new FaultyPeer.AnswerAfter(2_000));
-    var impatient = withReadTimeout(SHORT_READ_TIMEOUT);
+    var impatient = throughProxy ? viaProxy(SHORT_READ_TIMEOUT) : withReadTimeout(SHORT_READ_TIMEOUT);
     long hashedInFourSeconds = 4 * HttpPeerClient.PEER_VERIFY_BYTES_PER_SECOND;
 
     try (PeerBlob opened = impatient.openBlob(REPO, digest, 0, hashedInFourSeconds)) {
@@ -229,14 +231,7 @@ class HttpPeerClientTest {
 
   @Test
   void aLargeBlobFromAPeerReachedThroughAProxyIsAskedWithTheJdkClientThroughIt() throws IOException {
-    // The proxy is the test peer itself (it serves the absolute-form request too); the peer's URL is unreachable.
-    var proxied = java.net.http.HttpClient.newBuilder()
-        .proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress(peer.url().getHost(), peer.url().getPort())))
-        .version(java.net.http.HttpClient.Version.HTTP_1_1)
-        .build();
-    var viaProxy = new HttpPeerClient(Region.of("eastus", "http://127.0.0.1:1"), proxied, CONFIG.readTimeout(), readTimeouts);
-
-    try (PeerBlob opened = viaProxy.openBlob(REPO, digest, 0, OWN_CONNECTION)) {
+    try (PeerBlob opened = viaProxy(CONFIG.readTimeout()).openBlob(REPO, digest, 0, OWN_CONNECTION)) {
       assertThat(opened.readyBytes()).isEmpty();
       assertThat(opened.content().readAllBytes()).isEqualTo(blob);
     }
@@ -341,6 +336,15 @@ class HttpPeerClientTest {
     Optional<String> ownConnection = expectedSize >= OWN_CONNECTION ? Optional.of(HttpPeerClient.USER_AGENT) : Optional.empty();
     assertThat(peer.requests()).singleElement().satisfies(r ->
         assertThat(r.userAgent().filter(HttpPeerClient.USER_AGENT::equals)).isEqualTo(ownConnection));
+  }
+
+  /** A client of a peer whose URL is unreachable, reached through a proxy that is the test peer itself. */
+  private HttpPeerClient viaProxy(Duration readTimeout) {
+    var proxied = java.net.http.HttpClient.newBuilder()
+        .proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress(peer.url().getHost(), peer.url().getPort())))
+        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .build();
+    return new HttpPeerClient(Region.of("eastus", "http://127.0.0.1:1"), proxied, readTimeout, readTimeouts);
   }
 
   private HttpPeerClient withReadTimeout(Duration readTimeout) {

@@ -251,6 +251,9 @@ class TransferWorkerTest {
     assertThat(stopping).isLessThan(Duration.ofSeconds(5));
     assertThat(worker.runningCount()).isZero();
     assertThat(Files.size(session)).isEqualTo(stallAt);
+    boolean ownConnection = size >= HttpPeerClient.SOCKET_BODY_MIN_BYTES;
+    assertThat(east.requestsFor(digest)).singleElement().satisfies(r ->
+        assertThat(r.userAgent().filter(HttpPeerClient.USER_AGENT::equals).isPresent()).as("own connection").isEqualTo(ownConnection));
   }
 
   @Test
