@@ -17,14 +17,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import dev.meridian.core.oci.Descriptor;
-import dev.meridian.core.oci.ManifestParser;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.Semaphore;
 
 /**
  * {@code /v2/<name>/manifests/<reference>}: GET and HEAD (with Accept negotiation), PUT (the body gathered
@@ -65,25 +59,15 @@ final class ManifestHandler {
     return new Reply.Full(response);
   }
 
-  /** The longest a manifest PUT spends fetching the references it lacks, whatever their number. */
-  static final Duration READ_THROUGH_BUDGET = Duration.ofSeconds(20);
-  /** Missing references fetched for one PUT at most; beyond, it is refused as without read-through. */
-  static final int MAX_FETCHED_REFERENCES = 64;
-  /** Manifest PUTs reading through at once (each holds a blocking thread while it waits); more are refused at once. */
-  static final int MAX_PUTS_READING_THROUGH = 4;
-
-  private final Semaphore putsReadingThrough = new Semaphore(MAX_PUTS_READING_THROUGH);
-
   /**
    * Puts the manifest; when it references content this region lacks, that content is first fetched from a peer
-   * that holds it (read-through) and the put is tried again. A client's blobs and its manifest can reach two regions:
-   * a front door that puts a region back into routing between a client's last blob upload and its manifest PUT sends
-   * them to different ones, and the manifest arrives before the blob's replication (milliseconds, but a client is
-   * faster). Each missing reference is fetched as what its descriptor says it is: a manifest (an index's child) as a
-   * whole image, complete before it is served, anything else as a blob. Bounded: at most
-   * {@link #READ_THROUGH_BUDGET} and {@link #MAX_FETCHED_REFERENCES} per PUT, {@link #MAX_PUTS_READING_THROUGH} PUTs at
-   * once. When the content cannot be fetched in time the answer is the first {@code MANIFEST_BLOB_UNKNOWN}, as
-   * before. A peer's own request ({@code Meridian-Internal}) never reads through.
+   * that holds it (read-through) and the put is tried once more. A client's blobs and its manifest can reach two
+   * regions: a front door that puts a region back into routing between a client's last blob upload and its manifest
+   * PUT sends them to different ones, and the manifest arrives before the blob's replication (milliseconds, but a
+   * client is faster). Every missing reference is fetched at once, each as what its descriptor says it is
+   * ({@link ReadThrough#references}, which bounds how many, how long and how many callers wait). When the content
+   * cannot be fetched the answer is the first {@code MANIFEST_BLOB_UNKNOWN}, as without read-through. A peer's own
+   * request ({@code Meridian-Internal}) never reads through.
    */
   private PutManifestResult putReadingThrough(Call call, RepositoryName repository, Reference reference, MediaType mediaType,
       byte[] body) {
@@ -91,61 +75,15 @@ final class ManifestHandler {
       return service.putManifest(repository, reference, mediaType, body);
     } catch (RegistryException refused) {
       if (refused.code() != OciErrorCode.MANIFEST_BLOB_UNKNOWN || Handlers.isInternal(call)) throw refused;
-      if (!putsReadingThrough.tryAcquire()) throw refused;
-      try {
-        return putAfterFetching(repository, reference, mediaType, body, refused);
-      } finally {
-        putsReadingThrough.release();
-      }
-    }
-  }
-
-  private PutManifestResult putAfterFetching(RepositoryName repository, Reference reference, MediaType mediaType,
-      byte[] body, RegistryException firstRefusal) {
-    Map<Digest, Descriptor> references = references(mediaType, body);
-    long deadline = System.nanoTime() + READ_THROUGH_BUDGET.toNanos();
-    Set<Digest> fetched = new HashSet<>();
-    RegistryException refused = firstRefusal;
-    while (true) {
-      Optional<Digest> missing = missingReference(refused);
-      boolean fetchedNow = missing.isPresent() && fetched.add(missing.get()) && fetched.size() <= MAX_FETCHED_REFERENCES
-          && System.nanoTime() < deadline && fetch(repository, missing.get(), references.get(missing.get()));
-      if (!fetchedNow) throw firstRefusal;
+      List<Descriptor> missing = service.missingReferences(repository, mediaType, body);
+      // None missing now: the content arrived (replication) since the refusal, so one more try is all it takes.
+      if (!missing.isEmpty() && !readThrough.references(repository, missing)) throw refused;
       try {
         return service.putManifest(repository, reference, mediaType, body);
-      } catch (RegistryException e) {
-        if (e.code() != OciErrorCode.MANIFEST_BLOB_UNKNOWN) throw e;
-        refused = e;
+      } catch (RegistryException again) {
+        throw again.code() == OciErrorCode.MANIFEST_BLOB_UNKNOWN ? refused : again;
       }
     }
-  }
-
-  /** The manifest's references by digest (it parsed once already; should it not now, none are known). */
-  private static Map<Digest, Descriptor> references(MediaType mediaType, byte[] body) {
-    Map<Digest, Descriptor> byDigest = new HashMap<>();
-    try {
-      ManifestParser.parse(new ManifestBytes(body, mediaType)).references().forEach(d -> byDigest.putIfAbsent(d.digest(), d));
-    } catch (RuntimeException e) {
-      // fetched as blobs
-    }
-    return byDigest;
-  }
-
-  /** The digest a {@code MANIFEST_BLOB_UNKNOWN} names in its detail, if it names one. */
-  private static Optional<Digest> missingReference(RegistryException e) {
-    try {
-      return Optional.ofNullable(e.detail()).map(Object::toString).map(Digest::parse);
-    } catch (RuntimeException notADigest) {
-      return Optional.empty();
-    }
-  }
-
-  /** Fetches a reference from a peer as what its descriptor says it is; whether it is here now. */
-  private boolean fetch(RepositoryName repository, Digest digest, Descriptor descriptor) {
-    if (descriptor != null && descriptor.mediaType().isManifest()) {
-      return readThrough.manifest(repository, new Reference.DigestReference(digest));
-    }
-    return readThrough.blob(repository, digest);
   }
 
   private Reply get(Call call) {

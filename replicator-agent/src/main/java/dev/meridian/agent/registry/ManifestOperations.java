@@ -29,6 +29,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -115,16 +117,36 @@ final class ManifestOperations {
    * them would be served with children that cannot be pulled (complete-before-visible).
    */
   private void requirePresent(RepositoryName repository, Descriptor referenced, boolean indexChild) {
+    if (isPresent(repository, referenced, indexChild)) return;
     Digest digest = referenced.digest();
-    if (visibility.servedManifest(repository, digest).isPresent()) return;
-    if (indexChild && referenced.mediaType().isManifest()) {
-      throw new RegistryException(OciErrorCode.MANIFEST_BLOB_UNKNOWN,
-          "index references manifest " + digest + ", not served in " + repository, digest.toString(), 400);
-    }
+    String detail = indexChild && referenced.mediaType().isManifest()
+        ? "index references manifest " + digest + ", not served in " + repository
+        : "manifest references " + digest + ", unknown in " + repository;
+    throw new RegistryException(OciErrorCode.MANIFEST_BLOB_UNKNOWN, detail, digest.toString(), 400);
+  }
+
+  private boolean isPresent(RepositoryName repository, Descriptor referenced, boolean indexChild) {
+    Digest digest = referenced.digest();
+    if (visibility.servedManifest(repository, digest).isPresent()) return true;
+    if (indexChild && referenced.mediaType().isManifest()) return false;
     boolean linked = state.findBlobLink(repository, digest).map(BlobLinkRecord::linked).orElse(false);
-    if (linked && blobs.stat(digest).isPresent()) return;
-    throw new RegistryException(OciErrorCode.MANIFEST_BLOB_UNKNOWN,
-        "manifest references " + digest + ", unknown in " + repository, digest.toString(), 400);
+    return linked && blobs.stat(digest).isPresent();
+  }
+
+  /**
+   * The references of a manifest about to be put that {@link #put} would refuse as absent, each once, in the
+   * manifest's order: what a read-through must bring first. Parses as {@link #put} does and refuses what it refuses.
+   */
+  List<Descriptor> missingReferences(RepositoryName repository, MediaType contentType, byte[] body) {
+    Manifest manifest = ManifestParser.parse(new ManifestBytes(body, contentType));
+    boolean index = manifest instanceof Manifest.ImageIndex;
+    Map<Digest, Descriptor> missing = new LinkedHashMap<>();
+    for (Descriptor referenced : manifest.references()) {
+      if (!missing.containsKey(referenced.digest()) && !isPresent(repository, referenced, index)) {
+        missing.put(referenced.digest(), referenced);
+      }
+    }
+    return List.copyOf(missing.values());
   }
 
   StoredManifest get(RepositoryName repository, Reference reference, boolean withBytes) {

@@ -259,6 +259,14 @@ public final class RegistryService {
     return manifests.put(repository, reference, contentType, body);
   }
 
+  /**
+   * The references of a manifest about to be put that this region lacks, each once: what a PUT refused with
+   * {@code MANIFEST_BLOB_UNKNOWN} would need read through from a peer. Refuses a body {@link #putManifest} refuses.
+   */
+  public List<Descriptor> missingReferences(RepositoryName repository, MediaType contentType, byte[] body) {
+    return manifests.missingReferences(repository, contentType, body);
+  }
+
   /** The manifest's register and bytes; {@code withBytes} false for a HEAD. */
   public StoredManifest getManifest(RepositoryName repository, Reference reference, boolean withBytes) {
     return manifests.get(repository, reference, withBytes);

@@ -32,6 +32,7 @@ import dev.meridian.core.replication.ReplicaAcks;
 import dev.meridian.core.state.LogPosition;
 import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.topology.LiveTopology;
@@ -405,6 +406,11 @@ public final class ReplicationRuntime implements AutoCloseable {
       @Override
       public boolean blob(RepositoryName repository, Digest digest) {
         return readsThrough() && readThrough.blob(repository, digest);
+      }
+
+      @Override
+      public boolean references(RepositoryName repository, List<Descriptor> references) {
+        return readsThrough() && readThrough.references(repository, references);
       }
     };
   }

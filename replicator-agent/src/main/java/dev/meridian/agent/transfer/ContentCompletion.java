@@ -82,12 +82,15 @@ public final class ContentCompletion {
    * blob already stored here is only confirmed with the sources when {@code confirm} (this region does not
    * know it to be in the repository), else the first source is named.
    */
-  public Optional<RegionId> fetchBlob(RepositoryName repository, Digest digest, List<PeerClient> sources, boolean confirm) {
+  public Optional<RegionId> fetchBlob(RepositoryName repository, Digest digest, long expectedSize, List<PeerClient> sources,
+      boolean confirm) {
     boolean stored = blobs.stat(digest).isPresent();
     for (PeerClient source : sources) {
       try {
         if (stored && !confirm) return Optional.of(source.region());
-        if (stored ? source.hasBlob(repository, digest) : fetched(source, repository, digest)) return Optional.of(source.region());
+        if (stored ? source.hasBlob(repository, digest) : fetched(source, repository, digest, expectedSize)) {
+          return Optional.of(source.region());
+        }
       } catch (PeerUnavailableException | RegistryException e) {
         // the next source
       }
@@ -95,8 +98,8 @@ public final class ContentCompletion {
     return Optional.empty();
   }
 
-  private boolean fetched(PeerClient source, RepositoryName repository, Digest digest) {
-    fetcher.fetchBlob(source, repository, digest, 0);
+  private boolean fetched(PeerClient source, RepositoryName repository, Digest digest, long expectedSize) {
+    fetcher.fetchBlob(source, repository, digest, expectedSize);
     return true;
   }
 

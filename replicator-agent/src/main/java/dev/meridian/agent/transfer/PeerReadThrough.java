@@ -12,6 +12,7 @@ import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.oci.Tag;
@@ -36,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -67,6 +69,10 @@ import org.slf4j.LoggerFactory;
 public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerReadThrough.class);
   private static final int THREADS = 4;
+  /** References one call fetches at most (a manifest PUT's); beyond, nothing is fetched. */
+  static final int MAX_REFERENCES = 64;
+  /** Callers waiting at once, of all kinds; half the front door's blocking threads. */
+  static final int MAX_WAITING = 16;
 
   private final RegistryState state;
   private final PeerClients peers;
@@ -77,6 +83,7 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   private final Runnable outboxAppended;
   private final ExecutorService pool;
   private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
+  private final Semaphore waiting = new Semaphore(MAX_WAITING);
   private final RegionId self;
   private final ContentGuard guard;
   /** Repositories this region holds by its topology filter: no other is ever fetched here. */
@@ -118,39 +125,106 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   @Override
   public boolean manifest(RepositoryName repository, Reference reference) {
     if (!admitted.test(repository)) return false;
-    return bounded("manifest " + repository + " " + reference, () -> reference instanceof Reference.TagReference byTag
-        ? manifestByTag(repository, byTag.tag())
-        : manifestByDigest(repository, ((Reference.DigestReference) reference).digest(), Optional.empty()));
+    return waitFor("manifest " + repository + " " + reference, List.of(manifestFetch(repository, reference)));
   }
 
   @Override
   public boolean blob(RepositoryName repository, Digest digest) {
     if (!admitted.test(repository)) return false;
-    return bounded("blob " + repository + " " + digest, () -> fetchBlob(repository, digest));
+    return waitFor("blob " + repository + " " + digest, List.of(blobFetch(repository, digest, 0)));
   }
 
-  /** Runs {@code work} once per key at a time, waiting for it at most {@code timeout}. */
-  private boolean bounded(String key, Supplier<Boolean> work) {
+  /**
+   * All at once on the shared pool, with one wait for all of them; more than {@link #MAX_REFERENCES} are not fetched
+   * at all (a manifest PUT that would need that many is refused as without read-through).
+   */
+  @Override
+  public boolean references(RepositoryName repository, List<Descriptor> references) {
+    if (!admitted.test(repository) || references.size() > MAX_REFERENCES) return false;
+    List<Fetch> fetches = references.stream().map(d -> d.mediaType().isManifest()
+        ? manifestFetch(repository, new Reference.DigestReference(d.digest()))
+        : blobFetch(repository, d.digest(), d.size())).toList();
+    return waitFor(references.size() + " references in " + repository, fetches);
+  }
+
+  /** One piece of content to fetch; concurrent callers asking for the same {@code key} share one run of {@code work}. */
+  private record Fetch(String key, Supplier<Boolean> work) {}
+
+  private Fetch manifestFetch(RepositoryName repository, Reference reference) {
+    return new Fetch("manifest " + repository + " " + reference, () -> reference instanceof Reference.TagReference byTag
+        ? manifestByTag(repository, byTag.tag())
+        : manifestByDigest(repository, ((Reference.DigestReference) reference).digest(), Optional.empty()));
+  }
+
+  private Fetch blobFetch(RepositoryName repository, Digest digest, long expectedSize) {
+    return new Fetch("blob " + repository + " " + digest, () -> fetchBlob(repository, digest, expectedSize));
+  }
+
+  /**
+   * Starts (or joins) every fetch and waits at most {@code timeout} for all of them, answering false as soon as one
+   * fails. A fetch still running then goes on in the background. At most {@link #MAX_WAITING} callers wait at once:
+   * each holds one of the front door's blocking threads, and a peer that stalls must not take them all; beyond that a
+   * caller is answered at once, as if read-through were off.
+   */
+  private boolean waitFor(String what, List<Fetch> fetches) {
+    if (fetches.isEmpty()) return true;
+    if (!waiting.tryAcquire()) {
+      log.warn("read_through.refused what=\"{}\" reason=too_many_waiting max_waiting={}", what, MAX_WAITING);
+      return false;
+    }
     long started = System.nanoTime();
-    CompletableFuture<Boolean> future = running.computeIfAbsent(key, k -> {
-      CompletableFuture<Boolean> f = CompletableFuture.supplyAsync(work, pool);
-      f.whenComplete((ok, failure) -> running.remove(k));
-      return f;
-    });
     try {
-      boolean served = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      log.info("read_through.{} what=\"{}\" duration_ms={}", served ? "done" : "absent", key, ms(started));
+      CompletableFuture<Boolean> all = allServed(fetches.stream().map(this::start).toList());
+      boolean served = all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      log.info("read_through.{} what=\"{}\" duration_ms={}", served ? "done" : "absent", what, ms(started));
       return served;
     } catch (TimeoutException e) {
-      log.warn("read_through.timeout what=\"{}\" timeout_ms={}", key, timeout.toMillis());
+      log.warn("read_through.timeout what=\"{}\" timeout_ms={}", what, timeout.toMillis());
       return false;
     } catch (ExecutionException e) {
-      log.warn("read_through.failed what=\"{}\" duration_ms={} reason={}", key, ms(started), e.getCause().toString());
-      return false;
+      return false; // allServed never fails: a failed fetch answers false
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    } finally {
+      waiting.release();
     }
+  }
+
+  /** Callers waiting now (for tests of the bound). */
+  int waitingCallers() {
+    return MAX_WAITING - waiting.availablePermits();
+  }
+
+  private CompletableFuture<Boolean> start(Fetch fetch) {
+    return running.computeIfAbsent(fetch.key(), key -> {
+      long started = System.nanoTime();
+      CompletableFuture<Boolean> f = CompletableFuture.supplyAsync(fetch.work(), pool);
+      f.whenComplete((ok, failure) -> {
+        running.remove(key);
+        if (failure != null) {
+          log.warn("read_through.failed what=\"{}\" duration_ms={} reason={}", key, ms(started), failure.getCause());
+        }
+      });
+      return f;
+    });
+  }
+
+  /** True once every fetch served its content; false as soon as one did not (or failed). */
+  static CompletableFuture<Boolean> allServed(List<CompletableFuture<Boolean>> fetches) {
+    CompletableFuture<Boolean> verdict = new CompletableFuture<>();
+    AtomicInteger left = new AtomicInteger(fetches.size());
+    if (fetches.isEmpty()) verdict.complete(true);
+    for (CompletableFuture<Boolean> fetch : fetches) {
+      fetch.whenComplete((served, failure) -> {
+        if (failure != null || !Boolean.TRUE.equals(served)) {
+          verdict.complete(false);
+        } else if (left.decrementAndGet() == 0) {
+          verdict.complete(true);
+        }
+      });
+    }
+    return verdict;
   }
 
   private boolean manifestByTag(RepositoryName repository, Tag tag) {
@@ -203,12 +277,13 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
     return true;
   }
 
-  private boolean fetchBlob(RepositoryName repository, Digest digest) {
+  /** {@code expectedSize} as a descriptor gives it, 0 when unknown: a large blob then gets the large-blob path. */
+  private boolean fetchBlob(RepositoryName repository, Digest digest, long expectedSize) {
     Optional<BlobLinkRecord> link = state.findBlobLink(repository, digest);
     if (link.isPresent() && !link.get().linked()) return false;
     RegionId origin = state.findTransfer(repository, digest, TransferJob.Kind.BLOB).map(TransferJob::origin)
         .or(() -> link.map(l -> l.stamp().origin())).orElse(self);
-    Optional<RegionId> source = completion.fetchBlob(repository, digest, sources(origin, repository, digest), link.isEmpty());
+    Optional<RegionId> source = completion.fetchBlob(repository, digest, expectedSize, sources(origin, repository, digest), link.isEmpty());
     if (source.isEmpty()) return false;
     if (link.isEmpty()) {
       state.apply(StateBatch.of(new StateWrite.PutBlobLink(

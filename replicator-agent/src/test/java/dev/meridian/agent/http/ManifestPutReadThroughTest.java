@@ -13,6 +13,7 @@ import dev.meridian.core.clock.HlcTimestamp;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.BlobLinkRecord;
@@ -77,7 +78,19 @@ class ManifestPutReadThroughTest {
           new BlobLinkRecord(repository, digest, true, new Stamp(HlcTimestamp.ZERO, new RegionId("westeurope"))))));
       return true;
     }
+
+    @Override
+    public boolean references(RepositoryName repository, List<Descriptor> references) {
+      referenceCalls.add(references.stream().map(Descriptor::digest).toList());
+      boolean all = true;
+      for (Descriptor d : references) {
+        all &= d.mediaType().isManifest() ? manifest(repository, new Reference.DigestReference(d.digest())) : blob(repository, d.digest());
+      }
+      return all;
+    }
   };
+  /** The references each read-through call was asked for, in order. */
+  private final List<List<Digest>> referenceCalls = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
@@ -134,6 +147,8 @@ class ManifestPutReadThroughTest {
 
     assertThat(put.statusCode()).as(new String(put.body())).isEqualTo(201);
     assertThat(asked).containsExactly("blob team/app " + digest(layer), "blob team/app " + digest(otherLayer));
+    assertThat(referenceCalls).as("both missing layers asked for at once, the config held here not asked for")
+        .containsExactly(List.of(digest(layer), digest(otherLayer)));
     HttpResponse<byte[]> pulled = send(request("/v2/team/app/manifests/v1").header("Accept", OCI_MANIFEST + ", " + OCI_INDEX));
     assertThat(pulled.statusCode()).isEqualTo(200);
     assertThat(pulled.body()).isEqualTo(manifest);

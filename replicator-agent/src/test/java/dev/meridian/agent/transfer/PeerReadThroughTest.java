@@ -1,0 +1,165 @@
+package dev.meridian.agent.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meridian.core.blob.BlobFixtures;
+import dev.meridian.core.blob.fs.FileSystemBlobStore;
+import dev.meridian.core.clock.Hlc;
+import dev.meridian.core.clock.RegionId;
+import dev.meridian.core.digest.Digest;
+import dev.meridian.core.oci.Descriptor;
+import dev.meridian.core.oci.MediaType;
+import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
+import dev.meridian.topology.Region;
+import dev.meridian.topology.Topology;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Read-through's bounds and its fetch of a manifest PUT's missing references, against a real peer over sockets into a
+ * real blob store and RocksDB.
+ */
+class PeerReadThroughTest {
+  private static final RepositoryName REPO = new RepositoryName("team/app");
+  private static final RegionId SELF = new RegionId("asia");
+
+  @TempDir Path dir;
+
+  private final FaultyPeer east = FaultyPeerFixtures.start();
+  private final ExecutorService callers = Executors.newCachedThreadPool();
+  private FileSystemBlobStore store;
+  private RocksDbRegistryState state;
+  private PeerClients peers;
+  private PeerReadThrough readThrough;
+
+  @AfterEach
+  void close() {
+    east.close();
+    callers.shutdownNow();
+    if (readThrough != null) readThrough.close();
+    if (peers != null) peers.close();
+    if (state != null) state.close();
+    if (store != null) store.close();
+  }
+
+  private void open(Duration timeout) {
+    store = new FileSystemBlobStore(dir.resolve("blobs"));
+    state = RocksDbRegistryState.open(dir.resolve("state"));
+    Topology topology = new Topology("127.0.0.1:9092", 1, (short) 1, List.of(
+        Region.of("asia", "http://127.0.0.1:1"), Region.of("eastus", east.url().toString())));
+    TransferConfig config = TransferConfig.builder().timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)).build();
+    peers = PeerClients.http(topology, SELF, config);
+    readThrough = new PeerReadThrough(SELF, topology, state, new ContentCompletion(store, new BlobFetcher(store, 64 * 1024)),
+        peers, new Hlc(Clock.systemUTC()), timeout, () -> {});
+  }
+
+  private Descriptor layer(byte[] bytes) {
+    return Descriptor.of(new MediaType("application/vnd.oci.image.layer.v1.tar"), east.addBlob(bytes), bytes.length);
+  }
+
+  @Test
+  void aManifestsMissingLayersAreFetchedAtOnceNotOneAfterAnother() {
+    open(Duration.ofSeconds(30));
+    List<Descriptor> layers = IntStream.range(0, 3).mapToObj(i -> layer(BlobFixtures.randomBytes(10_000, i))).toList();
+    east.fault(new FaultyPeer.AnswerAfter(300)); // each answer waits: fetched one by one, no two would overlap
+
+    assertThat(readThrough.references(REPO, layers)).isTrue();
+
+    assertThat(east.maxInFlight()).isGreaterThanOrEqualTo(2);
+    assertThat(layers).allSatisfy(d -> assertThat(store.stat(d.digest())).isPresent());
+    assertThat(layers).allSatisfy(d -> assertThat(state.findBlobLink(REPO, d.digest())).isPresent());
+  }
+
+  @Test
+  void aLargeLayerTakesTheLargeBlobPathBecauseItsDescriptorGivesItsSize() {
+    open(Duration.ofSeconds(30));
+    Descriptor large = layer(BlobFixtures.randomBytes((int) HttpPeerClient.SOCKET_BODY_MIN_BYTES + 1000, 7));
+
+    assertThat(readThrough.references(REPO, List.of(large))).isTrue();
+
+    assertThat(east.requestsFor(large.digest())).singleElement()
+        .satisfies(r -> assertThat(r.userAgent()).isEqualTo(Optional.of(HttpPeerClient.USER_AGENT)));
+    assertThat(store.stat(large.digest())).isPresent();
+  }
+
+  @Test
+  void oneLayerNoPeerHoldsFailsTheWholeFetch() {
+    open(Duration.ofSeconds(30));
+    Descriptor held = layer(BlobFixtures.randomBytes(1000, 1));
+    byte[] absent = BlobFixtures.randomBytes(1000, 2);
+    Descriptor missing = Descriptor.of(held.mediaType(), Digest.sha256Of(absent), absent.length);
+
+    assertThat(readThrough.references(REPO, List.of(held, missing))).isFalse();
+  }
+
+  @Test
+  void moreReferencesThanTheBoundAreNotFetchedAtAll() {
+    open(Duration.ofSeconds(30));
+    List<Descriptor> many = IntStream.range(0, PeerReadThrough.MAX_REFERENCES + 1)
+        .mapToObj(i -> layer(BlobFixtures.randomBytes(100, 100 + i))).toList();
+
+    assertThat(readThrough.references(REPO, many)).isFalse();
+
+    assertThat(east.requests()).isEmpty();
+    assertThat(readThrough.references(REPO, many.subList(0, PeerReadThrough.MAX_REFERENCES))).isTrue();
+  }
+
+  @Test
+  void aCallerBeyondTheBoundIsAnsweredAtOnceWhileTheOthersStillWaitForAStalledPeer() {
+    open(Duration.ofSeconds(60));
+    east.fault(new FaultyPeer.AnswerAfter(120_000)); // answers only when the peer closes
+    List<Future<Boolean>> waiting = new ArrayList<>();
+    for (int i = 0; i < PeerReadThrough.MAX_WAITING; i++) {
+      Digest digest = east.addBlob(BlobFixtures.randomBytes(100, 200 + i));
+      waiting.add(callers.submit(() -> readThrough.blob(REPO, digest)));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> readThrough.waitingCallers() == PeerReadThrough.MAX_WAITING);
+    Digest extra = east.addBlob(BlobFixtures.randomBytes(100, 300));
+
+    assertThat(readThrough.blob(REPO, extra)).isFalse();
+
+    assertThat(waiting).noneMatch(Future::isDone);
+    assertThat(readThrough.waitingCallers()).isEqualTo(PeerReadThrough.MAX_WAITING);
+    assertThat(east.requestsFor(extra)).isEmpty();
+  }
+
+  @Test
+  void allServedAnswersFalseAsSoonAsOneFetchFailsWithoutWaitingForTheRest() {
+    CompletableFuture<Boolean> slow = new CompletableFuture<>();
+    CompletableFuture<Boolean> failed = new CompletableFuture<>();
+    CompletableFuture<Boolean> verdict = PeerReadThrough.allServed(List.of(slow, failed));
+    assertThat(verdict).isNotDone();
+
+    failed.completeExceptionally(new IllegalStateException("peer gone"));
+
+    assertThat(verdict).isCompletedWithValue(false);
+  }
+
+  @Test
+  void allServedAnswersTrueOnlyOnceEveryFetchServed() {
+    CompletableFuture<Boolean> first = new CompletableFuture<>();
+    CompletableFuture<Boolean> second = new CompletableFuture<>();
+    CompletableFuture<Boolean> verdict = PeerReadThrough.allServed(List.of(first, second));
+
+    first.complete(true);
+    assertThat(verdict).isNotDone();
+    second.complete(true);
+
+    assertThat(verdict).isCompletedWithValue(true);
+    assertThat(PeerReadThrough.allServed(List.of(CompletableFuture.completedFuture(false)))).isCompletedWithValue(false);
+  }
+}
