@@ -150,6 +150,7 @@ public final class RegionAgent implements AutoCloseable {
             config.transfers(), metrics.replayListener(), metrics.transferListener(), guard, PrefetchSweeper.Settings.defaults(),
             bootstrap, config.seed(), fleetKey, config.security(), peerAuthorization);
         wake[0] = member::outboxAppended;
+        member.loadTopology(); // in the background while the rest of the agent is built
       }
       // The mode and the repository filter are read at each push: `meridian replication update` applies at once.
       Predicate<RepositoryName> admitted = repository -> topology.map(t -> t.current())

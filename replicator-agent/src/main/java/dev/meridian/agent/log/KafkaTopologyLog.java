@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,6 +52,7 @@ public final class KafkaTopologyLog implements AutoCloseable {
   private final CountDownLatch loaded = new CountDownLatch(1);
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread thread;
+  private final AtomicBoolean started = new AtomicBoolean();
   private final Object progress = new Object();
   private final Map<String, String> clientProperties;
   private volatile KafkaConsumer<String, byte[]> consumer;
@@ -79,8 +81,9 @@ public final class KafkaTopologyLog implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
+  /** Starts reading the topic; a second call does nothing. */
   public KafkaTopologyLog start() {
-    thread.start();
+    if (started.compareAndSet(false, true)) thread.start();
     return this;
   }
 
