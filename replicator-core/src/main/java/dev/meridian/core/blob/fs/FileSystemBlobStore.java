@@ -31,6 +31,10 @@ import dev.meridian.core.blob.PublishListener;
 import dev.meridian.core.blob.UploadInfo;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +60,13 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
   private final PublishListener published;
   private final int directAlignment;
   private final DirectWrites.Opener openDirect;
+  /** Direct writes of large appends, run while the appending thread hashes the same bytes; made on demand. */
+  private final ExecutorService directWriters = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+      new SynchronousQueue<>(), runnable -> {
+        Thread thread = new Thread(runnable, "meridian-direct-write");
+        thread.setDaemon(true);
+        return thread;
+      });
 
   /** Opens (creating if needed) the store under {@code root} and removes what a crash left behind. */
   public FileSystemBlobStore(Path root) {
@@ -86,6 +97,10 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
   /** Opens {@code file} for direct writes. */
   FileChannel openDirect(Path file) throws IOException {
     return openDirect.open(file);
+  }
+
+  ExecutorService directWriters() {
+    return directWriters;
   }
 
   /** The alignment of appends that bypass the page cache here (see {@link BlobUpload#directAlignment()}); 0: none do. */
@@ -363,5 +378,6 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
   @Override
   public void close() {
     for (FileSystemBlobUpload upload : List.copyOf(openUploads.values())) upload.release();
+    directWriters.shutdown(); // a write under way finishes; an append after this writes on its own thread
   }
 }

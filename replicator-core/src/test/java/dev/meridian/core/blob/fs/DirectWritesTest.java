@@ -4,6 +4,7 @@ import static dev.meridian.core.blob.BlobFixtures.inPageCache;
 import static dev.meridian.core.blob.BlobFixtures.randomBytes;
 import static dev.meridian.core.blob.BlobFixtures.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.meridian.core.blob.BlobInfo;
@@ -17,7 +18,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +148,88 @@ class DirectWritesTest {
     BlobInfo info = upload.commit(sha256(both));
     assertThat(Files.readAllBytes(store.paths().blob(info.digest()))).isEqualTo(both);
     assertThat(inPageCache(store.paths().blob(info.digest()))).as("written buffered").isTrue();
+  }
+
+  @Test
+  void largeDirectAppendsHashedWhileTheyAreWrittenStoreExactlyTheirBytesUnderTheirDigest() throws IOException {
+    int alignment = openOnDisk();
+    int large = FileSystemBlobUpload.HASH_WHILE_WRITING_MIN_BYTES * 2;
+    var expected = new ByteArrayOutputStream();
+    BlobUpload upload = store.startUpload(new UploadId("large"));
+    ByteBuffer reused = ByteBuffer.allocateDirect(large + alignment).alignedSlice(alignment).limit(large).slice();
+    for (int i = 0; i < 3; i++) {
+      byte[] piece = randomBytes(large, 30 + i);
+      reused.clear();
+      upload.appendDirect(reused.put(piece).flip()); // the same buffer each time, as a copy reuses its own
+      expected.write(piece);
+    }
+    byte[] tail = randomBytes(1234, 33);
+    upload.append(ByteBuffer.wrap(tail));
+    expected.write(tail);
+
+    Digest digest = sha256(expected.toByteArray());
+    assertThat(upload.commit(digest)).isEqualTo(new BlobInfo(digest, expected.size()));
+    assertThat(Files.readAllBytes(store.paths().blob(digest))).isEqualTo(expected.toByteArray());
+  }
+
+  @Test
+  void aLargeDirectWriteThatFailsWhileItIsHashedIsWrittenBufferedAndTheDigestStillMatches() throws IOException {
+    int alignment = openOnDisk();
+    store.close();
+    store = new FileSystemBlobStore(root, dev.meridian.core.blob.PublishListener.NONE, file -> {
+      FileChannel refusing = FileChannel.open(file, StandardOpenOption.WRITE);
+      refusing.close();
+      return refusing;
+    });
+    byte[] first = randomBytes(FileSystemBlobUpload.HASH_WHILE_WRITING_MIN_BYTES, 40);
+    byte[] second = randomBytes(alignment, 41);
+    BlobUpload upload = store.startUpload(new UploadId("refused-large"));
+
+    upload.appendDirect(aligned(first, alignment)); // hashed, then its write fails: the hash must not count it twice
+    upload.append(ByteBuffer.wrap(second));
+
+    byte[] both = new byte[first.length + second.length];
+    System.arraycopy(first, 0, both, 0, first.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    assertThat(upload.size()).isEqualTo(both.length);
+    BlobInfo info = upload.commit(sha256(both));
+    assertThat(Files.readAllBytes(store.paths().blob(info.digest()))).isEqualTo(both);
+  }
+
+  @Test
+  void aLargeDirectAppendIsWrittenByAnotherThreadAndReturnsOnlyOnceWrittenEvenWhenInterrupted() throws Exception {
+    int alignment = openOnDisk();
+    store.close();
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicReference<GatedChannel> channel = new AtomicReference<>();
+    store = new FileSystemBlobStore(root, dev.meridian.core.blob.PublishListener.NONE, file -> {
+      GatedChannel gated = new GatedChannel(DirectWrites.open(file), gate);
+      channel.set(gated);
+      return gated;
+    });
+    byte[] bytes = randomBytes(FileSystemBlobUpload.HASH_WHILE_WRITING_MIN_BYTES * 2, 50);
+    BlobUpload upload = store.startUpload(new UploadId("interrupted"));
+    ByteBuffer buffer = aligned(bytes, alignment);
+    AtomicBoolean interruptKept = new AtomicBoolean();
+    Thread appending = new Thread(() -> {
+      upload.appendDirect(buffer);
+      interruptKept.set(Thread.currentThread().isInterrupted());
+    }, "appending");
+
+    appending.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> channel.get() != null && channel.get().entered.getCount() == 0);
+    appending.interrupt();
+    // Returning now would hand the caller back a buffer the write still reads: it must wait for the write.
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(appending::isAlive);
+    gate.countDown();
+    appending.join(30_000);
+
+    assertThat(appending.isAlive()).isFalse();
+    assertThat(channel.get().writer).as("the thread that wrote").isNotNull().isNotSameAs(appending);
+    assertThat(interruptKept).isTrue();
+    assertThat(upload.size()).isEqualTo(bytes.length);
+    BlobInfo info = upload.commit(sha256(bytes));
+    assertThat(Files.readAllBytes(store.paths().blob(info.digest()))).isEqualTo(bytes);
   }
 
   @Test
