@@ -28,10 +28,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,22 +116,36 @@ final class ManifestOperations {
    * child described as a manifest must be a served manifest: its bytes alone (a manifest's bytes are linked as a blob
    * too, and a client could upload them as one) say nothing of the child's own content, and an index accepted over
    * them would be served with children that cannot be pulled (complete-before-visible).
+   *
+   * <p>Its size must be the descriptor's: every other region copies it by the descriptor and refuses bytes of
+   * another length ({@code SIZE_INVALID}), so a manifest accepted here with a wrong size would never replicate, and
+   * a client pulling it would distrust the content (image-spec: content whose length does not match SHOULD NOT be
+   * trusted). Distribution does not check this.
    */
   private void requirePresent(RepositoryName repository, Descriptor referenced, boolean indexChild) {
-    if (isPresent(repository, referenced, indexChild)) return;
     Digest digest = referenced.digest();
-    String detail = indexChild && referenced.mediaType().isManifest()
-        ? "index references manifest " + digest + ", not served in " + repository
-        : "manifest references " + digest + ", unknown in " + repository;
-    throw new RegistryException(OciErrorCode.MANIFEST_BLOB_UNKNOWN, detail, digest.toString(), 400);
+    OptionalLong held = heldSize(repository, referenced, indexChild);
+    if (held.isEmpty()) {
+      String detail = indexChild && referenced.mediaType().isManifest()
+          ? "index references manifest " + digest + ", not served in " + repository
+          : "manifest references " + digest + ", unknown in " + repository;
+      throw new RegistryException(OciErrorCode.MANIFEST_BLOB_UNKNOWN, detail, digest.toString(), 400);
+    }
+    if (held.getAsLong() != referenced.size()) {
+      throw new RegistryException(OciErrorCode.MANIFEST_INVALID, "manifest gives " + digest + " a size of "
+          + referenced.size() + " bytes; it is " + held.getAsLong() + " bytes", digest.toString(), 400);
+    }
   }
 
-  private boolean isPresent(RepositoryName repository, Descriptor referenced, boolean indexChild) {
+  /** The size of the reference as this region holds it (see {@link #requirePresent}); empty when it does not. */
+  private OptionalLong heldSize(RepositoryName repository, Descriptor referenced, boolean indexChild) {
     Digest digest = referenced.digest();
-    if (visibility.servedManifest(repository, digest).isPresent()) return true;
-    if (indexChild && referenced.mediaType().isManifest()) return false;
+    Optional<ManifestRecord> served = visibility.servedManifest(repository, digest);
+    if (served.isPresent()) return OptionalLong.of(served.get().size());
+    if (indexChild && referenced.mediaType().isManifest()) return OptionalLong.empty();
     boolean linked = state.findBlobLink(repository, digest).map(BlobLinkRecord::linked).orElse(false);
-    return linked && blobs.stat(digest).isPresent();
+    if (!linked) return OptionalLong.empty();
+    return blobs.stat(digest).map(info -> OptionalLong.of(info.size())).orElse(OptionalLong.empty());
   }
 
   /**
@@ -142,7 +157,7 @@ final class ManifestOperations {
     boolean index = manifest instanceof Manifest.ImageIndex;
     Map<Digest, Descriptor> missing = new LinkedHashMap<>();
     for (Descriptor referenced : manifest.references()) {
-      if (!missing.containsKey(referenced.digest()) && !isPresent(repository, referenced, index)) {
+      if (!missing.containsKey(referenced.digest()) && heldSize(repository, referenced, index).isEmpty()) {
         missing.put(referenced.digest(), referenced);
       }
     }

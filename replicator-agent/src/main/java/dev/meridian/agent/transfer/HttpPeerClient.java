@@ -256,8 +256,11 @@ public final class HttpPeerClient implements PeerClient {
    * read timeout (4 GiB at ~140 MB/s with the default 30 s) would time out on every attempt, for ever.
    */
   Duration answerTimeout(long expectedSize) {
-    return readTimeout.plusMillis(expectedSize / (PEER_VERIFY_BYTES_PER_SECOND / 1000));
+    return readTimeout.plusMillis(Math.min(expectedSize, MAX_SCALED_BYTES) / (PEER_VERIFY_BYTES_PER_SECOND / 1000));
   }
+
+  /** Sizes beyond this (a descriptor's claim, say 2^63 - 1) add no more wait: two hours at the pessimistic rate. */
+  static final long MAX_SCALED_BYTES = PEER_VERIFY_BYTES_PER_SECOND * 7200;
 
   private HttpRequest.Builder get(RepositoryName repository, String kind, Digest digest) {
     return request(repository, kind, digest.toString()).GET();

@@ -36,9 +36,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,6 +75,8 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   static final int MAX_REFERENCES = 64;
   /** Callers waiting at once, of all kinds; half the front door's blocking threads. */
   static final int MAX_WAITING = 16;
+  /** Fetches queued per pool at most: fetches outlive the callers that gave up on them, so the queue is bounded. */
+  static final int MAX_QUEUED = 2 * MAX_REFERENCES;
 
   private final RegistryState state;
   private final PeerClients peers;
@@ -81,7 +85,9 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   private final ReplicaAcks acks;
   private final Duration timeout;
   private final Runnable outboxAppended;
-  private final ExecutorService pool;
+  /** Fetches for pulls, and (their own pool, so that one large push cannot hold up pulls) for manifest PUTs. */
+  private final ExecutorService pulls;
+  private final ExecutorService puts;
   private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
   private final Semaphore waiting = new Semaphore(MAX_WAITING);
   private final RegionId self;
@@ -114,9 +120,15 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
     this.acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
     this.timeout = requireNonNull(timeout, "timeout");
     this.outboxAppended = requireNonNull(outboxAppended, "outboxAppended");
+    this.pulls = fetchPool("meridian-read-through-");
+    this.puts = fetchPool("meridian-read-through-put-");
+  }
+
+  /** {@value #THREADS} threads and at most {@value #MAX_QUEUED} fetches waiting for one; beyond, a fetch is refused. */
+  private static ExecutorService fetchPool(String name) {
     AtomicInteger n = new AtomicInteger();
-    this.pool = Executors.newFixedThreadPool(THREADS, r -> {
-      Thread thread = new Thread(r, "meridian-read-through-" + n.incrementAndGet());
+    return new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED), r -> {
+      Thread thread = new Thread(r, name + n.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     });
@@ -125,18 +137,18 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   @Override
   public boolean manifest(RepositoryName repository, Reference reference) {
     if (!admitted.test(repository)) return false;
-    return waitFor("manifest " + repository + " " + reference, List.of(manifestFetch(repository, reference)));
+    return waitFor("manifest " + repository + " " + reference, List.of(manifestFetch(repository, reference)), pulls);
   }
 
   @Override
   public boolean blob(RepositoryName repository, Digest digest) {
     if (!admitted.test(repository)) return false;
-    return waitFor("blob " + repository + " " + digest, List.of(blobFetch(repository, digest, 0)));
+    return waitFor("blob " + repository + " " + digest, List.of(blobFetch(repository, digest, 0)), pulls);
   }
 
   /**
-   * All at once on the shared pool, with one wait for all of them; more than {@link #MAX_REFERENCES} are not fetched
-   * at all (a manifest PUT that would need that many is refused as without read-through).
+   * All at once on the pool for PUTs, with one wait for all of them; more than {@link #MAX_REFERENCES} are not
+   * fetched at all (a manifest PUT that would need that many is refused as without read-through).
    */
   @Override
   public boolean references(RepositoryName repository, List<Descriptor> references) {
@@ -144,7 +156,7 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
     List<Fetch> fetches = references.stream().map(d -> d.mediaType().isManifest()
         ? manifestFetch(repository, new Reference.DigestReference(d.digest()))
         : blobFetch(repository, d.digest(), d.size())).toList();
-    return waitFor(references.size() + " references in " + repository, fetches);
+    return waitFor(references.size() + " references in " + repository, fetches, puts);
   }
 
   /** One piece of content to fetch; concurrent callers asking for the same {@code key} share one run of {@code work}. */
@@ -166,7 +178,7 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
    * each holds one of the front door's blocking threads, and a peer that stalls must not take them all; beyond that a
    * caller is answered at once, as if read-through were off.
    */
-  private boolean waitFor(String what, List<Fetch> fetches) {
+  private boolean waitFor(String what, List<Fetch> fetches, ExecutorService pool) {
     if (fetches.isEmpty()) return true;
     if (!waiting.tryAcquire()) {
       log.warn("read_through.refused what=\"{}\" reason=too_many_waiting max_waiting={}", what, MAX_WAITING);
@@ -174,7 +186,7 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
     }
     long started = System.nanoTime();
     try {
-      CompletableFuture<Boolean> all = allServed(fetches.stream().map(this::start).toList());
+      CompletableFuture<Boolean> all = allServed(fetches.stream().map(fetch -> start(fetch, pool)).toList());
       boolean served = all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       log.info("read_through.{} what=\"{}\" duration_ms={}", served ? "done" : "absent", what, ms(started));
       return served;
@@ -196,18 +208,35 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
     return MAX_WAITING - waiting.availablePermits();
   }
 
-  private CompletableFuture<Boolean> start(Fetch fetch) {
-    return running.computeIfAbsent(fetch.key(), key -> {
-      long started = System.nanoTime();
-      CompletableFuture<Boolean> f = CompletableFuture.supplyAsync(fetch.work(), pool);
-      f.whenComplete((ok, failure) -> {
-        running.remove(key);
-        if (failure != null) {
-          log.warn("read_through.failed what=\"{}\" duration_ms={} reason={}", key, ms(started), failure.getCause());
+  /**
+   * The fetch under way for this key, or a new one on {@code pool}. The fetch leaves the map before it completes its
+   * future: a caller woken by the answer that asks again at once must start a new fetch, not get the old answer (a
+   * future's callbacks run newest first, so a removal registered as one would run after the caller's own). A full
+   * pool answers false at once and remembers nothing.
+   */
+  private CompletableFuture<Boolean> start(Fetch fetch, ExecutorService pool) {
+    CompletableFuture<Boolean> mine = new CompletableFuture<>();
+    CompletableFuture<Boolean> underWay = running.putIfAbsent(fetch.key(), mine);
+    if (underWay != null) return underWay;
+    long started = System.nanoTime();
+    try {
+      pool.execute(() -> {
+        try {
+          boolean served = fetch.work().get();
+          running.remove(fetch.key(), mine);
+          mine.complete(served);
+        } catch (RuntimeException | Error e) {
+          running.remove(fetch.key(), mine);
+          log.warn("read_through.failed what=\"{}\" duration_ms={} reason={}", fetch.key(), ms(started), e.toString());
+          mine.completeExceptionally(e);
         }
       });
-      return f;
-    });
+    } catch (RejectedExecutionException full) {
+      log.warn("read_through.refused what=\"{}\" reason=queue_full max_queued={}", fetch.key(), MAX_QUEUED);
+      running.remove(fetch.key(), mine);
+      mine.complete(false);
+    }
+    return mine;
   }
 
   /** True once every fetch served its content; false as soon as one did not (or failed). */
@@ -318,8 +347,18 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
   }
 
+  /** Stops the fetches (interrupted) and answers every caller still waiting: nothing is served any more. */
   @Override
   public void close() {
-    pool.shutdownNow();
+    puts.shutdownNow();
+    pulls.shutdownNow();
+    try {
+      if (!puts.awaitTermination(5, TimeUnit.SECONDS) || !pulls.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("read_through.close reason=\"fetches still running after 5 s\"");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    running.values().forEach(fetch -> fetch.complete(false)); // queued ones never ran
   }
 }

@@ -3,6 +3,7 @@ package dev.meridian.agent.registry;
 import static dev.meridian.agent.registry.TestImages.digest;
 import static dev.meridian.agent.registry.TestImages.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meridian.core.blob.BlobInfo;
@@ -210,6 +211,26 @@ class RegistryServiceTest {
         OciErrorCode.MANIFEST_BLOB_UNKNOWN, 400);
     assertCode(() -> service.getManifest(APP, Reference.parse("v1"), false), OciErrorCode.MANIFEST_UNKNOWN, 404);
     assertThat(fixture.blobs().stat(digest(manifest))).isEmpty();
+  }
+
+  @Test
+  void aManifestGivingALayerAnotherSizeThanItHasIsRefusedAsInvalidAndNothingChanges() {
+    byte[] config = randomBytes(12, 50);
+    byte[] layer = randomBytes(13, 70);
+    push(APP, config);
+    push(APP, layer);
+    String right = "\"size\":" + layer.length + "}";
+    String manifest = new String(TestImages.manifest(config, List.of(layer)), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(manifest).contains(right);
+    byte[] lying = manifest.replace(right, "\"size\":" + (layer.length + 1) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    RegistryException refused = catchThrowableOfType(
+        () -> service.putManifest(APP, Reference.parse("v1"), MANIFEST, lying), RegistryException.class);
+
+    assertThat(refused.code()).isEqualTo(OciErrorCode.MANIFEST_INVALID);
+    assertThat(refused.getMessage()).contains(digest(layer).toString()).contains(String.valueOf(layer.length));
+    assertThat(service.missingReferences(APP, MANIFEST, lying)).as("held, just not at that size").isEmpty();
+    assertCode(() -> service.getManifest(APP, Reference.parse("v1"), false), OciErrorCode.MANIFEST_UNKNOWN, 404);
   }
 
   @Test

@@ -171,6 +171,16 @@ class HttpPeerClientTest {
     assertThat(timed.answerTimeout(100L << 30)).isGreaterThan(Duration.ofMinutes(50));
   }
 
+  @Test
+  void anAbsurdSizeFromADescriptorAddsAtMostTwoHoursToTheWait() {
+    var timed = withReadTimeout(Duration.ofSeconds(30));
+
+    Duration wait = timed.answerTimeout(Long.MAX_VALUE); // a manifest's claim: read-through passes it on
+
+    assertThat(wait).isBetween(Duration.ofSeconds(30).plusHours(2), Duration.ofSeconds(31).plusHours(2));
+    assertThat(wait.toNanos()).isPositive(); // what the clients compute with: no overflow
+  }
+
   @ParameterizedTest(name = "expected size {0}")
   @ValueSource(longs = {0, OWN_CONNECTION})
   void aConnectionDroppedMidBodyFailsTheRead(long expectedSize) {

@@ -48,9 +48,9 @@ class PeerReadThroughTest {
 
   @AfterEach
   void close() {
+    if (readThrough != null) readThrough.close(); // its fetches stop before the peer and the stores go
     east.close();
     callers.shutdownNow();
-    if (readThrough != null) readThrough.close();
     if (peers != null) peers.close();
     if (state != null) state.close();
     if (store != null) store.close();
@@ -135,6 +135,33 @@ class PeerReadThroughTest {
     assertThat(waiting).noneMatch(Future::isDone);
     assertThat(readThrough.waitingCallers()).isEqualTo(PeerReadThrough.MAX_WAITING);
     assertThat(east.requestsFor(extra)).isEmpty();
+  }
+
+  @Test
+  void contentAPeerLacksIsAskedForAgainOnceThePeerHasIt() {
+    open(Duration.ofSeconds(30));
+    byte[] bytes = BlobFixtures.randomBytes(1000, 400);
+    Digest digest = Digest.sha256Of(bytes);
+
+    assertThat(readThrough.blob(REPO, digest)).isFalse(); // a quick 404: no answer may outlive its fetch
+    east.addBlob(bytes);
+
+    assertThat(readThrough.blob(REPO, digest)).isTrue();
+    assertThat(east.requestsFor(digest)).hasSize(2);
+  }
+
+  @Test
+  void closingAnswersACallerStillWaitingOnAStalledPeer() throws Exception {
+    open(Duration.ofSeconds(120));
+    east.fault(new FaultyPeer.AnswerAfter(120_000));
+    Digest digest = east.addBlob(BlobFixtures.randomBytes(100, 500));
+    Future<Boolean> waiting = callers.submit(() -> readThrough.blob(REPO, digest));
+    await().atMost(Duration.ofSeconds(30)).until(() -> readThrough.waitingCallers() == 1 && !east.requestsFor(digest).isEmpty());
+
+    readThrough.close();
+
+    await().atMost(Duration.ofSeconds(30)).until(waiting::isDone);
+    assertThat(waiting.get()).isFalse();
   }
 
   @Test
