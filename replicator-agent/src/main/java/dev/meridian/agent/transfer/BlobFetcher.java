@@ -56,20 +56,25 @@ public final class BlobFetcher {
   private final DigestLocks locks = new DigestLocks();
   private final ConcurrentLinkedQueue<ByteBuffer> directBuffers = new ConcurrentLinkedQueue<>();
 
-  /** Gathering buffers kept between copies: as many as copies usually run at once (the copy pool's default). */
-  static final int KEPT_DIRECT_BUFFERS = 4;
+  /** Gathering buffers kept between copies: as many as copies run at once (the copy pool's size). */
+  private final int keptDirectBuffers;
 
   /** Writing what it copies past the page cache where the store can ({@link BlobUpload#directAlignment()}). */
   public BlobFetcher(BlobStore store, int bufferSize) {
-    this(store, bufferSize, true);
+    this(store, bufferSize, true, 1);
   }
 
-  /** With {@code directWrites} false every copy is written through the page cache. */
-  public BlobFetcher(BlobStore store, int bufferSize, boolean directWrites) {
+  /**
+   * With {@code directWrites} false every copy is written through the page cache; {@code keptDirectBuffers}
+   * gathering buffers are kept for the next copies (the copies that run at once).
+   */
+  public BlobFetcher(BlobStore store, int bufferSize, boolean directWrites, int keptDirectBuffers) {
     this.store = requireNonNull(store, "store");
     if (bufferSize < 1) throw new IllegalArgumentException("bufferSize < 1");
+    if (keptDirectBuffers < 0) throw new IllegalArgumentException("keptDirectBuffers < 0");
     this.bufferSize = bufferSize;
     this.directWrites = directWrites;
+    this.keptDirectBuffers = keptDirectBuffers;
   }
 
   /** The upload session of a transfer of {@code digest}: the same for every attempt and every restart. */
@@ -285,11 +290,11 @@ public final class BlobFetcher {
   }
 
   /**
-   * Keeps at most {@link #KEPT_DIRECT_BUFFERS} for later copies (two copies ending at once may keep one more); the
+   * Keeps at most {@code keptDirectBuffers} for later copies (two copies ending at once may keep one more); the
    * rest are left to the garbage collector.
    */
   private void giveBack(ByteBuffer chunk) {
-    if (directBuffers.size() < KEPT_DIRECT_BUFFERS) directBuffers.offer(chunk);
+    if (directBuffers.size() < keptDirectBuffers) directBuffers.offer(chunk);
   }
 
   private static int read(InputStream in, byte[] buffer, BlobUpload upload, PeerClient peer, Digest digest) {

@@ -99,7 +99,7 @@ public final class TransferWorker implements AutoCloseable {
     this.peers = requireNonNull(peers, "peers");
     this.policies = new TransferPolicies(config, () -> stopped);
     this.blobs = requireNonNull(blobs, "blobs");
-    this.fetcher = new BlobFetcher(blobs, config.bufferSize(), config.directWrites());
+    this.fetcher = new BlobFetcher(blobs, config.bufferSize(), config.directWrites(), config.maxConcurrent());
     this.copies = new CopyPool(config.maxConcurrent());
     this.runner = new TransferJobRunner(self, state, blobs, fetcher, peers,
         SourceSelector.of(self, topology), policies, hlc, () -> stopped, listener, clock,

@@ -124,7 +124,7 @@ class BlobFetcherTest {
 
     byte[] other = BlobFixtures.randomBytes(blob.length, 12);
     Digest otherDigest = east.addBlob(other);
-    new BlobFetcher(store, BUFFER, false).fetchBlob(peer("eastus"), REPO, otherDigest, other.length);
+    new BlobFetcher(store, BUFFER, false, 1).fetchBlob(peer("eastus"), REPO, otherDigest, other.length);
     assertThat(BlobFixtures.inPageCache(store.paths().blob(otherDigest))).as("copied buffered, in the cache").isTrue();
     assertThat(stored(digest)).isEqualTo(blob);
     assertThat(stored(otherDigest)).isEqualTo(other);
