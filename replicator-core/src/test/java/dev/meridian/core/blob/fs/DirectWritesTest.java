@@ -59,6 +59,22 @@ class DirectWritesTest {
     return alignment;
   }
 
+  /** The store again, its direct channels refusing every write, as a file system refusing these direct writes would. */
+  private void reopenRefusingDirectWrites() {
+    store.close();
+    store = new FileSystemBlobStore(root, dev.meridian.core.blob.PublishListener.NONE, file -> {
+      FileChannel refusing = FileChannel.open(file, StandardOpenOption.WRITE);
+      refusing.close();
+      return refusing;
+    });
+  }
+
+  private static byte[] concat(byte[] first, byte[] second) {
+    byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
+  }
+
   @Test
   void onADiskFileSystemTheStoreFindsDirectWritesAtItsBlockSizeAndLeavesNoProbeBehind() throws IOException {
     assertThat(openOnDisk()).isEqualTo((int) Files.getFileStore(root).getBlockSize());
@@ -125,13 +141,7 @@ class DirectWritesTest {
   @Test
   void aDirectWriteThatFailsIsWrittenBufferedAndTheSessionBuffersFromThenOn() throws IOException {
     int alignment = openOnDisk();
-    store.close();
-    // A channel that refuses every write, as a file system refusing these direct writes would.
-    store = new FileSystemBlobStore(root, dev.meridian.core.blob.PublishListener.NONE, file -> {
-      FileChannel refusing = FileChannel.open(file, StandardOpenOption.WRITE);
-      refusing.close();
-      return refusing;
-    });
+    reopenRefusingDirectWrites();
     byte[] first = randomBytes(4 * alignment, 20);
     byte[] second = randomBytes(4 * alignment, 21);
     BlobUpload upload = store.startUpload(new UploadId("refused"));
@@ -142,9 +152,7 @@ class DirectWritesTest {
     assertThat(upload.directAlignment()).as("after a failed direct write").isZero();
     upload.appendDirect(aligned(second, alignment));
 
-    byte[] both = new byte[first.length + second.length];
-    System.arraycopy(first, 0, both, 0, first.length);
-    System.arraycopy(second, 0, both, first.length, second.length);
+    byte[] both = concat(first, second);
     BlobInfo info = upload.commit(sha256(both));
     assertThat(Files.readAllBytes(store.paths().blob(info.digest()))).isEqualTo(both);
     assertThat(inPageCache(store.paths().blob(info.digest()))).as("written buffered").isTrue();
@@ -175,12 +183,7 @@ class DirectWritesTest {
   @Test
   void aLargeDirectWriteThatFailsWhileItIsHashedIsWrittenBufferedAndTheDigestStillMatches() throws IOException {
     int alignment = openOnDisk();
-    store.close();
-    store = new FileSystemBlobStore(root, dev.meridian.core.blob.PublishListener.NONE, file -> {
-      FileChannel refusing = FileChannel.open(file, StandardOpenOption.WRITE);
-      refusing.close();
-      return refusing;
-    });
+    reopenRefusingDirectWrites();
     byte[] first = randomBytes(FileSystemBlobUpload.HASH_WHILE_WRITING_MIN_BYTES, 40);
     byte[] second = randomBytes(alignment, 41);
     BlobUpload upload = store.startUpload(new UploadId("refused-large"));
@@ -188,9 +191,7 @@ class DirectWritesTest {
     upload.appendDirect(aligned(first, alignment)); // hashed, then its write fails: the hash must not count it twice
     upload.append(ByteBuffer.wrap(second));
 
-    byte[] both = new byte[first.length + second.length];
-    System.arraycopy(first, 0, both, 0, first.length);
-    System.arraycopy(second, 0, both, first.length, second.length);
+    byte[] both = concat(first, second);
     assertThat(upload.size()).isEqualTo(both.length);
     BlobInfo info = upload.commit(sha256(both));
     assertThat(Files.readAllBytes(store.paths().blob(info.digest()))).isEqualTo(both);
