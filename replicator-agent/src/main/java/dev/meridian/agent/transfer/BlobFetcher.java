@@ -88,20 +88,34 @@ public final class BlobFetcher {
    * @param expectedSize its size from the referencing descriptor, or 0 when unknown
    */
   public BlobInfo fetchBlob(PeerClient peer, RepositoryName repository, Digest digest, long expectedSize) {
+    return fetch(peer, repository, digest, expectedSize, true);
+  }
+
+  /**
+   * As {@link #fetchBlob}, for a size a client claims (the descriptor of a manifest PUT not accepted yet): it picks
+   * the transfer path and the answer wait, and a peer serving another size is refused, but the session is never
+   * restarted or committed on its word. The session is shared with the transfer worker, which copies by a size
+   * that was checked: a claimed size smaller than the bytes held would otherwise throw a long copy away.
+   */
+  public BlobInfo fetchBlobOfClaimedSize(PeerClient peer, RepositoryName repository, Digest digest, long claimedSize) {
+    return fetch(peer, repository, digest, claimedSize, false);
+  }
+
+  private BlobInfo fetch(PeerClient peer, RepositoryName repository, Digest digest, long expectedSize, boolean sizeChecked) {
     Optional<BlobInfo> present = store.stat(digest);
     if (present.isPresent()) return present.get();
     try (DigestLocks.Held held = locks.lock(digest)) {
       present = store.stat(digest); // another job may have fetched it while this one waited
       if (present.isPresent()) return present.get();
-      return resume(peer, repository, digest, expectedSize);
+      return resume(peer, repository, digest, expectedSize, sizeChecked);
     }
   }
 
-  private BlobInfo resume(PeerClient peer, RepositoryName repository, Digest digest, long expectedSize) {
+  private BlobInfo resume(PeerClient peer, RepositoryName repository, Digest digest, long expectedSize, boolean sizeChecked) {
     UploadId id = uploadIdFor(digest);
     BlobUpload upload = store.findUpload(id).orElseGet(() -> store.startUpload(id));
-    if (expectedSize > 0 && upload.size() > expectedSize) upload = restart(upload);
-    if (expectedSize > 0 && upload.size() == expectedSize) {
+    if (sizeChecked && expectedSize > 0 && upload.size() > expectedSize) upload = restart(upload);
+    if (sizeChecked && expectedSize > 0 && upload.size() == expectedSize) {
       // Everything arrived in an earlier attempt. Should it not verify, those bytes were not this peer's:
       // start over from this peer rather than blame it.
       try {

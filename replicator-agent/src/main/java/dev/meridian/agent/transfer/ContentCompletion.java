@@ -80,15 +80,16 @@ public final class ContentCompletion {
   /**
    * Brings the blob here from the first source that serves it in this repository, and names that source. A
    * blob already stored here is only confirmed with the sources when {@code confirm} (this region does not
-   * know it to be in the repository), else the first source is named.
+   * know it to be in the repository), else the first source is named. {@code claimedSize} (0: unknown) is a size a
+   * client claims: see {@link BlobFetcher#fetchBlobOfClaimedSize}.
    */
-  public Optional<RegionId> fetchBlob(RepositoryName repository, Digest digest, long expectedSize, List<PeerClient> sources,
+  public Optional<RegionId> fetchBlob(RepositoryName repository, Digest digest, long claimedSize, List<PeerClient> sources,
       boolean confirm) {
     boolean stored = blobs.stat(digest).isPresent();
     for (PeerClient source : sources) {
       try {
         if (stored && !confirm) return Optional.of(source.region());
-        if (stored ? source.hasBlob(repository, digest) : fetched(source, repository, digest, expectedSize)) {
+        if (stored ? source.hasBlob(repository, digest) : fetched(source, repository, digest, claimedSize)) {
           return Optional.of(source.region());
         }
       } catch (PeerUnavailableException | RegistryException e) {
@@ -98,8 +99,8 @@ public final class ContentCompletion {
     return Optional.empty();
   }
 
-  private boolean fetched(PeerClient source, RepositoryName repository, Digest digest, long expectedSize) {
-    fetcher.fetchBlob(source, repository, digest, expectedSize);
+  private boolean fetched(PeerClient source, RepositoryName repository, Digest digest, long claimedSize) {
+    fetcher.fetchBlobOfClaimedSize(source, repository, digest, claimedSize);
     return true;
   }
 

@@ -85,7 +85,10 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   private final ReplicaAcks acks;
   private final Duration timeout;
   private final Runnable outboxAppended;
-  /** Fetches for pulls, and (their own pool, so that one large push cannot hold up pulls) for manifest PUTs. */
+  /**
+   * Fetches for pulls, and for manifest PUTs on a pool of their own, so that a PUT of many large layers does not
+   * queue ahead of pulls of other content (a pull of the very content a PUT fetches joins that fetch).
+   */
   private final ExecutorService pulls;
   private final ExecutorService puts;
   private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
@@ -168,8 +171,10 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
         : manifestByDigest(repository, ((Reference.DigestReference) reference).digest(), Optional.empty()));
   }
 
-  private Fetch blobFetch(RepositoryName repository, Digest digest, long expectedSize) {
-    return new Fetch("blob " + repository + " " + digest, () -> fetchBlob(repository, digest, expectedSize));
+  /** A claimed size is part of the key: a pull must not share (and fail with) a fetch refused for a false size. */
+  private Fetch blobFetch(RepositoryName repository, Digest digest, long claimedSize) {
+    String key = "blob " + repository + " " + digest + (claimedSize > 0 ? " claimed_size=" + claimedSize : "");
+    return new Fetch(key, () -> fetchBlob(repository, digest, claimedSize));
   }
 
   /**
@@ -306,13 +311,17 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
     return true;
   }
 
-  /** {@code expectedSize} as a descriptor gives it, 0 when unknown: a large blob then gets the large-blob path. */
-  private boolean fetchBlob(RepositoryName repository, Digest digest, long expectedSize) {
+  /**
+   * {@code claimedSize} as a PUT's descriptor gives it, 0 when unknown: a large blob then gets the large-blob path,
+   * and a peer serving another size is refused; it never restarts a session (see
+   * {@link BlobFetcher#fetchBlobOfClaimedSize}).
+   */
+  private boolean fetchBlob(RepositoryName repository, Digest digest, long claimedSize) {
     Optional<BlobLinkRecord> link = state.findBlobLink(repository, digest);
     if (link.isPresent() && !link.get().linked()) return false;
     RegionId origin = state.findTransfer(repository, digest, TransferJob.Kind.BLOB).map(TransferJob::origin)
         .or(() -> link.map(l -> l.stamp().origin())).orElse(self);
-    Optional<RegionId> source = completion.fetchBlob(repository, digest, expectedSize, sources(origin, repository, digest), link.isEmpty());
+    Optional<RegionId> source = completion.fetchBlob(repository, digest, claimedSize, sources(origin, repository, digest), link.isEmpty());
     if (source.isEmpty()) return false;
     if (link.isEmpty()) {
       state.apply(StateBatch.of(new StateWrite.PutBlobLink(
@@ -352,10 +361,11 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   public void close() {
     puts.shutdownNow();
     pulls.shutdownNow();
+    peers.abortReads(); // a read from a socket of its own does not end on an interrupt
     try {
-      if (!puts.awaitTermination(5, TimeUnit.SECONDS) || !pulls.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.warn("read_through.close reason=\"fetches still running after 5 s\"");
-      }
+      boolean putsDone = puts.awaitTermination(5, TimeUnit.SECONDS);
+      boolean pullsDone = pulls.awaitTermination(5, TimeUnit.SECONDS);
+      if (!putsDone || !pullsDone) log.warn("read_through.close reason=\"fetches still running after 5 s\"");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meridian.core.blob.BlobFixtures;
+import dev.meridian.core.blob.BlobUpload;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
 import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.clock.RegionId;
@@ -14,6 +15,7 @@ import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
 import dev.meridian.topology.Region;
 import dev.meridian.topology.Topology;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +106,24 @@ class PeerReadThroughTest {
     Descriptor missing = Descriptor.of(held.mediaType(), Digest.sha256Of(absent), absent.length);
 
     assertThat(readThrough.references(REPO, List.of(held, missing))).isFalse();
+  }
+
+  @Test
+  void aClaimedSizeSmallerThanTheBytesAlreadyCopiedLeavesThatCopyToResume() {
+    open(Duration.ofSeconds(30));
+    byte[] bytes = BlobFixtures.randomBytes(200_000, 600);
+    Descriptor real = layer(bytes);
+    BlobUpload cutOff = store.startUpload(BlobFetcher.uploadIdFor(real.digest())); // a transfer cut off half way
+    cutOff.append(ByteBuffer.wrap(bytes, 0, 100_000));
+    cutOff.sync();
+    Descriptor lying = Descriptor.of(real.mediaType(), real.digest(), 50_000);
+
+    assertThat(readThrough.references(REPO, List.of(lying))).isFalse();
+
+    assertThat(store.findUpload(BlobFetcher.uploadIdFor(real.digest())).map(BlobUpload::size)).contains(100_000L);
+    assertThat(readThrough.references(REPO, List.of(real))).isTrue();
+    assertThat(east.requestsFor(real.digest())).extracting(FaultyPeer.Request::rangeStart).containsOnly(100_000L);
+    assertThat(store.stat(real.digest()).map(info -> info.size())).contains(200_000L);
   }
 
   @Test
