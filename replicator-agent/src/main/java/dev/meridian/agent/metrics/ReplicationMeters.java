@@ -69,4 +69,11 @@ final class ReplicationMeters implements ReplayListener, TransferListener {
           .tag("source", source.value()).register(registry).increment(bytes);
     }
   }
+
+  @Override
+  public void readThrough(ReadThroughCaller caller, ReadThroughOutcome outcome, Duration took) {
+    Timer.builder("meridian.read.through").description("waits on read-through: pulls and manifest PUTs of content fetched from peers")
+        .tag("caller", caller.name().toLowerCase(Locale.ROOT)).tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+        .register(registry).record(took);
+  }
 }

@@ -169,7 +169,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.peers = PeerClients.http(topology, self, transferConfig, tls, peerAuthorization);
     this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
-        hlc, transferConfig.readThroughTimeout(), relay::wake, guard);
+        hlc, transferConfig.readThroughTimeout(), relay::wake, guard, transferListener);
     ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
     Function<RegistryState, ReplayPlanner> planners = view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted);
     // Replay plans one poll per planner under one claim: the blobs a poll's events share are looked up once.

@@ -12,6 +12,8 @@ import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.event.EventCodec;
+import dev.meridian.agent.transfer.TransferListener.ReadThroughCaller;
+import dev.meridian.agent.transfer.TransferListener.ReadThroughOutcome;
 import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
@@ -93,6 +95,8 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   private final ExecutorService puts;
   private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
   private final Semaphore waiting = new Semaphore(MAX_WAITING);
+  /** Told how each wait ended (metrics). */
+  private final TransferListener listener;
   private final RegionId self;
   private final ContentGuard guard;
   /** Repositories this region holds by its topology filter: no other is ever fetched here. */
@@ -106,12 +110,13 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
   /** With the guard the prefetch sweeper shares: a manifest learned here claims its content until committed. */
   public PeerReadThrough(RegionId self, Topology fleet, RegistryState state, ContentCompletion completion,
       PeerClients peers, Hlc hlc, Duration timeout, Runnable outboxAppended, ContentGuard guard) {
-    this(self, LiveTopology.fixed(fleet), state, completion, peers, hlc, timeout, outboxAppended, guard);
+    this(self, LiveTopology.fixed(fleet), state, completion, peers, hlc, timeout, outboxAppended, guard, TransferListener.NONE);
   }
 
   /** Following the replicated topology: only regions replication is enabled for are asked. */
   public PeerReadThrough(RegionId self, LiveTopology fleet, RegistryState state, ContentCompletion completion,
-      PeerClients peers, Hlc hlc, Duration timeout, Runnable outboxAppended, ContentGuard guard) {
+      PeerClients peers, Hlc hlc, Duration timeout, Runnable outboxAppended, ContentGuard guard, TransferListener listener) {
+    this.listener = requireNonNull(listener, "listener");
     this.guard = requireNonNull(guard, "guard");
     this.self = requireNonNull(self, "self");
     this.state = requireNonNull(state, "state");
@@ -139,14 +144,14 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
 
   @Override
   public boolean manifest(RepositoryName repository, Reference reference) {
-    if (!admitted.test(repository)) return false;
-    return waitFor("manifest " + repository + " " + reference, List.of(manifestFetch(repository, reference)), pulls);
+    if (!admitted.test(repository)) return answered(ReadThroughCaller.PULL, ReadThroughOutcome.ABSENT);
+    return waitFor("manifest " + repository + " " + reference, List.of(manifestFetch(repository, reference)), ReadThroughCaller.PULL);
   }
 
   @Override
   public boolean blob(RepositoryName repository, Digest digest) {
-    if (!admitted.test(repository)) return false;
-    return waitFor("blob " + repository + " " + digest, List.of(blobFetch(repository, digest, 0)), pulls);
+    if (!admitted.test(repository)) return answered(ReadThroughCaller.PULL, ReadThroughOutcome.ABSENT);
+    return waitFor("blob " + repository + " " + digest, List.of(blobFetch(repository, digest, 0)), ReadThroughCaller.PULL);
   }
 
   /**
@@ -155,11 +160,12 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
    */
   @Override
   public boolean references(RepositoryName repository, List<Descriptor> references) {
-    if (!admitted.test(repository) || references.size() > MAX_REFERENCES) return false;
+    if (!admitted.test(repository)) return answered(ReadThroughCaller.PUT, ReadThroughOutcome.ABSENT);
+    if (references.size() > MAX_REFERENCES) return answered(ReadThroughCaller.PUT, ReadThroughOutcome.REFUSED);
     List<Fetch> fetches = references.stream().map(d -> d.mediaType().isManifest()
         ? manifestFetch(repository, new Reference.DigestReference(d.digest()))
         : blobFetch(repository, d.digest(), d.size())).toList();
-    return waitFor(references.size() + " references in " + repository, fetches, puts);
+    return waitFor(references.size() + " references in " + repository, fetches, ReadThroughCaller.PUT);
   }
 
   /** One piece of content to fetch; concurrent callers asking for the same {@code key} share one run of {@code work}. */
@@ -183,19 +189,24 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
    * each holds one of the front door's blocking threads, and a peer that stalls must not take them all; beyond that a
    * caller is answered at once, as if read-through were off.
    */
-  private boolean waitFor(String what, List<Fetch> fetches, ExecutorService pool) {
+  private boolean waitFor(String what, List<Fetch> fetches, ReadThroughCaller caller) {
     if (fetches.isEmpty()) return true;
     if (!waiting.tryAcquire()) {
       log.warn("read_through.refused what=\"{}\" reason=too_many_waiting max_waiting={}", what, MAX_WAITING);
-      return false;
+      return answered(caller, ReadThroughOutcome.REFUSED);
     }
     long started = System.nanoTime();
+    ExecutorService pool = caller == ReadThroughCaller.PUT ? puts : pulls;
+    ReadThroughOutcome outcome = ReadThroughOutcome.ABSENT;
     try {
-      CompletableFuture<Boolean> all = allServed(fetches.stream().map(fetch -> start(fetch, pool)).toList());
-      boolean served = all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      List<CompletableFuture<Boolean>> underWay = fetches.stream().map(fetch -> start(fetch, pool)).toList();
+      boolean served = allServed(underWay).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      outcome = served ? ReadThroughOutcome.SERVED
+          : underWay.contains(QUEUE_FULL) ? ReadThroughOutcome.REFUSED : ReadThroughOutcome.ABSENT;
       log.info("read_through.{} what=\"{}\" duration_ms={}", served ? "done" : "absent", what, ms(started));
       return served;
     } catch (TimeoutException e) {
+      outcome = ReadThroughOutcome.TIMED_OUT;
       log.warn("read_through.timeout what=\"{}\" timeout_ms={}", what, timeout.toMillis());
       return false;
     } catch (ExecutionException e) {
@@ -205,7 +216,14 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
       return false;
     } finally {
       waiting.release();
+      listener.readThrough(caller, outcome, Duration.ofNanos(System.nanoTime() - started));
     }
+  }
+
+  /** Reports a wait that ended before it began, and answers false. */
+  private boolean answered(ReadThroughCaller caller, ReadThroughOutcome outcome) {
+    listener.readThrough(caller, outcome, Duration.ZERO);
+    return false;
   }
 
   /** Callers waiting now (for tests of the bound). */
@@ -217,7 +235,7 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
    * The fetch under way for this key, or a new one on {@code pool}. The fetch leaves the map before it completes its
    * future: a caller woken by the answer that asks again at once must start a new fetch, not get the old answer (a
    * future's callbacks run newest first, so a removal registered as one would run after the caller's own). A full
-   * pool answers false at once and remembers nothing.
+   * pool answers false at once ({@link #QUEUE_FULL}) and remembers nothing.
    */
   private CompletableFuture<Boolean> start(Fetch fetch, ExecutorService pool) {
     CompletableFuture<Boolean> mine = new CompletableFuture<>();
@@ -239,10 +257,14 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
     } catch (RejectedExecutionException full) {
       log.warn("read_through.refused what=\"{}\" reason=queue_full max_queued={}", fetch.key(), MAX_QUEUED);
       running.remove(fetch.key(), mine);
-      mine.complete(false);
+      mine.complete(false); // anyone who joined it meanwhile
+      return QUEUE_FULL;
     }
     return mine;
   }
+
+  /** What a fetch refused by a full queue answers its starter: false, and recognisably not tried. */
+  private static final CompletableFuture<Boolean> QUEUE_FULL = CompletableFuture.completedFuture(false);
 
   /** True once every fetch served its content; false as soon as one did not (or failed). */
   static CompletableFuture<Boolean> allServed(List<CompletableFuture<Boolean>> fetches) {

@@ -25,4 +25,25 @@ public interface TransferListener {
 
   /** A MANIFEST job completed: the manifest written with {@code written} is now servable here. */
   default void manifestCompleted(Stamp written) {}
+
+  /** Who waited on read-through: a pull of content not here yet, or a manifest PUT fetching its missing references. */
+  enum ReadThroughCaller {
+    PULL,
+    PUT
+  }
+
+  /** How one wait on read-through ended. */
+  enum ReadThroughOutcome {
+    /** Everything asked for is here now. */
+    SERVED,
+    /** Something asked for is not: no peer had it, a fetch failed, or the region does not hold the repository. */
+    ABSENT,
+    /** The read-through timeout passed first (the fetches go on). */
+    TIMED_OUT,
+    /** Not tried: too many callers waiting, too many references, or a full fetch queue. */
+    REFUSED
+  }
+
+  /** One caller's wait on read-through ended after {@code took}. */
+  default void readThrough(ReadThroughCaller caller, ReadThroughOutcome outcome, Duration took) {}
 }

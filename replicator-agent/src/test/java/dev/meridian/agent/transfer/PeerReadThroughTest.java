@@ -10,10 +10,12 @@ import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.Descriptor;
+import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
 import dev.meridian.topology.Region;
+import dev.meridian.topology.LiveTopology;
 import dev.meridian.topology.Topology;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,6 +50,14 @@ class PeerReadThroughTest {
   private RocksDbRegistryState state;
   private PeerClients peers;
   private PeerReadThrough readThrough;
+  /** How each wait ended, as the metrics are told. */
+  private final List<String> outcomes = new CopyOnWriteArrayList<>();
+  private final TransferListener waits = new TransferListener() {
+    @Override
+    public void readThrough(ReadThroughCaller caller, ReadThroughOutcome outcome, Duration took) {
+      outcomes.add(caller + " " + outcome);
+    }
+  };
 
   @AfterEach
   void close() {
@@ -65,8 +76,9 @@ class PeerReadThroughTest {
         Region.of("asia", "http://127.0.0.1:1"), Region.of("eastus", east.url().toString())));
     TransferConfig config = TransferConfig.builder().timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)).build();
     peers = PeerClients.http(topology, SELF, config);
-    readThrough = new PeerReadThrough(SELF, topology, state, new ContentCompletion(store, new BlobFetcher(store, 64 * 1024)),
-        peers, new Hlc(Clock.systemUTC()), timeout, () -> {});
+    readThrough = new PeerReadThrough(SELF, LiveTopology.fixed(topology), state,
+        new ContentCompletion(store, new BlobFetcher(store, 64 * 1024)), peers, new Hlc(Clock.systemUTC()), timeout, () -> {},
+        new ContentGuard(), waits);
   }
 
   private Descriptor layer(byte[] bytes) {
@@ -82,6 +94,7 @@ class PeerReadThroughTest {
     assertThat(readThrough.references(REPO, layers)).isTrue();
 
     assertThat(east.maxInFlight()).isGreaterThanOrEqualTo(2);
+    assertThat(outcomes).containsExactly("PUT SERVED");
     assertThat(layers).allSatisfy(d -> assertThat(store.stat(d.digest())).isPresent());
     assertThat(layers).allSatisfy(d -> assertThat(state.findBlobLink(REPO, d.digest())).isPresent());
   }
@@ -106,6 +119,7 @@ class PeerReadThroughTest {
     Descriptor missing = Descriptor.of(held.mediaType(), Digest.sha256Of(absent), absent.length);
 
     assertThat(readThrough.references(REPO, List.of(held, missing))).isFalse();
+    assertThat(outcomes).containsExactly("PUT ABSENT");
   }
 
   @Test
@@ -135,6 +149,7 @@ class PeerReadThroughTest {
     assertThat(readThrough.references(REPO, many)).isFalse();
 
     assertThat(east.requests()).isEmpty();
+    assertThat(outcomes).containsExactly("PUT REFUSED");
     assertThat(readThrough.references(REPO, many.subList(0, PeerReadThrough.MAX_REFERENCES))).isTrue();
   }
 
@@ -152,6 +167,7 @@ class PeerReadThroughTest {
 
     assertThat(readThrough.blob(REPO, extra)).isFalse();
 
+    assertThat(outcomes).containsExactly("PULL REFUSED");
     assertThat(waiting).noneMatch(Future::isDone);
     assertThat(readThrough.waitingCallers()).isEqualTo(PeerReadThrough.MAX_WAITING);
     assertThat(east.requestsFor(extra)).isEmpty();
