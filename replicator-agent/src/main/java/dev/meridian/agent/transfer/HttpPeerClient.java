@@ -14,6 +14,7 @@ import dev.meridian.topology.Region;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProtocolException;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -29,6 +30,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PeerClient} over the peer's OCI distribution API with the JDK's {@link HttpClient}. Bodies are
@@ -46,7 +49,7 @@ import java.util.stream.Stream;
  * poorer, never richer, so it needs no authentication (when authentication comes, it may be restricted to peers).
  */
 public final class HttpPeerClient implements PeerClient {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpPeerClient.class);
+  private static final Logger log = LoggerFactory.getLogger(HttpPeerClient.class);
   static final String MANIFEST_ACCEPT = Stream.of(
           MediaType.OCI_MANIFEST, MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST, MediaType.DOCKER_MANIFEST_LIST)
       .map(MediaType::value)
@@ -73,7 +76,7 @@ public final class HttpPeerClient implements PeerClient {
   private final HttpClient http;
   private final Duration readTimeout;
   private final Duration connectTimeout;
-  private final java.net.ProxySelector proxies;
+  private final ProxySelector proxies;
   private volatile boolean socketAnswersRefused; // this peer answered a socket GET with what needs the JDK client
   private final ReadTimeouts readTimeouts;
   private final Optional<String> authorization;
@@ -92,7 +95,7 @@ public final class HttpPeerClient implements PeerClient {
     this.readTimeout = requireNonNull(readTimeout, "readTimeout");
     this.connectTimeout = http.connectTimeout().orElse(readTimeout);
     // Without a selector of its own the JDK client uses the default one (HttpClient.proxy says so).
-    this.proxies = http.proxy().orElseGet(java.net.ProxySelector::getDefault);
+    this.proxies = http.proxy().orElseGet(ProxySelector::getDefault);
     this.readTimeouts = requireNonNull(readTimeouts, "readTimeouts");
   }
 
