@@ -42,6 +42,12 @@ public final class NotificationDispatcher implements AutoCloseable {
   private volatile String lastError;
   private volatile Instant lastDelivery;
   private volatile Instant nextAttempt;
+  /**
+   * Sequence of the last entry delivered and deleted; reads start after it (0: from the oldest). Entries are
+   * numbered as their batches commit, under the store's write lock, so none can appear below it later; after a
+   * restart the first read starts from the oldest again. Only the loop's thread touches it.
+   */
+  private long deliveredUpTo;
 
   /** @param target what the status names as the destination (the URL, the topic) */
   public NotificationDispatcher(NotificationQueues queues, String queue, String target, NotificationSink sink,
@@ -87,13 +93,16 @@ public final class NotificationDispatcher implements AutoCloseable {
     try {
       while (running) {
         try {
-          List<QueuedNotification> head = queues.readNotifications(queue, sink.batchSize());
+          List<QueuedNotification> head = queues.readNotificationsAfter(queue, deliveredUpTo, sink.batchSize());
           if (head.isEmpty()) {
             awaitWake(IDLE_POLL);
             continue;
           }
           int count = sink.deliver(head);
-          for (int i = 0; i < count; i++) queues.deleteNotification(queue, head.get(i).sequence());
+          if (count > 0) {
+            queues.deleteNotifications(queue, head.subList(0, count).stream().map(QueuedNotification::sequence).toList());
+            deliveredUpTo = head.get(count - 1).sequence();
+          }
           delivered += count;
           lastDelivery = clock.instant();
           listener.delivered(queue, count);

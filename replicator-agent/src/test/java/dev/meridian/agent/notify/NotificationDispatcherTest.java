@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meridian.core.state.NotificationQueues;
 import dev.meridian.core.state.QueuedNotification;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
@@ -59,6 +60,55 @@ class NotificationDispatcherTest {
         state.apply(StateBatch.of(new StateWrite.AppendNotification("webhook", "late".getBytes(UTF_8))));
         dispatcher.wake();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(sink.received).endsWith("late"));
+      } finally {
+        dispatcher.close();
+      }
+    }
+  }
+
+  /** The store, recording where each read started. */
+  private record RecordingQueues(NotificationQueues store, List<Long> readsAfter) implements NotificationQueues {
+    @Override
+    public List<QueuedNotification> readNotificationsAfter(String queue, long sequence, int limit) {
+      readsAfter.add(sequence);
+      return store.readNotificationsAfter(queue, sequence, limit);
+    }
+
+    @Override
+    public void deleteNotification(String queue, long sequence) {
+      store.deleteNotification(queue, sequence);
+    }
+
+    @Override
+    public void deleteNotifications(String queue, List<Long> sequences) {
+      store.deleteNotifications(queue, sequences);
+    }
+
+    @Override
+    public long notificationCount(String queue) {
+      return store.notificationCount(queue);
+    }
+  }
+
+  @Test
+  void eachReadStartsAfterTheLastEntryDeliveredNotAtTheQueuesDeletedHead() {
+    FlakySink sink = new FlakySink();
+    sink.failing.set(2);
+    try (RocksDbRegistryState state = RocksDbRegistryState.open(dir)) {
+      for (int i = 0; i < 6; i++) state.apply(StateBatch.of(new StateWrite.AppendNotification("webhook", ("n" + i).getBytes(UTF_8))));
+      List<Long> sequences = state.readNotifications("webhook", 10).stream().map(QueuedNotification::sequence).toList();
+      var queues = new RecordingQueues(state, new CopyOnWriteArrayList<>());
+      NotificationDispatcher dispatcher = new NotificationDispatcher(queues, "webhook", "http://127.0.0.1:1/hook", sink,
+          new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)), NotificationListener.NONE, Clock.systemUTC()).start();
+      try {
+        await().atMost(Duration.ofSeconds(20)).until(() -> state.notificationCount("webhook") == 0);
+        assertThat(sink.received).containsExactly("n0", "n1", "n2", "n3", "n4", "n5");
+        // Two failed attempts and the first delivery read from the oldest; every later read right after the entry
+        // delivered before it, the last one after the last entry.
+        await().atMost(Duration.ofSeconds(20)).until(() -> queues.readsAfter().size() >= 9);
+        assertThat(queues.readsAfter().subList(0, 9))
+            .containsExactly(0L, 0L, 0L, sequences.get(0), sequences.get(1), sequences.get(2), sequences.get(3),
+                sequences.get(4), sequences.get(5));
       } finally {
         dispatcher.close();
       }

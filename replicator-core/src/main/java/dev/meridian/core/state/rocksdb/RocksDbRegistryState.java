@@ -507,12 +507,15 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
   }
 
   @Override
-  public List<QueuedNotification> readNotifications(String queue, int limit) {
+  public List<QueuedNotification> readNotificationsAfter(String queue, long sequence, int limit) {
     requireLimit(limit);
+    if (sequence < 0) throw new IllegalArgumentException("sequence < 0: " + sequence);
     List<QueuedNotification> entries = new ArrayList<>();
-    if (limit == 0) return entries;
-    byte[] prefix = StateKeys.notificationQueue(QueuedNotification.requireQueueName(queue));
-    rocks.scan(Family.NOTIFICATIONS, prefix, prefix, (key, value) -> {
+    if (limit == 0 || sequence == Long.MAX_VALUE) return entries;
+    String name = QueuedNotification.requireQueueName(queue);
+    byte[] prefix = StateKeys.notificationQueue(name);
+    // Sequences are positive and big-endian, so the keys sort as the numbers do and the scan starts right there.
+    rocks.scan(Family.NOTIFICATIONS, prefix, StateKeys.notification(name, sequence + 1), (key, value) -> {
       entries.add(new QueuedNotification(queue, notificationSequence(key), value));
       return entries.size() < limit;
     });
@@ -521,15 +524,29 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
 
   @Override
   public void deleteNotification(String queue, long sequence) {
-    byte[] key = StateKeys.notification(QueuedNotification.requireQueueName(queue), sequence);
+    deleteNotifications(queue, List.of(sequence));
+  }
+
+  @Override
+  public void deleteNotifications(String queue, List<Long> sequences) {
+    String name = QueuedNotification.requireQueueName(queue);
+    if (sequences.isEmpty()) return;
     rocks.run(() -> {
+      // Under the write lock: a batch that appends to this queue counts its entries in the same critical section.
       writeLock.lock();
-      try {
-        if (rocks.db().get(rocks.handle(Family.NOTIFICATIONS), key) != null) {
-          // Not synced: a delete lost to a power cut only delivers the notification once more (same id).
-          rocks.db().delete(rocks.handle(Family.NOTIFICATIONS), rocks.unsyncedWrites(), key);
-          notificationCounts.computeIfAbsent(queue, q -> new AtomicLong()).decrementAndGet();
+      try (WriteBatch batch = new WriteBatch()) {
+        int deleted = 0;
+        for (long sequence : sequences) {
+          byte[] key = StateKeys.notification(name, sequence);
+          if (rocks.db().get(rocks.handle(Family.NOTIFICATIONS), key) != null) {
+            batch.delete(rocks.handle(Family.NOTIFICATIONS), key);
+            deleted++;
+          }
         }
+        if (deleted == 0) return null;
+        // Not synced: a delete lost to a power cut only delivers the notification once more (same id).
+        rocks.db().write(rocks.unsyncedWrites(), batch);
+        notificationCounts.computeIfAbsent(queue, q -> new AtomicLong()).addAndGet(-deleted);
       } finally {
         writeLock.unlock();
       }

@@ -77,6 +77,34 @@ class NotificationQueuesTest {
   }
 
   @Test
+  void aReadAfterASequenceStartsRightAfterItAndStaysInItsQueue() {
+    try (RocksDbRegistryState state = RocksDbRegistryState.open(dir)) {
+      for (int i = 0; i < 5; i++) state.apply(StateBatch.of(note("webhook", "n" + i), note("kafka", "k" + i)));
+      List<QueuedNotification> all = state.readNotifications("webhook", 10);
+
+      assertThat(texts(state.readNotificationsAfter("webhook", 0, 10))).containsExactly("n0", "n1", "n2", "n3", "n4");
+      assertThat(texts(state.readNotificationsAfter("webhook", all.get(1).sequence(), 2))).containsExactly("n2", "n3");
+      assertThat(state.readNotificationsAfter("webhook", all.get(4).sequence(), 10)).isEmpty();
+      assertThat(state.readNotificationsAfter("webhook", Long.MAX_VALUE, 10)).isEmpty();
+      assertThatThrownBy(() -> state.readNotificationsAfter("webhook", -1, 10)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void deletingSeveralEntriesAtOnceCountsOnlyThoseStillThere() {
+    try (RocksDbRegistryState state = RocksDbRegistryState.open(dir)) {
+      for (int i = 0; i < 4; i++) state.apply(StateBatch.of(note("webhook", "n" + i)));
+      List<Long> sequences = state.readNotifications("webhook", 10).stream().map(QueuedNotification::sequence).toList();
+      state.deleteNotification("webhook", sequences.get(0));
+
+      state.deleteNotifications("webhook", sequences.subList(0, 3)); // the first is gone already
+
+      assertThat(texts(state.readNotifications("webhook", 10))).containsExactly("n3");
+      assertThat(state.notificationCount("webhook")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aQueueNameThatCouldBreakTheKeyIsRefused() {
     assertThatThrownBy(() -> note("web\0hook", "a")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> note("", "a")).isInstanceOf(IllegalArgumentException.class);
