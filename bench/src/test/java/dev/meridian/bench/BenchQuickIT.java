@@ -22,7 +22,7 @@ class BenchQuickIT {
       "| replication | catch-up copy, running region re-enabled, vs skopeo sync",
       "| replication | catch-up copy, running region re-enabled, vs cp+fsync",
       "| lag | push rate achieved", "| lag | lag p50", "| lag | lag p99", "| lag | lag max",
-      "| apply | events applied",
+      "| apply | events applied, region restarted", "| apply | events applied, running region re-enabled",
       "| memory | push", "| memory | replication of", "| memory | pull of", "| memory | heap after GC peak, pushed-to",
       "| memory | heap after GC peak, replicating", "| memory | heap used peak", "| memory | direct buffers peak",
       "| memory | resident memory peak, pushed-to", "| memory | resident memory peak, replicating",
