@@ -22,10 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
 class NotificationDispatcherTest {
   @TempDir Path dir;
 
-  /** Fails while {@code failing} is above zero (counting down per attempt), else takes the first entry. */
+  /** Fails while {@code failing} is above zero (counting down per attempt), else takes the first {@code take} entries. */
   private static final class FlakySink implements NotificationSink {
     final AtomicInteger failing = new AtomicInteger();
     final List<String> received = new CopyOnWriteArrayList<>();
+    final int take;
+
+    FlakySink() {
+      this(1);
+    }
+
+    FlakySink(int take) {
+      this.take = take;
+    }
 
     @Override
     public int batchSize() {
@@ -35,8 +44,9 @@ class NotificationDispatcherTest {
     @Override
     public int deliver(List<QueuedNotification> head) {
       if (failing.getAndDecrement() > 0) throw new NotificationDeliveryException("receiver answered 503");
-      received.add(new String(head.get(0).payload(), UTF_8));
-      return 1;
+      int count = Math.min(take, head.size());
+      for (int i = 0; i < count; i++) received.add(new String(head.get(i).payload(), UTF_8));
+      return count;
     }
   }
 
@@ -109,6 +119,26 @@ class NotificationDispatcherTest {
         assertThat(queues.readsAfter().subList(0, 9))
             .containsExactly(0L, 0L, 0L, sequences.get(0), sequences.get(1), sequences.get(2), sequences.get(3),
                 sequences.get(4), sequences.get(5));
+      } finally {
+        dispatcher.close();
+      }
+    }
+  }
+
+  @Test
+  void aDeliveryOfPartOfTheHeadReadsOnAfterItsLastEntry() {
+    FlakySink sink = new FlakySink(2); // takes two of the four it is offered
+    try (RocksDbRegistryState state = RocksDbRegistryState.open(dir)) {
+      for (int i = 0; i < 6; i++) state.apply(StateBatch.of(new StateWrite.AppendNotification("webhook", ("n" + i).getBytes(UTF_8))));
+      List<Long> sequences = state.readNotifications("webhook", 10).stream().map(QueuedNotification::sequence).toList();
+      var queues = new RecordingQueues(state, new CopyOnWriteArrayList<>());
+      NotificationDispatcher dispatcher = new NotificationDispatcher(queues, "webhook", "http://127.0.0.1:1/hook", sink,
+          new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)), NotificationListener.NONE, Clock.systemUTC()).start();
+      try {
+        await().atMost(Duration.ofSeconds(20)).until(() -> queues.readsAfter().size() >= 4);
+        assertThat(sink.received).containsExactly("n0", "n1", "n2", "n3", "n4", "n5");
+        assertThat(queues.readsAfter().subList(0, 4)).containsExactly(0L, sequences.get(1), sequences.get(3), sequences.get(5));
+        assertThat(state.notificationCount("webhook")).isZero();
       } finally {
         dispatcher.close();
       }

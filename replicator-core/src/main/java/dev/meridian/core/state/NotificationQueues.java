@@ -28,7 +28,7 @@ public interface NotificationQueues {
    */
   void deleteNotification(String queue, long sequence);
 
-  /** {@link #deleteNotification} of each of {@code sequences}, in one write. */
+  /** {@link #deleteNotification} of each of {@code sequences}; the store's implementation does them in one write. */
   default void deleteNotifications(String queue, List<Long> sequences) {
     for (long sequence : sequences) deleteNotification(queue, sequence);
   }

@@ -24,6 +24,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.RocksObject;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -134,10 +135,17 @@ final class RocksDbHandle implements AutoCloseable {
     return run(() -> Optional.ofNullable(db.get(handle(family), key)));
   }
 
-  /** Visits the keys starting with {@code prefix}, in byte order, from {@code from} (at or after it) on. */
+  /**
+   * Visits the keys starting with {@code prefix}, in byte order, from {@code from} (at or after it) on. The iterator
+   * is bounded above by the prefix's end: without the bound, the step past the prefix's last live key walks over every
+   * deleted key after it (another notification queue's delivered head, say) until it finds a live one.
+   */
   void scan(Family family, byte[] prefix, byte[] from, Visitor visitor) {
     run(() -> {
-      try (RocksIterator it = db.newIterator(handle(family))) {
+      Optional<byte[]> end = StateKeys.prefixEnd(prefix);
+      try (Slice bound = end.map(Slice::new).orElse(null);
+           ReadOptions read = new ReadOptions();
+           RocksIterator it = db.newIterator(handle(family), bound == null ? read : read.setIterateUpperBound(bound))) {
         for (it.seek(from); it.isValid(); it.next()) {
           byte[] key = it.key();
           if (!StateKeys.startsWith(key, prefix) || !visitor.visit(key, it.value())) break;

@@ -311,7 +311,8 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
       outboxDeletes.lock();
       try (WriteBatch deletes = new WriteBatch()) {
         int present = 0;
-        for (long sequence : sequences) {
+        // Each distinct entry once: one listed twice would be found by both gets and counted off the size twice.
+        for (long sequence : new java.util.LinkedHashSet<>(sequences)) {
           byte[] key = StateKeys.longBytes(sequence);
           if (rocks.db().get(rocks.handle(Family.OUTBOX), key) == null) continue;
           deletes.delete(rocks.handle(Family.OUTBOX), key);
@@ -536,7 +537,8 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
       writeLock.lock();
       try (WriteBatch batch = new WriteBatch()) {
         int deleted = 0;
-        for (long sequence : sequences) {
+        // Each distinct entry once: a sequence listed twice is found by both gets before the batch is written.
+        for (long sequence : new java.util.LinkedHashSet<>(sequences)) {
           byte[] key = StateKeys.notification(name, sequence);
           if (rocks.db().get(rocks.handle(Family.NOTIFICATIONS), key) != null) {
             batch.delete(rocks.handle(Family.NOTIFICATIONS), key);

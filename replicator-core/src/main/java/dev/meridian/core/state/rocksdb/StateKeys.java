@@ -11,6 +11,7 @@ import dev.meridian.core.state.LogPosition;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The keys of the state store's column families (formats drawn in {@link RocksDbRegistryState}).
@@ -51,6 +52,21 @@ final class StateKeys {
   /** {@code repository 0x00 digest 0x00 region}: one region holding one manifest. */
   static byte[] replica(RepositoryName repository, Digest digest, RegionId region) {
     return join(repository.value(), digest.toString(), region.value());
+  }
+
+  /**
+   * The least key above every key starting with {@code prefix} (the prefix with its last byte below 0xFF raised by one
+   * and what follows it dropped); empty for an empty prefix or one of 0xFF bytes only, which no key bounds.
+   */
+  static Optional<byte[]> prefixEnd(byte[] prefix) {
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if (prefix[i] != (byte) 0xFF) {
+        byte[] end = Arrays.copyOf(prefix, i + 1);
+        end[i]++;
+        return Optional.of(end);
+      }
+    }
+    return Optional.empty();
   }
 
   /** {@code queue 0x00 sequence}: one queued notification (sequence 8 bytes, big-endian). */
