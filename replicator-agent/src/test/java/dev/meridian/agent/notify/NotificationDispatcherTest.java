@@ -100,16 +100,25 @@ class NotificationDispatcherTest {
     }
   }
 
+  /** Queues n0 to n5 on {@code webhook}; returns their sequences. */
+  private static List<Long> queueSix(RocksDbRegistryState state) {
+    for (int i = 0; i < 6; i++) state.apply(StateBatch.of(new StateWrite.AppendNotification("webhook", ("n" + i).getBytes(UTF_8))));
+    return state.readNotifications("webhook", 10).stream().map(QueuedNotification::sequence).toList();
+  }
+
+  private static NotificationDispatcher startRecorded(RecordingQueues queues, FlakySink sink) {
+    return new NotificationDispatcher(queues, "webhook", "http://127.0.0.1:1/hook", sink,
+        new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)), NotificationListener.NONE, Clock.systemUTC()).start();
+  }
+
   @Test
   void eachReadStartsAfterTheLastEntryDeliveredNotAtTheQueuesDeletedHead() {
     FlakySink sink = new FlakySink();
     sink.failing.set(2);
     try (RocksDbRegistryState state = RocksDbRegistryState.open(dir)) {
-      for (int i = 0; i < 6; i++) state.apply(StateBatch.of(new StateWrite.AppendNotification("webhook", ("n" + i).getBytes(UTF_8))));
-      List<Long> sequences = state.readNotifications("webhook", 10).stream().map(QueuedNotification::sequence).toList();
+      List<Long> sequences = queueSix(state);
       var queues = new RecordingQueues(state, new CopyOnWriteArrayList<>());
-      NotificationDispatcher dispatcher = new NotificationDispatcher(queues, "webhook", "http://127.0.0.1:1/hook", sink,
-          new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)), NotificationListener.NONE, Clock.systemUTC()).start();
+      NotificationDispatcher dispatcher = startRecorded(queues, sink);
       try {
         await().atMost(Duration.ofSeconds(20)).until(() -> state.notificationCount("webhook") == 0);
         assertThat(sink.received).containsExactly("n0", "n1", "n2", "n3", "n4", "n5");
@@ -129,11 +138,9 @@ class NotificationDispatcherTest {
   void aDeliveryOfPartOfTheHeadReadsOnAfterItsLastEntry() {
     FlakySink sink = new FlakySink(2); // takes two of the four it is offered
     try (RocksDbRegistryState state = RocksDbRegistryState.open(dir)) {
-      for (int i = 0; i < 6; i++) state.apply(StateBatch.of(new StateWrite.AppendNotification("webhook", ("n" + i).getBytes(UTF_8))));
-      List<Long> sequences = state.readNotifications("webhook", 10).stream().map(QueuedNotification::sequence).toList();
+      List<Long> sequences = queueSix(state);
       var queues = new RecordingQueues(state, new CopyOnWriteArrayList<>());
-      NotificationDispatcher dispatcher = new NotificationDispatcher(queues, "webhook", "http://127.0.0.1:1/hook", sink,
-          new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)), NotificationListener.NONE, Clock.systemUTC()).start();
+      NotificationDispatcher dispatcher = startRecorded(queues, sink);
       try {
         await().atMost(Duration.ofSeconds(20)).until(() -> queues.readsAfter().size() >= 4);
         assertThat(sink.received).containsExactly("n0", "n1", "n2", "n3", "n4", "n5");
