@@ -82,7 +82,7 @@ public final class LagScenario implements Scenario {
         // Untimed pushes first, at the same rate, for WARM_UP: the issue asks for lag at a steady rate, and a registry is
         // a long-running process. On a 2-core machine running three agents and a broker, each agent's C2 compiler was
         // busy for over two minutes of pushes at this rate (LogCompilation: 125 s of C2 time in the first 135 s of an
-        // agent's life), and lag p50 fell window by window while it was (94, 70, 33 ms in three 30 s windows after a
+        // agent's life), and lag p50 fell window by window while it was (93, 62, 57, 36 ms in four 30 s windows after a
         // 30 s warm-up); after two minutes it no longer falls.
         int warmupPushes = (int) context.size(WARM_UP.toSeconds() * RATE_PER_SECOND, RATE_PER_SECOND);
         var warmup = new ArrayList<Double>();
