@@ -113,31 +113,16 @@ public final class ApplyRateScenario implements Scenario {
         double restarted = awaitApplied(region.url(), 0, events);
         awaitAll(region.url(), lastRepositories(0, repositories));
 
-        setReplication(region, false);
+        ReplicationScenario.setReplication(region, region, false);
         long before = applied(region.url());
         int more = produce(broker.bootstrap(), signer, image, manifest, repositories, repositories);
-        setReplication(region, true);
+        ReplicationScenario.setReplication(region, region, true);
         double running = awaitApplied(region.url(), before, more);
         awaitAll(region.url(), lastRepositories(repositories, repositories));
         return new double[] {restarted, running};
       }
     } finally {
       Workspace.delete(dir);
-    }
-  }
-
-  private static final java.util.regex.Pattern DISABLED = java.util.regex.Pattern.compile("\"state\"\\s*:\\s*\"disabled\"");
-
-  /** Enables or disables replication to {@code region} and waits until it says so. */
-  private static void setReplication(MeridianRegion region, boolean enabled) {
-    int status = Http.patchJson(region.url() + "/admin/v1/replications/" + region.region(), "{\"enabled\":" + enabled + "}");
-    if (status != 202) throw new IllegalStateException("PATCH replication of " + region.region() + ": HTTP " + status);
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (DISABLED.matcher(Http.get(region.url() + "/admin/v1/region")).find() == enabled) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(region.region() + " did not become " + (enabled ? "enabled" : "disabled"));
-      }
-      Pause.millis(5);
     }
   }
 

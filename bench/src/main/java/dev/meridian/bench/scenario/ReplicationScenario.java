@@ -149,8 +149,11 @@ public final class ReplicationScenario implements Scenario {
     }
   }
 
-  /** Enables or disables replication to {@code west} (asking {@code east}) and waits until {@code west} says so. */
-  private static void setReplication(MeridianRegion east, MeridianRegion west, boolean enabled) {
+  /**
+   * Enables or disables replication to {@code west} (asking {@code east}, which may be {@code west} itself) and waits
+   * until {@code west} says so.
+   */
+  static void setReplication(MeridianRegion east, MeridianRegion west, boolean enabled) {
     int status = Http.patchJson(east.url() + "/admin/v1/replications/" + west.region(), "{\"enabled\":" + enabled + "}");
     if (status != 202) throw new IllegalStateException("PATCH replication of " + west.region() + ": HTTP " + status);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
