@@ -288,20 +288,7 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
 
   @Override
   public void deleteOutbox(long sequence) {
-    byte[] key = StateKeys.longBytes(sequence);
-    rocks.run(() -> {
-      outboxDeletes.lock();
-      try {
-        if (rocks.db().get(rocks.handle(Family.OUTBOX), key) != null) {
-          // Not synced: a delete lost to a power cut only ships the event once more, which is harmless.
-          rocks.db().delete(rocks.handle(Family.OUTBOX), rocks.unsyncedWrites(), key);
-          outboxSize.decrementAndGet();
-        }
-      } finally {
-        outboxDeletes.unlock();
-      }
-      return null;
-    });
+    deleteOutbox(List.of(sequence));
   }
 
   @Override
@@ -309,18 +296,9 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
     if (sequences.isEmpty()) return;
     rocks.run(() -> {
       outboxDeletes.lock();
-      try (WriteBatch deletes = new WriteBatch()) {
-        int present = 0;
-        // Each distinct entry once: one listed twice would be found by both gets and counted off the size twice.
-        for (long sequence : new java.util.LinkedHashSet<>(sequences)) {
-          byte[] key = StateKeys.longBytes(sequence);
-          if (rocks.db().get(rocks.handle(Family.OUTBOX), key) == null) continue;
-          deletes.delete(rocks.handle(Family.OUTBOX), key);
-          present++;
-        }
-        // Not synced, as one delete: a delete lost to a power cut only ships the events once more.
-        if (present > 0) rocks.db().write(rocks.unsyncedWrites(), deletes);
-        outboxSize.addAndGet(-present);
+      try {
+        // Not synced: a delete lost to a power cut only ships the events once more.
+        outboxSize.addAndGet(-deletePresent(Family.OUTBOX, new java.util.LinkedHashSet<>(sequences), StateKeys::longBytes));
       } finally {
         outboxDeletes.unlock();
       }
@@ -535,25 +513,36 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
     rocks.run(() -> {
       // Under the write lock: a batch that appends to this queue counts its entries in the same critical section.
       writeLock.lock();
-      try (WriteBatch batch = new WriteBatch()) {
-        int deleted = 0;
-        // Each distinct entry once: a sequence listed twice is found by both gets before the batch is written.
-        for (long sequence : new java.util.LinkedHashSet<>(sequences)) {
-          byte[] key = StateKeys.notification(name, sequence);
-          if (rocks.db().get(rocks.handle(Family.NOTIFICATIONS), key) != null) {
-            batch.delete(rocks.handle(Family.NOTIFICATIONS), key);
-            deleted++;
-          }
-        }
-        if (deleted == 0) return null;
+      try {
         // Not synced: a delete lost to a power cut only delivers the notification once more (same id).
-        rocks.db().write(rocks.unsyncedWrites(), batch);
-        notificationCounts.computeIfAbsent(queue, q -> new AtomicLong()).addAndGet(-deleted);
+        int deleted = deletePresent(Family.NOTIFICATIONS, new java.util.LinkedHashSet<>(sequences),
+            sequence -> StateKeys.notification(name, sequence));
+        if (deleted > 0) notificationCounts.computeIfAbsent(queue, q -> new AtomicLong()).addAndGet(-deleted);
       } finally {
         writeLock.unlock();
       }
       return null;
     });
+  }
+
+  /**
+   * Deletes, in one unsynced write, those of the entries numbered {@code sequences} that are there; returns how many
+   * were. The caller holds the lock its counter is kept under, and passes each sequence once: one listed twice would
+   * be found by both gets and counted twice.
+   */
+  private int deletePresent(Family family, java.util.Set<Long> sequences, java.util.function.LongFunction<byte[]> keyOf)
+      throws RocksDBException {
+    try (WriteBatch batch = new WriteBatch()) {
+      int present = 0;
+      for (long sequence : sequences) {
+        byte[] key = keyOf.apply(sequence);
+        if (rocks.db().get(rocks.handle(family), key) == null) continue;
+        batch.delete(rocks.handle(family), key);
+        present++;
+      }
+      if (present > 0) rocks.db().write(rocks.unsyncedWrites(), batch);
+      return present;
+    }
   }
 
   @Override

@@ -117,6 +117,19 @@ class RocksDbRegistryStateTest extends RegistryStateContract {
   }
 
   @Test
+  void aBatchDeleteOfTheOutboxCountsEachEntryStillThereOnce() {
+    state.apply(StateBatch.builder().appendOutbox(bytes("e1")).appendOutbox(bytes("e2")).appendOutbox(bytes("e3")).build());
+    List<Long> sequences = state.readOutbox(10).stream().map(OutboxEntry::sequence).toList();
+    state.deleteOutbox(sequences.get(0));
+
+    // The first is gone already; the second is listed twice.
+    state.deleteOutbox(List.of(sequences.get(0), sequences.get(1), sequences.get(1)));
+
+    assertThat(state.readOutbox(10)).extracting(OutboxEntry::sequence).containsExactly(sequences.get(2));
+    assertThat(state.outboxSize()).isEqualTo(1);
+  }
+
+  @Test
   void aBatchWithAWriteThatCannotBeStoredAppliesNothing() {
     // A platform map is opaque JSON; an object that is not JSON cannot be stored faithfully.
     Descriptor unstorable = new Descriptor(MediaType.OCI_MANIFEST, digest(9), 10, Optional.empty(), Map.of(),
