@@ -111,6 +111,7 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
    */
   private final ReentrantLock outboxDeletes = new ReentrantLock();
   private final AtomicLong outboxSize;
+  private final LiveFloor transfersFloor = new LiveFloor();
   private long nextSequence; // guarded by writeLock
   private long nextNotification; // guarded by writeLock
   private final java.util.concurrent.ConcurrentMap<String, AtomicLong> notificationCounts =
@@ -158,6 +159,11 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
         MergingBatch merging = new MergingBatch(rocks.db(), rocks.handles(), writes, nextSequence, nextNotification);
         for (StateWrite write : batch.writes()) merging.add(write);
         if (writes.count() > 0) rocks.db().write(batch.sync() ? rocks.syncWrites() : rocks.unsyncedWrites(), writes);
+        for (StateWrite write : batch.writes()) {
+          if (write instanceof StateWrite.PutTransfer t) {
+            transfersFloor.added(StateKeys.transfer(t.job().repository(), t.job().digest(), t.job().kind()));
+          }
+        }
         // Only a committed batch consumes sequences: a failed one leaves the counter as it was.
         nextSequence = merging.nextSequence();
         nextNotification = merging.nextNotification();
@@ -338,13 +344,28 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
     List<TransferJob> jobs = new ArrayList<>();
     if (limit == 0) return jobs;
     byte[] from = after.map(j -> StateKeys.transfer(j.repository(), j.digest(), j.kind())).orElse(new byte[0]);
-    rocks.scan(Family.TRANSFERS, new byte[0], from, (key, value) -> {
+    scanTransfers(from, (key, value) -> {
       String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
       TransferJob job = StateCodec.decodeTransfer(new RepositoryName(parts[0]), Digest.parse(parts[1]), value);
       if (after.isEmpty() || !sameKey(job, after.get())) jobs.add(job);
       return jobs.size() < limit;
     });
     return jobs;
+  }
+
+  /**
+   * Visits the jobs from {@code from} on, beginning no earlier than the {@link LiveFloor} (no live job is below it, only
+   * the tombstones of done ones), and moves the floor up to the first live job when the scan began at it.
+   */
+  private void scanTransfers(byte[] from, RocksDbHandle.Visitor visitor) {
+    LiveFloor.View view = transfersFloor.view();
+    byte[] start = LiveFloor.later(from, view.floor());
+    byte[][] first = {null};
+    rocks.scan(Family.TRANSFERS, new byte[0], start, (key, value) -> {
+      if (first[0] == null) first[0] = key;
+      return visitor.visit(key, value);
+    });
+    if (java.util.Arrays.equals(start, view.floor())) transfersFloor.found(view, Optional.ofNullable(first[0]));
   }
 
   private static boolean sameKey(TransferJob a, TransferJob b) {
@@ -359,7 +380,7 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
   @Override
   public long transferCount() {
     long[] count = {0};
-    rocks.scan(Family.TRANSFERS, new byte[0], new byte[0], (key, value) -> ++count[0] < EXACT_TRANSFER_COUNT);
+    scanTransfers(new byte[0], (key, value) -> ++count[0] < EXACT_TRANSFER_COUNT);
     if (count[0] < EXACT_TRANSFER_COUNT) return count[0];
     long estimate = rocks.run(() -> rocks.db().getLongProperty(rocks.handle(Family.TRANSFERS), "rocksdb.estimate-num-keys"));
     return Math.max(EXACT_TRANSFER_COUNT, estimate);

@@ -64,6 +64,84 @@ class RocksDbRegistryStateTest extends RegistryStateContract {
     assertThat(state.transferCount()).isGreaterThanOrEqualTo(RocksDbRegistryState.EXACT_TRANSFER_COUNT);
   }
 
+  private static dev.meridian.core.state.TransferJob job(int n) {
+    return new dev.meridian.core.state.TransferJob(repo(String.format("r%03d", n)), digest(1),
+        dev.meridian.core.state.TransferJob.Kind.MANIFEST, EAST, 10, Instant.EPOCH);
+  }
+
+  private void addJobs(int from, int to) {
+    StateBatch.Builder batch = StateBatch.builder();
+    for (int n = from; n < to; n++) batch.add(new StateWrite.PutTransfer(job(n)));
+    state.apply(batch.build());
+  }
+
+  private void deleteJobs(int from, int to) {
+    StateBatch.Builder batch = StateBatch.builder();
+    for (int n = from; n < to; n++) batch.add(new StateWrite.DeleteTransfer(job(n).repository(), digest(1), job(n).kind()));
+    state.apply(batch.build());
+  }
+
+  private List<String> listedJobs() {
+    return state.listTransfers(Optional.empty(), 1_000).stream().map(j -> j.repository().value()).toList();
+  }
+
+  @Test
+  void jobsAddedBelowTheFirstJobAScanFoundAreStillListedAndCounted() {
+    addJobs(50, 60);
+    assertThat(listedJobs()).hasSize(10).startsWith("r050");
+    deleteJobs(50, 58);
+    assertThat(listedJobs()).containsExactly("r058", "r059");
+
+    addJobs(10, 12);
+
+    assertThat(listedJobs()).containsExactly("r010", "r011", "r058", "r059");
+    assertThat(state.transferCount()).isEqualTo(4);
+  }
+
+  @Test
+  void aJobAddedAfterTheLastOneWasDoneIsListedWhereverItSorts() {
+    addJobs(0, 20);
+    deleteJobs(0, 20);
+    assertThat(listedJobs()).isEmpty();
+    assertThat(state.transferCount()).isZero();
+
+    addJobs(5, 6);
+
+    assertThat(listedJobs()).containsExactly("r005");
+    assertThat(state.transferCount()).isEqualTo(1);
+  }
+
+  @Test
+  void listingWhileJobsAreAddedAndDoneNeverLosesOne() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    java.util.TreeSet<Integer> live = new java.util.TreeSet<>();
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread reader = new Thread(() -> {
+      while (writing.get()) {
+        state.listTransfers(Optional.empty(), 3);
+        state.transferCount();
+      }
+    });
+    reader.start();
+    try {
+      for (int round = 0; round < 2_000; round++) {
+        int n = random.nextInt(200);
+        if (live.contains(n)) {
+          deleteJobs(n, n + 1);
+          live.remove(n);
+        } else {
+          addJobs(n, n + 1);
+          live.add(n);
+        }
+      }
+    } finally {
+      writing.set(false);
+      reader.join();
+    }
+
+    assertThat(listedJobs()).containsExactlyElementsOf(live.stream().map(n -> String.format("r%03d", n)).toList());
+  }
+
   @Test
   void everythingWrittenSurvivesCloseAndReopen() {
     Digest subject = digest(100);
