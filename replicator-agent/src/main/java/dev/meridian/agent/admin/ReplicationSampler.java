@@ -7,6 +7,7 @@ import dev.meridian.core.state.TransferJob;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -14,21 +15,60 @@ import java.util.function.Supplier;
  * store. Pending bytes and the oldest pending manifest come from a scan of the transfer jobs, bounded by
  * {@link #SCAN_LIMIT} (beyond it the job count stays exact and the bytes, and a creating region's manifests
  * remaining, are lower bounds).
+ *
+ * <p>The scan is paced to {@link #SCAN_SHARE} of a core ({@link ScanPace}): a region seeding a million tags holds a
+ * million jobs, and scanning them every second took a fifth of a core from the seeding itself. Between scans a
+ * sample repeats the last scan's findings; the runtime's counters are always read fresh.
  */
 public final class ReplicationSampler implements Supplier<ReplicationSample> {
   static final int SCAN_LIMIT = 10_000;
+  static final double SCAN_SHARE = 0.05;
+  /** A scan this quick is repeated at every sample, whatever its share: a small store's status stays live. */
+  static final long FREE_SCAN_NANOS = 20_000_000;
   private static final int PAGE = 500;
 
   private final ReplicationRuntime runtime;
   private final RegistryState state;
+  private final LongSupplier nanoTime;
+  private final ScanPace pace = new ScanPace(SCAN_SHARE, FREE_SCAN_NANOS);
+  private Pending pending; // guarded by this
+
+  /** What the last scan of the transfer jobs found. */
+  record Pending(long jobs, long bytes, OptionalLong oldestOriginMillis, long manifestJobs) {}
 
   public ReplicationSampler(ReplicationRuntime runtime, RegistryState state) {
+    this(runtime, state, System::nanoTime);
+  }
+
+  ReplicationSampler(ReplicationRuntime runtime, RegistryState state, LongSupplier nanoTime) {
     this.runtime = runtime;
     this.state = state;
+    this.nanoTime = nanoTime;
   }
 
   @Override
-  public ReplicationSample get() {
+  public synchronized ReplicationSample get() {
+    long start = nanoTime.getAsLong();
+    if (pending == null || pace.due(start)) {
+      pending = scanPending();
+      pace.scanned(start, nanoTime.getAsLong());
+    }
+    Pending jobs = pending;
+    boolean connected = runtime.isConnected();
+    Optional<String> relayFailing = runtime.relay().failing();
+    Optional<String> logError = connected ? relayFailing.map(f -> "relay: " + f) : runtime.connectError().or(() -> Optional.of("connecting"));
+    boolean replays = runtime.membership() == dev.meridian.agent.replication.RegionMembership.ACTIVE;
+    if (connected && replays && !runtime.replaying()) logError = Optional.of("replay stopped (see the agent log)");
+    long applied = runtime.replayer().applied();
+    long progress = applied + runtime.relay().shipped() + runtime.transfers().jobsDone() + runtime.transfers().bytesFetched();
+    return new ReplicationSample(logError.isEmpty(), logError, jobs.jobs(), jobs.bytes(), jobs.oldestOriginMillis(),
+        state.outboxSize(), runtime.recordsBehind(), applied, progress,
+        runtime.transfers().lastFailure().or(runtime.relay()::failing),
+        runtime.seeding().observe(jobs.manifestJobs(), runtime.transfers().bytesFetched(), runtime.recordsBehind()));
+  }
+
+  /** Up to {@link #SCAN_LIMIT} jobs one by one; the count past it from the store's own count. */
+  private Pending scanPending() {
     long bytes = 0;
     long oldest = Long.MAX_VALUE;
     int scanned = 0;
@@ -48,16 +88,8 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
       if (page.size() < PAGE) break;
       after = Optional.of(page.get(page.size() - 1));
     }
-    boolean connected = runtime.isConnected();
-    Optional<String> relayFailing = runtime.relay().failing();
-    Optional<String> logError = connected ? relayFailing.map(f -> "relay: " + f) : runtime.connectError().or(() -> Optional.of("connecting"));
-    boolean replays = runtime.membership() == dev.meridian.agent.replication.RegionMembership.ACTIVE;
-    if (connected && replays && !runtime.replaying()) logError = Optional.of("replay stopped (see the agent log)");
-    long applied = runtime.replayer().applied();
-    long progress = applied + runtime.relay().shipped() + runtime.transfers().jobsDone() + runtime.transfers().bytesFetched();
-    return new ReplicationSample(logError.isEmpty(), logError, state.transferCount(), bytes,
-        oldest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(oldest), state.outboxSize(),
-        runtime.recordsBehind(), applied, progress, runtime.transfers().lastFailure().or(runtime.relay()::failing),
-        runtime.seeding().observe(manifestJobs, runtime.transfers().bytesFetched(), runtime.recordsBehind()));
+    // A scan that ended before the limit saw every job: counting them again would walk the family twice.
+    long jobs = scanned < SCAN_LIMIT ? scanned : state.transferCount();
+    return new Pending(jobs, bytes, oldest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(oldest), manifestJobs);
   }
 }
