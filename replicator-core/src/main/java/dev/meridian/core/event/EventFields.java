@@ -5,17 +5,21 @@ import static java.util.Objects.requireNonNull;
 import dev.meridian.core.clock.HlcTimestamp;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.oci.RepositoryName;
-import java.util.regex.Pattern;
+import dev.meridian.core.text.AsciiGrammar;
 
 /** Checks shared by every event record's constructor. */
 final class EventFields {
   /** Printable ASCII without spaces: a UUID fits, and an id is always safe in a log line or a key. */
-  private static final Pattern ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
   private EventFields() {}
 
+  /** {@code [\x21-\x7e]{1,128}}. */
+  private static boolean isId(String text) {
+    return AsciiGrammar.matches(text, AsciiGrammar.VISIBLE, AsciiGrammar.VISIBLE, 0, 127);
+  }
+
   static void requireCommon(String id, RegionId origin, HlcTimestamp hlc, RepositoryName repository) {
-    if (id == null || !ID.matcher(id).matches()) {
+    if (!isId(id)) {
       throw new IllegalArgumentException("invalid event id '" + id + "': use 1-128 printable ASCII characters");
     }
     requireNonNull(origin, "origin");
@@ -24,7 +28,7 @@ final class EventFields {
   }
 
   static String requireCredentialName(String name) {
-    if (name == null || !ID.matcher(name).matches()) {
+    if (!isId(name)) {
       throw new IllegalArgumentException("invalid credential name '" + name + "': use 1-128 printable ASCII characters");
     }
     return name;

@@ -2,15 +2,14 @@ package dev.meridian.core.oci;
 
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
-import java.util.regex.Pattern;
+import dev.meridian.core.text.AsciiGrammar;
 
 /**
  * An RFC 6838 media type such as {@code application/vnd.oci.image.manifest.v1+json}; parameters are not
  * part of the value (they are stripped by {@link #parse}).
  */
 public record MediaType(String value) {
-  private static final Pattern GRAMMAR =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
+  private static final AsciiGrammar.CharClass NAME_REST = AsciiGrammar.alnumAnd("!#$&^_.+-");
 
   public static final MediaType OCI_MANIFEST = new MediaType("application/vnd.oci.image.manifest.v1+json");
   public static final MediaType OCI_INDEX = new MediaType("application/vnd.oci.image.index.v1+json");
@@ -25,9 +24,21 @@ public record MediaType(String value) {
   public static final MediaType JSON = new MediaType("application/json");
 
   public MediaType {
-    if (value == null || !GRAMMAR.matcher(value).matches()) {
+    if (!isValid(value)) {
       throw new RegistryException(OciErrorCode.MANIFEST_INVALID, "invalid media type: " + value);
     }
+  }
+
+  /**
+   * RFC 6838's {@code type "/" subtype}, each {@code [A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}}: every replayed manifest
+   * carries at least two.
+   */
+  static boolean isValid(String value) {
+    if (value == null) return false;
+    int slash = value.indexOf('/');
+    return slash > 0 && AsciiGrammar.matches(value, 0, slash, AsciiGrammar.ALNUM, NAME_REST, 0, 126)
+        && slash + 1 < value.length()
+        && AsciiGrammar.matches(value, slash + 1, value.length(), AsciiGrammar.ALNUM, NAME_REST, 0, 126);
   }
 
   /** Parses a header or field value, dropping parameters ({@code ; charset=utf-8}) and surrounding space. */

@@ -1,6 +1,6 @@
 package dev.meridian.core.state;
 
-import java.util.regex.Pattern;
+import dev.meridian.core.text.AsciiGrammar;
 
 /**
  * A partition of a log topic, the unit a consumer keeps its offset for (a Kafka topic-partition, named
@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
  * 0x00 byte the state store uses as a key separator.
  */
 public record LogPosition(String topic, int partition) implements Comparable<LogPosition> {
-  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+  private static final AsciiGrammar.CharClass TOPIC = AsciiGrammar.alnumAnd("._-");
 
   public LogPosition {
-    if (topic == null || !TOPIC.matcher(topic).matches()) throw new IllegalArgumentException("invalid topic: " + topic);
+    if (!AsciiGrammar.matches(topic, TOPIC, TOPIC, 0, 248)) throw new IllegalArgumentException("invalid topic: " + topic);
     if (partition < 0) throw new IllegalArgumentException("partition < 0: " + partition);
   }
 

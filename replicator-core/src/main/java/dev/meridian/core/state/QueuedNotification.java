@@ -1,14 +1,14 @@
 package dev.meridian.core.state;
 
 import java.util.Arrays;
-import java.util.regex.Pattern;
+import dev.meridian.core.text.AsciiGrammar;
 
 /**
  * One notification waiting in a delivery queue (a webhook, the notifications topic), under the sequence the store
  * assigned when the batch that appended it committed. Sequences only grow, so oldest-first is sequence order.
  */
 public record QueuedNotification(String queue, long sequence, byte[] payload) {
-  private static final Pattern QUEUE_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{0,62}");
+  private static final AsciiGrammar.CharClass QUEUE_REST = AsciiGrammar.lowerAlnumAnd(".-");
 
   public QueuedNotification {
     requireQueueName(queue);
@@ -19,7 +19,7 @@ public record QueuedNotification(String queue, long sequence, byte[] payload) {
 
   /** A queue name is 1-63 of a-z, 0-9, '.' and '-' (it is part of a key: never 0x00). */
   public static String requireQueueName(String queue) {
-    if (queue == null || !QUEUE_NAME.matcher(queue).matches()) throw new IllegalArgumentException("invalid queue name: " + queue);
+    if (!AsciiGrammar.matches(queue, AsciiGrammar.LOWER_ALNUM, QUEUE_REST, 0, 62)) throw new IllegalArgumentException("invalid queue name: " + queue);
     return queue;
   }
 
