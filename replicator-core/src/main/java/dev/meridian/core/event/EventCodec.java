@@ -107,6 +107,11 @@ public final class EventCodec {
     return event != null ? event : decodeTree(bytes);
   }
 
+  /** The fast path alone: the event, or {@code null} for anything it leaves to the careful decoder. */
+  ReplicationEvent decodeStreaming(byte[] bytes) {
+    return streaming.decode(bytes);
+  }
+
   /** The careful decoder, and the reference the fast path must agree with. */
   ReplicationEvent decodeTree(byte[] bytes) {
     JsonFields fields = JsonFields.of(parse(bytes), "");
