@@ -32,6 +32,7 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
   private final LongSupplier nanoTime;
   private final ScanPace pace = new ScanPace(SCAN_SHARE, FREE_SCAN_NANOS);
   private Pending pending; // guarded by this
+  private long doneAtScan; // guarded by this: the runtime's count of finished jobs when pending was scanned
 
   /** What the last scan of the transfer jobs found. */
   record Pending(long jobs, long bytes, OptionalLong oldestOriginMillis, long manifestJobs) {}
@@ -49,8 +50,12 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
   @Override
   public synchronized ReplicationSample get() {
     long start = nanoTime.getAsLong();
-    if (pending == null || pace.due(start)) {
+    long done = runtime.transfers().jobsDone();
+    // As many jobs finished as the last scan saw: the work may be over, and a region waiting to call itself ready (a
+    // seed's end) should not wait out the pace of the scans that counted a million jobs.
+    if (pending == null || mayBeOver(pending, done - doneAtScan) || pace.due(start)) {
       pending = scanPending();
+      doneAtScan = done;
       pace.scanned(start, nanoTime.getAsLong());
     }
     Pending jobs = pending;
@@ -65,6 +70,11 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
         state.outboxSize(), runtime.recordsBehind(), applied, progress,
         runtime.transfers().lastFailure().or(runtime.relay()::failing),
         runtime.seeding().observe(jobs.manifestJobs(), runtime.transfers().bytesFetched(), runtime.recordsBehind()));
+  }
+
+  /** Whether the jobs finished since a scan are as many as it saw: then none of them may be left. */
+  static boolean mayBeOver(Pending scanned, long finishedSince) {
+    return scanned.jobs() > 0 && finishedSince >= scanned.jobs();
   }
 
   /** Up to {@link #SCAN_LIMIT} jobs one by one; the count past it from the store's own count. */

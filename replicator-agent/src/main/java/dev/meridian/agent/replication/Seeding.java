@@ -21,6 +21,7 @@ import java.util.OptionalLong;
  * up ends once no manifest transfer is left and replay has nothing behind.
  */
 public final class Seeding {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Seeding.class);
   static final String PHASE_KEY = "seed.phase";
   static final String BYTES_KEY = "seed.expected-bytes";
 
@@ -106,6 +107,8 @@ public final class Seeding {
     if (now == Phase.CATCHING_UP && manifestJobs == 0 && recordsBehind.isPresent() && recordsBehind.getAsLong() == 0) {
       state.apply(StateBatch.of(mark("done")));
       phase = Phase.NONE;
+      log.info("seed.done elapsed_ms={} fetched_bytes={}", clock.millis() - startedAt.toEpochMilli(),
+          fetchedBytesTotal - fetchedAtStart);
       return Optional.empty();
     }
     long elapsed = Math.max(0, clock.millis() - startedAt.toEpochMilli());
