@@ -79,7 +79,9 @@ import org.slf4j.LoggerFactory;
  * meta           key (UTF-8)                                  raw bytes; the store keeps "state.outbox.next-sequence"
  *                                                              (8 bytes, big-endian) here so sequences keep growing
  *                                                              even after the outbox was emptied
- * transfers      repository 0x00 digest 0x00 kind            {"kind":"manifest"|"blob","origin","size","createdAt"};
+ * transfers      repository 0x00 digest 0x00 kind            0x01 kind(0 manifest, 1 blob) origin size createdAt
+ *                                                              (seconds, nanoseconds) or, as an earlier version wrote
+ *                                                              it, {"kind":"manifest"|"blob","origin","size","createdAt"};
  *                                                              a manifest with an entry here is pending: not served
  * tag_fallback   repository 0x00 tag                          digest (UTF-8): what the tag serves while its winner
  *                                                              is pending

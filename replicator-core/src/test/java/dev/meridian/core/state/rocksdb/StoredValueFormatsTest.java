@@ -107,6 +107,49 @@ class StoredValueFormatsTest {
   }
 
   @Test
+  void aTransferJobSurvivesTheBinaryFormToTheNanosecond() {
+    for (dev.meridian.core.state.TransferJob.Kind kind : dev.meridian.core.state.TransferJob.Kind.values()) {
+      dev.meridian.core.state.TransferJob job = new dev.meridian.core.state.TransferJob(repo("a/b"), digest(3), kind,
+          WEST, Long.MAX_VALUE, java.time.Instant.parse("2026-11-28T11:29:30.123456789Z"));
+
+      byte[] value = StateCodec.encodeTransfer(job);
+
+      assertThat(value[0]).isEqualTo(BinaryValue.FORMAT);
+      assertThat(StateCodec.decodeTransfer(repo("a/b"), digest(3), value)).isEqualTo(job);
+    }
+  }
+
+  @Test
+  void aTransferJobWrittenAsJsonByAnEarlierVersionStillReads() {
+    byte[] json = "{\"kind\":\"blob\",\"origin\":\"eastus\",\"size\":42,\"createdAt\":\"2026-01-01T00:00:00.5Z\"}"
+        .getBytes(UTF_8);
+
+    assertThat(StateCodec.decodeTransfer(repo("app"), digest(1), json)).isEqualTo(new dev.meridian.core.state.TransferJob(
+        repo("app"), digest(1), dev.meridian.core.state.TransferJob.Kind.BLOB, EAST, 42,
+        java.time.Instant.parse("2026-01-01T00:00:00.5Z")));
+  }
+
+  @Test
+  void aTransferJobCreatedBefore1970KeepsTheJsonForm() {
+    dev.meridian.core.state.TransferJob job = new dev.meridian.core.state.TransferJob(repo("app"), digest(1),
+        dev.meridian.core.state.TransferJob.Kind.MANIFEST, EAST, 0, java.time.Instant.parse("1969-12-31T23:59:59.9Z"));
+
+    byte[] value = StateCodec.encodeTransfer(job);
+
+    assertThat(value[0]).isEqualTo((byte) '{');
+    assertThat(StateCodec.decodeTransfer(repo("app"), digest(1), value)).isEqualTo(job);
+  }
+
+  @Test
+  void aTransferJobOfAnUnknownKindIsCorruptNotMisread() {
+    byte[] value = StateCodec.encodeTransfer(new dev.meridian.core.state.TransferJob(repo("app"), digest(1),
+        dev.meridian.core.state.TransferJob.Kind.BLOB, EAST, 1, java.time.Instant.EPOCH));
+    value[1] = 7;
+
+    assertThatThrownBy(() -> StateCodec.decodeTransfer(repo("app"), digest(1), value)).isInstanceOf(StateStoreException.class);
+  }
+
+  @Test
   void aTruncatedOrLongerBinaryValueIsCorruptNotMisread() {
     byte[] value = StateCodec.encodeTag(tag("app", "v1", digest(1), stamp(1000, EAST)));
     List<byte[]> damaged = new ArrayList<>();
