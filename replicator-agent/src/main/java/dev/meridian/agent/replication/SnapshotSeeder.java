@@ -17,10 +17,8 @@ import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.TransferJob;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,6 +45,9 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotSeeder {
   private static final Logger log = LoggerFactory.getLogger(SnapshotSeeder.class);
   static final int PAGE = 500;
+  /** Lines decoded ahead of the merge, per hand-over and at most this many hand-overs ahead (DecodedLines). */
+  static final int DECODE_CHUNK = 512;
+  static final int DECODE_CHUNKS_AHEAD = 16;
   /** Distinct missing digests remembered to not count shared layers twice; beyond it the estimate may count some twice. */
   static final int DEDUP_LIMIT = 200_000;
 
@@ -78,9 +79,8 @@ public final class SnapshotSeeder {
     SnapshotCodec.Header header = null;
     long registers = 0;
     long jobs = 0;
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
-      for (String text = lines.readLine(); text != null; text = lines.readLine()) {
-        SnapshotCodec.Line line = decode(text);
+    try (DecodedLines lines = new DecodedLines(in, this::decode, DECODE_CHUNK, DECODE_CHUNKS_AHEAD)) {
+      for (SnapshotCodec.Line line = lines.next(); line != null; line = lines.next()) {
         if (header == null) {
           if (!(line instanceof SnapshotCodec.Header h)) throw new SnapshotException("snapshot does not start with its header");
           header = h;
