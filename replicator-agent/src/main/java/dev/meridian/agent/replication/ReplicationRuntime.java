@@ -257,7 +257,10 @@ public final class ReplicationRuntime implements AutoCloseable {
     if (next != before) log.info("replication.membership region={} from={} to={}", self, before, next);
     membership = next;
     boolean replicate = next == RegionMembership.ACTIVE;
-    transfers.pause(!replicate);
+    // A seed's merge commits its registers page by page, each manifest whose content is missing with its job: the
+    // worker finishes those jobs on the other core while the merge goes on, instead of after it (a million of them
+    // when seeding from a million tags over a few shared images).
+    transfers.pause(!replicate && !(next == RegionMembership.CREATING && seedMerging));
     if (!replicate) {
       KafkaEventSubscriber s = subscriber;
       subscriber = null;
@@ -312,6 +315,9 @@ public final class ReplicationRuntime implements AutoCloseable {
     t.setDaemon(true);
     t.start();
   }
+
+  /** A seed's merge is under way: the transfer worker runs while the region is still creating. */
+  private volatile boolean seedMerging;
 
   private void runBootstrap() {
     while (closing.getCount() > 0) {
@@ -483,6 +489,15 @@ public final class ReplicationRuntime implements AutoCloseable {
    * is asked until it answers.
    */
   private void seed(Topology fleet) {
+    try {
+      seedFromPeers(fleet);
+    } finally {
+      seedMerging = false;
+      execute(this::reconcileQuietly);
+    }
+  }
+
+  private void seedFromPeers(Topology fleet) {
     List<Region> candidates = seedFrom.region()
         .map(id -> fleet.region(id).map(List::of).orElse(List.of()))
         .orElseGet(() -> fleet.regions().stream().filter(r -> !r.id().equals(self)).toList());
@@ -493,6 +508,8 @@ public final class ReplicationRuntime implements AutoCloseable {
         seeding.begin(transfers.bytesFetched());
         log.info("seed.start region={} source={}", self, peer.id());
         try (InputStream in = snapshots.open(peer, blobs.scratchDirectory().orElse(null))) {
+          seedMerging = true;
+          execute(this::reconcileQuietly);
           seeder.merge(in, seeding);
           transfers.wake();
           relay.wake();
