@@ -30,7 +30,9 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
   private final ReplicationRuntime runtime;
   private final RegistryState state;
   private final LongSupplier nanoTime;
-  private final ScanPace pace = new ScanPace(SCAN_SHARE, FREE_SCAN_NANOS);
+  /** The oldest a paced scan's findings get, plus one scan. */
+  static final long MAX_SCAN_WAIT_NANOS = 10_000_000_000L;
+  private final ScanPace pace = new ScanPace(SCAN_SHARE, FREE_SCAN_NANOS, MAX_SCAN_WAIT_NANOS);
   private Pending pending; // guarded by this
   private long doneAtScan; // guarded by this: the runtime's count of finished jobs when pending was scanned
 
@@ -53,7 +55,7 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
     long done = runtime.transfers().jobsDone();
     // As many jobs finished as the last scan saw: the work may be over, and a region waiting to call itself ready (a
     // seed's end) should not wait out the pace of the scans that counted a million jobs.
-    if (pending == null || mayBeOver(pending, done - doneAtScan) || pace.due(start)) {
+    if (pending == null || mustRescan(pending, done - doneAtScan) || pace.due(start)) {
       pending = scanPending();
       doneAtScan = done;
       pace.scanned(start, nanoTime.getAsLong());
@@ -72,9 +74,13 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
         runtime.seeding().observe(jobs.manifestJobs(), runtime.transfers().bytesFetched(), runtime.recordsBehind()));
   }
 
-  /** Whether the jobs finished since a scan are as many as it saw: then none of them may be left. */
-  static boolean mayBeOver(Pending scanned, long finishedSince) {
-    return scanned.jobs() > 0 && finishedSince >= scanned.jobs();
+  /**
+   * Whether the last scan's findings must not be repeated: it saw no job (a zero would let a seed end while the merge
+   * adds jobs, and scanning an empty family from its floor costs nothing), or as many jobs finished since as it saw
+   * (none of them may be left).
+   */
+  static boolean mustRescan(Pending scanned, long finishedSince) {
+    return scanned.jobs() == 0 || finishedSince >= scanned.jobs();
   }
 
   /** Up to {@link #SCAN_LIMIT} jobs one by one; the count past it from the store's own count. */

@@ -58,14 +58,12 @@ final class DecodedLines implements AutoCloseable {
       }
       chunk.add(END);
       chunks.put(chunk);
-    } catch (IOException e) {
-      chunk.add(e);
-      putQuietly(chunk);
-    } catch (RuntimeException e) {
-      chunk.add(e);
-      putQuietly(chunk);
     } catch (InterruptedException e) {
       // closed by the caller: it reads no further
+    } catch (Throwable e) {
+      // Whatever it is (a failed stream, an OutOfMemoryError on a huge line), the merge must see it, not wait forever.
+      chunk.add(e);
+      putQuietly(chunk);
     }
   }
 
@@ -102,12 +100,18 @@ final class DecodedLines implements AutoCloseable {
     if (item instanceof SnapshotCodec.Line line) return line;
     ended = true;
     if (item instanceof IOException e) throw e;
+    if (item instanceof Error e) throw e;
     throw (RuntimeException) item;
   }
 
-  /** Stops reading ahead; the stream itself stays the caller's to close. */
+  /** Stops reading ahead (waiting a moment for the reader to go); the stream itself stays the caller's to close. */
   @Override
   public void close() {
     reader.interrupt();
+    try {
+      reader.join(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

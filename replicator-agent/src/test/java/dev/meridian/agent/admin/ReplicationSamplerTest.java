@@ -12,12 +12,12 @@ class ReplicationSamplerTest {
 
   @Test
   void onceAsManyJobsFinishedAsTheLastScanSawTheWorkMayBeOverAndIsScannedAgain() {
-    assertThat(ReplicationSampler.mayBeOver(jobs(1_000_000), 999_999)).isFalse();
-    assertThat(ReplicationSampler.mayBeOver(jobs(1_000_000), 1_000_000)).isTrue();
+    assertThat(ReplicationSampler.mustRescan(jobs(1_000_000), 999_999)).isFalse();
+    assertThat(ReplicationSampler.mustRescan(jobs(1_000_000), 1_000_000)).isTrue();
   }
 
   @Test
-  void aScanThatSawNoJobsIsNotHurriedByFinishedOnes() {
-    assertThat(ReplicationSampler.mayBeOver(jobs(0), 5)).isFalse();
+  void aScanThatSawNoJobsIsNeverRepeatedSoASeedCannotEndOnAStaleZero() {
+    assertThat(ReplicationSampler.mustRescan(jobs(0), 0)).isTrue();
   }
 }

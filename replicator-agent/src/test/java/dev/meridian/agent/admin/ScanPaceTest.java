@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class ScanPaceTest {
   private static final long MS = 1_000_000;
-  private final ScanPace pace = new ScanPace(0.05, 20 * MS);
+  private final ScanPace pace = new ScanPace(0.05, 20 * MS, 10_000 * MS);
 
   @Test
   void theFirstScanIsAlwaysDue() {
@@ -21,6 +21,13 @@ class ScanPaceTest {
     assertThat(pace.due(1_201 * MS)).isFalse();
     assertThat(pace.due(4_999 * MS)).isFalse();
     assertThat(pace.due(5_000 * MS)).isTrue();
+  }
+
+  @Test
+  void noScanWaitsLongerThanTheLongestWait() {
+    pace.scanned(0, 3_000 * MS);
+    assertThat(pace.due(12_999 * MS)).isFalse();
+    assertThat(pace.due(13_000 * MS)).isTrue();
   }
 
   @Test
@@ -45,7 +52,7 @@ class ScanPaceTest {
 
   @Test
   void aShareOutsideZeroToOneIsRefused() {
-    assertThatThrownBy(() -> new ScanPace(0, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ScanPace(1.5, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ScanPace(0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ScanPace(1.5, 0, 0)).isInstanceOf(IllegalArgumentException.class);
   }
 }

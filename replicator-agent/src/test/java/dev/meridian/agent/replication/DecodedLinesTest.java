@@ -68,6 +68,20 @@ class DecodedLinesTest {
   }
 
   @Test
+  void anErrorWhileReadingReachesTheCallerInsteadOfLeavingItWaiting() throws IOException {
+    Function<String, SnapshotCodec.Line> exhausted = text -> {
+      if (text.equals("5")) throw new OutOfMemoryError("line too large");
+      return DECODE.apply(text);
+    };
+    try (DecodedLines lines = new DecodedLines(numbers(0, 10), exhausted, 100, 2)) {
+      // Preemptively timed: without the hand-over the caller would wait for ever, not fail.
+      Throwable thrown = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+          () -> org.junit.jupiter.api.Assertions.assertThrows(OutOfMemoryError.class, () -> readAll(lines)));
+      assertThat(thrown).hasMessage("line too large");
+    }
+  }
+
+  @Test
   void closingStopsTheReaderThatWaitsForRoomAhead() throws IOException {
     DecodedLines lines = new DecodedLines(numbers(0, 100_000), DECODE, 10, 1);
     assertThat(lines.next()).isNotNull();
