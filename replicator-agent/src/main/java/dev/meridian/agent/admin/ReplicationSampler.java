@@ -25,13 +25,13 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
   static final double SCAN_SHARE = 0.05;
   /** A scan this quick is repeated at every sample, whatever its share: a small store's status stays live. */
   static final long FREE_SCAN_NANOS = 20_000_000;
+  /** The oldest a paced scan's findings get, plus one scan. */
+  static final long MAX_SCAN_WAIT_NANOS = 10_000_000_000L;
   private static final int PAGE = 500;
 
   private final ReplicationRuntime runtime;
   private final RegistryState state;
   private final LongSupplier nanoTime;
-  /** The oldest a paced scan's findings get, plus one scan. */
-  static final long MAX_SCAN_WAIT_NANOS = 10_000_000_000L;
   private final ScanPace pace = new ScanPace(SCAN_SHARE, FREE_SCAN_NANOS, MAX_SCAN_WAIT_NANOS);
   private Pending pending; // guarded by this
   private long doneAtScan; // guarded by this: the runtime's count of finished jobs when pending was scanned
@@ -67,7 +67,7 @@ public final class ReplicationSampler implements Supplier<ReplicationSample> {
     boolean replays = runtime.membership() == dev.meridian.agent.replication.RegionMembership.ACTIVE;
     if (connected && replays && !runtime.replaying()) logError = Optional.of("replay stopped (see the agent log)");
     long applied = runtime.replayer().applied();
-    long progress = applied + runtime.relay().shipped() + runtime.transfers().jobsDone() + runtime.transfers().bytesFetched();
+    long progress = applied + runtime.relay().shipped() + done + runtime.transfers().bytesFetched();
     return new ReplicationSample(logError.isEmpty(), logError, jobs.jobs(), jobs.bytes(), jobs.oldestOriginMillis(),
         state.outboxSize(), runtime.recordsBehind(), applied, progress,
         runtime.transfers().lastFailure().or(runtime.relay()::failing),

@@ -9,11 +9,12 @@ import dev.meridian.core.text.AsciiGrammar;
 
 /** Checks shared by every event record's constructor. */
 final class EventFields {
-  /** Printable ASCII without spaces: a UUID fits, and an id is always safe in a log line or a key. */
-
   private EventFields() {}
 
-  /** {@code [\x21-\x7e]{1,128}}. */
+  /**
+   * {@code [\x21-\x7e]{1,128}}: printable ASCII without spaces, so a UUID fits and an id is always safe in a log line
+   * or a key.
+   */
   private static boolean isId(String text) {
     return AsciiGrammar.matches(text, AsciiGrammar.VISIBLE, AsciiGrammar.VISIBLE, 0, 127);
   }

@@ -55,7 +55,7 @@ public record RepositoryName(String value) implements Comparable<RepositoryName>
   }
 
   private static boolean isAlphanumeric(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    return dev.meridian.core.text.AsciiGrammar.LOWER_ALNUM.contains(c);
   }
 
   private static RegistryException invalid(String message, String detail) {

@@ -1,7 +1,7 @@
 package dev.meridian.core.state;
 
-import java.util.Arrays;
 import dev.meridian.core.text.AsciiGrammar;
+import java.util.Arrays;
 
 /**
  * One notification waiting in a delivery queue (a webhook, the notifications topic), under the sequence the store

@@ -45,6 +45,8 @@ final class MergingBatch {
   private long nextNotification;
   /** Queue name to how many entries this batch appends to it. */
   private final Map<String, Integer> notificationsAppended = new HashMap<>();
+  /** The keys of the transfer jobs this batch puts, for the store's {@link LiveFloor}. */
+  private final java.util.List<byte[]> transfersPut = new java.util.ArrayList<>();
 
   MergingBatch(RocksDB db, Map<Family, ColumnFamilyHandle> handles, WriteBatch batch, long nextSequence) {
     this.db = db;
@@ -85,7 +87,9 @@ final class MergingBatch {
       put(Family.META, utf8(w.key()), w.value());
     } else if (write instanceof StateWrite.PutTransfer w) {
       TransferJob job = w.job();
-      put(Family.TRANSFERS, StateKeys.transfer(job.repository(), job.digest(), job.kind()), StateCodec.encodeTransfer(job));
+      byte[] key = StateKeys.transfer(job.repository(), job.digest(), job.kind());
+      put(Family.TRANSFERS, key, StateCodec.encodeTransfer(job));
+      transfersPut.add(key);
     } else if (write instanceof StateWrite.DeleteTransfer w) {
       delete(Family.TRANSFERS, StateKeys.transfer(w.repository(), w.digest(), w.kind()));
     } else if (write instanceof StateWrite.PutTagFallback w) {
@@ -119,6 +123,11 @@ final class MergingBatch {
   /** The sequence the next notification gets once this batch committed. */
   long nextNotification() {
     return nextNotification;
+  }
+
+  /** The keys of the transfer jobs this batch puts. */
+  java.util.List<byte[]> transfersPut() {
+    return transfersPut;
   }
 
   /** How many notifications this batch appends, per queue. */

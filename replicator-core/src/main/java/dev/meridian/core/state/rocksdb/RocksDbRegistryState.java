@@ -161,11 +161,7 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
         MergingBatch merging = new MergingBatch(rocks.db(), rocks.handles(), writes, nextSequence, nextNotification);
         for (StateWrite write : batch.writes()) merging.add(write);
         if (writes.count() > 0) rocks.db().write(batch.sync() ? rocks.syncWrites() : rocks.unsyncedWrites(), writes);
-        for (StateWrite write : batch.writes()) {
-          if (write instanceof StateWrite.PutTransfer t) {
-            transfersFloor.added(StateKeys.transfer(t.job().repository(), t.job().digest(), t.job().kind()));
-          }
-        }
+        merging.transfersPut().forEach(transfersFloor::added);
         // Only a committed batch consumes sequences: a failed one leaves the counter as it was.
         nextSequence = merging.nextSequence();
         nextNotification = merging.nextNotification();
