@@ -52,6 +52,7 @@ import java.util.function.Supplier;
 import dev.meridian.agent.registry.ReadThrough;
 import dev.meridian.agent.registry.RegistryService;
 import dev.meridian.core.blob.fs.FileSystemBlobStore;
+import dev.meridian.core.digest.DigestWarmup;
 import dev.meridian.agent.replication.ReplicationRuntime;
 import dev.meridian.agent.replication.SnapshotExport;
 import dev.meridian.core.blob.BlobInfo;
@@ -106,6 +107,8 @@ public final class RegionAgent implements AutoCloseable {
   private final VerifiedBlobs verifiedForPeers = new VerifiedBlobs(Scrubber.PEER_VERDICT_TTL);
 
   private RegionAgent(AgentConfig config, RegionBootstrap bootstrap, Clock clock) {
+    // While the stores open and the log connects: the first copies after a restart then hash at full speed.
+    DigestWarmup.inBackground();
     this.config = config;
     this.topology = config.fleet().map(LiveTopology::seeded);
     this.blobs = new FileSystemBlobStore(config.blobsRoot(), verifiedForPeers);
