@@ -30,4 +30,13 @@ public enum RegionMembership {
     if (!self.get().enabled()) return DISABLED;
     return bootstrapped ? ACTIVE : CREATING;
   }
+
+  /**
+   * Pure: whether the transfer worker runs. An active region fetches; so does a creating one while its seed's merge
+   * goes on, finishing the jobs the merge commits page by page on the other core instead of after it (a million of
+   * them when seeding from a million tags over a few shared images). Otherwise it pauses: jobs stay stored.
+   */
+  public boolean transfersRun(boolean seedMerging) {
+    return this == ACTIVE || (this == CREATING && seedMerging);
+  }
 }

@@ -257,10 +257,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     if (next != before) log.info("replication.membership region={} from={} to={}", self, before, next);
     membership = next;
     boolean replicate = next == RegionMembership.ACTIVE;
-    // A seed's merge commits its registers page by page, each manifest whose content is missing with its job: the
-    // worker finishes those jobs on the other core while the merge goes on, instead of after it (a million of them
-    // when seeding from a million tags over a few shared images).
-    transfers.pause(!replicate && !(next == RegionMembership.CREATING && seedMerging));
+    transfers.pause(!next.transfersRun(seedMerging));
     if (!replicate) {
       KafkaEventSubscriber s = subscriber;
       subscriber = null;

@@ -23,6 +23,17 @@ class RegionMembershipTest {
   }
 
   @Test
+  void transfersRunInAnActiveRegionAndInACreatingOneOnlyWhileItsSeedMerges() {
+    assertThat(RegionMembership.ACTIVE.transfersRun(false)).isTrue();
+    assertThat(RegionMembership.CREATING.transfersRun(true)).isTrue();
+    assertThat(RegionMembership.CREATING.transfersRun(false)).isFalse();
+    for (RegionMembership stopped : new RegionMembership[] {RegionMembership.WAITING, RegionMembership.DISABLED, RegionMembership.DELETED}) {
+      assertThat(stopped.transfersRun(true)).as(stopped + " while a merge runs").isFalse();
+      assertThat(stopped.transfersRun(false)).as(stopped.name()).isFalse();
+    }
+  }
+
+  @Test
   void aDisabledRegionIsDisabledWhetherOrNotItBootstrapped() {
     assertThat(RegionMembership.of(Optional.of(ENABLED.withEnabled(false)), true, false)).isEqualTo(RegionMembership.DISABLED);
     assertThat(RegionMembership.of(Optional.of(ENABLED.withEnabled(false)), true, true)).isEqualTo(RegionMembership.DISABLED);
