@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
  * Hashes a few MiB of filler through {@link Digester}, from an array and from a direct buffer as uploads and
  * transfers do, so that the JIT compiles the SHA-256 intrinsic while an agent starts instead of during its first
  * copies. A region restarted onto a backlog starts copying at once: its first copies hashed with the interpreted
- * and C1-compiled digest for about 0.3 s, four copies at once, before C2 compiled the intrinsic (a JIT log of the
+ * and C1-compiled digest for about 0.35 s, four copies at once, before C2 compiled the intrinsic (a JIT log of the
  * bench's restarted region). C2 compiles the multi-block loop (which it replaces with the intrinsic) once it was
  * called a few hundred times and looped many times: so the filler goes in pieces of 4 KiB, the size a direct
  * buffer is hashed in anyway (the JDK copies it to an array 4 KiB at a time). Hashed in 64 KiB pieces, 4 MiB got
@@ -29,8 +29,11 @@ public final class DigestWarmup {
 
   static Digest run(int bytes) {
     byte[] chunk = filler();
-    ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK);
-    direct.put(chunk).flip();
+    return run(bytes, chunk, directCopy(chunk));
+  }
+
+  /** The same over filler the caller made once: the rounds of {@link #inBackground} share one array and buffer. */
+  private static Digest run(int bytes, byte[] chunk, ByteBuffer direct) {
     Digester digester = new Digester(DigestAlgorithm.SHA256);
     for (int done = 0; done < bytes; done += CHUNK) {
       int length = Math.min(CHUNK, bytes - done);
@@ -41,6 +44,12 @@ public final class DigestWarmup {
       }
     }
     return digester.digest();
+  }
+
+  private static ByteBuffer directCopy(byte[] chunk) {
+    ByteBuffer direct = ByteBuffer.allocateDirect(chunk.length);
+    direct.put(chunk).flip();
+    return direct;
   }
 
   /** The filler: not all zeros, so nothing about the input is special. */
@@ -57,8 +66,10 @@ public final class DigestWarmup {
    */
   public static Thread inBackground() {
     Thread thread = new Thread(() -> {
+      byte[] chunk = filler();
+      ByteBuffer direct = directCopy(chunk);
       for (int round = 0; round < ROUNDS; round++) {
-        run();
+        run(BYTES, chunk, direct);
         try {
           Thread.sleep(PAUSE_MILLIS);
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.meridian.core.oci;
 
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
+import dev.meridian.core.text.AsciiGrammar;
 
 /**
  * A repository name per the distribution spec's grammar, e.g. {@code team-a/app}: lower-case path
@@ -55,7 +56,7 @@ public record RepositoryName(String value) implements Comparable<RepositoryName>
   }
 
   private static boolean isAlphanumeric(char c) {
-    return dev.meridian.core.text.AsciiGrammar.LOWER_ALNUM.contains(c);
+    return AsciiGrammar.LOWER_ALNUM.contains(c);
   }
 
   private static RegistryException invalid(String message, String detail) {

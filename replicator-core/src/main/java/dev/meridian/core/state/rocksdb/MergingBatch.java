@@ -14,8 +14,10 @@ import dev.meridian.core.state.RegisterMerge;
 import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.TagRecord;
 import dev.meridian.core.state.TransferJob;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -46,7 +48,7 @@ final class MergingBatch {
   /** Queue name to how many entries this batch appends to it. */
   private final Map<String, Integer> notificationsAppended = new HashMap<>();
   /** The keys of the transfer jobs this batch puts, for the store's {@link LiveFloor}. */
-  private final java.util.List<byte[]> transfersPut = new java.util.ArrayList<>();
+  private final List<byte[]> transfersPut = new ArrayList<>();
 
   MergingBatch(RocksDB db, Map<Family, ColumnFamilyHandle> handles, WriteBatch batch, long nextSequence) {
     this.db = db;
@@ -126,7 +128,7 @@ final class MergingBatch {
   }
 
   /** The keys of the transfer jobs this batch puts. */
-  java.util.List<byte[]> transfersPut() {
+  List<byte[]> transfersPut() {
     return transfersPut;
   }
 
