@@ -55,6 +55,11 @@ public final class DistributionRegistry implements Registry {
   }
 
   @Override
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
   public void close() {
     process.close();
   }

@@ -62,6 +62,7 @@ public final class MeridianRegion implements Registry {
     return "127.0.0.1:" + port;
   }
 
+  @Override
   public long pid() {
     return process.pid();
   }

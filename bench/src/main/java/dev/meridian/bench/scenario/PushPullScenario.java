@@ -9,6 +9,7 @@ import dev.meridian.bench.harness.Command;
 import dev.meridian.bench.harness.DistributionRegistry;
 import dev.meridian.bench.harness.MeridianRegion;
 import dev.meridian.bench.harness.OciLayout;
+import dev.meridian.bench.harness.ProcessCpu;
 import dev.meridian.bench.harness.Registry;
 import dev.meridian.bench.harness.Skopeo;
 import dev.meridian.bench.harness.Workspace;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Scenario 1: skopeo push and pull of one image of three incompressible layers, and blob downloads by
@@ -50,8 +52,8 @@ public final class PushPullScenario implements Scenario {
     return "push-pull";
   }
 
-  /** Seconds for each measured operation in one repetition. */
-  private record Timings(double push, double pull, double download) {}
+  /** Seconds for each measured operation in one repetition, and the CPU-seconds the server spent on it. */
+  private record Timings(double push, double pull, double download, double pushCpu, double pullCpu, double downloadCpu) {}
 
   @Override
   public List<Result> run(BenchContext context) {
@@ -99,10 +101,22 @@ public final class PushPullScenario implements Scenario {
             rates(distribution, imageBytes / mb, Timings::pull), "distribution", Target.ratioAtLeast(1.0)),
         Result.compared(name(), "blob download, " + CLIENTS + " curl clients", "MB/s",
             rates(meridian, downloadBytes / mb, Timings::download),
-            rates(distribution, downloadBytes / mb, Timings::download), "distribution", Target.ratioAtLeast(1.5)));
+            rates(distribution, downloadBytes / mb, Timings::download), "distribution", Target.ratioAtLeast(1.5)),
+        Result.compared(name(), "server CPU, skopeo push", "CPU-s/GB", perGigabyte(meridian, imageBytes, Timings::pushCpu),
+            perGigabyte(distribution, imageBytes, Timings::pushCpu), "distribution", Target.NONE),
+        Result.compared(name(), "server CPU, skopeo pull", "CPU-s/GB", perGigabyte(meridian, imageBytes, Timings::pullCpu),
+            perGigabyte(distribution, imageBytes, Timings::pullCpu), "distribution", Target.NONE),
+        Result.compared(name(), "server CPU, blob download", "CPU-s/GB",
+            perGigabyte(meridian, downloadBytes, Timings::downloadCpu),
+            perGigabyte(distribution, downloadBytes, Timings::downloadCpu), "distribution", Target.NONE));
   }
 
-  private static List<Double> rates(List<Timings> timings, double megabytes, java.util.function.ToDoubleFunction<Timings> seconds) {
+  /** A cost, lower is better: its ratio is Meridian's share of what distribution spends on the same bytes. */
+  private static List<Double> perGigabyte(List<Timings> timings, long bytes, ToDoubleFunction<Timings> cpuSeconds) {
+    return timings.stream().map(t -> cpuSeconds.applyAsDouble(t) / (bytes / 1e9)).toList();
+  }
+
+  private static List<Double> rates(List<Timings> timings, double megabytes, ToDoubleFunction<Timings> seconds) {
     return timings.stream().map(t -> megabytes / seconds.applyAsDouble(t)).toList();
   }
 
@@ -112,11 +126,16 @@ public final class PushPullScenario implements Scenario {
     Path pulled = context.workspace().fresh(label + "-pulled");
     try (Registry registry = start.apply(storage)) {
       warmUp(context, registry, warmupLayout, warmup);
+      double cpu0 = ProcessCpu.seconds(registry.pid());
       double push = Skopeo.push(layout.root(), TAG, registry, REPOSITORY);
+      double cpu1 = ProcessCpu.seconds(registry.pid());
       double pull = Skopeo.pull(registry, REPOSITORY, TAG, pulled);
+      double cpu2 = ProcessCpu.seconds(registry.pid());
       double download = concurrentDownloads(registry, image);
-      context.log("push-pull %s: push %.2fs pull %.2fs download %.2fs", label, push, pull, download);
-      return new Timings(push, pull, download);
+      double cpu3 = ProcessCpu.seconds(registry.pid());
+      context.log("push-pull %s: push %.2fs pull %.2fs download %.2fs; server CPU push %.2fs pull %.2fs download %.2fs",
+          label, push, pull, download, cpu1 - cpu0, cpu2 - cpu1, cpu3 - cpu2);
+      return new Timings(push, pull, download, cpu1 - cpu0, cpu2 - cpu1, cpu3 - cpu2);
     } finally {
       Workspace.delete(storage);
       Workspace.delete(pulled);

@@ -12,6 +12,8 @@ import dev.meridian.bench.harness.KafkaBroker;
 import dev.meridian.bench.harness.MeridianRegion;
 import dev.meridian.bench.harness.OciLayout;
 import dev.meridian.bench.harness.Pause;
+import dev.meridian.bench.harness.ProcessCpu;
+import dev.meridian.bench.harness.Registry;
 import dev.meridian.bench.harness.Skopeo;
 import dev.meridian.bench.harness.Workspace;
 import java.nio.file.Path;
@@ -82,33 +84,63 @@ public final class ReplicationScenario implements Scenario {
     double megabytes = layout.uniqueBytes() / 1e6;
     context.log("replication: %d tags, %.0f MB of distinct blobs", TAGS, megabytes);
 
-    var meridian = new ArrayList<Double>();
-    var sync = new ArrayList<Double>();
-    var copy = new ArrayList<Double>();
-    var warm = new ArrayList<Double>();
+    var meridian = new ArrayList<Copy>();
+    var sync = new ArrayList<Copy>();
+    var copy = new ArrayList<Copy>();
+    var warm = new ArrayList<Copy>();
     for (int rep = 0; rep < context.repetitions(); rep++) {
       for (int k = 0; k < 4; k++) {
         switch ((rep + k) % 4) {
-          case 0 -> meridian.add(megabytes / meridian(context, layout, tags));
-          case 1 -> sync.add(megabytes / skopeoSync(context, layout, tags));
-          case 2 -> warm.add(megabytes / meridianWarm(context, layout, tags, warmup));
-          default -> copy.add(megabytes / copyWithFsync(context, layout));
+          case 0 -> meridian.add(meridian(context, layout, tags));
+          case 1 -> sync.add(skopeoSync(context, layout, tags));
+          case 2 -> warm.add(meridianWarm(context, layout, tags, warmup));
+          default -> copy.add(copyWithFsync(context, layout));
         }
       }
-      context.log("replication rep %d: meridian after restart %.0f MB/s, after re-enable %.0f MB/s, skopeo sync %.0f MB/s,"
-          + " cp+fsync %.0f MB/s", rep + 1, meridian.get(rep), warm.get(rep), sync.get(rep), copy.get(rep));
+      context.log("replication rep %d: meridian after restart %.0f MB/s (%.2f CPU-s), after re-enable %.0f MB/s"
+          + " (%.2f CPU-s), skopeo sync %.0f MB/s (%.2f CPU-s), cp+fsync %.0f MB/s (%.2f CPU-s)", rep + 1,
+          megabytes / meridian.get(rep).seconds(), meridian.get(rep).cpuSeconds(),
+          megabytes / warm.get(rep).seconds(), warm.get(rep).cpuSeconds(),
+          megabytes / sync.get(rep).seconds(), sync.get(rep).cpuSeconds(),
+          megabytes / copy.get(rep).seconds(), copy.get(rep).cpuSeconds());
     }
     Workspace.delete(layoutDir);
     Workspace.delete(warmupDir);
+    double gigabytes = megabytes / 1e3;
     return List.of(
-        Result.compared(name(), "catch-up copy vs skopeo sync", "MB/s", meridian, sync, "skopeo sync",
-            Target.ratioAtLeast(1.4)),
-        Result.compared(name(), "catch-up copy vs cp+fsync", "MB/s", meridian, copy, "cp+fsync",
-            Target.ratioAtLeast(0.8)),
-        Result.compared(name(), "catch-up copy, running region re-enabled, vs skopeo sync", "MB/s", warm, sync,
-            "skopeo sync", Target.ratioAtLeast(1.4)),
-        Result.compared(name(), "catch-up copy, running region re-enabled, vs cp+fsync", "MB/s", warm, copy,
-            "cp+fsync", Target.ratioAtLeast(0.8)));
+        Result.compared(name(), "catch-up copy vs skopeo sync", "MB/s", Copy.rates(meridian, megabytes),
+            Copy.rates(sync, megabytes), "skopeo sync", Target.ratioAtLeast(1.4)),
+        Result.compared(name(), "catch-up copy vs cp+fsync", "MB/s", Copy.rates(meridian, megabytes),
+            Copy.rates(copy, megabytes), "cp+fsync", Target.ratioAtLeast(0.8)),
+        Result.compared(name(), "catch-up copy, running region re-enabled, vs skopeo sync", "MB/s",
+            Copy.rates(warm, megabytes), Copy.rates(sync, megabytes), "skopeo sync", Target.ratioAtLeast(1.4)),
+        Result.compared(name(), "catch-up copy, running region re-enabled, vs cp+fsync", "MB/s",
+            Copy.rates(warm, megabytes), Copy.rates(copy, megabytes), "cp+fsync", Target.ratioAtLeast(0.8)),
+        Result.compared(name(), "CPU of the catch-up copy, region restarted, vs skopeo sync", "CPU-s/GB",
+            Copy.cpuPerGigabyte(meridian, gigabytes), Copy.cpuPerGigabyte(sync, gigabytes), "skopeo sync",
+            Target.NONE),
+        Result.compared(name(), "CPU of the catch-up copy, running region re-enabled, vs cp+fsync", "CPU-s/GB",
+            Copy.cpuPerGigabyte(warm, gigabytes), Copy.cpuPerGigabyte(copy, gigabytes), "cp+fsync", Target.NONE));
+  }
+
+  /**
+   * One timed copy: its wall time, and the CPU time the processes doing it spent meanwhile (for Meridian both
+   * regions; for {@code skopeo sync} skopeo and both registries; for the limit {@code cp} and {@code sync}).
+   */
+  private record Copy(double seconds, double cpuSeconds) {
+    static List<Double> rates(List<Copy> copies, double megabytes) {
+      return copies.stream().map(c -> megabytes / c.seconds()).toList();
+    }
+
+    static List<Double> cpuPerGigabyte(List<Copy> copies, double gigabytes) {
+      return copies.stream().map(c -> c.cpuSeconds() / gigabytes).toList();
+    }
+  }
+
+  private static double cpu(Registry... servers) {
+    double total = 0;
+    for (Registry server : servers) total += ProcessCpu.seconds(server.pid());
+    return total;
   }
 
   /**
@@ -119,7 +151,7 @@ public final class ReplicationScenario implements Scenario {
    * replication update --enabled false} sends), the tags are pushed to {@code eastus}, and the clock runs from
    * the re-enable until every tag is pullable in {@code westeurope}.
    */
-  private static double meridianWarm(BenchContext context, OciLayout layout, List<String> tags, OciLayout warmup) {
+  private static Copy meridianWarm(BenchContext context, OciLayout layout, List<String> tags, OciLayout warmup) {
     Workspace workspace = context.workspace();
     Path dir = workspace.fresh("replication-meridian-warm");
     try (var broker = KafkaBroker.start(context.jar(), dir.resolve("kafka"), workspace.logs())) {
@@ -138,11 +170,12 @@ public final class ReplicationScenario implements Scenario {
 
         setReplication(east, west, false);
         for (String tag : tags) Skopeo.push(layout.root(), tag, east, REPOSITORY);
+        double cpu = cpu(east, west);
         long start = System.nanoTime();
         int status = Http.patchJson(east.url() + "/admin/v1/replications/" + west.region(), "{\"enabled\":true}");
         if (status != 202) throw new IllegalStateException("PATCH replication of westeurope: HTTP " + status);
         awaitReplicated(west.url(), REPOSITORY, tags, Duration.ofMinutes(10));
-        return (System.nanoTime() - start) / 1e9;
+        return new Copy((System.nanoTime() - start) / 1e9, cpu(east, west) - cpu);
       }
     } finally {
       Workspace.delete(dir);
@@ -166,7 +199,7 @@ public final class ReplicationScenario implements Scenario {
   }
 
   /** Seconds from the target region's readiness until every tag is pullable there. */
-  private static double meridian(BenchContext context, OciLayout layout, List<String> tags) {
+  private static Copy meridian(BenchContext context, OciLayout layout, List<String> tags) {
     Workspace workspace = context.workspace();
     Path dir = workspace.fresh("replication-meridian");
     try (var broker = KafkaBroker.start(context.jar(), dir.resolve("kafka"), workspace.logs())) {
@@ -175,9 +208,10 @@ public final class ReplicationScenario implements Scenario {
         for (String tag : tags) Skopeo.push(layout.root(), tag, east, REPOSITORY);
         try (var west = MeridianRegion.member(context.jar(), fleet, "westeurope", dir.resolve("westeurope"),
             workspace.logs(), List.of())) {
+          double cpu = cpu(east, west);
           long start = System.nanoTime();
           awaitReplicated(west.url(), REPOSITORY, tags, Duration.ofMinutes(10));
-          return (System.nanoTime() - start) / 1e9;
+          return new Copy((System.nanoTime() - start) / 1e9, cpu(east, west) - cpu);
         }
       }
     } finally {
@@ -185,25 +219,29 @@ public final class ReplicationScenario implements Scenario {
     }
   }
 
-  private static double skopeoSync(BenchContext context, OciLayout layout, List<String> tags) {
+  private static Copy skopeoSync(BenchContext context, OciLayout layout, List<String> tags) {
     Workspace workspace = context.workspace();
     Path dir = workspace.fresh("replication-distribution");
     try (var source = DistributionRegistry.start(dir.resolve("source"), workspace.logs());
         var target = DistributionRegistry.start(dir.resolve("target"), workspace.logs())) {
       for (String tag : tags) Skopeo.push(layout.root(), tag, source, REPOSITORY);
+      double cpu = cpu(source, target) + ProcessCpu.commandsSeconds();
       double seconds = Skopeo.sync(source, REPOSITORY, target, "mirror");
+      double spent = cpu(source, target) + ProcessCpu.commandsSeconds() - cpu;
       awaitTags(target.url(), "mirror/app", tags, Duration.ofSeconds(10)); // proves the sync copied them
-      return seconds;
+      return new Copy(seconds, spent);
     } finally {
       Workspace.delete(dir);
     }
   }
 
-  private static double copyWithFsync(BenchContext context, OciLayout layout) {
+  private static Copy copyWithFsync(BenchContext context, OciLayout layout) {
     Path dir = context.workspace().fresh("replication-cp");
     try {
-      return Command.timed(List.of("sh", "-c", "cp -r \"$0\" \"$1/blobs\" && sync \"$1\"/blobs/*",
+      double cpu = ProcessCpu.commandsSeconds();
+      double seconds = Command.timed(List.of("sh", "-c", "cp -r \"$0\" \"$1/blobs\" && sync \"$1\"/blobs/*",
           layout.blobsDirectory().toString(), dir.toString()));
+      return new Copy(seconds, ProcessCpu.commandsSeconds() - cpu);
     } finally {
       Workspace.delete(dir);
     }

@@ -196,7 +196,8 @@ public final class ReplicationRuntime implements AutoCloseable {
     });
     this.seenSelf = topology.replica(self).isPresent();
     this.membership = RegionMembership.of(topology.replica(self), seenSelf, false);
-    transfers.pause(membership != RegionMembership.ACTIVE && membership != RegionMembership.CREATING);
+    // The same rule as reconcile: start() starts the worker before its first reconcile has run.
+    transfers.pause(!membership.transfersRun(false));
   }
 
   /**

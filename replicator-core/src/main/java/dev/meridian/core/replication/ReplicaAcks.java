@@ -6,9 +6,13 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.event.EventCodec;
 import dev.meridian.core.event.ReplicaAck;
 import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.state.StateBatch;
 import dev.meridian.core.state.StateWrite;
 import dev.meridian.core.state.TransferJob;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -32,15 +36,15 @@ public final class ReplicaAcks {
    * The manifests a batch made servable here by replication: those {@link #completed} wrote the batch for (its pending
    * mark goes and this region joins the replica set, together; a local push joins the set with no pending mark).
    */
-  public static List<StateWrite.PutReplica> completions(dev.meridian.core.state.StateBatch batch, RegionId self) {
-    java.util.Set<List<Object>> unmarked = new java.util.HashSet<>();
+  public static List<StateWrite.PutReplica> completions(StateBatch batch, RegionId self) {
+    Set<List<Object>> unmarked = new HashSet<>();
     for (StateWrite w : batch.writes()) {
       if (w instanceof StateWrite.DeleteTransfer d && d.kind() == TransferJob.Kind.MANIFEST) {
         unmarked.add(List.of(d.repository(), d.digest()));
       }
     }
     if (unmarked.isEmpty()) return List.of();
-    java.util.List<StateWrite.PutReplica> completed = new java.util.ArrayList<>();
+    List<StateWrite.PutReplica> completed = new ArrayList<>();
     for (StateWrite w : batch.writes()) {
       if (w instanceof StateWrite.PutReplica r && r.region().equals(self) && unmarked.contains(List.of(r.repository(), r.digest()))) {
         completed.add(r);
