@@ -25,7 +25,7 @@ class BenchQuickIT {
       "| replication | catch-up copy, running region re-enabled, vs cp+fsync",
       "| replication | CPU of the catch-up copy, region restarted, vs skopeo sync",
       "| replication | CPU of the catch-up copy, running region re-enabled, vs cp+fsync",
-      "| lag | push rate achieved", "| lag | lag p50", "| lag | lag p99", "| lag | lag max",
+      "| lag | push rate achieved", "| lag | lag p50", "| lag | lag p99", "| lag | lag max", "| lag | lag p50, 3 regions, HEAD polls of one push in 10",
       "| apply | events applied, region restarted", "| apply | events applied, running region re-enabled",
       "| memory | push", "| memory | replication of", "| memory | pull of", "| memory | heap after GC peak, pushed-to",
       "| memory | heap after GC peak, replicating", "| memory | heap used peak", "| memory | direct buffers peak",
