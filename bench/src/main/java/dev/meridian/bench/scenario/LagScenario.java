@@ -243,8 +243,9 @@ public final class LagScenario implements Scenario {
 
   /**
    * Watches one region for every acknowledged push it {@link #observed observes}; returns each one's lag in ms (a
-   * push never seen counts as the timeout). One thread per repository, so a repository's HEADs never wait for another's: a push is first asked
-   * for right after its 201 (the pushers wake the watchers), then again 2 ms after each miss until it is there.
+   * push never seen counts as the timeout). One thread per repository, so a repository's HEADs never wait for
+   * another's: a push is first asked for right after its 201 (the pushers wake the watchers), then again 2 ms after
+   * each miss until it is there.
    * It asks with read-through off ({@link Http#localStatus}): a plain HEAD of a tag not replicated yet makes the
    * region fetch it from the origin, so the observer would measure (and cause) read-through. Each repository's
    * watcher asks for its pending pushes oldest first and stops at the first one not there yet (one repository's
