@@ -88,7 +88,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
 
   private final Settings settings;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final RecordBatchHandler handler;
+  private final RecordBatchHandler<?> handler;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final Thread poller;
   private final Thread applier;
@@ -102,7 +102,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
   /** Partition to the offset to read again from, after a failed batch; done by the poller. Guarded by handoff. */
   private Map<Integer, Long> rewindTo;
 
-  private KafkaEventSubscriber(Settings settings, KafkaConsumer<String, byte[]> consumer, RecordBatchHandler handler,
+  private KafkaEventSubscriber(Settings settings, KafkaConsumer<String, byte[]> consumer, RecordBatchHandler<?> handler,
       long maxBatchBytes) {
     this.maxBatchBytes = maxBatchBytes;
     this.settings = settings;
@@ -117,13 +117,13 @@ public final class KafkaEventSubscriber implements AutoCloseable {
    * starts polling. Throws {@link EventLogException} if the topic cannot be found.
    */
   public static KafkaEventSubscriber start(
-      Settings settings, Map<Integer, Long> startPositions, RecordBatchHandler handler) {
+      Settings settings, Map<Integer, Long> startPositions, RecordBatchHandler<?> handler) {
     return start(settings, startPositions, handler, MAX_BATCH_BYTES);
   }
 
   /** The same with batches of at most {@code maxBatchBytes} (tests: a small bound cuts polls of a few records). */
   static KafkaEventSubscriber start(
-      Settings settings, Map<Integer, Long> startPositions, RecordBatchHandler handler, long maxBatchBytes) {
+      Settings settings, Map<Integer, Long> startPositions, RecordBatchHandler<?> handler, long maxBatchBytes) {
     requireNonNull(handler, "handler");
     if (maxBatchBytes < 1) throw new IllegalArgumentException("maxBatchBytes < 1");
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(settings));
@@ -178,7 +178,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
         ConsumerRecords<String, byte[]> polled = consumer.poll(settings.pollTimeout());
         List<LogRecord> batch = new ArrayList<>(polled.count());
         polled.forEach(r -> batch.add(toLogRecord(r)));
-        if (!batch.isEmpty()) prepare(batch);
+        List<?> prepared = batch.isEmpty() ? null : prepare(batch);
         int queued;
         synchronized (handoff) {
           if (rewindTo != null) {
@@ -187,7 +187,7 @@ public final class KafkaEventSubscriber implements AutoCloseable {
             continue;
           }
           if (!batch.isEmpty()) {
-            pending.add(batch);
+            pending.add(batch, prepared);
             handoff.notifyAll();
           }
           queued = pending.records() + applyingRecords;
@@ -216,20 +216,20 @@ public final class KafkaEventSubscriber implements AutoCloseable {
   private void applyLoop() {
     try {
       while (running) {
-        List<LogRecord> batch;
+        PendingPolls.Batch batch;
         synchronized (handoff) {
           while (running && pending.isEmpty()) handoff.wait();
           if (!running) return;
           batch = pending.take(MAX_BATCH_RECORDS, maxBatchBytes);
-          applyingRecords = batch.size(); // still behind until committed: a region must not look caught up meanwhile
+          applyingRecords = batch.records().size(); // still behind until committed: a region must not look caught up meanwhile
           handoff.notifyAll();
         }
         try {
-          handler.handle(batch);
+          deliver(handler, batch);
         } catch (RuntimeException e) {
           log.error("batch handler failed topic={} records={} retry_in_ms={}",
-              settings.topic(), batch.size(), settings.retryPause().toMillis(), e);
-          rewind(batch);
+              settings.topic(), batch.records().size(), settings.retryPause().toMillis(), e);
+          rewind(batch.records());
           stopping.await(settings.retryPause().toMillis(), TimeUnit.MILLISECONDS);
         } finally {
           synchronized (handoff) {
@@ -247,12 +247,22 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     }
   }
 
-  private void prepare(List<LogRecord> batch) {
+  /** What the handler prepared for the poll's records, or null for nothing (it failed, or made nothing). */
+  private List<?> prepare(List<LogRecord> poll) {
     try {
-      handler.prepare(batch);
+      List<?> prepared = handler.prepare(poll);
+      if (prepared == null || prepared.size() == poll.size()) return prepared;
+      log.warn("batch preparation ignored topic={} records={} prepared={}", settings.topic(), poll.size(), prepared.size());
     } catch (RuntimeException e) {
-      log.warn("batch preparation failed topic={} records={} reason={}", settings.topic(), batch.size(), e.toString());
+      log.warn("batch preparation failed topic={} records={} reason={}", settings.topic(), poll.size(), e.toString());
     }
+    return null;
+  }
+
+  /** The prepared entries came from this handler's own {@link RecordBatchHandler#prepare}, so they are its P. */
+  @SuppressWarnings("unchecked")
+  private static <P> void deliver(RecordBatchHandler<P> handler, PendingPolls.Batch batch) {
+    handler.handle(batch.records(), (List<P>) batch.prepared());
   }
 
   private void stopApplier() {

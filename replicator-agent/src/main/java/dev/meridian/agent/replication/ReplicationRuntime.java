@@ -277,15 +277,20 @@ public final class ReplicationRuntime implements AutoCloseable {
       subscriber = KafkaEventSubscriber.start(
           KafkaEventSubscriber.Settings.of(topology.kafkaBootstrap(), KafkaTopics.EVENTS, "meridian-" + self)
               .withClientProperties(kafkaProperties),
-          startPositions(), new RecordBatchHandler() {
+          startPositions(), new RecordBatchHandler<EventReplayer.Decoded>() {
             @Override
             public void handle(List<LogRecord> batch) {
-              replayUnlessIsolated(batch);
+              replayUnlessIsolated(batch, null);
             }
 
             @Override
-            public void prepare(List<LogRecord> batch) {
-              if (!isolated) replayer.prepare(batch);
+            public void handle(List<LogRecord> batch, List<EventReplayer.Decoded> prepared) {
+              replayUnlessIsolated(batch, prepared);
+            }
+
+            @Override
+            public List<EventReplayer.Decoded> prepare(List<LogRecord> poll) {
+              return isolated ? null : replayer.prepare(poll);
             }
           });
       log.info("replication.started region={}", self);
@@ -388,7 +393,7 @@ public final class ReplicationRuntime implements AutoCloseable {
    * partitions), so a held poll thread costs nothing. A batch dropped at close is not lost: offsets live in
    * RocksDB with the state they produced, and a restart reads it again.
    */
-  private void replayUnlessIsolated(List<LogRecord> batch) {
+  private void replayUnlessIsolated(List<LogRecord> batch, List<EventReplayer.Decoded> prepared) {
     synchronized (isolation) {
       while (isolated) {
         if (closing.getCount() == 0) return;
@@ -400,7 +405,7 @@ public final class ReplicationRuntime implements AutoCloseable {
         }
       }
     }
-    replayer.handle(batch);
+    replayer.handle(batch, prepared);
   }
 
   /** Whether the log is reachable and replay runs. */

@@ -253,7 +253,7 @@ class KafkaEventLogIT {
   }
 
   @Test
-  void pollsOfMoreInlineManifestBytesThanTheBoundAreAppliedInBatchesWithinItAndResumeExactlyAfterARestart() throws Exception {
+  void pollsOfMoreInlineManifestBytesThanTheBoundAreAppliedInBatchesWithinItEachRecordWithWhatWasPreparedForItAndResumeExactlyAfterARestart() throws Exception {
     String topic = newTopic(2);
     long bound = 128 * 1024;
     String inline = "A".repeat(30 * 1024); // a manifest near the 32 KiB inline limit, as its header
@@ -269,11 +269,32 @@ class KafkaEventLogIT {
     var committed = new java.util.concurrent.ConcurrentHashMap<Integer, Long>();
     var applied = new CopyOnWriteArrayList<LogRecord>();
     var batchBytes = new CopyOnWriteArrayList<Long>();
-    RecordBatchHandler replay = batch -> {
-      synchronized (applied) {
-        batchBytes.add(PendingPolls.bytesOf(batch));
-        applied.addAll(batch);
-        batch.forEach(r -> committed.merge(r.partition(), r.offset() + 1, Math::max));
+    // After the restart, each poll is prepared on the polling thread, and each record must reach the handler with
+    // what was prepared for it, however the bound cut the polls.
+    var preparedRightly = new java.util.concurrent.atomic.AtomicInteger();
+    var preparedWrongly = new CopyOnWriteArrayList<String>();
+    RecordBatchHandler<String> replay = new RecordBatchHandler<>() {
+      @Override
+      public List<String> prepare(List<LogRecord> poll) {
+        return poll.stream().map(r -> r.partition() + "/" + r.offset()).toList();
+      }
+
+      @Override
+      public void handle(List<LogRecord> batch, List<String> prepared) {
+        for (int i = 0; i < batch.size(); i++) {
+          String expected = batch.get(i).partition() + "/" + batch.get(i).offset();
+          if (expected.equals(prepared.get(i))) preparedRightly.incrementAndGet(); else preparedWrongly.add(expected + " got " + prepared.get(i));
+        }
+        handle(batch);
+      }
+
+      @Override
+      public void handle(List<LogRecord> batch) {
+        synchronized (applied) {
+          batchBytes.add(PendingPolls.bytesOf(batch));
+          applied.addAll(batch);
+          batch.forEach(r -> committed.merge(r.partition(), r.offset() + 1, Math::max));
+        }
       }
     };
     var stopped = new java.util.concurrent.atomic.AtomicBoolean();
@@ -299,6 +320,8 @@ class KafkaEventLogIT {
         Collectors.mapping(LogRecord::offset, Collectors.toList())));
     offsets.values().forEach(list -> assertThat(list).isSorted());
     assertThat(applied).allSatisfy(r -> assertThat(r.headers().get("meridian-manifest")).isEqualTo(inline));
+    assertThat(preparedWrongly).isEmpty();
+    assertThat(preparedRightly.get()).isEqualTo(count - restartAt.values().stream().mapToInt(Long::intValue).sum());
   }
 
   @Test

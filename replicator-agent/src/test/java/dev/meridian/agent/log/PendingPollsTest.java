@@ -1,6 +1,7 @@
 package dev.meridian.agent.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +25,8 @@ class PendingPollsTest {
     pending.add(poll(0, 10, 40 * KIB));
     pending.add(poll(1, 1, 10));
 
-    List<LogRecord> first = pending.take(2000, 100 * KIB);
-    List<LogRecord> second = pending.take(2000, 100 * KIB);
+    List<LogRecord> first = pending.take(2000, 100 * KIB).records();
+    List<LogRecord> second = pending.take(2000, 100 * KIB).records();
 
     assertThat(first).extracting(LogRecord::offset).containsExactly(0L, 1L);
     assertThat(second).extracting(LogRecord::offset).containsExactly(2L, 3L);
@@ -39,7 +40,7 @@ class PendingPollsTest {
     pending.add(poll(1, 4, 10));
     pending.add(poll(0, 2, 10));
 
-    assertThat(pending.take(2000, 16 * KIB)).hasSize(9);
+    assertThat(pending.take(2000, 16 * KIB).records()).hasSize(9);
     assertThat(pending.isEmpty()).isTrue();
     assertThat(pending.bytes()).isZero();
   }
@@ -48,8 +49,8 @@ class PendingPollsTest {
   void aRecordLargerThanTheBoundStillGoesAloneSoReplayMovesOn() {
     pending.add(poll(0, 2, 64 * KIB));
 
-    assertThat(pending.take(2000, KIB)).hasSize(1);
-    assertThat(pending.take(2000, KIB)).hasSize(1);
+    assertThat(pending.take(2000, KIB).records()).hasSize(1);
+    assertThat(pending.take(2000, KIB).records()).hasSize(1);
     assertThat(pending.isEmpty()).isTrue();
   }
 
@@ -57,8 +58,8 @@ class PendingPollsTest {
   void theRecordBoundCutsAPollToo() {
     pending.add(poll(0, 5, 10));
 
-    assertThat(pending.take(3, 16 * KIB)).extracting(LogRecord::offset).containsExactly(0L, 1L, 2L);
-    assertThat(pending.take(3, 16 * KIB)).extracting(LogRecord::offset).containsExactly(3L, 4L);
+    assertThat(pending.take(3, 16 * KIB).records()).extracting(LogRecord::offset).containsExactly(0L, 1L, 2L);
+    assertThat(pending.take(3, 16 * KIB).records()).extracting(LogRecord::offset).containsExactly(3L, 4L);
   }
 
   @Test
@@ -73,29 +74,53 @@ class PendingPollsTest {
     assertThat(first).containsEntry(0, 2L).containsEntry(1, 4L);
   }
 
-  /** Whatever the polls and bounds: batches come in poll order, none is empty, none passes a bound unless one record does. */
+  /**
+   * Whatever the polls and bounds: batches come in poll order, none is empty, none passes a bound unless one record
+   * does, and what was prepared for a record (here for every other poll) comes with it, wherever the cuts fall.
+   */
   @Property
-  void batchesKeepTheOrderAndTheBounds(@ForAll @Size(min = 1, max = 20) List<@IntRange(min = 1, max = 30) Integer> polls,
+  void batchesKeepTheOrderTheBoundsAndWhatWasPrepared(
+      @ForAll @Size(min = 1, max = 20) List<@IntRange(min = 1, max = 30) Integer> polls,
       @ForAll @IntRange(min = 1, max = 50) int maxRecords, @ForAll @IntRange(min = 1, max = 200) int maxKib) {
     PendingPolls queue = new PendingPolls();
     List<LogRecord> all = new ArrayList<>();
-    for (int n : polls) {
+    Map<Long, String> preparedFor = new HashMap<>();
+    for (int p = 0; p < polls.size(); p++) {
+      int n = polls.get(p);
       List<LogRecord> poll = new ArrayList<>();
-      for (int i = 0; i < n; i++) poll.add(record(all.size() % 3, all.size() + i, ((all.size() + i) * 7 % 50) * KIB));
+      List<String> prepared = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        LogRecord r = record(all.size() % 3, all.size() + i, ((all.size() + i) * 7 % 50) * KIB);
+        poll.add(r);
+        prepared.add("prepared " + r.offset());
+      }
+      boolean preparing = p % 2 == 0;
+      if (preparing) poll.forEach(r -> preparedFor.put(r.offset(), "prepared " + r.offset()));
       all.addAll(poll);
-      queue.add(poll);
+      queue.add(poll, preparing ? prepared : null);
     }
     List<LogRecord> taken = new ArrayList<>();
     while (!queue.isEmpty()) {
       long before = queue.bytes();
-      List<LogRecord> batch = queue.take(maxRecords, maxKib * (long) KIB);
+      PendingPolls.Batch next = queue.take(maxRecords, maxKib * (long) KIB);
+      List<LogRecord> batch = next.records();
       assertThat(batch).isNotEmpty().hasSizeLessThanOrEqualTo(maxRecords);
       if (batch.size() > 1) assertThat(PendingPolls.bytesOf(batch)).isLessThanOrEqualTo(maxKib * (long) KIB);
       assertThat(queue.bytes()).isEqualTo(before - PendingPolls.bytesOf(batch));
+      for (int i = 0; i < batch.size(); i++) {
+        assertThat(next.prepared().get(i)).as("prepared for offset %d", batch.get(i).offset())
+            .isEqualTo(preparedFor.get(batch.get(i).offset()));
+      }
       taken.addAll(batch);
     }
     assertThat(taken).containsExactlyElementsOf(all);
     assertThat(queue.records()).isZero();
+  }
+
+  @Test
+  void aPollPreparedForOnlyInPartIsRefused() {
+    assertThatThrownBy(() -> pending.add(poll(0, 3, 10), List.of("a", "b")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 entries for 3 records");
   }
 
   private List<LogRecord> poll(int partition, int count, int inlineBytes) {

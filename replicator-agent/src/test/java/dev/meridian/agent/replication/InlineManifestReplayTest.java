@@ -104,12 +104,12 @@ class InlineManifestReplayTest {
     ManifestPut put = imageAtOrigin("v1");
     LogRecord record = record(put, true);
 
-    replayer.prepare(List.of(record));
+    List<EventReplayer.Decoded> prepared = replayer.prepare(List.of(record));
 
     assertThat(blobs.stat(put.digest())).isPresent();
     assertThat(new ManifestVisibility(state).servedManifest(APP, put.digest())).isEmpty();
     assertThat(state.findReplicas(APP, put.digest())).isEmpty();
-    replayer.handle(List.of(record));
+    replayer.handle(List.of(record), prepared);
     assertThat(new ManifestVisibility(state).servedManifest(APP, put.digest())).isPresent();
     assertThat(state.findTransfer(APP, put.digest(), TransferJob.Kind.MANIFEST)).isEmpty();
   }

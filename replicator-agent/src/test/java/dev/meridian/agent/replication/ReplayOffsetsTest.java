@@ -87,6 +87,32 @@ class ReplayOffsetsTest {
     assertThat(replayer.applied()).isEqualTo(poll.size());
   }
 
+  @Test
+  void aPollDecodedAheadChangesNothingUntilHandledThenAppliesAsIfDecodedThere() {
+    List<LogRecord> poll = new ArrayList<>();
+    for (long offset = 10; offset < 13; offset++) poll.add(tagPut(0, offset, "a" + offset, true));
+    poll.add(tagPut(3, 42, "forged", false));
+
+    List<EventReplayer.Decoded> prepared = new ArrayList<>(replayer.prepare(poll));
+
+    assertThat(prepared).hasSize(4);
+    assertThat(prepared.get(3).rejection()).startsWith("SIGNATURE_MISSING");
+    assertThat(prepared.get(0).event().repository()).isEqualTo(new RepositoryName("app/a10"));
+    assertThat(deadLetters).isEmpty();
+    assertThat(state.consumerOffsets()).isEmpty();
+    assertThat(state.findTag(new RepositoryName("app/a10"), new Tag("v1"))).isEmpty();
+
+    prepared.set(1, null); // a record the poller did not prepare is decoded when handled
+    replayer.handle(poll, prepared);
+
+    assertThat(deadLetters).singleElement().satisfies(r -> assertThat(r.offset()).isEqualTo(42));
+    assertThat(state.consumerOffsets())
+        .containsExactlyInAnyOrderEntriesOf(Map.of(new LogPosition(TOPIC, 0), 13L, new LogPosition(TOPIC, 3), 43L));
+    for (String name : List.of("a10", "a11", "a12")) {
+      assertThat(state.findTag(new RepositoryName("app/" + name), new Tag("v1"))).as(name).isPresent();
+    }
+  }
+
   /** A tag.put of its own repository; {@code signed} false makes a record no fleet member wrote. */
   private LogRecord tagPut(int partition, long offset, String name, boolean signed) {
     RepositoryName repository = new RepositoryName("app/" + name);
