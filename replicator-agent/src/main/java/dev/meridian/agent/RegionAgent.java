@@ -63,11 +63,11 @@ import java.util.function.Predicate;
 import dev.meridian.core.replication.ContentGuard;
 import dev.meridian.agent.transfer.PrefetchSweeper;
 import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.event.UniqueIds;
 import dev.meridian.core.replication.LocalChangeEvents;
 import dev.meridian.core.replication.OutboxingRegistryState;
 import dev.meridian.core.state.RegistryState;
 import java.util.Optional;
-import java.util.UUID;
 import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -146,7 +146,7 @@ public final class RegionAgent implements AutoCloseable {
         // Local writes commit with their events (the outbox); the relay is woken after each such commit.
         Runnable[] wake = {() -> {}};
         served = new OutboxingRegistryState(served,
-            new LocalChangeEvents(config.region(), () -> UUID.randomUUID().toString(),
+            new LocalChangeEvents(config.region(), new UniqueIds(),
                 digest -> blobs.stat(digest).map(BlobInfo::size).orElse(0L)),
             new EventCodec(), () -> wake[0].run());
         member = new ReplicationRuntime(config.region(), topology.get(), opened, served, blobs, hlc, clock,
@@ -260,7 +260,7 @@ public final class RegionAgent implements AutoCloseable {
       String queue = route.destination().queue();
       metrics.bindNotificationQueue(queue, () -> state.notificationCount(queue));
     }
-    return new Notifications(state, new ChangeNotifications(config.region(), () -> UUID.randomUUID().toString(), clock),
+    return new Notifications(state, new ChangeNotifications(config.region(), new UniqueIds(), clock),
         routes, settings.backoff(), metrics.notificationListener(), clock);
   }
 

@@ -21,6 +21,7 @@ import dev.meridian.core.blob.BlobStore;
 import dev.meridian.core.clock.Hlc;
 import dev.meridian.core.clock.RegionId;
 import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.event.UniqueIds;
 import dev.meridian.core.replication.RegisterRepair;
 import dev.meridian.core.event.EventSigner;
 import dev.meridian.agent.security.FleetKey;
@@ -50,7 +51,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -170,7 +170,7 @@ public final class ReplicationRuntime implements AutoCloseable {
     this.transfers = new TransferWorker(self, topology, peers, state, blobs, hlc, transferConfig, clock, transferListener);
     this.readThrough = new PeerReadThrough(self, topology, state, new ContentCompletion(blobs, transfers.fetcher()), peers,
         hlc, transferConfig.readThroughTimeout(), relay::wake, guard, transferListener);
-    ReplicaAcks acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
+    ReplicaAcks acks = new ReplicaAcks(self, hlc, new UniqueIds(), new EventCodec());
     Function<RegistryState, ReplayPlanner> planners = view -> new ReplayPlanner(self, view, blobs, acks, clock, admitted);
     // Replay plans one poll per planner under one claim: the blobs a poll's events share are looked up once.
     Function<RegistryState, ReplayPlanner> pollPlanners =

@@ -12,6 +12,7 @@ import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.event.UniqueIds;
 import dev.meridian.agent.transfer.TransferListener.ReadThroughCaller;
 import dev.meridian.agent.transfer.TransferListener.ReadThroughOutcome;
 import dev.meridian.core.oci.Descriptor;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -125,7 +125,7 @@ public final class PeerReadThrough implements ReadThrough, AutoCloseable {
     // Read at each pull: a filter changed through the replicated topology applies at once.
     this.admitted = repository -> fleet.current().admits(self, repository);
     this.completion = requireNonNull(completion, "completion");
-    this.acks = new ReplicaAcks(self, hlc, () -> UUID.randomUUID().toString(), new EventCodec());
+    this.acks = new ReplicaAcks(self, hlc, new UniqueIds(), new EventCodec());
     this.timeout = requireNonNull(timeout, "timeout");
     this.outboxAppended = requireNonNull(outboxAppended, "outboxAppended");
     this.pulls = fetchPool("meridian-read-through-");

@@ -13,6 +13,7 @@ import dev.meridian.core.digest.Digest;
 import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.event.EventCodec;
+import dev.meridian.core.event.UniqueIds;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.replication.ContentClosure;
 import dev.meridian.core.replication.MissingContent;
@@ -29,7 +30,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -81,7 +81,7 @@ final class TransferJobRunner {
     this.peers = requireNonNull(peers, "peers");
     this.selector = requireNonNull(selector, "selector");
     this.policies = requireNonNull(policies, "policies");
-    this.acks = new ReplicaAcks(self, requireNonNull(hlc, "hlc"), () -> UUID.randomUUID().toString(), new EventCodec());
+    this.acks = new ReplicaAcks(self, requireNonNull(hlc, "hlc"), new UniqueIds(), new EventCodec());
     this.stopping = requireNonNull(stopping, "stopping");
   }
 
