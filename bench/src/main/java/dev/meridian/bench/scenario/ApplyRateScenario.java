@@ -49,9 +49,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * repository of every partition must then be visible ({@code HEAD} of its tag), as proof that what was counted
  * is servable.
  *
- * <p>Then the same again with the region running and warm from that replay: replication to it is disabled, as many
- * new events are written, and it is re-enabled (see {@link #once}). Two rows, as scenario 2 has: a region back from
- * a restart, whose JVM compiles the replay path as it replays, and a running region.
+ * <p>Then the same again with the region running: replication to it is disabled, as many new events are written, and
+ * it is re-enabled, the last of several such rounds timed (see {@link #once}). Two rows, as scenario 2 has: a region
+ * back from a restart, whose JVM compiles the replay path as it replays, and a running region; and beside each, the
+ * region's CPU per 1,000 events.
  *
  * <p>Events go to explicit partitions (repository k to partition k mod P), so the harness knows which
  * repository is the last event of each partition.
@@ -104,10 +105,10 @@ public final class ApplyRateScenario implements Scenario {
   /**
    * The two rates of one repetition: {@code [restarted, running]}. The restarted region replays on a fresh JVM,
    * interpreting and compiling the replay path as it goes (in a profile of that window its C2 compiler took a
-   * quarter of the machine and the replay thread ran interpreted frames 42% of its time). Then, with the same
-   * process warm from that replay, replication to it is disabled ({@code PATCH /admin/v1/replications/eastus
-   * {"enabled":false}}, which stops its subscriber), as many new events are written, and it is re-enabled: the
-   * rate of a running region's replay, as an operator's maintenance window or a drill leaves it.
+   * quarter of the machine and the replay thread ran interpreted frames 42% of its time). Then, in the same process,
+   * replication to it is disabled ({@code PATCH /admin/v1/replications/eastus {"enabled":false}}, which stops its
+   * subscriber), as many new events are written, and it is re-enabled: {@value #WARM_UP_ROUNDS} times untimed, then
+   * once timed, the rate of a running region's replay, as an operator's maintenance window or a drill leaves it.
    */
   private Replay[] once(BenchContext context, int repositories) {
     Workspace workspace = context.workspace();

@@ -221,7 +221,8 @@ public final class KafkaEventSubscriber implements AutoCloseable {
           while (running && pending.isEmpty()) handoff.wait();
           if (!running) return;
           batch = pending.take(MAX_BATCH_RECORDS, maxBatchBytes);
-          applyingRecords = batch.records().size(); // still behind until committed: a region must not look caught up meanwhile
+          // Still behind until committed: a region must not look caught up meanwhile.
+          applyingRecords = batch.records().size();
           handoff.notifyAll();
         }
         try {
@@ -252,7 +253,8 @@ public final class KafkaEventSubscriber implements AutoCloseable {
     try {
       List<?> prepared = handler.prepare(poll);
       if (prepared == null || prepared.size() == poll.size()) return prepared;
-      log.warn("batch preparation ignored topic={} records={} prepared={}", settings.topic(), poll.size(), prepared.size());
+      log.warn("batch preparation ignored topic={} records={} prepared={}",
+          settings.topic(), poll.size(), prepared.size());
     } catch (RuntimeException e) {
       log.warn("batch preparation failed topic={} records={} reason={}", settings.topic(), poll.size(), e.toString());
     }

@@ -253,7 +253,8 @@ class KafkaEventLogIT {
   }
 
   @Test
-  void pollsOfMoreInlineManifestBytesThanTheBoundAreAppliedInBatchesWithinItEachRecordWithWhatWasPreparedForItAndResumeExactlyAfterARestart() throws Exception {
+  void pollsOfMoreInlineManifestBytesThanTheBoundAreAppliedInBatchesWithinItWithWhatWasPreparedAndResumeExactlyAfterARestart()
+      throws Exception {
     String topic = newTopic(2);
     long bound = 128 * 1024;
     String inline = "A".repeat(30 * 1024); // a manifest near the 32 KiB inline limit, as its header
@@ -283,7 +284,11 @@ class KafkaEventLogIT {
       public void handle(List<LogRecord> batch, List<String> prepared) {
         for (int i = 0; i < batch.size(); i++) {
           String expected = batch.get(i).partition() + "/" + batch.get(i).offset();
-          if (expected.equals(prepared.get(i))) preparedRightly.incrementAndGet(); else preparedWrongly.add(expected + " got " + prepared.get(i));
+          if (expected.equals(prepared.get(i))) {
+            preparedRightly.incrementAndGet();
+          } else {
+            preparedWrongly.add(expected + " got " + prepared.get(i));
+          }
         }
         handle(batch);
       }
