@@ -38,8 +38,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Until this was the measure, observers polled every push in each other region until it was pullable (HEAD
  * every 2 ms after a miss). That is exact, but its cost grows with the lag it measures: on a machine at half speed,
  * with p50 near 70 ms, {@code perf} put the bench process at ~19% of the machine (mostly its HTTP client and the
- * watchers) and each replica's event loop, answering them, at ~6%, on the same two cores the replication needed. The observers now poll one push in ten, so the
- * agents' figure is checked against an outside one at a tenth of the cost (an info row).
+ * watchers) and each replica's event loop, answering them, at ~6%, on the same two cores the replication needed.
+ * The observers now poll one push in ten, so the agents' figure is checked against an outside one at a tenth of the
+ * cost (an info row).
  *
  * <p>One fleet serves every repetition (a window of pushes) after two minutes of untimed pushes at the same rate;
  * the figures are the medians of the timed windows' p50, p99 and max.
