@@ -1,11 +1,12 @@
 package dev.meridian.agent.it.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,15 +18,19 @@ public final class FreePort {
   private static final int RANGE_FROM = 20_000;
   private static final int RANGE_TO = 32_000;
 
+  /** Every port this process handed out (a few hundred in a test run, of 12,000). */
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
   private FreePort() {}
 
+  /**
+   * A port free now, below the ephemeral range and never handed out before by this process. Not port 0: the kernel
+   * answers that from the ephemeral range, where the agents' own outgoing connections (Kafka clients, peers) take
+   * ports too, so a port picked for a region started later could be taken by then (seen in CI: "Address already in
+   * use" starting the second region of a fleet whose ports were picked together).
+   */
   public static int pick() {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
+    return consecutive(1);
   }
 
   /**
@@ -35,7 +40,15 @@ public final class FreePort {
   public static int consecutive(int count) {
     for (int attempt = 0; attempt < 200; attempt++) {
       int first = ThreadLocalRandom.current().nextInt(RANGE_FROM, RANGE_TO - count);
-      if (allFree(first, count)) return first;
+      if (!allFree(first, count)) continue;
+      // Ports picked together are bound later, one by one: never hand out the same one twice.
+      List<Integer> ports = new ArrayList<>();
+      for (int port = first; port < first + count; port++) ports.add(port);
+      synchronized (HANDED_OUT) {
+        if (ports.stream().anyMatch(HANDED_OUT::contains)) continue;
+        HANDED_OUT.addAll(ports);
+      }
+      return first;
     }
     throw new IllegalStateException("no " + count + " consecutive free loopback ports in " + RANGE_FROM + "-" + RANGE_TO);
   }
