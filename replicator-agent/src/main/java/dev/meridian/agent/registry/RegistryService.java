@@ -293,9 +293,10 @@ public final class RegistryService {
   public List<ManifestRecord> listRestorable(RepositoryName repository, java.time.Duration retention) {
     List<ManifestRecord> found = new java.util.ArrayList<>();
     java.time.Instant now = clock.instant();
-    state.forEachManifest(m -> {
-      if (m.repository().equals(repository) && m.size() > 0 && ManifestOperations.isRestorable(m, retention, now)) found.add(m);
-    });
+    // The repository's key range only: a registry of a million tags is not scanned for one repository's list.
+    for (ManifestRecord m : state.repositoryRegisters(repository).manifests()) {
+      if (m.size() > 0 && ManifestOperations.isRestorable(m, retention, now)) found.add(m);
+    }
     return found;
   }
 

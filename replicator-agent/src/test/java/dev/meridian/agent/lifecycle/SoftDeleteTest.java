@@ -88,6 +88,22 @@ class SoftDeleteTest {
   }
 
   @Test
+  void restorableManifestsAreListedPerRepositoryNotThoseOfRepositoriesSharingItsNamesStart() {
+    Digest image = pushAndDelete();
+    for (RepositoryName other : List.of(new RepositoryName("team/app-old"), new RepositoryName("team/app/sub"))) {
+      byte[] config = randomBytes(3, 200);
+      fixture.upload(other, config);
+      fixture.upload(other, layer);
+      Digest elsewhere = service.putManifest(other, Reference.parse("v1"), MediaType.OCI_MANIFEST,
+          manifest(config, List.of(layer))).digest();
+      service.deleteManifest(other, Reference.parse(elsewhere.toString()));
+      assertThat(service.listRestorable(other, WEEK)).extracting(m -> m.digest()).containsExactly(elsewhere);
+    }
+
+    assertThat(service.listRestorable(APP, WEEK)).extracting(m -> m.digest()).containsExactly(image);
+  }
+
+  @Test
   void garbageCollectionKeepsTheContentOfARestorableManifestAndCollectsItOnceThePeriodEnds() {
     Digest image = pushAndDelete();
     Clock twoHoursLater = Clock.offset(Clock.systemUTC(), Duration.ofHours(2));
