@@ -19,7 +19,7 @@ class BenchJmhIT {
       "EventCodecBenchmark.decodeManifestPut", "EventCodecBenchmark.encodeManifestPut",
       "EventCodecBenchmark.decodeTagPut", "EventCodecBenchmark.encodeTagPut",
       "RegisterMergeBenchmark.mergeAgainstExisting", "RegisterMergeBenchmark.mergeIntoEmpty",
-      "StateStoreBenchmark.syncedBatch", "ReplayBenchmark.replayPoll");
+      "StateStoreBenchmark.syncedBatch", "ReplayBenchmark.replayPoll", "QuotaAdmissionBenchmark.admitAPush");
 
   @Test
   void everyMicrobenchmarkRunsAndPrintsAPositiveScore() throws Exception {

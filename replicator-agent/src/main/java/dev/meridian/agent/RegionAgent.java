@@ -201,7 +201,7 @@ public final class RegionAgent implements AutoCloseable {
           Optional.of(new RepairService(config.region(), served, scrub, Optional.ofNullable(entropy))))
           .secured(security, auditLog);
       // The first usage scan runs in the background from here, before any push can wait for it.
-      usage.start(java.time.Duration.ofSeconds(5));
+      usage.start(StorageUsage.refreshInterval(config.lifecycle().quota()));
       started = HttpServer.start(service, new InetSocketAddress(config.bindAddress(), config.port()), extensions,
           member == null ? ReadThrough.NONE : member.readThrough(), config.security().tls(), config.security().limits());
       if (member != null) member.start();

@@ -8,6 +8,7 @@ import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.RegistryState;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,25 +20,86 @@ import java.util.Optional;
  * two namespaces or repositories counts in both). From the replicated registers, so every region computes the
  * same usage. A repository quota also bounds blob uploads ({@link #admitUpload}).
  *
- * <p>The scan is cached and refreshed in the background (and after each admitted push the push's bytes are
- * added), so pushes racing within one refresh may together pass a quota by their own size: a quota is a bound
+ * <p>The scan is cached and refreshed in the background, and each admitted push's new content is added on top of
+ * it at once, so pushes racing within one refresh may together pass a quota by their own size: a quota is a bound
  * on growth, not a transaction. The scan reads every manifest register, so at scale (a million tags) it is
  * seconds of work: it never runs on the starting thread (a push that a quota applies to waits for the first
- * scan instead), it rests at least {@value #REST_FACTOR} times its own duration between runs, and it keeps
+ * scan instead), it rests at least {@value #REST_FACTOR} times its own duration between runs, it keeps
  * per-namespace sums only when a namespace quota is set and per-repository sums only for repositories a
- * repository quota applies to, so its memory is that of the distinct content, not of the number of repositories.
+ * repository quota applies to, so its memory is that of the distinct content, not of the number of repositories,
+ * and it does not hold the lock admission takes: pushes are admitted while it runs, and those it may have missed
+ * are counted again on top of its result. Admission looks up only the push's own digests, so its cost does not grow
+ * with the registry.
  */
 public final class StorageUsage {
-  /** Usage at one moment: bytes per digest for the registry, per namespace and per repository. */
-  private record Snapshot(Map<Digest, Long> registry, Map<String, Map<Digest, Long>> namespaces,
-      Map<String, Map<Digest, Long>> repositories) {}
+  /**
+   * The distinct content one scope counts (the registry, a namespace, a repository): what the last scan saw, and
+   * what pushes admitted since added. Not thread-safe: guarded by its {@link StorageUsage}'s lock.
+   */
+  static final class Tally {
+    private final Map<Digest, Long> scanned;
+    private final long scannedBytes;
+    /** Content pushed since the scan that it did not see. */
+    private final Map<Digest, Long> pushed = new HashMap<>();
+    private long pushedBytes;
+
+    /** Takes {@code scanned} over: nobody may change it afterwards. */
+    Tally(Map<Digest, Long> scanned) {
+      this.scanned = requireNonNull(scanned, "scanned");
+      long total = 0;
+      for (long size : scanned.values()) total += size;
+      this.scannedBytes = total;
+    }
+
+    long bytes() {
+      return scannedBytes + pushedBytes;
+    }
+
+    /** The bytes a push of {@code digest} referencing {@code references} would add: content not counted yet, once. */
+    long adds(Digest digest, long size, List<Descriptor> references) {
+      Map<Digest, Long> fresh = new HashMap<>();
+      if (!counts(digest)) fresh.put(digest, size);
+      for (Descriptor d : references) {
+        if (!counts(d.digest())) fresh.put(d.digest(), d.size());
+      }
+      long total = 0;
+      for (long s : fresh.values()) total += s;
+      return total;
+    }
+
+    void add(Digest digest, long size, List<Descriptor> references) {
+      put(digest, size);
+      for (Descriptor d : references) put(d.digest(), d.size());
+    }
+
+    private boolean counts(Digest digest) {
+      return scanned.containsKey(digest) || pushed.containsKey(digest);
+    }
+
+    private void put(Digest digest, long size) {
+      if (scanned.containsKey(digest)) return;
+      Long before = pushed.put(digest, size);
+      pushedBytes += size - (before == null ? 0 : before);
+    }
+  }
+
+  /** A push admitted: counted at once, and again on top of a scan that ran meanwhile. */
+  private record Admitted(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {}
 
   private final RegistryState state;
   private final QuotaPolicy policy;
   /** Between two scans the scanner rests at least this many times the last scan's duration. */
   static final int REST_FACTOR = 10;
 
-  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
+  // Guarded by this.
+  private Tally registry = new Tally(Map.of());
+  private Map<String, Tally> namespaces = new HashMap<>();
+  private Map<String, Tally> repositories = new HashMap<>();
+  /** Pushes admitted since the running scan began; null while none runs. */
+  private List<Admitted> admittedDuringScan;
+
+  /** One scan at a time; never held by admission. */
+  private final Object scanning = new Object();
   private final java.util.concurrent.CountDownLatch firstScan = new java.util.concurrent.CountDownLatch(1);
   private volatile long lastScanNanos;
 
@@ -47,6 +109,15 @@ public final class StorageUsage {
         t.setDaemon(true);
         return t;
       });
+
+  /**
+   * How long the scanner rests under {@code policy} at least: 5 seconds while a quota is set, so that usage
+   * deleted or replicated in is seen soon; 5 minutes without one, when the usage is only shown in the region's
+   * status, and a scan every few seconds of a large registry would be work for nobody.
+   */
+  public static java.time.Duration refreshInterval(QuotaPolicy policy) {
+    return policy.unlimited() ? java.time.Duration.ofMinutes(5) : java.time.Duration.ofSeconds(5);
+  }
 
   /**
    * Scans in the background at once, then again {@code interval} after each scan ends, or {@value #REST_FACTOR}
@@ -80,12 +151,29 @@ public final class StorageUsage {
     this.policy = requireNonNull(policy, "policy");
   }
 
-  /** Scans the manifest registers again. */
-  public synchronized void refresh() {
-    long start = System.nanoTime();
-    Map<Digest, Long> registry = new HashMap<>();
-    Map<String, Map<Digest, Long>> namespaces = new HashMap<>();
-    Map<String, Map<Digest, Long>> repositories = new HashMap<>();
+  /** Scans the manifest registers again; pushes are admitted meanwhile. */
+  public void refresh() {
+    synchronized (scanning) {
+      long start = System.nanoTime();
+      synchronized (this) {
+        admittedDuringScan = new ArrayList<>();
+      }
+      try {
+        scan();
+      } finally {
+        synchronized (this) {
+          admittedDuringScan = null;
+        }
+      }
+      lastScanNanos = System.nanoTime() - start;
+      firstScan.countDown();
+    }
+  }
+
+  private void scan() {
+    Map<Digest, Long> registrySizes = new HashMap<>();
+    Map<String, Map<Digest, Long>> namespaceSizes = new HashMap<>();
+    Map<String, Map<Digest, Long>> repositorySizes = new HashMap<>();
     boolean byNamespace = !policy.namespaceBytes().isEmpty();
     // Manifests come in key order, grouped by repository: the quota rules are matched once per repository.
     RepositoryName[] current = {null};
@@ -96,15 +184,26 @@ public final class StorageUsage {
         current[0] = m.repository();
         byRepository[0] = policy.repositoryQuota(m.repository().value()).isPresent();
       }
-      count(registry, m);
+      count(registrySizes, m);
       if (byNamespace) {
-        count(namespaces.computeIfAbsent(QuotaPolicy.namespaceOf(m.repository().value()), k -> new HashMap<>()), m);
+        count(namespaceSizes.computeIfAbsent(QuotaPolicy.namespaceOf(m.repository().value()), k -> new HashMap<>()), m);
       }
-      if (byRepository[0]) count(repositories.computeIfAbsent(m.repository().value(), k -> new HashMap<>()), m);
+      if (byRepository[0]) count(repositorySizes.computeIfAbsent(m.repository().value(), k -> new HashMap<>()), m);
     });
-    snapshot = new Snapshot(registry, namespaces, repositories);
-    lastScanNanos = System.nanoTime() - start;
-    firstScan.countDown();
+    synchronized (this) {
+      registry = new Tally(registrySizes);
+      namespaces = tallies(namespaceSizes);
+      repositories = tallies(repositorySizes);
+      // The scan may have read a pushed repository's registers before the push landed: count those pushes again
+      // (content is counted once per digest, so one the scan did see adds nothing).
+      admittedDuringScan.forEach(this::count);
+    }
+  }
+
+  private static Map<String, Tally> tallies(Map<String, Map<Digest, Long>> sizes) {
+    Map<String, Tally> tallies = new HashMap<>();
+    sizes.forEach((scope, counted) -> tallies.put(scope, new Tally(counted)));
+    return tallies;
   }
 
   private static void count(Map<Digest, Long> sizes, dev.meridian.core.state.ManifestRecord m) {
@@ -124,18 +223,20 @@ public final class StorageUsage {
     }
   }
 
-  public long registryBytes() {
-    return sum(snapshot.registry());
+  public synchronized long registryBytes() {
+    return registry.bytes();
   }
 
   /** The usage of {@code namespace}; counted only while a namespace quota is set (0 otherwise). */
-  public long namespaceBytes(String namespace) {
-    return sum(snapshot.namespaces().getOrDefault(namespace, Map.of()));
+  public synchronized long namespaceBytes(String namespace) {
+    Tally tally = namespaces.get(namespace);
+    return tally == null ? 0 : tally.bytes();
   }
 
   /** The usage of {@code repository}; counted only for repositories a repository quota applies to (0 otherwise). */
-  public long repositoryBytes(String repository) {
-    return sum(snapshot.repositories().getOrDefault(repository, Map.of()));
+  public synchronized long repositoryBytes(String repository) {
+    Tally tally = repositories.get(repository);
+    return tally == null ? 0 : tally.bytes();
   }
 
   public QuotaPolicy policy() {
@@ -155,22 +256,30 @@ public final class StorageUsage {
   }
 
   private synchronized void admitCounted(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {
-    Snapshot now = snapshot;
     String namespace = QuotaPolicy.namespaceOf(repository.value());
-    Map<Digest, Long> ns = now.namespaces().getOrDefault(namespace, Map.of());
-    Map<Digest, Long> repo = now.repositories().getOrDefault(repository.value(), Map.of());
-    check("registry", policy.registryBytes(), sum(now.registry()), added(now.registry(), digest, size, references));
-    check("namespace " + namespace, Optional.ofNullable(policy.namespaceBytes().get(namespace)), sum(ns),
-        added(ns, digest, size, references));
-    check("repository " + repository, policy.repositoryQuota(repository.value()), sum(repo), added(repo, digest, size, references));
+    check("registry", policy.registryBytes(), registry, digest, size, references);
+    check("namespace " + namespace, Optional.ofNullable(policy.namespaceBytes().get(namespace)),
+        namespaces.get(namespace), digest, size, references);
+    check("repository " + repository, policy.repositoryQuota(repository.value()), repositories.get(repository.value()),
+        digest, size, references);
     // Count the push at once, so the next one before a refresh sees it.
-    Map<String, Map<Digest, Long>> namespaces = new HashMap<>(now.namespaces());
-    Map<String, Map<Digest, Long>> repositories = new HashMap<>(now.repositories());
-    if (!policy.namespaceBytes().isEmpty()) namespaces.put(namespace, grown(ns, digest, size, references));
-    if (policy.repositoryQuota(repository.value()).isPresent()) {
-      repositories.put(repository.value(), grown(repo, digest, size, references));
+    Admitted admitted = new Admitted(repository, digest, size, List.copyOf(references));
+    count(admitted);
+    if (admittedDuringScan != null) admittedDuringScan.add(admitted);
+  }
+
+  /** Adds an admitted push's content to the scopes counted; the caller holds the lock. */
+  private void count(Admitted push) {
+    registry.add(push.digest(), push.size(), push.references());
+    String repository = push.repository().value();
+    if (!policy.namespaceBytes().isEmpty()) {
+      namespaces.computeIfAbsent(QuotaPolicy.namespaceOf(repository), k -> new Tally(new HashMap<>()))
+          .add(push.digest(), push.size(), push.references());
     }
-    snapshot = new Snapshot(grown(now.registry(), digest, size, references), namespaces, repositories);
+    if (policy.repositoryQuota(repository).isPresent()) {
+      repositories.computeIfAbsent(repository, k -> new Tally(new HashMap<>()))
+          .add(push.digest(), push.size(), push.references());
+    }
   }
 
   /**
@@ -194,29 +303,15 @@ public final class StorageUsage {
     }
   }
 
-  private static Map<Digest, Long> grown(Map<Digest, Long> counted, Digest digest, long size, List<Descriptor> references) {
-    Map<Digest, Long> grown = new HashMap<>(counted);
-    grown.put(digest, size);
-    references.forEach(d -> grown.put(d.digest(), d.size()));
-    return grown;
-  }
-
-  private static long added(Map<Digest, Long> counted, Digest digest, long size, List<Descriptor> references) {
-    Map<Digest, Long> fresh = new HashMap<>();
-    if (!counted.containsKey(digest)) fresh.put(digest, size);
-    references.stream().filter(d -> !counted.containsKey(d.digest())).forEach(d -> fresh.put(d.digest(), d.size()));
-    return sum(fresh);
-  }
-
-  private static void check(String scope, Optional<Long> quota, long used, long adds) {
-    if (quota.isEmpty() || adds == 0 || used + adds <= quota.get()) return;
+  /** Refuses the push if it would take {@code counted} (null: nothing counted yet) past {@code quota}. */
+  private static void check(String scope, Optional<Long> quota, Tally counted, Digest digest, long size,
+      List<Descriptor> references) {
+    if (quota.isEmpty()) return;
+    Tally tally = counted == null ? new Tally(Map.of()) : counted;
+    long used = tally.bytes();
+    long adds = tally.adds(digest, size, references);
+    if (adds == 0 || used + adds <= quota.get()) return;
     throw new RegistryException(OciErrorCode.DENIED, "storage quota of the " + scope + " exceeded: " + used
         + " bytes used of " + quota.get() + ", this push adds " + adds, scope, 403);
-  }
-
-  private static long sum(Map<Digest, Long> sizes) {
-    long total = 0;
-    for (long s : sizes.values()) total += s;
-    return total;
   }
 }

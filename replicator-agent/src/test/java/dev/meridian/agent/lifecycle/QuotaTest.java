@@ -19,7 +19,10 @@ import dev.meridian.core.oci.MediaType;
 import dev.meridian.core.oci.Reference;
 import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.replication.ContentGuard;
+import dev.meridian.core.state.RegistryState;
 import dev.meridian.core.state.rocksdb.RocksDbRegistryState;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,6 +30,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +173,52 @@ class QuotaTest {
   }
 
   @Test
+  void aPushIsAdmittedWhileAScanRunsAndCountedOnTopOfWhatTheScanFound() throws Exception {
+    open(QuotaPolicy.UNLIMITED);
+    push("team/app", "v1", randomBytes(50, 100), randomBytes(51, 6000));
+    // The same registers, whose manifest scan can be held at its start (at a million tags a scan takes seconds).
+    AtomicBoolean holdNextScan = new AtomicBoolean();
+    CountDownLatch scanHeld = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RegistryState registers = (RegistryState) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {RegistryState.class}, (proxy, method, args) -> {
+          if (method.getName().equals("forEachManifest") && holdNextScan.getAndSet(false)) {
+            scanHeld.countDown();
+            release.await();
+          }
+          try {
+            return method.invoke(state, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    StorageUsage counting = new StorageUsage(registers, new QuotaPolicy(Optional.of(10_000L), Map.of()));
+    counting.refresh();
+    long scanned = counting.registryBytes();
+    assertThat(scanned).isBetween(6100L, 7000L);
+
+    holdNextScan.set(true);
+    ExecutorService threads = Executors.newCachedThreadPool();
+    var scan = CompletableFuture.runAsync(counting::refresh, threads);
+    try {
+      assertThat(scanHeld.await(10, TimeUnit.SECONDS)).isTrue();
+      // Admitted while the scan runs, and never seen by it: the manifest is not written.
+      CompletableFuture.runAsync(
+          () -> counting.admit(new RepositoryName("team/app"), digest(randomBytes(52, 10)), 3000, List.of()), threads)
+          .get(10, TimeUnit.SECONDS);
+      assertThat(scan).isNotDone();
+    } finally {
+      release.countDown();
+      threads.shutdown();
+    }
+    scan.get(10, TimeUnit.SECONDS);
+
+    assertThat(counting.registryBytes()).isEqualTo(scanned + 3000);
+    assertQuotaRefused(() -> counting.admit(new RepositoryName("team/app"), digest(randomBytes(53, 10)), 1000, List.of()),
+        "registry");
+  }
+
+  @Test
   void usageIsKeptPerRepositoryOnlyWhereARepositoryQuotaAppliesButAlwaysForTheRegistry() {
     open(repositoryQuotas("team-a/*=50000"));
     push("team-a/app", "v1", randomBytes(34, 100), randomBytes(35, 3000));
@@ -174,6 +229,14 @@ class QuotaTest {
     assertThat(usage.repositoryBytes("team-b/app")).isZero();
     assertThat(usage.namespaceBytes("team-a")).isZero();
     assertThat(usage.registryBytes()).isBetween(7200L, 8500L);
+  }
+
+  @Test
+  void usageIsCountedEveryFewSecondsUnderAQuotaAndEveryFewMinutesWithoutOne() {
+    assertThat(StorageUsage.refreshInterval(QuotaPolicy.UNLIMITED)).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(StorageUsage.refreshInterval(new QuotaPolicy(Optional.of(1L << 40), Map.of())))
+        .isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(StorageUsage.refreshInterval(repositoryQuotas("team-a/*=5G"))).isEqualTo(java.time.Duration.ofSeconds(5));
   }
 
   @Test
