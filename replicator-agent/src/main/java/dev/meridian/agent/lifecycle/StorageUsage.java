@@ -10,9 +10,11 @@ import dev.meridian.core.oci.RepositoryName;
 import dev.meridian.core.state.RegistryState;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Storage usage by the registers, and quota admission of pushes. Usage counts each distinct blob and manifest
@@ -83,8 +85,15 @@ public final class StorageUsage {
     }
   }
 
-  /** A push admitted: counted at once, and again on top of a scan that ran meanwhile. */
-  private record Admitted(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {}
+  /** A push admitted: counted at once, and again on top of the next scan's result if that scan missed it. */
+  private record Admitted(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {
+    /** The manifest register the push writes. */
+    record Key(RepositoryName repository, Digest digest) {}
+
+    Key key() {
+      return new Key(repository, digest);
+    }
+  }
 
   private final RegistryState state;
   private final QuotaPolicy policy;
@@ -95,8 +104,12 @@ public final class StorageUsage {
   private Tally registry = new Tally(Map.of());
   private Map<String, Tally> namespaces = new HashMap<>();
   private Map<String, Tally> repositories = new HashMap<>();
-  /** Pushes admitted since the running scan began; null while none runs. */
-  private List<Admitted> admittedDuringScan;
+  /**
+   * Pushes admitted since the last scan began. The next scan counts again on top of its result those it found no
+   * register of, because admission comes before the push's commit: a push admitted just before a scan, or during
+   * it, may land after the scan has read its repository.
+   */
+  private List<Admitted> admittedSinceScan = new ArrayList<>();
 
   /** One scan at a time; never held by admission. */
   private final Object scanning = new Object();
@@ -155,22 +168,34 @@ public final class StorageUsage {
   public void refresh() {
     synchronized (scanning) {
       long start = System.nanoTime();
+      List<Admitted> before;
       synchronized (this) {
-        admittedDuringScan = new ArrayList<>();
+        before = admittedSinceScan;
+        admittedSinceScan = new ArrayList<>();
       }
       try {
-        scan();
-      } finally {
-        synchronized (this) {
-          admittedDuringScan = null;
+        scan(before);
+      } catch (RuntimeException e) {
+        synchronized (this) { // the counts stand as they were; the next scan must count these pushes again
+          before.addAll(admittedSinceScan);
+          admittedSinceScan = before;
         }
+        throw e;
       }
       lastScanNanos = System.nanoTime() - start;
       firstScan.countDown();
     }
   }
 
-  private void scan() {
+  /**
+   * Counts the registers, then puts the result in with, on top, the pushes of {@code admittedBefore} whose manifest
+   * it found no register of (not landed yet when it read their repository; one it found, present or deleted since,
+   * it counted as it is), and every push admitted while it ran.
+   */
+  private void scan(List<Admitted> admittedBefore) {
+    Set<Admitted.Key> awaited = new HashSet<>();
+    admittedBefore.forEach(a -> awaited.add(a.key()));
+    Set<Admitted.Key> registered = new HashSet<>();
     Map<Digest, Long> registrySizes = new HashMap<>();
     Map<String, Map<Digest, Long>> namespaceSizes = new HashMap<>();
     Map<String, Map<Digest, Long>> repositorySizes = new HashMap<>();
@@ -179,6 +204,10 @@ public final class StorageUsage {
     RepositoryName[] current = {null};
     boolean[] byRepository = {false};
     state.forEachManifest(m -> {
+      if (!awaited.isEmpty()) {
+        Admitted.Key key = new Admitted.Key(m.repository(), m.digest());
+        if (awaited.contains(key)) registered.add(key);
+      }
       if (!m.present()) return;
       if (!m.repository().equals(current[0])) {
         current[0] = m.repository();
@@ -194,9 +223,12 @@ public final class StorageUsage {
       registry = new Tally(registrySizes);
       namespaces = tallies(namespaceSizes);
       repositories = tallies(repositorySizes);
-      // The scan may have read a pushed repository's registers before the push landed: count those pushes again
-      // (content is counted once per digest, so one the scan did see adds nothing).
-      admittedDuringScan.forEach(this::count);
+      // Admission comes before the commit: the scan may have read a pushed repository before the push landed.
+      // Content counts once per digest, so counting again a push the scan did see adds nothing.
+      for (Admitted push : admittedBefore) {
+        if (!registered.contains(push.key())) count(push);
+      }
+      admittedSinceScan.forEach(this::count);
     }
   }
 
@@ -248,24 +280,34 @@ public final class StorageUsage {
    * refuses it with {@code DENIED} (403) naming the quota, its usage and what the push would add.
    */
   public void admit(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {
-    if (policy.unlimited()) return;
-    // Waits outside the lock: the first scan (refresh) takes the same lock, and a push arriving before it started
-    // would otherwise hold it against the scan it waits for.
+    Admitted push = new Admitted(repository, digest, size, List.copyOf(references));
+    if (policy.unlimited()) {
+      // Nothing to refuse and nothing to wait for: the push is only counted, so the status shows it at once.
+      counted(push);
+      return;
+    }
+    // Waits outside the lock: the first scan takes the same lock to put its result in, and a push arriving before
+    // it started would otherwise hold it against the scan it waits for.
     awaitFirstScan();
-    admitCounted(repository, digest, size, references);
+    admitCounted(push);
   }
 
-  private synchronized void admitCounted(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {
+  private synchronized void admitCounted(Admitted push) {
+    RepositoryName repository = push.repository();
     String namespace = QuotaPolicy.namespaceOf(repository.value());
-    check("registry", policy.registryBytes(), registry, digest, size, references);
+    check("registry", policy.registryBytes(), registry, push);
     check("namespace " + namespace, Optional.ofNullable(policy.namespaceBytes().get(namespace)),
-        namespaces.get(namespace), digest, size, references);
+        namespaces.get(namespace), push);
     check("repository " + repository, policy.repositoryQuota(repository.value()), repositories.get(repository.value()),
-        digest, size, references);
+        push);
     // Count the push at once, so the next one before a refresh sees it.
-    Admitted admitted = new Admitted(repository, digest, size, List.copyOf(references));
-    count(admitted);
-    if (admittedDuringScan != null) admittedDuringScan.add(admitted);
+    counted(push);
+  }
+
+  /** Counts an admitted push now, and again on top of the next scan's result. */
+  private synchronized void counted(Admitted push) {
+    count(push);
+    admittedSinceScan.add(push);
   }
 
   /** Adds an admitted push's content to the scopes counted; the caller holds the lock. */
@@ -303,13 +345,12 @@ public final class StorageUsage {
     }
   }
 
-  /** Refuses the push if it would take {@code counted} (null: nothing counted yet) past {@code quota}. */
-  private static void check(String scope, Optional<Long> quota, Tally counted, Digest digest, long size,
-      List<Descriptor> references) {
+  /** Refuses {@code push} if it would take {@code counted} (null: nothing counted yet) past {@code quota}. */
+  private static void check(String scope, Optional<Long> quota, Tally counted, Admitted push) {
     if (quota.isEmpty()) return;
     Tally tally = counted == null ? new Tally(Map.of()) : counted;
     long used = tally.bytes();
-    long adds = tally.adds(digest, size, references);
+    long adds = tally.adds(push.digest(), push.size(), push.references());
     if (adds == 0 || used + adds <= quota.get()) return;
     throw new RegistryException(OciErrorCode.DENIED, "storage quota of the " + scope + " exceeded: " + used
         + " bytes used of " + quota.get() + ", this push adds " + adds, scope, 403);

@@ -240,6 +240,35 @@ class QuotaTest {
   }
 
   @Test
+  void withoutAQuotaAPushIsCountedAtOnceAndADeleteAtTheNextScan() {
+    open(QuotaPolicy.UNLIMITED);
+    assertThat(usage.registryBytes()).isZero();
+
+    Digest image = push("team/app", "v1", randomBytes(60, 100), randomBytes(61, 6000));
+    assertThat(usage.registryBytes()).isBetween(6100L, 7000L);
+
+    service.deleteManifest(new RepositoryName("team/app"), Reference.parse(image.toString()));
+    assertThat(usage.registryBytes()).isBetween(6100L, 7000L);
+    usage.refresh();
+    assertThat(usage.registryBytes()).isZero();
+  }
+
+  @Test
+  void aPushAdmittedBeforeAScanBeganButLandingAfterItReadTheRegistersIsStillCounted() {
+    open(new QuotaPolicy(Optional.of(10_000L), Map.of()));
+    // Admitted, and not written yet when the scan reads the registers: the scan cannot see it.
+    usage.admit(new RepositoryName("team/app"), digest(randomBytes(62, 10)), 6000, List.of());
+    usage.refresh();
+
+    assertThat(usage.registryBytes()).isEqualTo(6000);
+    assertQuotaRefused(() -> usage.admit(new RepositoryName("team/app"), digest(randomBytes(63, 10)), 5000, List.of()),
+        "registry");
+    // A push admitted but never written (its commit failed) is forgotten by the scan after that.
+    usage.refresh();
+    assertThat(usage.registryBytes()).isZero();
+  }
+
+  @Test
   void quotaSizesParseWithBinaryUnits() {
     assertThat(QuotaPolicy.parseSize("500M")).isEqualTo(500L << 20);
     assertThat(QuotaPolicy.parseNamespace("team-a=2G")).isEqualTo(Map.entry("team-a", 2L << 30));
