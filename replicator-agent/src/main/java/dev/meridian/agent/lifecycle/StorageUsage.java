@@ -280,16 +280,13 @@ public final class StorageUsage {
    * refuses it with {@code DENIED} (403) naming the quota, its usage and what the push would add.
    */
   public void admit(RepositoryName repository, Digest digest, long size, List<Descriptor> references) {
-    Admitted push = new Admitted(repository, digest, size, List.copyOf(references));
-    if (policy.unlimited()) {
-      // Nothing to refuse and nothing to wait for: the push is only counted, so the status shows it at once.
-      counted(push);
-      return;
-    }
+    // Without a quota nothing is counted between scans: the usage is only shown, and what pushes added since the
+    // last scan would be held in memory for the minutes until the next one.
+    if (policy.unlimited()) return;
     // Waits outside the lock: the first scan takes the same lock to put its result in, and a push arriving before
     // it started would otherwise hold it against the scan it waits for.
     awaitFirstScan();
-    admitCounted(push);
+    admitCounted(new Admitted(repository, digest, size, List.copyOf(references)));
   }
 
   private synchronized void admitCounted(Admitted push) {
@@ -300,12 +297,7 @@ public final class StorageUsage {
         namespaces.get(namespace), push);
     check("repository " + repository, policy.repositoryQuota(repository.value()), repositories.get(repository.value()),
         push);
-    // Count the push at once, so the next one before a refresh sees it.
-    counted(push);
-  }
-
-  /** Counts an admitted push now, and again on top of the next scan's result. */
-  private synchronized void counted(Admitted push) {
+    // Count the push at once, so the next one before a refresh sees it, and again on top of the next scan's result.
     count(push);
     admittedSinceScan.add(push);
   }
