@@ -22,6 +22,20 @@ public record RegionId(String value) implements Comparable<RegionId> {
         && AsciiGrammar.LOWER_ALNUM.contains(value.charAt(value.length() - 1));
   }
 
+  /**
+   * Written out, not the record's generated one, which goes through method handles that are slow until C2 compiles
+   * them: it showed in a restarted region's replay profile, which compares and hashes these for every event.
+   */
+  @Override
+  public boolean equals(Object other) {
+    return this == other || other instanceof RegionId o && value.equals(o.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
   @Override
   public int compareTo(RegionId o) {
     return value.compareTo(o.value);

@@ -1,11 +1,12 @@
 package dev.meridian.core.event;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.MediaType;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -22,21 +23,28 @@ final class DescriptorJson {
     this.mapper = mapper;
   }
 
-  ObjectNode write(Descriptor descriptor) {
-    ObjectNode node = mapper.createObjectNode();
-    node.put("mediaType", descriptor.mediaType().value());
-    node.put("digest", descriptor.digest().toString());
-    node.put("size", descriptor.size());
-    descriptor.artifactType().ifPresent(type -> node.put("artifactType", type));
-    if (!descriptor.annotations().isEmpty()) node.set("annotations", writeStringMap(descriptor.annotations()));
-    descriptor.platform().ifPresent(platform -> node.set("platform", mapper.valueToTree(new TreeMap<>(platform))));
-    return node;
+  void write(JsonGenerator json, Descriptor descriptor) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("mediaType", descriptor.mediaType().value());
+    json.writeStringField("digest", descriptor.digest().toString());
+    json.writeNumberField("size", descriptor.size());
+    if (descriptor.artifactType().isPresent()) json.writeStringField("artifactType", descriptor.artifactType().get());
+    if (!descriptor.annotations().isEmpty()) {
+      json.writeFieldName("annotations");
+      writeStringMap(json, descriptor.annotations());
+    }
+    if (descriptor.platform().isPresent()) {
+      json.writeFieldName("platform");
+      mapper.writeValue(json, new TreeMap<>(descriptor.platform().get()));
+    }
+    json.writeEndObject();
   }
 
-  ObjectNode writeStringMap(Map<String, String> map) {
-    ObjectNode node = mapper.createObjectNode();
-    new TreeMap<>(map).forEach(node::put); // sorted: equal events encode to equal bytes
-    return node;
+  /** Sorted by key: equal events encode to equal bytes. */
+  void writeStringMap(JsonGenerator json, Map<String, String> map) throws IOException {
+    json.writeStartObject();
+    for (var entry : new TreeMap<>(map).entrySet()) json.writeStringField(entry.getKey(), entry.getValue());
+    json.writeEndObject();
   }
 
   Descriptor read(JsonNode value, String path) {

@@ -20,6 +20,20 @@ public record Tag(String value) implements Comparable<Tag> {
     return AsciiGrammar.matches(value, FIRST, REST, 0, 127);
   }
 
+  /**
+   * Written out, not the record's generated one, which goes through method handles that are slow until C2 compiles
+   * them: it showed in a restarted region's replay profile, which compares and hashes these for every event.
+   */
+  @Override
+  public boolean equals(Object other) {
+    return this == other || other instanceof Tag o && value.equals(o.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
   @Override
   public int compareTo(Tag other) {
     return value.compareTo(other.value);
