@@ -45,8 +45,8 @@ public final class MemoryWatch implements AutoCloseable {
     while (running) {
       try {
         String metrics = Http.get(region.url() + "/metrics");
-        heap.accumulateAndGet(sum(metrics, "jvm_memory_used_bytes{", "area=\"heap\""), Math::max);
-        direct.accumulateAndGet(sum(metrics, "jvm_buffer_memory_used_bytes{", "id=\"direct\""), Math::max);
+        heap.accumulateAndGet(PrometheusText.sum(metrics, "jvm_memory_used_bytes{", "area=\"heap\""), Math::max);
+        direct.accumulateAndGet(PrometheusText.sum(metrics, "jvm_buffer_memory_used_bytes{", "id=\"direct\""), Math::max);
       } catch (RuntimeException e) {
         // a scrape that failed (the agent busy or stopping) is a sample missed, not a failure of the run
       }
@@ -70,17 +70,6 @@ public final class MemoryWatch implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-  }
-
-  /** The sum of the values of the Prometheus series named {@code prefix...} whose labels contain {@code label}. */
-  static long sum(String metrics, String prefix, String label) {
-    double total = 0;
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith(prefix) && line.contains(label)) {
-        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return (long) total;
   }
 
   /** A {@code kB} line of {@code /proc/PID/status} in bytes, 0 when there is none (not Linux, process gone). */

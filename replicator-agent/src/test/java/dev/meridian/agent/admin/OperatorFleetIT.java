@@ -157,7 +157,8 @@ class OperatorFleetIT {
   @Test
   void metricsArePrometheusTextAndCountReplicatedWork() throws Exception {
     String before = scrape(west());
-    assertThat(before).contains("# TYPE").contains("jvm_memory_used_bytes").contains("meridian_transfers_pending");
+    assertThat(before).contains("# TYPE").contains("jvm_memory_used_bytes").contains("meridian_transfers_pending")
+        .contains("jvm_compilation_time_ms_total");
     double applied = sum(before, "meridian_events_applied_total", "type=\"manifest.put\"");
     double fetched = sum(before, "meridian_blob_transfer_seconds_count", "outcome=\"success\"");
     double bytes = sum(before, "meridian_blob_transferred_bytes_total", "source=\"eastus\"");
