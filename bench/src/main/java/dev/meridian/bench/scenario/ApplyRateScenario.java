@@ -13,6 +13,7 @@ import dev.meridian.bench.harness.MeridianRegion;
 import dev.meridian.bench.harness.OciLayout;
 import dev.meridian.bench.harness.Pause;
 import dev.meridian.bench.harness.ProcessCpu;
+import dev.meridian.bench.harness.PrometheusText;
 import dev.meridian.bench.harness.SmallImage;
 import dev.meridian.bench.harness.Workspace;
 import dev.meridian.core.clock.HlcTimestamp;
@@ -80,8 +81,9 @@ public final class ApplyRateScenario implements Scenario {
       restarted.add(replays[0]);
       running.add(replays[1]);
       context.log("apply rep %d: %.0f events/s (region restarted), %.0f events/s (running region re-enabled);"
-          + " region CPU per 1,000 events %.0f ms, %.0f ms", rep + 1, replays[0].eventsPerSecond(),
-          replays[1].eventsPerSecond(), replays[0].cpuMillisPerThousand(), replays[1].cpuMillisPerThousand());
+          + " region CPU per 1,000 events %.0f ms, %.0f ms; its compilers busy %.0f%%, %.0f%% of the window",
+          rep + 1, replays[0].eventsPerSecond(), replays[1].eventsPerSecond(), replays[0].cpuMillisPerThousand(),
+          replays[1].cpuMillisPerThousand(), 100 * replays[0].jitShare(), 100 * replays[1].jitShare());
     }
     int reps = context.repetitions();
     return List.of(
@@ -98,9 +100,11 @@ public final class ApplyRateScenario implements Scenario {
   /**
    * One timed replay: its rate, and the CPU the region's process spent per 1,000 events over the same window (all its
    * threads: replay, the log's consumer, the compilers, the collector), which a noisy machine moves far less than the
-   * rate: on two shared cores the rate is bound by what the other processes leave, the CPU per event is not.
+   * rate: on two shared cores the rate is bound by what the other processes leave, the CPU per event is not. And the
+   * share of the window its JIT compilers were busy (elapsed time, logged): a restarted region's replay is compiled
+   * as it runs.
    */
-  record Replay(double eventsPerSecond, double cpuMillisPerThousand) {}
+  record Replay(double eventsPerSecond, double cpuMillisPerThousand, double jitShare) {}
 
   /**
    * The two rates of one repetition: {@code [restarted, running]}. The restarted region replays on a fresh JVM,
@@ -137,8 +141,9 @@ public final class ApplyRateScenario implements Scenario {
         int from = repositories;
         for (int round = 0; round < warmUps; round++, from += repositories) {
           Replay warm = disableProduceEnable(region, broker.bootstrap(), signer, image, manifest, from, repositories);
-          context.log("apply warm-up round %d (not counted): %.0f events/s, region CPU per 1,000 events %.0f ms",
-              round + 1, warm.eventsPerSecond(), warm.cpuMillisPerThousand());
+          context.log("apply warm-up round %d (not counted): %.0f events/s, region CPU per 1,000 events %.0f ms,"
+              + " its compilers busy %.0f%% of the window", round + 1, warm.eventsPerSecond(),
+              warm.cpuMillisPerThousand(), 100 * warm.jitShare());
         }
         Replay running = disableProduceEnable(region, broker.bootstrap(), signer, image, manifest, from, repositories);
         return new Replay[] {restarted, running};
@@ -155,7 +160,7 @@ public final class ApplyRateScenario implements Scenario {
   private static Replay disableProduceEnable(MeridianRegion region, String bootstrap, EventSigner signer,
       SmallImage image, byte[] manifest, int from, int repositories) {
     ReplicationScenario.setReplication(region, region, false);
-    long before = applied(region.url());
+    long before = look(region.url()).applied();
     int events = produce(bootstrap, signer, image, manifest, from, repositories);
     ReplicationScenario.setReplication(region, region, true);
     Replay replay = awaitApplied(region, before, events);
@@ -236,16 +241,20 @@ public final class ApplyRateScenario implements Scenario {
    * second (a second late at the end of a 4-5 s replay), and it counts every record read, the region's own
    * {@code replica.ack}s coming back from the log among them.
    */
-  private static long applied(String registry) {
+  private static Look look(String registry) {
     try {
-      var m = EVENTS_APPLIED.matcher(Http.get(registry + "/metrics"));
+      String metrics = Http.get(registry + "/metrics");
+      var m = EVENTS_APPLIED.matcher(metrics);
       double sum = 0;
       while (m.find()) sum += Double.parseDouble(m.group(1));
-      return (long) sum;
+      return new Look((long) sum, PrometheusText.compilationMillis(metrics));
     } catch (RuntimeException e) {
-      return 0;
+      return new Look(0, 0);
     }
   }
+
+  /** One look at {@code /metrics}: the events applied, and the JIT's time so far (ms), to tell a window compiling. */
+  private record Look(long applied, long compilationMillis) {}
 
   /**
    * Events/s between the first look that found replay under way (more than {@code base} applied, not all) and the
@@ -261,24 +270,31 @@ public final class ApplyRateScenario implements Scenario {
     long firstAt = 0;
     long firstCount = 0;
     double firstCpu = 0;
+    long firstCompiled = 0;
     long idleAt = System.nanoTime();
     double idleCpu = ProcessCpu.seconds(region.pid());
+    long idleCompiled = look(registry).compilationMillis();
     while (System.nanoTime() < deadline) {
       long now = System.nanoTime();
-      long count = applied(registry) - base;
+      Look look = look(registry);
+      long count = look.applied() - base;
       double cpu = ProcessCpu.seconds(region.pid());
       if (count >= events) {
         return firstAt == 0
-            ? new Replay(events / ((now - idleAt) / 1e9), (cpu - idleCpu) * 1e6 / events)
-            : new Replay((count - firstCount) / ((now - firstAt) / 1e9), (cpu - firstCpu) * 1e6 / (count - firstCount));
+            ? new Replay(events / ((now - idleAt) / 1e9), (cpu - idleCpu) * 1e6 / events,
+                (look.compilationMillis() - idleCompiled) / ((now - idleAt) / 1e6))
+            : new Replay((count - firstCount) / ((now - firstAt) / 1e9), (cpu - firstCpu) * 1e6 / (count - firstCount),
+                (look.compilationMillis() - firstCompiled) / ((now - firstAt) / 1e6));
       }
       if (count <= 0) {
         idleAt = now;
         idleCpu = cpu;
+        if (look.compilationMillis() > 0) idleCompiled = look.compilationMillis(); // 0: the region not answering yet
       } else if (firstAt == 0) {
         firstAt = now;
         firstCount = count;
         firstCpu = cpu;
+        firstCompiled = look.compilationMillis();
       }
       Pause.millis(LOOK_EVERY_MS);
     }

@@ -64,7 +64,7 @@ public final class LagScenario implements Scenario {
    * The agents' compilers count as settled once busy for less than this share of a round, per agent (elapsed time,
    * which on two saturated cores runs ahead of the CPU time a compilation gets).
    */
-  static final double SETTLED_JIT_SHARE = 0.40;
+  private static final double SETTLED_JIT_SHARE = 0.40;
   /** How often the observer asks for every pending push, not only each repository's oldest. */
   private static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
   /** Set by {@code --lag-seconds}. */
@@ -157,9 +157,9 @@ public final class LagScenario implements Scenario {
   private record Window(double seconds, LagHistogram agents, List<Double> observed, double jitShare) {
     String describe() {
       return String.format(Locale.ROOT, "lag ms p50 %.1f p99 %.1f max <= %.1f (agents' histograms, %d manifests);"
-          + " HEAD polls of %d pushes p50 %.1f p99 %.1f; compilers busy %.0f%% of the window per agent", agents.percentileMillis(50),
-          agents.percentileMillis(99), agents.maxMillis(), agents.count(), observed.size(),
-          Stats.percentile(observed, 50), Stats.percentile(observed, 99), 100 * jitShare);
+          + " HEAD polls of %d pushes p50 %.1f p99 %.1f; compilers busy %.0f%% of the window per agent",
+          agents.percentileMillis(50), agents.percentileMillis(99), agents.maxMillis(), agents.count(),
+          observed.size(), Stats.percentile(observed, 50), Stats.percentile(observed, 99), 100 * jitShare);
     }
   }
 
@@ -259,7 +259,8 @@ public final class LagScenario implements Scenario {
       long accepted = 0;
       for (int i = 0; i < pushes; i++) if (acked.get(i) > 0) accepted++;
       LagHistogram agents = settle(replicas, before, accepted);
-      double jitShare = (compilationMillis(regions) - compiledBefore) / ((System.nanoTime() - start) / 1e6) / regions.size();
+      double elapsedMillis = (System.nanoTime() - start) / 1e6;
+      double jitShare = (compilationMillis(regions) - compiledBefore) / elapsedMillis / regions.size();
       return new Window(seconds, agents, lags, jitShare);
     } catch (Exception e) {
       throw new IllegalStateException("lag window failed", e);
