@@ -235,11 +235,12 @@ public final class ApplyRateScenario implements Scenario {
       java.util.regex.Pattern.compile("(?m)^meridian_events_applied_total\\{[^}]*} ([0-9.eE+]+)$");
 
   /**
-   * Events from other regions the region has applied since it started, summed over their types (0 until it answers):
+   * Events from other regions the region has applied since it started, summed over their types:
    * {@code meridian_events_applied_total} of {@code /metrics}, a live counter of the events whose replay wrote
    * something. Not {@code eventsApplied} of {@code /admin/v1/region}: that comes from a status sample taken once a
    * second (a second late at the end of a 4-5 s replay), and it counts every record read, the region's own
-   * {@code replica.ack}s coming back from the log among them.
+   * {@code replica.ack}s coming back from the log among them. From the same page, the JIT's time so far (0 and 0 until
+   * the region answers).
    */
   private static Look look(String registry) {
     try {
