@@ -12,7 +12,6 @@ import dev.meridian.bench.harness.LagHistogram;
 import dev.meridian.bench.harness.MeridianRegion;
 import dev.meridian.bench.harness.OciLayout;
 import dev.meridian.bench.harness.Pause;
-import dev.meridian.bench.harness.PrometheusText;
 import dev.meridian.bench.harness.SmallImage;
 import dev.meridian.bench.harness.Workspace;
 import java.nio.file.Path;
@@ -62,9 +61,9 @@ public final class LagScenario implements Scenario {
   private static final int WARM_UP_ROUNDS_MAX = 8;
   /**
    * The agents' compilers count as settled once busy for less than this share of a round, per agent (elapsed time,
-   * which on two saturated cores runs ahead of the CPU time a compilation gets).
+   * which on two saturated cores runs ahead of the CPU time a compilation gets). The apply scenario's rule too.
    */
-  private static final double SETTLED_JIT_SHARE = 0.40;
+  static final double SETTLED_JIT_SHARE = 0.40;
   /** How often the observer asks for every pending push, not only each repository's oldest. */
   private static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
   /** Set by {@code --lag-seconds}. */
@@ -165,7 +164,7 @@ public final class LagScenario implements Scenario {
 
   /** The JIT time (ms) the agents have spent so far, all together. */
   private static long compilationMillis(List<MeridianRegion> regions) {
-    return regions.stream().mapToLong(r -> PrometheusText.compilationMillis(Http.get(r.url() + "/metrics"))).sum();
+    return regions.stream().mapToLong(MeridianRegion::compilationMillis).sum();
   }
 
   /** The pushes the observers poll: one in {@value #OBSERVED_ONE_IN}, each repository's in turn. */
