@@ -11,6 +11,9 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Replay and transfer meters.
@@ -26,7 +29,13 @@ final class ReplicationMeters implements ReplayListener, TransferListener {
   private final Clock clock;
   private final Counter deadLetters;
   /** One counter per event type, registered once: replay counts every event it applies. */
-  private final java.util.Map<EventType, Counter> applied = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<EventType, Counter> applied = new ConcurrentHashMap<>();
+  /**
+   * One lag timer per origin, registered once: replay records one per manifest it completes, and a registration's
+   * look-up (a meter id built, its tags sorted, a map searched) showed in a profile of a region applying ~25,000
+   * manifests a second.
+   */
+  private final Map<RegionId, Timer> lag = new ConcurrentHashMap<>();
 
   ReplicationMeters(MeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -49,14 +58,14 @@ final class ReplicationMeters implements ReplayListener, TransferListener {
   @Override
   public void manifestCompleted(Stamp written) {
     long lagMillis = Math.max(0, clock.millis() - written.hlc().physicalMillis());
-    Timer.builder("meridian.replication.lag")
+    lag.computeIfAbsent(written.origin(), origin -> Timer.builder("meridian.replication.lag")
         .description("from a manifest's write at its origin to it being complete here")
-        .tag("origin", written.origin().value())
+        .tag("origin", origin.value())
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofHours(1))
-        .register(registry)
-        .record(Duration.ofMillis(lagMillis));
+        .register(registry))
+        .record(lagMillis, TimeUnit.MILLISECONDS);
   }
 
   @Override
