@@ -67,6 +67,14 @@ public final class MeridianRegion implements Registry {
     return process.pid();
   }
 
+  /**
+   * The time its JIT compilers have spent so far (ms, {@code jvm_compilation_time_ms_total} of {@code /metrics}): read
+   * before and after a timed window to tell one the region spent compiling.
+   */
+  public long compilationMillis() {
+    return PrometheusText.compilationMillis(Http.get(url() + "/metrics"));
+  }
+
   public ChildProcess process() {
     return process;
   }
