@@ -142,7 +142,7 @@ public final class ApplyRateScenario implements Scenario {
         // So it replays untimed rounds of the same size before the timed one: WARM_UP_ROUNDS, then more while its
         // compilers were busy for as much of a round as the lag scenario's rule allows. On a slow day the compilers
         // were still busy 103% of the third round and the rate climbed with each round until they settled (15,770,
-        // 18,423, 19,159, 20,142, 21,251, then 25,542-29,243 events/s from the sixth round on, compilers 54% to 3%).
+        // 18,423, 19,159, 20,142, 21,251, then 23,699-29,243 events/s from the sixth round on, compilers 54% to 3%).
         int minimum = (int) context.size(WARM_UP_ROUNDS, 0);
         int maximum = (int) context.size(WARM_UP_ROUNDS_MAX, 0);
         int from = repositories;

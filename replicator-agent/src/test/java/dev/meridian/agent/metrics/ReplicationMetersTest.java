@@ -36,7 +36,6 @@ class ReplicationMetersTest {
     metrics.close();
   }
 
-
   @Test
   void readThroughWaitsAreCountedByCallerAndOutcome() {
     AgentMetrics metrics = AgentMetrics.create(new RegionId("westeurope"), Clock.systemUTC());
