@@ -75,6 +75,20 @@ public final class MeridianRegion implements Registry {
     return PrometheusText.compilationMillis(Http.get(url() + "/metrics"));
   }
 
+  /** The JIT time (ms) these regions have spent so far, all together. */
+  public static long compilationMillis(List<MeridianRegion> regions) {
+    return regions.stream().mapToLong(MeridianRegion::compilationMillis).sum();
+  }
+
+  /**
+   * The share of the time since {@code startNanos} ({@link System#nanoTime}) the regions' compilers were busy, per
+   * region (elapsed time, C1 and C2 together, so it may pass 100%), from their total at the start.
+   */
+  public static double jitShare(List<MeridianRegion> regions, long compiledBefore, long startNanos) {
+    double elapsedMillis = (System.nanoTime() - startNanos) / 1e6;
+    return (compilationMillis(regions) - compiledBefore) / elapsedMillis / regions.size();
+  }
+
   public ChildProcess process() {
     return process;
   }

@@ -162,11 +162,6 @@ public final class LagScenario implements Scenario {
     }
   }
 
-  /** The JIT time (ms) the agents have spent so far, all together. */
-  private static long compilationMillis(List<MeridianRegion> regions) {
-    return regions.stream().mapToLong(MeridianRegion::compilationMillis).sum();
-  }
-
   /** The pushes the observers poll: one in {@value #OBSERVED_ONE_IN}, each repository's in turn. */
   static final int OBSERVED_ONE_IN = 10;
 
@@ -221,7 +216,7 @@ public final class LagScenario implements Scenario {
     String origin = regions.get(0).url();
     List<MeridianRegion> replicas = regions.subList(1, regions.size());
     List<LagHistogram> before = scrape(replicas);
-    long compiledBefore = compilationMillis(regions);
+    long compiledBefore = MeridianRegion.compilationMillis(regions);
     ExecutorService pushers = Executors.newFixedThreadPool(8);
     ExecutorService observers = Executors.newFixedThreadPool((regions.size() - 1) * (REPOSITORIES + 1));
     try {
@@ -258,9 +253,7 @@ public final class LagScenario implements Scenario {
       long accepted = 0;
       for (int i = 0; i < pushes; i++) if (acked.get(i) > 0) accepted++;
       LagHistogram agents = settle(replicas, before, accepted);
-      double elapsedMillis = (System.nanoTime() - start) / 1e6;
-      double jitShare = (compilationMillis(regions) - compiledBefore) / elapsedMillis / regions.size();
-      return new Window(seconds, agents, lags, jitShare);
+      return new Window(seconds, agents, lags, MeridianRegion.jitShare(regions, compiledBefore, start));
     } catch (Exception e) {
       throw new IllegalStateException("lag window failed", e);
     } finally {

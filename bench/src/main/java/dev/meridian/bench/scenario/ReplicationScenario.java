@@ -164,43 +164,30 @@ public final class ReplicationScenario implements Scenario {
         for (String tag : WARM_CATCH_UPS) {
           setReplication(east, west, false);
           Skopeo.push(warmup.root(), tag, east, WARM_REPOSITORY);
-          long compiled = compilationMillis(east, west);
+          long compiled = MeridianRegion.compilationMillis(List.of(east, west));
           long start = System.nanoTime();
           setReplication(east, west, true);
           awaitReplicated(west.url(), WARM_REPOSITORY, List.of(tag), Duration.ofMinutes(5));
           context.log("replication warm-up %s (not counted): the regions' compilers busy %.0f%% of the copy", tag,
-              100 * jitShare(compiled, start, east, west));
+              100 * MeridianRegion.jitShare(List.of(east, west), compiled, start));
         }
 
         setReplication(east, west, false);
         for (String tag : tags) Skopeo.push(layout.root(), tag, east, REPOSITORY);
         double cpu = cpu(east, west);
-        long compiled = compilationMillis(east, west);
+        long compiled = MeridianRegion.compilationMillis(List.of(east, west));
         long start = System.nanoTime();
         int status = Http.patchJson(east.url() + "/admin/v1/replications/" + west.region(), "{\"enabled\":true}");
         if (status != 202) throw new IllegalStateException("PATCH replication of westeurope: HTTP " + status);
         awaitReplicated(west.url(), REPOSITORY, tags, Duration.ofMinutes(10));
         var timed = new Copy((System.nanoTime() - start) / 1e9, cpu(east, west) - cpu);
         context.log("replication timed copy to a running region: the regions' compilers busy %.0f%% of it",
-            100 * jitShare(compiled, start, east, west));
+            100 * MeridianRegion.jitShare(List.of(east, west), compiled, start));
         return timed;
       }
     } finally {
       Workspace.delete(dir);
     }
-  }
-
-  /** The JIT's time so far in these regions, summed (ms, from their {@code /metrics}). */
-  private static long compilationMillis(MeridianRegion... regions) {
-    long total = 0;
-    for (MeridianRegion region : regions) total += region.compilationMillis();
-    return total;
-  }
-
-  /** The share of the time since {@code start} the regions' compilers were busy, per region (elapsed time). */
-  private static double jitShare(long compiledBefore, long start, MeridianRegion... regions) {
-    double elapsedMillis = (System.nanoTime() - start) / 1e6;
-    return (compilationMillis(regions) - compiledBefore) / elapsedMillis / regions.length;
   }
 
   /**
