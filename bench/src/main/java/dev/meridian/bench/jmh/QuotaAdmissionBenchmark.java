@@ -7,6 +7,7 @@ import dev.meridian.core.clock.Stamp;
 import dev.meridian.core.digest.Digest;
 import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.MediaType;
+import dev.meridian.core.state.ManifestContent;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.RegistryState;
 import java.lang.reflect.Proxy;
@@ -81,15 +82,15 @@ public class QuotaAdmissionBenchmark {
   private static RegistryState registers(int count) {
     return (RegistryState) Proxy.newProxyInstance(QuotaAdmissionBenchmark.class.getClassLoader(),
         new Class<?>[] {RegistryState.class}, (proxy, method, args) -> {
-          if (!method.getName().equals("forEachManifest")) {
+          if (!method.getName().equals("forEachManifestContent")) {
             throw new UnsupportedOperationException(method.getName() + " is not used by quota admission");
           }
           @SuppressWarnings("unchecked")
-          Consumer<ManifestRecord> visitor = (Consumer<ManifestRecord>) args[0];
+          Consumer<ManifestContent> visitor = (Consumer<ManifestContent>) args[0];
           for (int i = 0; i < count; i++) {
-            visitor.accept(new ManifestRecord(Fixtures.REPOSITORY, counted("manifest", i), MediaType.OCI_MANIFEST,
+            visitor.accept(ManifestContent.of(new ManifestRecord(Fixtures.REPOSITORY, counted("manifest", i), MediaType.OCI_MANIFEST,
                 1_024, List.of(Descriptor.of(MediaType.OCI_CONFIG, counted("config", i), 1_234), SHARED_LAYERS.get(0),
-                    SHARED_LAYERS.get(1)), Optional.empty(), Optional.empty(), Map.of(), true, STAMP));
+                    SHARED_LAYERS.get(1)), Optional.empty(), Optional.empty(), Map.of(), true, STAMP)));
           }
           return null;
         });

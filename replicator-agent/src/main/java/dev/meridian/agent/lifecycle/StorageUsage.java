@@ -7,6 +7,7 @@ import dev.meridian.core.error.OciErrorCode;
 import dev.meridian.core.error.RegistryException;
 import dev.meridian.core.oci.Descriptor;
 import dev.meridian.core.oci.RepositoryName;
+import dev.meridian.core.state.ManifestContent;
 import dev.meridian.core.state.RegistryState;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +25,8 @@ import java.util.Set;
  *
  * <p>The scan is cached and refreshed in the background, and each admitted push's new content is added on top of
  * it at once, so pushes racing within one refresh may together pass a quota by their own size: a quota is a bound
- * on growth, not a transaction. The scan reads every manifest register, so at scale (a million tags) it is
- * seconds of work: it never runs on the starting thread (a push that a quota applies to waits for the first
+ * on growth, not a transaction. The scan reads every manifest register (only the digests, sizes and presence it
+ * counts, not the whole register), so at scale (a million tags) it is seconds of work: it never runs on the starting thread (a push that a quota applies to waits for the first
  * scan instead), it rests at least {@value #REST_FACTOR} times its own duration between runs, it keeps
  * per-namespace sums only when a namespace quota is set and per-repository sums only for repositories a
  * repository quota applies to, so its memory is that of the distinct content, not of the number of repositories,
@@ -203,7 +204,7 @@ public final class StorageUsage {
     // Manifests come in key order, grouped by repository: the quota rules are matched once per repository.
     RepositoryName[] current = {null};
     boolean[] byRepository = {false};
-    state.forEachManifest(m -> {
+    state.forEachManifestContent(m -> {
       if (!awaited.isEmpty()) {
         Admitted.Key key = new Admitted.Key(m.repository(), m.digest());
         if (awaited.contains(key)) registered.add(key);
@@ -238,9 +239,9 @@ public final class StorageUsage {
     return tallies;
   }
 
-  private static void count(Map<Digest, Long> sizes, dev.meridian.core.state.ManifestRecord m) {
+  private static void count(Map<Digest, Long> sizes, ManifestContent m) {
     sizes.put(m.digest(), m.size());
-    for (Descriptor d : m.references()) sizes.put(d.digest(), d.size());
+    for (ManifestContent.Reference r : m.references()) sizes.put(r.digest(), r.size());
   }
 
   /** Usage is not known before the first scan: a check against a quota waits for it (a start takes no longer). */

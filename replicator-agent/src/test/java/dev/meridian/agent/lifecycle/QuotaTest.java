@@ -182,7 +182,7 @@ class QuotaTest {
     CountDownLatch release = new CountDownLatch(1);
     RegistryState registers = (RegistryState) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {RegistryState.class}, (proxy, method, args) -> {
-          if (method.getName().equals("forEachManifest") && holdNextScan.getAndSet(false)) {
+          if (method.getName().equals("forEachManifestContent") && holdNextScan.getAndSet(false)) {
             scanHeld.countDown();
             release.await();
           }

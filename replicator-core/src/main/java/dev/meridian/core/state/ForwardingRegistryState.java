@@ -144,6 +144,11 @@ public abstract class ForwardingRegistryState implements RegistryState {
   }
 
   @Override
+  public void forEachManifestContent(java.util.function.Consumer<ManifestContent> visitor) {
+    delegate.forEachManifestContent(visitor);
+  }
+
+  @Override
   public Optional<LockRecord> findLock(RepositoryName repository, Optional<dev.meridian.core.oci.Reference> reference) {
     return delegate.findLock(repository, reference);
   }

@@ -119,6 +119,15 @@ public interface RegistryState extends AutoCloseable {
   void forEachManifest(java.util.function.Consumer<ManifestRecord> visitor);
 
   /**
+   * Visits the content of every manifest register, deleted ones included: what {@link #forEachManifest} visits, less
+   * what storage accounting does not need. A store may read it for less than whole registers; this one reads them
+   * whole.
+   */
+  default void forEachManifestContent(java.util.function.Consumer<ManifestContent> visitor) {
+    forEachManifest(m -> visitor.accept(ManifestContent.of(m)));
+  }
+
+  /**
    * Every register of one repository, tombstones included, read by a scan of its key range (anti-entropy
    * compares and sends these). The three kinds are read one after the other, not as one snapshot.
    */

@@ -192,6 +192,29 @@ public abstract class RegistryStateContract {
     assertThat(state.findBlobLink(repo("app"), B)).isEmpty();
   }
 
+  @Test
+  void everyManifestRegisterIsVisitedUnderItsOwnRepositoryWholeAndAsItsContent() {
+    // Names that begin with another's ("app" then "app-x" then "app/x" in key order): a store that reads a name once
+    // for a run of keys must not take one repository's registers for another's.
+    List<ManifestRecord> written = List.of(
+        manifest("app", A, stamp(10, EAST)),
+        manifest("app", B, Optional.of(A), false, stamp(11, WEST)),
+        manifest("app-x", A, stamp(12, EAST)),
+        manifest("app/x", C, Optional.of(A), true, stamp(13, ASIA)),
+        manifest("b", A, stamp(14, EAST)));
+    state.apply(batch(written.toArray()));
+
+    List<ManifestRecord> whole = new java.util.ArrayList<>();
+    state.forEachManifest(whole::add);
+    List<ManifestContent> contents = new java.util.ArrayList<>();
+    state.forEachManifestContent(contents::add);
+
+    assertThat(whole).containsExactlyInAnyOrderElementsOf(written);
+    assertThat(contents).containsExactlyInAnyOrderElementsOf(written.stream().map(ManifestContent::of).toList());
+    assertThat(contents).filteredOn(c -> c.repository().equals(repo("app")))
+        .extracting(ManifestContent::present).containsExactlyInAnyOrder(true, false);
+  }
+
   // --- referrers
 
   @Test

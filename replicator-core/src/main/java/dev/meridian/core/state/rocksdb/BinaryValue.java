@@ -153,6 +153,33 @@ final class BinaryValue {
       return bool() ? Optional.of(text()) : Optional.empty();
     }
 
+    /**
+     * Steps over a text without reading it as text: for a reader that needs only some of a value's fields. Bounds are
+     * checked as for {@link #text()}; the encoding is not.
+     */
+    void skipText() {
+      int length = length(); // first: "position += length()" would add to the position before the length was read
+      position += length;
+    }
+
+    void skipOptionalText() {
+      if (bool()) skipText();
+    }
+
+    void skipMap() {
+      int entries = length();
+      for (int i = 0; i < entries; i++) {
+        skipText();
+        skipText();
+      }
+    }
+
+    void skipStamp() {
+      varLong();
+      varLong();
+      skipText();
+    }
+
     Map<String, String> map() {
       int entries = length();
       Map<String, String> map = new LinkedHashMap<>();

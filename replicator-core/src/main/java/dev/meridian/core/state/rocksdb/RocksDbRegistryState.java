@@ -10,6 +10,7 @@ import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
 import dev.meridian.core.state.CredentialRecord;
 import dev.meridian.core.state.LogPosition;
+import dev.meridian.core.state.ManifestContent;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.NotificationQueues;
 import dev.meridian.core.state.OutboxEntry;
@@ -24,6 +25,7 @@ import dev.meridian.core.state.TagRecord;
 import dev.meridian.core.state.UploadSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -416,13 +418,48 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
 
   @Override
   public void forEachManifest(java.util.function.Consumer<ManifestRecord> visitor) {
-    rocks.scan(Family.MANIFESTS, new byte[0], new byte[0], (key, value) -> {
-      String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
-      RepositoryName repository = new RepositoryName(parts[0]);
-      Digest digest = Digest.parse(parts[1]);
+    rocks.scanWhole(Family.MANIFESTS, new ManifestKeys((repository, digest, value) -> {
       visitor.accept(StateCodec.decodeManifest(repository, digest, value));
+    }));
+  }
+
+  @Override
+  public void forEachManifestContent(java.util.function.Consumer<ManifestContent> visitor) {
+    rocks.scanWhole(Family.MANIFESTS, new ManifestKeys((repository, digest, value) -> {
+      visitor.accept(StateCodec.decodeManifestContent(repository, digest, value));
+    }));
+  }
+
+  /**
+   * Reads the keys of a scan of the manifest registers ({@code repository 0x00 digest}) for {@code registers}. They come
+   * grouped by repository, so a repository's name is read and checked once for all its registers, not once for each.
+   */
+  private static final class ManifestKeys implements RocksDbHandle.Visitor {
+    interface Registers {
+      void visit(RepositoryName repository, Digest digest, byte[] value);
+    }
+
+    private final Registers registers;
+    private byte[] repositoryKey = new byte[0];
+    private RepositoryName repository;
+
+    ManifestKeys(Registers registers) {
+      this.registers = registers;
+    }
+
+    @Override
+    public boolean visit(byte[] key, byte[] value) {
+      int separator = 0;
+      while (separator < key.length && key[separator] != StateKeys.SEPARATOR) separator++;
+      if (separator == key.length) throw new StateStoreException("corrupt manifest key: no separator");
+      if (repository == null || !Arrays.equals(key, 0, separator, repositoryKey, 0, repositoryKey.length)) {
+        repositoryKey = Arrays.copyOf(key, separator);
+        repository = new RepositoryName(new String(repositoryKey, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      Digest digest = Digest.parse(new String(key, separator + 1, key.length - separator - 1, java.nio.charset.StandardCharsets.UTF_8));
+      registers.visit(repository, digest, value);
       return true;
-    });
+    }
   }
 
   /**

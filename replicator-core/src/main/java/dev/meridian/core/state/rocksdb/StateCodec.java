@@ -16,6 +16,7 @@ import dev.meridian.core.oci.Tag;
 import dev.meridian.core.state.BlobLinkRecord;
 import dev.meridian.core.state.LockRecord;
 import dev.meridian.core.state.CredentialRecord;
+import dev.meridian.core.state.ManifestContent;
 import dev.meridian.core.state.ManifestRecord;
 import dev.meridian.core.state.StateStoreException;
 import dev.meridian.core.state.TagRecord;
@@ -101,6 +102,38 @@ final class StateCodec {
       });
     }
     return decode(value, node -> decodeManifest(repository, digest, node));
+  }
+
+  /**
+   * The content of a stored manifest register, read without the fields it leaves out: a binary value's media types,
+   * annotations, artifact types, platforms and stamp are stepped over, not decoded. A JSON value is read whole.
+   */
+  static ManifestContent decodeManifestContent(RepositoryName repository, Digest digest, byte[] value) {
+    if (!BinaryValue.isBinary(value)) return ManifestContent.of(decodeManifest(repository, digest, value));
+    return decodeBinary(value, in -> {
+      in.skipText(); // media type
+      long size = in.varLong();
+      int count = in.length();
+      List<ManifestContent.Reference> references = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) references.add(contentReference(in));
+      if (in.bool()) contentReference(in); // the subject: a manifest with a register of its own
+      in.skipOptionalText(); // artifact type
+      in.skipMap(); // annotations
+      boolean present = in.bool();
+      in.skipStamp();
+      return new ManifestContent(repository, digest, size, present, references);
+    });
+  }
+
+  /** A descriptor's digest and size; its other fields stepped over (the order {@link #descriptor} writes). */
+  private static ManifestContent.Reference contentReference(BinaryValue.Reader in) {
+    in.skipText(); // media type
+    Digest digest = Digest.parse(in.text());
+    long size = in.varLong();
+    in.skipOptionalText(); // artifact type
+    in.skipMap(); // annotations
+    in.skipOptionalText(); // platform
+    return new ManifestContent.Reference(digest, size);
   }
 
   private static ManifestRecord decodeManifest(RepositoryName repository, Digest digest, JsonNode node) {
