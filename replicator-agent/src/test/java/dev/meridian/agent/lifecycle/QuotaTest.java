@@ -173,6 +173,18 @@ class QuotaTest {
   }
 
   @Test
+  void aBackgroundScanIsPacedUnlessPushesWaitForItsFirstCount() {
+    open(QuotaPolicy.UNLIMITED);
+    assertThat(StorageUsage.PACED_SHARE).isBetween(0.0, 0.99);
+    assertThat(new StorageUsage(state, QuotaPolicy.UNLIMITED).backgroundShare()).isEqualTo(StorageUsage.PACED_SHARE);
+
+    StorageUsage underQuota = new StorageUsage(state, new QuotaPolicy(Optional.of(10_000L), Map.of()));
+    assertThat(underQuota.backgroundShare()).as("pushes wait for the first count").isEqualTo(1.0);
+    underQuota.refresh();
+    assertThat(underQuota.backgroundShare()).isEqualTo(StorageUsage.PACED_SHARE);
+  }
+
+  @Test
   void aPushIsAdmittedWhileAScanRunsAndCountedOnTopOfWhatTheScanFound() throws Exception {
     open(QuotaPolicy.UNLIMITED);
     push("team/app", "v1", randomBytes(50, 100), randomBytes(51, 6000));
