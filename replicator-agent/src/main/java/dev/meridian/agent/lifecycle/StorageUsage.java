@@ -26,13 +26,14 @@ import java.util.Set;
  * <p>The scan is cached and refreshed in the background, and each admitted push's new content is added on top of
  * it at once, so pushes racing within one refresh may together pass a quota by their own size: a quota is a bound
  * on growth, not a transaction. The scan reads every manifest register (only the digests, sizes and presence it
- * counts, not the whole register), so at scale (a million tags) it is seconds of work: it never runs on the starting thread (a push that a quota applies to waits for the first
- * scan instead), it rests at least {@value #REST_FACTOR} times its own duration between runs, it keeps
- * per-namespace sums only when a namespace quota is set and per-repository sums only for repositories a
- * repository quota applies to, so its memory is that of the distinct content, not of the number of repositories,
- * and it does not hold the lock admission takes: pushes are admitted while it runs, and those it may have missed
- * are counted again on top of its result. Admission looks up only the push's own digests, so its cost does not grow
- * with the registry.
+ * counts, not the whole register), so at scale (a million tags) it is seconds of work: it never runs on the
+ * starting thread (a push that a quota applies to waits for the first scan instead), it works at most
+ * {@value #PACED_SHARE} of the time while no push waits for it ({@link Pacer}), it rests at least
+ * {@value #REST_FACTOR} times its own work between runs, it keeps per-namespace sums only when a namespace quota is
+ * set and per-repository sums only for repositories a repository quota applies to, so its memory is that of the
+ * distinct content, not of the number of repositories, and it does not hold the lock admission takes: pushes are
+ * admitted while it runs, and those it may have missed are counted again on top of its result. Admission looks up
+ * only the push's own digests, so its cost does not grow with the registry.
  */
 public final class StorageUsage {
   /**
