@@ -418,47 +418,49 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
 
   @Override
   public void forEachManifest(java.util.function.Consumer<ManifestRecord> visitor) {
-    rocks.scanWhole(Family.MANIFESTS, new ManifestKeys((repository, digest, value) -> {
-      visitor.accept(StateCodec.decodeManifest(repository, digest, value));
-    }));
+    RepositoryKeys keys = new RepositoryKeys();
+    rocks.scanWhole(Family.MANIFESTS, (key, value) -> {
+      visitor.accept(StateCodec.decodeManifest(keys.repository(key), Digest.parse(keys.rest(key)), value));
+      return true;
+    });
   }
 
   @Override
   public void forEachManifestContent(java.util.function.Consumer<ManifestContent> visitor) {
-    rocks.scanWhole(Family.MANIFESTS, new ManifestKeys((repository, digest, value) -> {
-      visitor.accept(StateCodec.decodeManifestContent(repository, digest, value));
-    }));
+    RepositoryKeys keys = new RepositoryKeys();
+    rocks.scanWhole(Family.MANIFESTS, (key, value) -> {
+      visitor.accept(StateCodec.decodeManifestContent(keys.repository(key), Digest.parse(keys.rest(key)), value));
+      return true;
+    });
   }
 
   /**
-   * Reads the keys of a scan of the manifest registers ({@code repository 0x00 digest}) for {@code registers}. They come
-   * grouped by repository, so a repository's name is read and checked once for all its registers, not once for each.
+   * Reads the keys of one pass over a family keyed {@code repository 0x00 rest}. They come grouped by repository, so
+   * a repository's name is read and checked once for all its keys (a million tags in a hundred thousand
+   * repositories), not once for each. One pass, one thread.
    */
-  private static final class ManifestKeys implements RocksDbHandle.Visitor {
-    interface Registers {
-      void visit(RepositoryName repository, Digest digest, byte[] value);
-    }
-
-    private final Registers registers;
+  private static final class RepositoryKeys {
     private byte[] repositoryKey = new byte[0];
     private RepositoryName repository;
 
-    ManifestKeys(Registers registers) {
-      this.registers = registers;
-    }
-
-    @Override
-    public boolean visit(byte[] key, byte[] value) {
-      int separator = 0;
-      while (separator < key.length && key[separator] != StateKeys.SEPARATOR) separator++;
-      if (separator == key.length) throw new StateStoreException("corrupt manifest key: no separator");
+    RepositoryName repository(byte[] key) {
+      int separator = separator(key);
       if (repository == null || !Arrays.equals(key, 0, separator, repositoryKey, 0, repositoryKey.length)) {
         repositoryKey = Arrays.copyOf(key, separator);
         repository = new RepositoryName(new String(repositoryKey, java.nio.charset.StandardCharsets.UTF_8));
       }
-      Digest digest = Digest.parse(new String(key, separator + 1, key.length - separator - 1, java.nio.charset.StandardCharsets.UTF_8));
-      registers.visit(repository, digest, value);
-      return true;
+      return repository;
+    }
+
+    /** What follows the repository: a digest, a tag. */
+    String rest(byte[] key) {
+      int separator = separator(key);
+      return new String(key, separator + 1, key.length - separator - 1, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static int separator(byte[] key) {
+      for (int i = 0; i < key.length; i++) if (key[i] == StateKeys.SEPARATOR) return i;
+      throw new StateStoreException("corrupt key: no separator after the repository");
     }
   }
 
@@ -471,22 +473,20 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
   public void readSnapshot(RegisterSnapshots.Visitor visitor) {
     rocks.run(() -> {
       Snapshot snapshot = rocks.db().getSnapshot();
-      try (ReadOptions read = new ReadOptions().setSnapshot(snapshot)) {
+      // A pass over every family: its blocks are read once, and would evict from the cache those requests read.
+      try (ReadOptions read = new ReadOptions().setSnapshot(snapshot).setFillCache(false)) {
         Map<LogPosition, Long> offsets = new TreeMap<>();
         rocks.scan(Family.OFFSETS, read, (key, value) -> offsets.put(StateKeys.logPosition(key), StateKeys.longOf(value)));
         visitor.offsets(Collections.unmodifiableMap(offsets));
-        rocks.scan(Family.MANIFESTS, read, (key, value) -> {
-          String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
-          visitor.manifest(StateCodec.decodeManifest(new RepositoryName(parts[0]), Digest.parse(parts[1]), value));
-        });
-        rocks.scan(Family.TAGS, read, (key, value) -> {
-          String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
-          visitor.tag(StateCodec.decodeTag(new RepositoryName(parts[0]), new Tag(parts[1]), value));
-        });
-        rocks.scan(Family.BLOB_LINKS, read, (key, value) -> {
-          String[] parts = StateKeys.suffix(key, new byte[0]).split("\0");
-          visitor.blobLink(StateCodec.decodeBlobLink(new RepositoryName(parts[0]), Digest.parse(parts[1]), value));
-        });
+        RepositoryKeys manifests = new RepositoryKeys();
+        rocks.scan(Family.MANIFESTS, read, (key, value) -> visitor.manifest(
+            StateCodec.decodeManifest(manifests.repository(key), Digest.parse(manifests.rest(key)), value)));
+        RepositoryKeys tags = new RepositoryKeys();
+        rocks.scan(Family.TAGS, read, (key, value) ->
+            visitor.tag(StateCodec.decodeTag(tags.repository(key), new Tag(tags.rest(key)), value)));
+        RepositoryKeys links = new RepositoryKeys();
+        rocks.scan(Family.BLOB_LINKS, read, (key, value) -> visitor.blobLink(
+            StateCodec.decodeBlobLink(links.repository(key), Digest.parse(links.rest(key)), value)));
         rocks.scan(Family.LOCKS, read, (key, value) -> {
           String rest = StateKeys.suffix(key, new byte[0]);
           int separator = rest.indexOf('\0'); // the scope after it may be empty (the repository's own lock)

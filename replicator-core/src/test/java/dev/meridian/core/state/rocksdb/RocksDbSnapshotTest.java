@@ -69,6 +69,28 @@ class RocksDbSnapshotTest {
   }
 
   @Test
+  void eachRegisterOfASnapshotComesUnderItsOwnRepositoryWhenNamesBeginWithAnother() {
+    // Key order "app", "app-x", "app/x": a snapshot reads a repository's name once for a run of its keys.
+    List<ManifestRecord> manifests = List.of(manifest("app", digest(1), stamp(10, EAST)),
+        manifest("app-x", digest(1), stamp(11, EAST)), manifest("app/x", digest(2), stamp(12, WEST)));
+    List<TagRecord> tags = List.of(tag("app", "v1", digest(1), stamp(13, EAST)), tag("app-x", "v1", digest(1), stamp(14, EAST)),
+        tag("app/x", "v1", digest(2), stamp(15, WEST)), tag("app/x", "v2", digest(2), stamp(16, WEST)));
+    List<BlobLinkRecord> links = List.of(link("app", digest(9002), true, stamp(17, EAST)),
+        link("app-x", digest(9002), false, stamp(18, EAST)), link("app/x", digest(9001), true, stamp(19, WEST)));
+    List<Object> all = new ArrayList<>(manifests);
+    all.addAll(tags);
+    all.addAll(links);
+    state.apply(batch(all.toArray()));
+
+    Collected seen = new Collected();
+    state.readSnapshot(seen);
+
+    assertThat(seen.manifests).containsExactlyInAnyOrderElementsOf(manifests);
+    assertThat(seen.tags).containsExactlyInAnyOrderElementsOf(tags);
+    assertThat(seen.links).containsExactlyInAnyOrderElementsOf(links);
+  }
+
+  @Test
   void aSnapshotHoldsEveryLockRegisterOfRepositoriesTagsAndManifests() {
     LockRecord repositoryLock = new LockRecord(repo("team/app"), Optional.empty(), false, true, stamp(20, EAST));
     LockRecord tagLock = new LockRecord(repo("team/app"), Optional.of(Reference.parse("v1")), true, false, stamp(21, WEST));
