@@ -91,6 +91,39 @@ class RocksDbSnapshotTest {
   }
 
   @Test
+  void readingASnapshotLeavesTheBlockCacheAsItWas() throws Exception {
+    // A new region seeding from this one reads every register once: the blocks requests read must stay cached.
+    List<Object> registers = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      registers.add(manifest("app/r" + i, digest(i), stamp(10, EAST)));
+      registers.add(tag("app/r" + i, "v1", digest(i), stamp(11, EAST)));
+    }
+    state.apply(batch(registers.toArray()));
+    state.rocks().run(() -> {
+      try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+        for (Family family : Family.values()) state.rocks().db().flush(flush, state.rocks().handle(family));
+      }
+      return null;
+    });
+    state.close();
+    state = RocksDbRegistryState.open(dir.resolve("state"));
+    long before = blockCacheUsage();
+
+    Collected seen = new Collected();
+    state.readSnapshot(seen);
+
+    assertThat(seen.manifests).hasSize(5_000);
+    assertThat(seen.tags).hasSize(5_000);
+    assertThat(blockCacheUsage() - before).as("bytes the snapshot read left in the block cache").isLessThan(64 * 1024);
+  }
+
+  private long blockCacheUsage() {
+    // One cache serves every family: any family's handle reports the whole cache.
+    return state.rocks().run(() -> state.rocks().db().getLongProperty(state.rocks().handle(Family.MANIFESTS),
+        "rocksdb.block-cache-usage"));
+  }
+
+  @Test
   void aSnapshotHoldsEveryLockRegisterOfRepositoriesTagsAndManifests() {
     LockRecord repositoryLock = new LockRecord(repo("team/app"), Optional.empty(), false, true, stamp(20, EAST));
     LockRecord tagLock = new LockRecord(repo("team/app"), Optional.of(Reference.parse("v1")), true, false, stamp(21, WEST));
