@@ -418,18 +418,23 @@ public final class RocksDbRegistryState implements RegistryState, RegisterSnapsh
 
   @Override
   public void forEachManifest(java.util.function.Consumer<ManifestRecord> visitor) {
-    RepositoryKeys keys = new RepositoryKeys();
-    rocks.scanWhole(Family.MANIFESTS, (key, value) -> {
-      visitor.accept(StateCodec.decodeManifest(keys.repository(key), Digest.parse(keys.rest(key)), value));
-      return true;
-    });
+    forEachManifestRegister(StateCodec::decodeManifest, visitor);
   }
 
   @Override
   public void forEachManifestContent(java.util.function.Consumer<ManifestContent> visitor) {
+    forEachManifestRegister(StateCodec::decodeManifestContent, visitor);
+  }
+
+  /** How a pass reads one manifest register: whole, or its content only. */
+  private interface ManifestDecoder<T> {
+    T decode(RepositoryName repository, Digest digest, byte[] value);
+  }
+
+  private <T> void forEachManifestRegister(ManifestDecoder<T> decoder, java.util.function.Consumer<T> visitor) {
     RepositoryKeys keys = new RepositoryKeys();
     rocks.scanWhole(Family.MANIFESTS, (key, value) -> {
-      visitor.accept(StateCodec.decodeManifestContent(keys.repository(key), Digest.parse(keys.rest(key)), value));
+      visitor.accept(decoder.decode(keys.repository(key), Digest.parse(keys.rest(key)), value));
       return true;
     });
   }
