@@ -72,15 +72,35 @@ public final class AntiEntropy implements AutoCloseable {
   }
 
   public AntiEntropy start() {
-    long every = interval.toMillis();
+    List<Region> regions = topology.active().regions();
+    int count = Math.max(1, regions.size());
+    int place = 0;
+    while (place < regions.size() && !regions.get(place).id().equals(self)) place++;
+    place %= count; // a region not in the active fleet when it starts takes the first place
     thread.scheduleWithFixedDelay(() -> {
       try {
         round();
       } catch (RuntimeException e) {
         log.warn("antientropy.round.failed reason={}", e.toString());
       }
-    }, every, every, TimeUnit.MILLISECONDS);
+    }, firstRound(interval, place, count).toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  /**
+   * How long after its start the first round comes for the region at {@code place} (from 0) of the fleet's
+   * {@code regions}: from one interval to two, each region a share of the interval after the one before it in the
+   * fleet file. A round asks every peer for a summary that costs the peer a pass over all its registers; the regions
+   * of a fleet started together ({@code meridian up}, a fleet-wide restart) would otherwise all ask each other at the
+   * same moment, interval after interval. Never before one interval, as before the spread: a region just started may
+   * still be catching up, or have a peer seeding from it.
+   */
+  static Duration firstRound(Duration interval, int place, int regions) {
+    if (regions < 1 || place < 0 || place >= regions) {
+      throw new IllegalArgumentException("place " + place + " of " + regions + " regions");
+    }
+    long millis = interval.toMillis();
+    return Duration.ofMillis(millis + millis * place / regions);
   }
 
   /** Runs a round now (after one in progress, if any) and returns what it did. */
